@@ -1,0 +1,87 @@
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, permissions, status
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from . import approvals
+from .api import IsApprover, IsNetworkMember
+from .models import State
+from .serializers import (
+    ApprovalAnswerSerializer,
+    ApprovalRequestSerializer,
+    NotificationSerializer,
+    StateSerializer,
+)
+
+
+class ObtainToken(ObtainAuthToken):
+    """Exchange a username and password for an API token with exactly that user's rights."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
+
+
+class MemberStateList(generics.ListAPIView):
+    """The member states of CICA, by ISO alpha-2 code."""
+
+    serializer_class = StateSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    queryset = State.objects.members().order_by("code")
+    ordering_fields = ["code", "name_en"]
+
+
+class NotificationList(generics.ListAPIView):
+    serializer_class = NotificationSerializer
+
+    def get_queryset(self):
+        return self.request.user.notifications.all()
+
+
+class ApprovalList(generics.ListAPIView):
+    """Approval requests the caller may see: the Secretariat all, a state's people its own."""
+
+    serializer_class = ApprovalRequestSerializer
+    permission_classes = [IsNetworkMember]
+    filterset_fields = ["status", "purpose"]
+    ordering_fields = ["opened_at", "deadline"]
+
+    def get_queryset(self):
+        return approvals.requests_visible_to(self.request.user).prefetch_related(
+            "answers__state", "answers__answered_by"
+        )
+
+
+class ApprovalDetail(generics.RetrieveAPIView):
+    serializer_class = ApprovalRequestSerializer
+    permission_classes = [IsNetworkMember]
+
+    def get_queryset(self):
+        return approvals.requests_visible_to(self.request.user)
+
+
+class ApprovalAnswer(APIView):
+    """Answer for your state, once: approve, object, or abstain where the rule allows."""
+
+    permission_classes = [IsApprover]
+
+    @extend_schema(
+        request=ApprovalAnswerSerializer,
+        responses={200: ApprovalRequestSerializer, 400: OpenApiResponse(description="Bad input"),
+                   403: OpenApiResponse(description="Not your state's to answer"),
+                   404: OpenApiResponse(description="No such request"),
+                   409: OpenApiResponse(description="Closed or already answered")},
+    )
+    def post(self, request, pk: int):
+        approval = approvals.get_request_for(request.user, pk)
+        serializer = ApprovalAnswerSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        approval = approvals.answer_request(
+            approval,
+            approver=request.user,
+            decision=serializer.validated_data["decision"],
+            comment=serializer.validated_data["comment"],
+            seen_hash=serializer.validated_data.get("content_hash"),
+        )
+        return Response(ApprovalRequestSerializer(approval).data, status=status.HTTP_200_OK)

@@ -1,0 +1,11 @@
+"""The Celery app: broker and schedules come from Django's settings (CELERY_* names)."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cica_portal.settings")
+
+app = Celery("cica_portal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,20 @@
+"""Models every app shares: reference data, people, approvals, the audit log, notifications."""
+
+from .approvals import ApprovalRequest, StateAnswer
+from .audit import AuditChainHead, AuditRecord
+from .notifications import Notification, OutboxMessage
+from .people import User
+from .reference import Area, Organisation, State
+
+__all__ = [
+    "ApprovalRequest",
+    "Area",
+    "AuditChainHead",
+    "AuditRecord",
+    "Notification",
+    "Organisation",
+    "OutboxMessage",
+    "State",
+    "StateAnswer",
+    "User",
+]

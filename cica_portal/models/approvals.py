@@ -1,0 +1,113 @@
+"""Approval by member states: one mechanism for every "subject to the approval of" in the plan.
+
+A request names its subject (any model, by generic relation), the exact version of the text
+being approved (a SHA-256 of its canonical content), the states that must answer, the rule
+and a deadline. Each state's answer is a row per request version: when the text changes the
+version goes up, new pending rows are made and the old answers stay as history.
+"""
+
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ApprovalRequest(models.Model):
+    class Rule(models.TextChoices):
+        CONSENSUS = "consensus", _("Consensus: every named state approves")
+        CONSENSUS_ABSTAIN = "consensus_abstain", _(
+            "Consensus, abstention allowed: no objection and at least one approval"
+        )
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        EXPIRED = "expired", _("Expired")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    subject_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("subject_type", "subject_id")
+    purpose = models.CharField(_("purpose"), max_length=60, db_index=True)
+    title = models.CharField(_("what is to be approved"), max_length=300)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    content_hash = models.CharField(_("SHA-256 of the version"), max_length=64)
+    rule = models.CharField(_("rule"), max_length=20, choices=Rule, default=Rule.CONSENSUS)
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.OPEN, db_index=True
+    )
+    opened_by = models.ForeignKey(
+        "cica_portal.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    required_states = models.ManyToManyField(
+        "cica_portal.State", related_name="approval_requests", verbose_name=_("states to answer")
+    )
+
+    class Meta:
+        ordering = ["-opened_at"]
+        verbose_name = _("approval request")
+        verbose_name_plural = _("approval requests")
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @property
+    def allows_abstention(self) -> bool:
+        return self.rule == self.Rule.CONSENSUS_ABSTAIN
+
+    def current_answers(self) -> models.QuerySet["StateAnswer"]:
+        return self.answers.filter(version=self.version)
+
+
+class StateAnswer(models.Model):
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVE = "approve", _("Approve")
+        OBJECT = "object", _("Object")
+        ABSTAIN = "abstain", _("Abstain")
+
+    request = models.ForeignKey(ApprovalRequest, on_delete=models.CASCADE, related_name="answers")
+    state = models.ForeignKey("cica_portal.State", on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField(_("version answered"))
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=Decision, default=Decision.PENDING
+    )
+    comment = models.TextField(_("comment"), blank=True, max_length=4000)
+    content_hash = models.CharField(_("SHA-256 of what was answered"), max_length=64, blank=True)
+    answered_by = models.ForeignKey(
+        "cica_portal.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["state__name_en"]
+        verbose_name = _("state's answer")
+        verbose_name_plural = _("states' answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "state", "version"], name="one_answer_per_state_and_version"
+            ),
+            models.CheckConstraint(
+                name="answered_has_who_and_when",
+                condition=models.Q(decision="pending")
+                | models.Q(answered_by__isnull=False, answered_at__isnull=False),
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "decision"])]
+
+    def __str__(self) -> str:
+        return f"{self.state.code}: {self.get_decision_display()}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.decision == self.Decision.PENDING

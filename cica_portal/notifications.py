@@ -1,0 +1,77 @@
+"""Tell people what happened and what to do next: in the portal and by email, once per occasion."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone, translation
+
+from . import outbox
+from .models import Notification, User
+
+
+def notify(
+    recipients: Iterable[User], *, key: str, subject: str, body: str, url: str = ""
+) -> list[Notification]:
+    """Create one notification per recipient for this occasion, unless they already have it.
+
+    The (recipient, key) pair is unique, so a task that runs twice, or two workers that run at
+    once, create each notice once; only the newly created ones are emailed.
+    """
+    recipients = [user for user in recipients if user.is_active]
+    if not recipients:
+        return []
+    existing = set(
+        Notification.objects.filter(recipient__in=recipients, key=key).values_list(
+            "recipient_id", flat=True
+        )
+    )
+    missing = [user for user in recipients if user.pk not in existing]
+    if not missing:
+        return []
+    Notification.objects.bulk_create(
+        [
+            Notification(recipient=user, key=key, subject=subject[:200], body=body, url=url)
+            for user in missing
+        ],
+        ignore_conflicts=True,
+    )
+    created = list(
+        Notification.objects.filter(recipient__in=missing, key=key, emailed_at=None)
+    )
+    outbox.enqueue_many("cica_portal.email_notification", [[n.pk] for n in created])
+    return created
+
+
+def email_notification(notification_id: int) -> bool:
+    """Send the email for one notification, once: only the caller that marks it sends it."""
+    with transaction.atomic():
+        claimed = Notification.objects.filter(pk=notification_id, emailed_at=None).update(
+            emailed_at=timezone.now()
+        )
+        if not claimed:
+            return False
+        notice = Notification.objects.select_related("recipient").get(pk=notification_id)
+        if not notice.recipient.email:
+            return False
+        link = f"\n\n{settings.SITE_URL}{notice.url}" if notice.url else ""
+        with translation.override("en"):
+            # An exception here rolls back the mark, so a retry sends it again.
+            send_mail(
+                f"[CICA] {notice.subject}",
+                f"{notice.body}{link}",
+                settings.DEFAULT_FROM_EMAIL,
+                [notice.recipient.email],
+            )
+    return True
+
+
+def secretariat_users():
+    return User.objects.filter(role=User.Role.SECRETARIAT, is_active=True)
+
+
+def approvers_of(state_ids: Iterable[int]):
+    return User.objects.filter(role=User.Role.APPROVER, state_id__in=state_ids, is_active=True)

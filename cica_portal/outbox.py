@@ -1,0 +1,62 @@
+"""Send Celery tasks through an outbox written in the caller's transaction.
+
+`delay_on_commit` loses the task (and shows the user a 500) when the broker is down at commit
+time. Here the task is a row committed with the change; the relay hands it to the broker
+right after the commit and, if that fails, the periodic `relay_outbox` task tries again.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue(task_name: str, *args) -> OutboxMessage:
+    """Record a task to run once this transaction commits; never raises for a broker fault."""
+    message = OutboxMessage.objects.create(task_name=task_name, args=list(args))
+    transaction.on_commit(lambda: relay([message.pk]))
+    return message
+
+
+def enqueue_many(task_name: str, arg_lists: list[list]) -> list[OutboxMessage]:
+    """Record many calls of one task in one insert; relayed together after the commit."""
+    if not arg_lists:
+        return []
+    messages = OutboxMessage.objects.bulk_create(
+        [OutboxMessage(task_name=task_name, args=list(args)) for args in arg_lists]
+    )
+    pks = [message.pk for message in messages]
+    transaction.on_commit(lambda: relay(pks))
+    return messages
+
+
+def relay(pks: list[int] | None = None, limit: int = 500) -> int:
+    """Hand unsent messages to the broker; return how many it took."""
+    from .celery import app
+
+    sent = 0
+    with transaction.atomic():
+        queryset = OutboxMessage.objects.filter(sent_at=None).order_by("pk")
+        if pks is not None:
+            queryset = queryset.filter(pk__in=pks)
+        messages = list(queryset.select_for_update(skip_locked=True)[:limit])
+        for message in messages:
+            try:
+                app.send_task(message.task_name, args=message.args, retry=False)
+            except Exception as error:  # noqa: BLE001 - any broker fault: keep it for later
+                logger.warning("Outbox: broker refused %s: %s", message, error)
+                OutboxMessage.objects.filter(pk=message.pk).update(
+                    attempts=message.attempts + 1, last_error=str(error)[:500]
+                )
+                break
+            OutboxMessage.objects.filter(pk=message.pk).update(
+                sent_at=timezone.now(), attempts=message.attempts + 1
+            )
+            sent += 1
+    return sent

@@ -1,0 +1,35 @@
+"""Thin Celery wrappers: ids in, the work in a service, safe to run twice."""
+
+from celery import shared_task
+
+from . import approvals, notifications, outbox
+
+
+@shared_task(name="cica_portal.email_notification", autoretry_for=(OSError,),
+             retry_backoff=True, max_retries=5)
+def email_notification(notification_id: int) -> bool:
+    return notifications.email_notification(notification_id)
+
+
+@shared_task(name="cica_portal.relay_outbox")
+def relay_outbox() -> int:
+    return outbox.relay()
+
+
+@shared_task(name="cica_portal.close_expired_approvals")
+def close_expired_approvals() -> int:
+    return approvals.close_expired_requests()
+
+
+@shared_task(name="cica_portal.remind_pending_approvals")
+def remind_pending_approvals() -> int:
+    return approvals.remind_pending_answers()
+
+
+@shared_task(name="cica_portal.ping")
+def ping(marker: str) -> str:
+    """Used by the health check and the tests to prove that a worker runs tasks."""
+    from django.core.cache import cache
+
+    cache.set(f"ping:{marker}", "pong", 300)
+    return marker

@@ -1,0 +1,45 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from . import views
+
+api_v1 = [
+    path("", include("cica_portal.api_urls")),
+    path("", include("actionplan.api_urls")),
+    path("", include("focalpoints.api_urls")),
+    path("", include("meetings.api_urls")),
+    path("", include("exchange.api_urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True),
+         name="login"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("approvals/", views.approvals_list, name="approvals"),
+    path("approvals/inbox/", views.approvals_inbox, name="approvals-inbox"),
+    path("approvals/<int:pk>/", views.approval_detail, name="approval-detail"),
+    path("notifications/", views.notifications_list, name="notifications"),
+    path("notifications/read-all/", views.notifications_mark_all_read,
+         name="notifications-read-all"),
+    path("notifications/<int:pk>/open/", views.notification_open, name="notification-open"),
+    path("plan/", include("actionplan.urls")),
+    path("focal-points/", include("focalpoints.urls")),
+    path("meetings/", include("meetings.urls")),
+    path("exchange/", include("exchange.urls")),
+    path("api/v1/", include(api_v1)),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = "CICA cooperation portal: Secretariat"
+admin.site.site_title = "CICA portal admin"
+admin.site.index_title = "Secretariat administration"
+

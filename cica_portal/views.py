@@ -1,0 +1,145 @@
+"""Pages every role shares: home, health, the approvals inbox, notifications."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import select_template
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import approvals
+from .errors import DomainError
+from .forms import AnswerForm
+from .roles import approver_required, network_member_required
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    """200 when the database and the broker answer; 503 naming the one that does not."""
+    checks = {"database": "ok", "broker": "ok"}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as error:  # noqa: BLE001 - any failure means "down"
+        checks["database"] = f"down: {type(error).__name__}"
+    try:
+        from .celery import app
+
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception as error:  # noqa: BLE001
+        checks["broker"] = f"down: {type(error).__name__}"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "unavailable", **checks},
+                        status=200 if healthy else 503)
+
+
+@login_required
+def home(request):
+    """The landing page: each role sees its own starting points."""
+    user = request.user
+    context = {"inbox": approvals.inbox_for(user)[:5] if user.is_approver else None}
+    return render(request, "portal/home.html", context)
+
+
+@approver_required
+def approvals_inbox(request):
+    page = Paginator(approvals.inbox_for(request.user), 25).get_page(request.GET.get("page"))
+    return render(request, "portal/approvals/inbox.html", {"page": page})
+
+
+@network_member_required
+def approvals_list(request):
+    """Every approval the user may see, open first."""
+    queryset = approvals.requests_visible_to(request.user).order_by("status", "-opened_at")
+    status = request.GET.get("status")
+    if status:
+        queryset = queryset.filter(status=status)
+    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    return render(request, "portal/approvals/list.html", {"page": page, "status": status})
+
+
+def _subject_template(approval) -> str | None:
+    """The subject's own summary, shown only if the subject lets this user read it."""
+    model = approval.subject_type.model_class()
+    return select_template([f"{model._meta.app_label}/approval_subject_{model._meta.model_name}.html",
+                            "portal/approvals/subject_default.html"]).template.name
+
+
+@network_member_required
+@require_http_methods(["GET", "POST"])
+def approval_detail(request, pk: int):
+    approval = approvals.get_request_for(request.user, pk)
+    subject = approval.subject
+    may_read_subject = subject is not None and (
+        not hasattr(subject, "approval_subject_visible_to")
+        or subject.approval_subject_visible_to(request.user)
+    )
+    my_answer = None
+    if request.user.is_approver:
+        my_answer = approval.current_answers().filter(state_id=request.user.state_id).first()
+    can_answer = bool(approval.is_open and my_answer and my_answer.is_pending and may_read_subject)
+    form = AnswerForm(
+        request.POST or None,
+        allows_abstention=approval.allows_abstention,
+        initial={"seen_hash": approval.content_hash},
+    )
+    if request.method == "POST":
+        if not can_answer:
+            messages.error(request, _("Your state cannot answer this request now."))
+            return redirect("approval-detail", pk=approval.pk)
+        if form.is_valid():
+            try:
+                approvals.answer_request(
+                    approval,
+                    approver=request.user,
+                    decision=form.cleaned_data["decision"],
+                    comment=form.cleaned_data["comment"],
+                    seen_hash=form.cleaned_data["seen_hash"],
+                )
+            except DomainError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(request, _("Your state's answer is recorded."))
+                return redirect("approval-detail", pk=approval.pk)
+    context = {
+        "approval": approval,
+        "subject": subject,
+        "may_read_subject": may_read_subject,
+        "subject_template": _subject_template(approval) if may_read_subject else None,
+        "answers": approvals.answers_of(approval),
+        "tally": approvals.tally(approval),
+        "my_answer": my_answer,
+        "can_answer": can_answer,
+        "form": form,
+    }
+    return render(request, "portal/approvals/detail.html", context)
+
+
+@login_required
+def notifications_list(request):
+    page = Paginator(request.user.notifications.all(), 25).get_page(request.GET.get("page"))
+    return render(request, "portal/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notification_open(request, pk: int):
+    notice = get_object_or_404(request.user.notifications, pk=pk)
+    if notice.read_at is None:
+        notice.read_at = timezone.now()
+        notice.save(update_fields=["read_at"])
+    return redirect(notice.url or "notifications")
+
+
+@login_required
+@require_POST
+def notifications_mark_all_read(request):
+    request.user.notifications.filter(read_at=None).update(read_at=timezone.now())
+    return redirect("notifications")

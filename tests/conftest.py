@@ -1,0 +1,91 @@
+"""Named people whose roles are obvious, and the switches that make CI strict."""
+
+import os
+
+import pytest
+
+from tests.factories import ApproverFactory, FocalPointUserFactory, SecretariatFactory, state
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing_and_mail(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SECURE_SSL_REDIRECT = False  # the test client speaks plain HTTP
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def kz(db):
+    return state("KZ")
+
+
+@pytest.fixture
+def ru(db):
+    return state("RU")
+
+
+@pytest.fixture
+def cn(db):
+    return state("CN")
+
+
+@pytest.fixture
+def fp_kz(db):
+    return FocalPointUserFactory(username="fp-kz", state=state("KZ"))
+
+
+@pytest.fixture
+def fp_ru(db):
+    return FocalPointUserFactory(username="fp-ru", state=state("RU"))
+
+
+@pytest.fixture
+def fp_cn(db):
+    return FocalPointUserFactory(username="fp-cn", state=state("CN"))
+
+
+@pytest.fixture
+def approver_kz(db):
+    return ApproverFactory(username="approver-kz", state=state("KZ"))
+
+
+@pytest.fixture
+def approver_ru(db):
+    return ApproverFactory(username="approver-ru", state=state("RU"))
+
+
+@pytest.fixture
+def approver_cn(db):
+    return ApproverFactory(username="approver-cn", state=state("CN"))
+
+
+@pytest.fixture
+def secretariat(db):
+    return SecretariatFactory(username="secretariat")
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under CI (CICA_STRICT=1) a browser or service test must run: a skip becomes a failure."""
+    config._cica_strict = os.environ.get("CICA_STRICT") == "1"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    strict = item.config._cica_strict
+    required = item.get_closest_marker("browser") or item.get_closest_marker("services")
+    if strict and required and report.skipped:
+        report.outcome = "failed"
+        report.longrepr = f"Skipped under CICA_STRICT=1, which forbids it: {report.longrepr}"

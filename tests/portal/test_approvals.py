@@ -1,0 +1,134 @@
+"""The shared approval mechanism: consensus of the named states, answered once, per version."""
+
+import pytest
+
+from cica_portal import approvals
+from cica_portal.approvals import ApprovalError
+from cica_portal.models import ApprovalRequest, AuditRecord, Notification, StateAnswer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def subject(kz):
+    # Any model can be a subject; a state is the simplest one that exists in every test.
+    return kz
+
+
+@pytest.fixture
+def request_for_kz_and_ru(subject, kz, ru, secretariat, approver_kz, approver_ru):
+    return approvals.open_request(
+        subject, purpose="test", title="A new measure", content={"text": "v1"},
+        states=[kz, ru], opened_by=secretariat,
+    )
+
+
+def test_it_asks_each_named_state_once(request_for_kz_and_ru, approver_kz, approver_ru):
+    answers = request_for_kz_and_ru.current_answers()
+    assert sorted(a.state.code for a in answers) == ["KZ", "RU"]
+    assert all(a.is_pending for a in answers)
+    assert Notification.objects.filter(recipient__in=[approver_kz, approver_ru]).count() == 2
+
+
+def test_it_approves_when_the_last_state_approves(request_for_kz_and_ru, approver_kz, approver_ru):
+    approvals.answer_request(request_for_kz_and_ru, approver=approver_kz, decision="approve")
+    request_for_kz_and_ru.refresh_from_db()
+    assert request_for_kz_and_ru.status == ApprovalRequest.Status.OPEN
+    approvals.answer_request(request_for_kz_and_ru, approver=approver_ru, decision="approve")
+    request_for_kz_and_ru.refresh_from_db()
+    assert request_for_kz_and_ru.status == ApprovalRequest.Status.APPROVED
+    answer = request_for_kz_and_ru.current_answers().get(state__code="RU")
+    assert answer.answered_by == approver_ru and answer.answered_at is not None
+
+
+def test_one_objection_rejects(request_for_kz_and_ru, approver_kz):
+    approvals.answer_request(request_for_kz_and_ru, approver=approver_kz, decision="object",
+                             comment="Not now")
+    request_for_kz_and_ru.refresh_from_db()
+    assert request_for_kz_and_ru.status == ApprovalRequest.Status.REJECTED
+
+
+def test_a_state_answers_only_once(request_for_kz_and_ru, approver_kz):
+    approvals.answer_request(request_for_kz_and_ru, approver=approver_kz, decision="approve")
+    with pytest.raises(ApprovalError, match="already answered"):
+        approvals.answer_request(request_for_kz_and_ru, approver=approver_kz, decision="object")
+
+
+def test_a_state_not_named_cannot_answer(request_for_kz_and_ru, approver_cn):
+    with pytest.raises(ApprovalError, match="not asked"):
+        approvals.answer_request(request_for_kz_and_ru, approver=approver_cn, decision="approve")
+
+
+def test_a_focal_point_cannot_answer_for_a_state(request_for_kz_and_ru, fp_kz):
+    with pytest.raises(ApprovalError, match="release approver"):
+        approvals.answer_request(request_for_kz_and_ru, approver=fp_kz, decision="approve")
+
+
+def test_abstention_is_refused_under_plain_consensus(request_for_kz_and_ru, approver_kz):
+    with pytest.raises(ApprovalError):
+        approvals.answer_request(request_for_kz_and_ru, approver=approver_kz, decision="abstain")
+
+
+def test_a_changed_text_voids_the_answers_given(request_for_kz_and_ru, approver_kz, approver_ru):
+    approvals.answer_request(request_for_kz_and_ru, approver=approver_kz, decision="approve")
+    revised = approvals.revise_request(request_for_kz_and_ru, content={"text": "v2"}, actor=None)
+    assert revised.version == 2
+    assert all(a.is_pending for a in revised.current_answers())
+    old = StateAnswer.objects.get(request=revised, state__code="KZ", version=1)
+    assert old.decision == "approve" and old.voided_at is not None  # history is kept
+    approvals.answer_request(revised, approver=approver_ru, decision="approve")
+    revised.refresh_from_db()
+    assert revised.status == ApprovalRequest.Status.OPEN  # KZ must answer the new text
+
+
+def test_an_answer_to_a_text_that_changed_is_refused(request_for_kz_and_ru, approver_kz):
+    seen = request_for_kz_and_ru.content_hash
+    approvals.revise_request(request_for_kz_and_ru, content={"text": "v2"}, actor=None)
+    with pytest.raises(ApprovalError, match="changed"):
+        approvals.answer_request(request_for_kz_and_ru, approver=approver_kz,
+                                 decision="approve", seen_hash=seen)
+
+
+def test_every_answer_is_audited(request_for_kz_and_ru, approver_kz):
+    approvals.answer_request(request_for_kz_and_ru, approver=approver_kz, decision="approve")
+    record = AuditRecord.objects.get(action="approval.answer.approve")
+    assert record.actor == approver_kz and record.data["state"] == "KZ"
+
+
+def test_the_inbox_shows_only_requests_waiting_for_my_state(
+    request_for_kz_and_ru, approver_kz, approver_cn
+):
+    assert list(approvals.inbox_for(approver_kz)) == [request_for_kz_and_ru]
+    assert list(approvals.inbox_for(approver_cn)) == []
+    approvals.answer_request(request_for_kz_and_ru, approver=approver_kz, decision="approve")
+    assert list(approvals.inbox_for(approver_kz)) == []
+
+
+def test_an_approver_answers_through_the_web_form(client, request_for_kz_and_ru, approver_kz):
+    client.force_login(approver_kz)
+    url = f"/approvals/{request_for_kz_and_ru.pk}/"
+    page = client.get(url)
+    assert page.status_code == 200
+    response = client.post(url, {"decision": "approve", "comment": "Agreed",
+                                 "seen_hash": request_for_kz_and_ru.content_hash})
+    assert response.status_code == 302
+    answer = request_for_kz_and_ru.current_answers().get(state__code="KZ")
+    assert answer.decision == "approve" and answer.comment == "Agreed"
+
+
+def test_another_states_approver_gets_404(client, request_for_kz_and_ru, approver_cn):
+    client.force_login(approver_cn)
+    assert client.get(f"/approvals/{request_for_kz_and_ru.pk}/").status_code == 404
+
+
+def test_expired_requests_close_once(request_for_kz_and_ru):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    later = timezone.now() + timedelta(days=1)
+    ApprovalRequest.objects.filter(pk=request_for_kz_and_ru.pk).update(deadline=timezone.now())
+    assert approvals.close_expired_requests(now=later) == 1
+    assert approvals.close_expired_requests(now=later) == 0
+    request_for_kz_and_ru.refresh_from_db()
+    assert request_for_kz_and_ru.status == ApprovalRequest.Status.EXPIRED
