@@ -1,0 +1,10 @@
+"""What the focalpoints app adds to the dashboard for the user looking at it."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.inclusion_tag("focalpoints/home_cards.html", takes_context=True)
+def focalpoints_home_cards(context):
+    return {"user": context["user"]}
