@@ -65,8 +65,7 @@ class AreaAdmin(admin.ModelAdmin):
 
 class StateAnswerInline(admin.TabularInline):
     model = StateAnswer
-    fields = ["state", "version", "decision", "comment", "answered_by", "answered_at",
-              "voided_at"]
+    fields = ["state", "version", "decision", "comment", "answered_by", "answered_at", "voided_at"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -84,9 +83,21 @@ class ApprovalRequestAdmin(ReadOnlyAdmin):
     search_fields = ["title"]
     date_hierarchy = "opened_at"
     inlines = [StateAnswerInline]
-    readonly_fields = ["subject_type", "subject_id", "purpose", "title", "version",
-                       "content_hash", "rule", "deadline", "status", "opened_by", "opened_at",
-                       "closed_at", "required_states"]
+    readonly_fields = [
+        "subject_type",
+        "subject_id",
+        "purpose",
+        "title",
+        "version",
+        "content_hash",
+        "rule",
+        "deadline",
+        "status",
+        "opened_by",
+        "opened_at",
+        "closed_at",
+        "required_states",
+    ]
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -94,16 +105,16 @@ class ApprovalRequestAdmin(ReadOnlyAdmin):
 
 @admin.register(AuditRecord)
 class AuditRecordAdmin(ReadOnlyAdmin):
-    list_display = ["seq", "at", "actor_label", "action", "object_type", "object_id",
-                    "ip_address"]
+    list_display = ["seq", "at", "actor_label", "action", "object_type", "object_id", "ip_address"]
     list_filter = ["action", "object_type"]
     search_fields = ["actor_label", "action", "object_id"]
     date_hierarchy = "at"
     show_full_result_count = False  # counting millions of rows on every page is slow
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_active and (request.user.is_superuser
-                                           or request.user.role == User.Role.SECRETARIAT)
+        return request.user.is_active and (
+            request.user.is_superuser or request.user.role == User.Role.SECRETARIAT
+        )
 
 
 @admin.register(Notification)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("notifications/", api_views.NotificationList.as_view(), name="api-notifications"),
     path("approvals/", api_views.ApprovalList.as_view(), name="api-approvals"),
     path("approvals/<int:pk>/", api_views.ApprovalDetail.as_view(), name="api-approval-detail"),
-    path("approvals/<int:pk>/answer/", api_views.ApprovalAnswer.as_view(),
-         name="api-approval-answer"),
+    path(
+        "approvals/<int:pk>/answer/", api_views.ApprovalAnswer.as_view(), name="api-approval-answer"
+    ),
 ]

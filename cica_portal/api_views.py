@@ -68,10 +68,13 @@ class ApprovalAnswer(APIView):
 
     @extend_schema(
         request=ApprovalAnswerSerializer,
-        responses={200: ApprovalRequestSerializer, 400: OpenApiResponse(description="Bad input"),
-                   403: OpenApiResponse(description="Not your state's to answer"),
-                   404: OpenApiResponse(description="No such request"),
-                   409: OpenApiResponse(description="Closed or already answered")},
+        responses={
+            200: ApprovalRequestSerializer,
+            400: OpenApiResponse(description="Bad input"),
+            403: OpenApiResponse(description="Not your state's to answer"),
+            404: OpenApiResponse(description="No such request"),
+            409: OpenApiResponse(description="Closed or already answered"),
+        },
     )
     def post(self, request, pk: int):
         approval = approvals.get_request_for(request.user, pk)

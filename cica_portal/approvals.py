@@ -35,8 +35,9 @@ class ApprovalError(DomainError):
 
 def content_hash(content: Any) -> str:
     """SHA-256 of a canonical JSON form: the exact version a consent covers."""
-    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                           default=str)
+    canonical = json.dumps(
+        content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -101,15 +102,20 @@ def open_request(
         request,
         "approval.opened",
         actor=opened_by,
-        data={"purpose": purpose, "states": sorted(s.code for s in states),
-              "content_hash": request.content_hash},
+        data={
+            "purpose": purpose,
+            "states": sorted(s.code for s in states),
+            "content_hash": request.content_hash,
+        },
     )
     _ask_approvers(request, [state.pk for state in states])
     return request
 
 
 @transaction.atomic
-def revise_request(request: ApprovalRequest, *, content: Any, actor: User | None) -> ApprovalRequest:
+def revise_request(
+    request: ApprovalRequest, *, content: Any, actor: User | None
+) -> ApprovalRequest:
     """A changed text voids every answer given to the old one and asks again."""
     request = ApprovalRequest.objects.select_for_update().get(pk=request.pk)
     new_hash = content_hash(content)
@@ -126,8 +132,12 @@ def revise_request(request: ApprovalRequest, *, content: Any, actor: User | None
     StateAnswer.objects.bulk_create(
         StateAnswer(request=request, state_id=pk, version=request.version) for pk in state_ids
     )
-    audit.log(request, "approval.revised", actor=actor,
-              data={"version": request.version, "content_hash": new_hash})
+    audit.log(
+        request,
+        "approval.revised",
+        actor=actor,
+        data={"version": request.version, "content_hash": new_hash},
+    )
     _ask_approvers(request, state_ids)
     return request
 
@@ -160,18 +170,25 @@ def answer_request(
     if decision not in {Decision.APPROVE, Decision.OBJECT, Decision.ABSTAIN}:
         raise ApprovalError(_("Choose approve, object or abstain."), field="decision")
     if decision == Decision.ABSTAIN and not request.allows_abstention:
-        raise ApprovalError(_("This request needs a clear approval or objection."),
-                            field="decision")
+        raise ApprovalError(
+            _("This request needs a clear approval or objection."), field="decision"
+        )
     answer.decision = decision
     answer.comment = comment
     answer.content_hash = request.content_hash
     answer.answered_by = approver
     answer.answered_at = timezone.now()
-    answer.save(update_fields=["decision", "comment", "content_hash", "answered_by",
-                               "answered_at"])
-    audit.log(request, f"approval.answer.{decision}", actor=approver,
-              data={"state": approver.state.code, "version": request.version,
-                    "content_hash": request.content_hash})
+    answer.save(update_fields=["decision", "comment", "content_hash", "answered_by", "answered_at"])
+    audit.log(
+        request,
+        f"approval.answer.{decision}",
+        actor=approver,
+        data={
+            "state": approver.state.code,
+            "version": request.version,
+            "content_hash": request.content_hash,
+        },
+    )
     outcome = _outcome(request)
     if outcome:
         _close(request, outcome, actor=approver)
@@ -203,7 +220,7 @@ def _close(request: ApprovalRequest, status: str, *, actor: User | None) -> None
             key=f"approval:{request.pk}:closed",
             subject=_("Approval %(status)s: %(title)s")
             % {"status": request.get_status_display().lower(), "title": request.title},
-            body=_("The member states' approval of \"%(title)s\" is now %(status)s.")
+            body=_('The member states\' approval of "%(title)s" is now %(status)s.')
             % {"title": request.title, "status": request.get_status_display().lower()},
             url=_subject_url(request),
         )
@@ -225,12 +242,16 @@ def close_expired_requests(now: datetime | None = None) -> int:
     """Close every open request whose deadline has passed; safe to run twice."""
     now = now or timezone.now()
     closed = 0
-    pks = ApprovalRequest.objects.filter(status=ApprovalRequest.Status.OPEN,
-                                         deadline__lt=now).values_list("pk", flat=True)
+    pks = ApprovalRequest.objects.filter(
+        status=ApprovalRequest.Status.OPEN, deadline__lt=now
+    ).values_list("pk", flat=True)
     for pk in list(pks[:1000]):
         with transaction.atomic():
-            request = ApprovalRequest.objects.select_for_update(skip_locked=True).filter(
-                pk=pk, status=ApprovalRequest.Status.OPEN).first()
+            request = (
+                ApprovalRequest.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, status=ApprovalRequest.Status.OPEN)
+                .first()
+            )
             if request is not None:
                 _close(request, ApprovalRequest.Status.EXPIRED, actor=None)
                 closed += 1

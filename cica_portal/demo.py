@@ -10,8 +10,14 @@ from .models import State, User
 DEFAULT_PASSWORD = "demo-pass-2008"  # noqa: S105 - the documented demo password
 SECRETARIAT_GROUP = "Secretariat"
 # What Secretariat staff may do in the admin: run the plan, meetings, the network, templates.
-SECRETARIAT_APPS = ["cica_portal", "actionplan", "focalpoints", "meetings", "exchange",
-                    "django_celery_beat"]
+SECRETARIAT_APPS = [
+    "cica_portal",
+    "actionplan",
+    "focalpoints",
+    "meetings",
+    "exchange",
+    "django_celery_beat",
+]
 
 
 def secretariat_group() -> Group:

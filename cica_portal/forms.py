@@ -9,14 +9,20 @@ class AnswerForm(forms.Form):
     server refuse an answer given to a text that has since changed."""
 
     decision = forms.ChoiceField(label=_("Your state's answer"), widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("Comment"), required=False, max_length=4000,
-                              widget=forms.Textarea(attrs={"rows": 4}))
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
     seen_hash = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     def __init__(self, *args, allows_abstention: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [(StateAnswer.Decision.APPROVE, _("Approve")),
-                   (StateAnswer.Decision.OBJECT, _("Object"))]
+        choices = [
+            (StateAnswer.Decision.APPROVE, _("Approve")),
+            (StateAnswer.Decision.OBJECT, _("Object")),
+        ]
         if allows_abstention:
             choices.append((StateAnswer.Decision.ABSTAIN, _("Abstain")))
         self.fields["decision"].choices = choices

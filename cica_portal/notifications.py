@@ -39,9 +39,7 @@ def notify(
         ],
         ignore_conflicts=True,
     )
-    created = list(
-        Notification.objects.filter(recipient__in=missing, key=key, emailed_at=None)
-    )
+    created = list(Notification.objects.filter(recipient__in=missing, key=key, emailed_at=None))
     outbox.enqueue_many("cica_portal.email_notification", [[n.pk] for n in created])
     return created
 

@@ -49,7 +49,7 @@ def relay(pks: list[int] | None = None, limit: int = 500) -> int:
         for message in messages:
             try:
                 app.send_task(message.task_name, args=message.args, retry=False)
-            except Exception as error:  # noqa: BLE001 - any broker fault: keep it for later
+            except Exception as error:
                 logger.warning("Outbox: broker refused %s: %s", message, error)
                 OutboxMessage.objects.filter(pk=message.pk).update(
                     attempts=message.attempts + 1, last_error=str(error)[:500]

@@ -72,15 +72,27 @@ class ApprovalRequestSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ApprovalRequest
-        fields = ["id", "purpose", "title", "subject_type", "subject_id", "version",
-                  "content_hash", "rule", "deadline", "status", "opened_at", "closed_at",
-                  "answers"]
+        fields = [
+            "id",
+            "purpose",
+            "title",
+            "subject_type",
+            "subject_id",
+            "version",
+            "content_hash",
+            "rule",
+            "deadline",
+            "status",
+            "opened_at",
+            "closed_at",
+            "answers",
+        ]
         read_only_fields = fields
 
 
 class ApprovalAnswerSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=["approve", "object", "abstain"])
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=4000,
-                                    default="")
-    content_hash = serializers.CharField(required=False, max_length=64,
-                                         help_text="The version you read; refused if changed.")
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+    content_hash = serializers.CharField(
+        required=False, max_length=64, help_text="The version you read; refused if changed."
+    )

@@ -1,4 +1,4 @@
-"""Settings for the CICA cooperation portal: one module, read top to bottom, driven by the environment.
+"""Settings for the CICA cooperation portal: one module, read top to bottom, from the environment.
 
 Every value that differs between a laptop and a production server comes from an environment
 variable; the defaults are the embedded, server-less set-up that `make run` uses.
@@ -123,9 +123,13 @@ else:
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL,
-                          "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2}}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -136,8 +140,7 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Bounded socket timeouts: a Redis that accepts but never answers must not hang a request.
 CELERY_BROKER_TRANSPORT_OPTIONS = (
-    {"socket_timeout": 3, "socket_connect_timeout": 3, "max_retries": 1,
-     "visibility_timeout": 3600}
+    {"socket_timeout": 3, "socket_connect_timeout": 3, "max_retries": 1, "visibility_timeout": 3600}
     if REDIS_URL
     else {}
 )
@@ -209,8 +212,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

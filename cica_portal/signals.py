@@ -25,11 +25,16 @@ def audit_logout(sender, request, user, **kwargs):
 @receiver(user_login_failed)
 def audit_failed_login(sender, credentials, request=None, **kwargs):
     # Django has already masked the password in `credentials`; we keep only the username.
-    audit.log(None, "auth.login_failed", ip_address=_address(request),
-              data={"username": str(credentials.get("username", ""))[:150]})
+    audit.log(
+        None,
+        "auth.login_failed",
+        ip_address=_address(request),
+        data={"username": str(credentials.get("username", ""))[:150]},
+    )
 
 
 @receiver(user_locked_out)
 def audit_lockout(sender, request, username, ip_address, **kwargs):
-    audit.log(None, "auth.locked_out", ip_address=ip_address,
-              data={"username": str(username or "")[:150]})
+    audit.log(
+        None, "auth.locked_out", ip_address=ip_address, data={"username": str(username or "")[:150]}
+    )

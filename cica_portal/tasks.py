@@ -5,8 +5,12 @@ from celery import shared_task
 from . import approvals, notifications, outbox
 
 
-@shared_task(name="cica_portal.email_notification", autoretry_for=(OSError,),
-             retry_backoff=True, max_retries=5)
+@shared_task(
+    name="cica_portal.email_notification",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
 def email_notification(notification_id: int) -> bool:
     return notifications.email_notification(notification_id)
 

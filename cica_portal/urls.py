@@ -19,8 +19,11 @@ api_v1 = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True),
-         name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
@@ -28,8 +31,9 @@ urlpatterns = [
     path("approvals/inbox/", views.approvals_inbox, name="approvals-inbox"),
     path("approvals/<int:pk>/", views.approval_detail, name="approval-detail"),
     path("notifications/", views.notifications_list, name="notifications"),
-    path("notifications/read-all/", views.notifications_mark_all_read,
-         name="notifications-read-all"),
+    path(
+        "notifications/read-all/", views.notifications_mark_all_read, name="notifications-read-all"
+    ),
     path("notifications/<int:pk>/open/", views.notification_open, name="notification-open"),
     path("plan/", include("actionplan.urls")),
     path("focal-points/", include("focalpoints.urls")),
@@ -42,4 +46,3 @@ urlpatterns = [
 admin.site.site_header = "CICA cooperation portal: Secretariat"
 admin.site.site_title = "CICA portal admin"
 admin.site.index_title = "Secretariat administration"
-

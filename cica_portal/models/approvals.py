@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy as _
 class ApprovalRequest(models.Model):
     class Rule(models.TextChoices):
         CONSENSUS = "consensus", _("Consensus: every named state approves")
-        CONSENSUS_ABSTAIN = "consensus_abstain", _(
-            "Consensus, abstention allowed: no objection and at least one approval"
+        CONSENSUS_ABSTAIN = (
+            "consensus_abstain",
+            _("Consensus, abstention allowed: no objection and at least one approval"),
         )
 
     class Status(models.TextChoices):

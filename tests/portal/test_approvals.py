@@ -18,8 +18,12 @@ def subject(kz):
 @pytest.fixture
 def request_for_kz_and_ru(subject, kz, ru, secretariat, approver_kz, approver_ru):
     return approvals.open_request(
-        subject, purpose="test", title="A new measure", content={"text": "v1"},
-        states=[kz, ru], opened_by=secretariat,
+        subject,
+        purpose="test",
+        title="A new measure",
+        content={"text": "v1"},
+        states=[kz, ru],
+        opened_by=secretariat,
     )
 
 
@@ -42,8 +46,9 @@ def test_it_approves_when_the_last_state_approves(request_for_kz_and_ru, approve
 
 
 def test_one_objection_rejects(request_for_kz_and_ru, approver_kz):
-    approvals.answer_request(request_for_kz_and_ru, approver=approver_kz, decision="object",
-                             comment="Not now")
+    approvals.answer_request(
+        request_for_kz_and_ru, approver=approver_kz, decision="object", comment="Not now"
+    )
     request_for_kz_and_ru.refresh_from_db()
     assert request_for_kz_and_ru.status == ApprovalRequest.Status.REJECTED
 
@@ -85,8 +90,9 @@ def test_an_answer_to_a_text_that_changed_is_refused(request_for_kz_and_ru, appr
     seen = request_for_kz_and_ru.content_hash
     approvals.revise_request(request_for_kz_and_ru, content={"text": "v2"}, actor=None)
     with pytest.raises(ApprovalError, match="changed"):
-        approvals.answer_request(request_for_kz_and_ru, approver=approver_kz,
-                                 decision="approve", seen_hash=seen)
+        approvals.answer_request(
+            request_for_kz_and_ru, approver=approver_kz, decision="approve", seen_hash=seen
+        )
 
 
 def test_every_answer_is_audited(request_for_kz_and_ru, approver_kz):
@@ -109,8 +115,14 @@ def test_an_approver_answers_through_the_web_form(client, request_for_kz_and_ru,
     url = f"/approvals/{request_for_kz_and_ru.pk}/"
     page = client.get(url)
     assert page.status_code == 200
-    response = client.post(url, {"decision": "approve", "comment": "Agreed",
-                                 "seen_hash": request_for_kz_and_ru.content_hash})
+    response = client.post(
+        url,
+        {
+            "decision": "approve",
+            "comment": "Agreed",
+            "seen_hash": request_for_kz_and_ru.content_hash,
+        },
+    )
     assert response.status_code == 302
     answer = request_for_kz_and_ru.current_answers().get(state__code="KZ")
     assert answer.decision == "approve" and answer.comment == "Agreed"

@@ -15,8 +15,11 @@ class Command(BaseCommand):
     help = "Create the demo accounts and data. Running it twice changes nothing the second time."
 
     def add_arguments(self, parser):
-        parser.add_argument("--password", default=DEFAULT_PASSWORD,
-                            help="Password of every new demo account (default: %(default)s).")
+        parser.add_argument(
+            "--password",
+            default=DEFAULT_PASSWORD,
+            help="Password of every new demo account (default: %(default)s).",
+        )
 
     def handle(self, *args, password: str, **options):
         created = create_demo_people(password)
@@ -31,10 +34,12 @@ class Command(BaseCommand):
                     raise
                 continue
             module.seed_demo(password=password, stdout=self.stdout)
-        self.stdout.write(self.style.SUCCESS(
-            "\nDemo logins (password: %s):\n"
-            "  secretariat            Secretariat staff (admin at /admin/)\n"
-            "  fp-kz, fp-ru, fp-cn …  national focal point of each member state (fp-<code>)\n"
-            "  approver-kz, …         release approver of each member state (approver-<code>)\n"
-            % password
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                "\nDemo logins (password: %s):\n"
+                "  secretariat            Secretariat staff (admin at /admin/)\n"
+                "  fp-kz, fp-ru, fp-cn …  national focal point of each member state (fp-<code>)\n"
+                "  approver-kz, …         release approver of each member state (approver-<code>)\n"
+                % password
+            )
+        )

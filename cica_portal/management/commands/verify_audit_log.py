@@ -9,7 +9,7 @@ from cica_portal.models import AuditRecord
 
 
 class Command(BaseCommand):
-    help = "Verify the tamper-evident audit log and report the first altered, inserted or removed record."
+    help = "Verify the audit log; report the first altered, inserted or removed record."
 
     def handle(self, *args, **options):
         for problem in verify_chain():

@@ -1,0 +1,14 @@
+# Production image: gunicorn serving the portal; the same image runs the Celery worker and beat.
+FROM python:3.11-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 VAR_DIR=/var/lib/cica
+RUN useradd --system --create-home --home-dir /app cica && mkdir -p /var/lib/cica \
+    && chown cica /var/lib/cica
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY . .
+RUN pip install --no-cache-dir . && \
+    SECRET_KEY=build-only DEBUG=0 python manage.py collectstatic --noinput && \
+    chown -R cica /var/lib/cica
+USER cica
+EXPOSE 8000
+CMD ["gunicorn", "cica_portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -1,0 +1,48 @@
+# The two commands: `make run` and `make test`. Everything else is here for the curious.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+
+.PHONY: run test install lint format migrate seed check-deploy bench load screenshots messages clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP)
+
+## make run: the portal at http://127.0.0.1:8000 with a Celery worker and beat (SQLite, no servers).
+run: export DEBUG ?= 1
+run: export PATH := $(abspath $(BIN)):$(PATH)
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(BIN)/honcho start -f Procfile.dev
+
+## make test: lint, then the whole suite (PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set).
+test: export SECRET_KEY ?= test-only-not-secret
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run > /dev/null
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check-deploy: export SECRET_KEY ?= $(shell $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')
+check-deploy: install
+	DEBUG=0 ALLOWED_HOSTS=portal.example.org $(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,74 @@
+"""People are told once per occasion, in the portal and by email, even when tasks run twice."""
+
+from unittest import mock
+
+import pytest
+from django.core import mail
+
+from cica_portal import notifications, outbox
+from cica_portal.models import Notification, OutboxMessage
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_notifies_each_person_once_per_occasion(fp_kz, fp_ru):
+    first = notifications.notify([fp_kz, fp_ru], key="occasion-1", subject="S", body="B")
+    again = notifications.notify([fp_kz, fp_ru], key="occasion-1", subject="S", body="B")
+    assert len(first) == 2 and again == []
+    assert Notification.objects.filter(key="occasion-1").count() == 2
+
+
+def test_it_emails_a_notification_once(fp_kz):
+    (notice,) = notifications.notify([fp_kz], key="occasion-2", subject="Subject", body="Body")
+    assert notifications.email_notification(notice.pk) is True
+    assert notifications.email_notification(notice.pk) is False
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject == "[CICA] Subject" and mail.outbox[0].to == [fp_kz.email]
+
+
+def test_a_failed_email_is_tried_again(fp_kz):
+    (notice,) = notifications.notify([fp_kz], key="occasion-3", subject="S", body="B")
+    with (
+        mock.patch("cica_portal.notifications.send_mail", side_effect=OSError("smtp down")),
+        pytest.raises(OSError),
+    ):
+        notifications.email_notification(notice.pk)
+    notice.refresh_from_db()
+    assert notice.emailed_at is None
+    assert notifications.email_notification(notice.pk) is True
+
+
+def test_deactivated_people_are_not_notified(fp_kz):
+    fp_kz.is_active = False
+    fp_kz.save()
+    assert notifications.notify([fp_kz], key="occasion-4", subject="S", body="B") == []
+
+
+def test_the_outbox_keeps_a_task_when_the_broker_refuses_it():
+    with mock.patch("cica_portal.celery.app.send_task", side_effect=ConnectionError("refused")):
+        message = outbox.enqueue("cica_portal.ping", "x")
+        assert outbox.relay() == 0
+    message.refresh_from_db()
+    assert message.sent_at is None and message.attempts == 1 and "refused" in message.last_error
+    with mock.patch("cica_portal.celery.app.send_task") as send:
+        assert outbox.relay() == 1
+    send.assert_called_once_with("cica_portal.ping", args=["x"], retry=False)
+    assert OutboxMessage.objects.get(pk=message.pk).sent_at is not None
+
+
+def test_a_user_opens_and_reads_a_notification(client, fp_kz):
+    (notice,) = notifications.notify(
+        [fp_kz], key="occasion-5", subject="Read me", body="B", url="/notifications/"
+    )
+    client.force_login(fp_kz)
+    assert "Read me" in client.get("/notifications/").content.decode()
+    response = client.post(f"/notifications/{notice.pk}/open/")
+    assert response.status_code == 302
+    notice.refresh_from_db()
+    assert notice.read_at is not None
+
+
+def test_nobody_opens_another_persons_notification(client, fp_kz, fp_ru):
+    (notice,) = notifications.notify([fp_kz], key="occasion-6", subject="S", body="B")
+    client.force_login(fp_ru)
+    assert client.post(f"/notifications/{notice.pk}/open/").status_code == 404
