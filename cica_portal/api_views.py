@@ -1,11 +1,15 @@
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, permissions, status
+from axes.exceptions import AxesBackendPermissionDenied
+from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import generics, permissions, serializers, status
+from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from . import approvals
+from . import approvals, twofactor
 from .api import IsApprover, IsNetworkMember
 from .models import State
 from .serializers import (
@@ -17,10 +21,50 @@ from .serializers import (
 
 
 class ObtainToken(ObtainAuthToken):
-    """Exchange a username and password for an API token with exactly that user's rights."""
+    """Exchange a username and password for an API token with exactly that user's rights.
+
+    Failed attempts count towards the same temporary lockout as the login pages (django-axes
+    does not watch DRF's view by itself); a locked account gets 429 with a clear message.
+    """
 
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
+
+    @extend_schema(
+        responses={
+            200: inline_serializer("Token", {"token": serializers.CharField()}),
+            400: OpenApiResponse(description="Wrong username or password"),
+            429: OpenApiResponse(description="Locked for a while after repeated failures"),
+        }
+    )
+    def post(self, request, *args, **kwargs):
+        credentials = {"username": str(request.data.get("username", ""))[:150]}
+        if not AxesProxyHandler.is_allowed(request._request, credentials):
+            return _locked_out()
+        serializer = self.get_serializer(data=request.data)
+        try:
+            serializer.is_valid(raise_exception=True)
+        except AxesBackendPermissionDenied:
+            return _locked_out()
+        user = serializer.validated_data["user"]
+        if not twofactor.token_code_ok(user, request.data.get("otp_token")):
+            return Response(
+                {"otp_token": ["This account needs the six-digit code from its authenticator."]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+def _locked_out() -> Response:
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return Response(
+        {
+            "detail": f"Too many failed logins: this account is locked from your address for "
+            f"{minutes} minutes."
+        },
+        status=status.HTTP_429_TOO_MANY_REQUESTS,
+    )
 
 
 class MemberStateList(generics.ListAPIView):

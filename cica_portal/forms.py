@@ -26,3 +26,15 @@ class AnswerForm(forms.Form):
         if allows_abstention:
             choices.append((StateAnswer.Decision.ABSTAIN, _("Abstain")))
         self.fields["decision"].choices = choices
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Six-digit code from your authenticator app"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": _("Enter the six digits your app shows.")},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].strip()

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "cica_portal.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -226,6 +227,11 @@ PASSWORD_RESET_TIMEOUT = 60 * 60  # one hour; a link also dies once the password
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True  # the age above is an inactivity timeout
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Two-factor authentication (TOTP) for the Secretariat and release approvers; offered to focal
+# points. Off by default only on a developer's machine (DEBUG), so the demo logs in with a password.
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", not DEBUG)
+OTP_TOTP_ISSUER = "CICA portal"
 
 # Failed logins: lock the username from that address for a while, never forever.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))

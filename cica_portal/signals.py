@@ -1,10 +1,17 @@
 """Audit the events that happen outside our services: logins, failed logins, logouts."""
 
+from importlib import import_module
+
 from axes.signals import user_locked_out
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import pre_save
 from django.dispatch import receiver
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
 from . import audit
+from .models import User
 
 
 def _address(request) -> str | None:
@@ -38,3 +45,34 @@ def audit_lockout(sender, request, username, ip_address, **kwargs):
     audit.log(
         None, "auth.locked_out", ip_address=ip_address, data={"username": str(username or "")[:150]}
     )
+
+
+@receiver(pre_save, sender=User)
+def end_access_on_password_change_or_deactivation(sender, instance, **kwargs):
+    """A new password or a deactivation ends the user's API tokens; sessions end with them
+    (Django invalidates sessions whose password hash changed, and refuses inactive users)."""
+    if not instance.pk:
+        return
+    before = User.objects.filter(pk=instance.pk).values("password", "is_active").first()
+    if before is None:
+        return
+    password_changed = before["password"] != instance.password
+    deactivated = before["is_active"] and not instance.is_active
+    if password_changed or deactivated:
+        deleted, _ = Token.objects.filter(user_id=instance.pk).delete()
+        Session = import_module(settings.SESSION_ENGINE).SessionStore
+        if deactivated:
+            _end_sessions_of(instance.pk, Session)
+        audit.log(
+            instance,
+            "auth.deactivated" if deactivated else "auth.password_changed",
+            data={"tokens_revoked": deleted},
+        )
+
+
+def _end_sessions_of(user_id: int, store) -> None:
+    from django.contrib.sessions.models import Session
+
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get("_auth_user_id")) == str(user_id):
+            store(session_key=session.session_key).delete()

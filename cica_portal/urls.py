@@ -30,6 +30,9 @@ urlpatterns = [
     path("approvals/", views.approvals_list, name="approvals"),
     path("approvals/inbox/", views.approvals_inbox, name="approvals-inbox"),
     path("approvals/<int:pk>/", views.approval_detail, name="approval-detail"),
+    path("account/two-factor/setup/", views.two_factor_setup, name="two-factor-setup"),
+    path("account/two-factor/verify/", views.two_factor_verify, name="two-factor-verify"),
+    path("account/api-tokens/", views.api_tokens, name="api-tokens"),
     path("notifications/", views.notifications_list, name="notifications"),
     path(
         "notifications/read-all/", views.notifications_mark_all_read, name="notifications-read-all"

@@ -8,10 +8,21 @@ from tests.factories import ApproverFactory, FocalPointUserFactory, SecretariatF
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counts and cached values must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _fast_hashing_and_mail(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.SECURE_SSL_REDIRECT = False  # the test client speaks plain HTTP
+    # Tests log people in with force_login; the two-factor tests turn this back on.
+    settings.TWO_FACTOR_REQUIRED = False
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
