@@ -153,7 +153,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# django-celery-beat's schedules (editable in the admin), run by one beat at a time (a lease).
+CELERY_BEAT_SCHEDULER = "cica_portal.beat:SingleBeatScheduler"
 
 # --- Time, languages --------------------------------------------------------------------------
 

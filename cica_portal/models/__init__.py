@@ -2,7 +2,7 @@
 
 from .approvals import ApprovalRequest, StateAnswer
 from .audit import AuditChainHead, AuditRecord
-from .notifications import Notification, OutboxMessage
+from .notifications import BeatLease, Notification, OutboxMessage
 from .people import User
 from .reference import Area, Organisation, State
 
@@ -11,6 +11,7 @@ __all__ = [
     "Area",
     "AuditChainHead",
     "AuditRecord",
+    "BeatLease",
     "Notification",
     "Organisation",
     "OutboxMessage",

@@ -56,3 +56,17 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_name}{self.args}"
+
+
+class BeatLease(models.Model):
+    """Who may run the periodic schedule now: one beat process at a time, by lease."""
+
+    name = models.CharField(max_length=50, unique=True)
+    holder = models.CharField(max_length=200)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("beat lease")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.holder} until {self.expires_at:%H:%M:%S}"
