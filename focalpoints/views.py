@@ -1,8 +1,359 @@
-from django.shortcuts import render
+"""Pages of the focal-point network: authorise, call one service or selector, respond."""
 
-from cica_portal.roles import network_member_required
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cica_portal.errors import DomainError
+from cica_portal.roles import (
+    approver_required,
+    focal_point_required,
+    network_member_required,
+    role_required,
+    secretariat_required,
+)
+
+from . import selectors, services, vcard
+from .filters import FocalPointFilter
+from .forms import ContactDetailsForm, NominationForm, ReturnForm, WithdrawForm
+from .models import EXPIRY_WINDOW_DAYS, FocalPoint
+
+PAGE_SIZE = 25
 
 
+def _form_error(form, error: DomainError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+def _filtered(request):
+    return FocalPointFilter(request.GET or None, queryset=selectors.directory_entries(request.user))
+
+
+def _valid(filterset) -> bool:
+    """No filters at all is valid; a bad one (an unknown state code) selects nothing."""
+    return not filterset.is_bound or filterset.is_valid()
+
+
+@require_GET
 @network_member_required
 def directory(request):
-    return render(request, "focalpoints/directory.html")
+    """The directory: search, filters, pages of contact cards, organisations' contact points."""
+    filterset = _filtered(request)
+    queryset = filterset.qs if _valid(filterset) else filterset.queryset.none()
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "focalpoints/directory.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "contacts": selectors.organisation_contacts(request.user),
+            "expiry_days": EXPIRY_WINDOW_DAYS,
+        },
+    )
+
+
+@require_GET
+@network_member_required
+def detail(request, pk: int):
+    """One contact card; its status and history for those who manage the entry."""
+    entry = selectors.entry_for(request.user, pk)
+    user = request.user
+    manages = (
+        user.is_secretariat
+        or (user.is_approver and user.state_id == entry.state_id)
+        or (user.is_focal_point and entry.user_id == user.pk)
+    )
+    transitions, changes = selectors.history_of(entry) if manages else ([], [])
+    return render(
+        request,
+        "focalpoints/detail.html",
+        {
+            "entry": entry,
+            "manages": manages,
+            "transitions": transitions,
+            "changes": changes,
+            "return_form": ReturnForm(),
+            "withdraw_form": WithdrawForm(),
+        },
+    )
+
+
+def _vcard_response(text: str, filename: str) -> HttpResponse:
+    response = HttpResponse(text, content_type="text/vcard; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+@network_member_required
+def entry_vcard(request, pk: int):
+    entry = selectors.entry_for(request.user, pk)
+    return _vcard_response(vcard.focal_point_card(entry), f"focal-point-{entry.pk}.vcf")
+
+
+@require_GET
+@network_member_required
+def directory_vcard(request):
+    """Every entry the current filters select, as one vCard file."""
+    filterset = _filtered(request)
+    if not _valid(filterset):
+        return HttpResponse(_("Invalid filters."), status=400, content_type="text/plain")
+    return _vcard_response(vcard.cards(filterset.qs), "cica-focal-points.vcf")
+
+
+@require_GET
+@network_member_required
+def contact_vcard(request, pk: int):
+    from django.shortcuts import get_object_or_404
+
+    contact = get_object_or_404(selectors.organisation_contacts(request.user), pk=pk)
+    return _vcard_response(
+        vcard.organisation_contact_card(contact), f"contact-point-{contact.pk}.vcf"
+    )
+
+
+EXPORT_COLUMNS = [
+    ("state", lambda e: e.state.code),
+    ("state name", lambda e: e.state.name_en),
+    ("name", lambda e: e.name),
+    ("organisation", lambda e: e.organisation),
+    ("position", lambda e: e.position),
+    ("role", lambda e: e.role),
+    ("areas", lambda e: " ".join(str(a.number) for a in e.areas.all())),
+    ("languages", lambda e: " ".join(e.language_codes)),
+    ("email", lambda e: e.email),
+    ("phone", lambda e: e.phone),
+    ("address", lambda e: e.address),
+    ("term start", lambda e: e.term_start.isoformat()),
+    ("term end", lambda e: e.term_end.isoformat() if e.term_end else ""),
+    ("status", lambda e: e.status),
+]
+
+
+def _cell(value: str) -> str:
+    """Keep a spreadsheet from reading a value as a formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def _export_rows(request):
+    filterset = _filtered(request)
+    if not _valid(filterset):
+        return None
+    return ([_cell(str(get(entry) or "")) for _, get in EXPORT_COLUMNS] for entry in filterset.qs)
+
+
+@require_GET
+@secretariat_required
+def export_csv(request):
+    rows = _export_rows(request)
+    if rows is None:
+        return HttpResponse(_("Invalid filters."), status=400, content_type="text/plain")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([name for name, _ in EXPORT_COLUMNS])
+    writer.writerows(rows)
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="cica-focal-points-{timezone.localdate():%Y-%m-%d}.csv"'
+    )
+    return response
+
+
+@require_GET
+@secretariat_required
+def export_xlsx(request):
+    from openpyxl import Workbook
+
+    rows = _export_rows(request)
+    if rows is None:
+        return HttpResponse(_("Invalid filters."), status=400, content_type="text/plain")
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Focal points")
+    sheet.append([name for name, _ in EXPORT_COLUMNS])
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="cica-focal-points-{timezone.localdate():%Y-%m-%d}.xlsx"'
+    )
+    return response
+
+
+@require_GET
+@role_required("is_secretariat", "is_approver", "is_focal_point")
+def nominations(request):
+    """The Secretariat's queue; an approver's own state's entries; a focal point's own entries."""
+    user = request.user
+    queue = selectors.to_verify(user) if user.is_secretariat else None
+    entries = None if user.is_secretariat else selectors.entries_manageable_by(user)
+    return render(request, "focalpoints/nominations.html", {"queue": queue, "entries": entries})
+
+
+@require_http_methods(["GET", "POST"])
+@approver_required
+def nominate(request):
+    """A release approver nominates a focal point for their own state."""
+    form = NominationForm(request.POST or None, state=request.user.state)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        areas = data.pop("areas")
+        try:
+            entry = services.nominate(approver=request.user, areas=areas, **data)
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(
+                request, _("The nomination was sent to the Secretariat for verification.")
+            )
+            return redirect("focalpoints:detail", pk=entry.pk)
+    return render(request, "focalpoints/nomination_form.html", {"form": form, "entry": None})
+
+
+@require_http_methods(["GET", "POST"])
+@approver_required
+def edit_nomination(request, pk: int):
+    entry = selectors.nomination_for_approver(request.user, pk)
+    if entry.status not in (FocalPoint.Status.NOMINATED, FocalPoint.Status.RETURNED):
+        raise PermissionDenied
+    form = NominationForm(request.POST or None, instance=entry, state=request.user.state)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        areas = data.pop("areas")
+        try:
+            services.update_nomination(entry, approver=request.user, areas=areas, **data)
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The nomination was updated."))
+            return redirect("focalpoints:detail", pk=entry.pk)
+    return render(request, "focalpoints/nomination_form.html", {"form": form, "entry": entry})
+
+
+@require_POST
+@secretariat_required
+def verify(request, pk: int):
+    entry = selectors.entry_for_secretariat(request.user, pk)
+    try:
+        services.verify(entry, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Verified: the entry is in the directory."))
+    return redirect("focalpoints:detail", pk=entry.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@secretariat_required
+def return_entry(request, pk: int):
+    entry = selectors.entry_for_secretariat(request.user, pk)
+    form = ReturnForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.return_entry(entry, actor=request.user, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Returned with your reason."))
+            return redirect("focalpoints:detail", pk=entry.pk)
+    return render(request, "focalpoints/return_form.html", {"form": form, "entry": entry})
+
+
+@require_POST
+@role_required("is_secretariat", "is_approver")
+def withdraw(request, pk: int):
+    user = request.user
+    entry = (
+        selectors.entry_for_secretariat(user, pk)
+        if user.is_secretariat
+        else selectors.nomination_for_approver(user, pk)
+    )
+    form = WithdrawForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.withdraw(entry, actor=user, reason=reason)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("Withdrawn: the entry left the directory and stays in the history.")
+        )
+    return redirect("focalpoints:detail", pk=entry.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@focal_point_required
+def my_details(request, pk: int):
+    """A focal point updates their own contact details."""
+    entry = selectors.own_entry_for(request.user, pk)
+    if not entry.is_current:
+        raise PermissionDenied
+    form = ContactDetailsForm(request.POST or None, initial=ContactDetailsForm.initial_for(entry))
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.update_contact_details(entry, actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            if entry.pending_changes:
+                messages.success(
+                    request,
+                    _(
+                        "Saved. The Secretariat will verify the changes to "
+                        "verified details; until then the directory shows "
+                        "the verified ones."
+                    ),
+                )
+            else:
+                messages.success(request, _("Your details were updated."))
+            return redirect("focalpoints:detail", pk=entry.pk)
+    return render(request, "focalpoints/my_details.html", {"form": form, "entry": entry})
+
+
+@require_GET
+@network_member_required
+def coverage(request):
+    """Member states by areas: who covers each cell; gaps and expiring terms marked."""
+    areas, rows = selectors.coverage_matrix(request.user)
+    return render(
+        request,
+        "focalpoints/coverage.html",
+        {
+            "areas": areas,
+            "rows": rows,
+            "expiry_days": EXPIRY_WINDOW_DAYS,
+        },
+    )
+
+
+@require_GET
+@secretariat_required
+def coverage_cell(request, code: str, number: int):
+    state, area, entries = selectors.cell_entries(request.user, code, number)
+    return render(
+        request,
+        "focalpoints/coverage_cell.html",
+        {
+            "state": state,
+            "area": area,
+            "entries": entries,
+        },
+    )

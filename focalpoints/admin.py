@@ -1,0 +1,191 @@
+import datetime
+
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cica_portal.errors import DomainError
+
+from . import services
+from .models import (
+    EXPIRY_WINDOW_DAYS,
+    FocalPoint,
+    FocalPointArea,
+    FocalPointChange,
+    FocalPointTransition,
+    OrganisationContact,
+)
+
+
+class TermFilter(admin.SimpleListFilter):
+    title = _("term")
+    parameter_name = "term"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("expiring", _("Ends within %(days)d days") % {"days": EXPIRY_WINDOW_DAYS}),
+            ("expired", _("Expired")),
+            ("open", _("Open-ended")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "expiring":
+            return queryset.filter(
+                term_end__gte=today, term_end__lte=today + datetime.timedelta(EXPIRY_WINDOW_DAYS)
+            )
+        if self.value() == "expired":
+            return queryset.filter(term_end__lt=today)
+        if self.value() == "open":
+            return queryset.filter(term_end__isnull=True)
+        return queryset
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class AreaInline(ReadOnlyInline):
+    model = FocalPointArea
+    fields = readonly_fields = ["area", "holds_primary"]
+
+
+class TransitionInline(ReadOnlyInline):
+    model = FocalPointTransition
+    fields = readonly_fields = ["at", "actor", "from_status", "to_status", "reason"]
+
+
+class ChangeInline(ReadOnlyInline):
+    model = FocalPointChange
+    fields = readonly_fields = [
+        "changed_at",
+        "changed_by",
+        "field",
+        "old_value",
+        "new_value",
+        "outcome",
+    ]
+
+
+@admin.register(FocalPoint)
+class FocalPointAdmin(admin.ModelAdmin):
+    list_display = ["name", "state", "role", "status", "organisation", "email", "term_end"]
+    list_filter = ["status", "role", "state", "areas", TermFilter]
+    search_fields = ["name", "organisation", "position", "email", "state__name_en", "state__code"]
+    list_select_related = ["state"]
+    date_hierarchy = "term_end"
+    # Status, areas and the primary seat change only through the services (verify, return...).
+    readonly_fields = [
+        "state",
+        "status",
+        "return_reason",
+        "pending_changes",
+        "nominated_by",
+        "verified_by",
+        "verified_at",
+        "created_at",
+        "updated_at",
+    ]
+    fields = [
+        "state",
+        "name",
+        "organisation",
+        "position",
+        "languages",
+        "email",
+        "phone",
+        "address",
+        "term_start",
+        "term_end",
+        "role",
+        "user",
+        "status",
+        "return_reason",
+        "pending_changes",
+        "nominated_by",
+        "verified_by",
+        "verified_at",
+        "created_at",
+        "updated_at",
+    ]
+    raw_id_fields = ["user"]
+    inlines = [AreaInline, TransitionInline, ChangeInline]
+    actions = ["verify_selected", "return_selected"]
+
+    def has_add_permission(self, request):
+        return False  # nominations come from the states, through the portal
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # withdrawn and ended entries stay in the history
+
+    @admin.action(description=_("Verify and activate the selected entries"))
+    def verify_selected(self, request, queryset):
+        done = 0
+        for entry in queryset:
+            try:
+                services.verify(entry, actor=request.user)
+                done += 1
+            except DomainError as error:
+                self.message_user(request, f"{entry}: {error.message}", messages.WARNING)
+        self.message_user(request, _("%(n)d verified.") % {"n": done})
+
+    @admin.action(description=_("Return the selected entries (standard reason)"))
+    def return_selected(self, request, queryset):
+        reason = str(_("Returned by the Secretariat: please check the details and submit again."))
+        done = 0
+        for entry in queryset:
+            try:
+                services.return_entry(entry, actor=request.user, reason=reason)
+                done += 1
+            except DomainError as error:
+                self.message_user(request, f"{entry}: {error.message}", messages.WARNING)
+        self.message_user(request, _("%(n)d returned.") % {"n": done})
+
+
+@admin.register(FocalPointTransition)
+class FocalPointTransitionAdmin(admin.ModelAdmin):
+    list_display = ["entry", "from_status", "to_status", "actor", "at"]
+    list_filter = ["to_status"]
+    list_select_related = ["entry__state", "actor"]
+    search_fields = ["entry__name", "reason"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FocalPointChange)
+class FocalPointChangeAdmin(FocalPointTransitionAdmin):
+    list_display = [
+        "entry",
+        "field",
+        "old_value",
+        "new_value",
+        "changed_by",
+        "changed_at",
+        "outcome",
+    ]
+    list_filter = ["outcome", "field"]
+    list_select_related = ["entry__state", "changed_by"]
+    search_fields = ["entry__name", "field"]
+
+
+@admin.register(OrganisationContact)
+class OrganisationContactAdmin(admin.ModelAdmin):
+    list_display = ["name", "organisation", "position", "email", "active"]
+    list_filter = ["organisation", "active", "areas"]
+    search_fields = ["name", "position", "email", "organisation__name_en"]
+    list_select_related = ["organisation"]
+    filter_horizontal = ["areas"]

@@ -1,0 +1,274 @@
+"""The focal-point network: who each member state names for each area, and their history."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Language(models.TextChoices):
+    """Languages a focal point works in; English and Russian are CICA's working languages."""
+
+    EN = "en", _("English")
+    RU = "ru", _("Russian")
+    AR = "ar", _("Arabic")
+    ZH = "zh", _("Chinese")
+    FA = "fa", _("Persian")
+    TR = "tr", _("Turkish")
+    KK = "kk", _("Kazakh")
+    UZ = "uz", _("Uzbek")
+    HI = "hi", _("Hindi")
+    KO = "ko", _("Korean")
+
+
+# Inside this window before the end of a term, the entry counts as "expiring".
+EXPIRY_WINDOW_DAYS = 60
+
+
+def languages_to_db(codes) -> str:
+    """Store languages as ",en,ru," so that one language matches with a plain `contains`."""
+    codes = [code for code in dict.fromkeys(codes) if code in Language.values]
+    return f",{','.join(codes)}," if codes else ""
+
+
+class FocalPointQuerySet(models.QuerySet):
+    def current(self, today: datetime.date | None = None) -> FocalPointQuerySet:
+        """Verified entries within their term: the directory."""
+        from django.utils import timezone
+
+        today = today or timezone.localdate()
+        return self.filter(status__in=FocalPoint.CURRENT_STATUSES, term_start__lte=today).filter(
+            models.Q(term_end__isnull=True) | models.Q(term_end__gte=today)
+        )
+
+
+class FocalPoint(models.Model):
+    """One person a member state names as its focal point for one or more areas."""
+
+    class Status(models.TextChoices):
+        NOMINATED = "nominated", _("Nominated, awaiting verification")
+        ACTIVE = "active", _("Verified and active")
+        CHANGES_TO_VERIFY = "changes_to_verify", _("Active, changes to verify")
+        RETURNED = "returned", _("Returned to the state")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        ENDED = "ended", _("Term ended")
+
+    class Role(models.TextChoices):
+        PRIMARY = "primary", _("Primary focal point")
+        DEPUTY = "deputy", _("Deputy")
+
+    CURRENT_STATUSES = (Status.ACTIVE, Status.CHANGES_TO_VERIFY)
+    FINAL_STATUSES = (Status.WITHDRAWN, Status.ENDED)
+    # What the Secretariat checks; a focal point's change to one of these waits for it.
+    VERIFIED_FIELDS = ("name", "organisation", "position", "email")
+    # What a focal point may change about themselves.
+    SELF_SERVICE_FIELDS = (
+        "name",
+        "organisation",
+        "position",
+        "email",
+        "phone",
+        "address",
+        "languages",
+    )
+
+    state = models.ForeignKey(
+        "cica_portal.State",
+        verbose_name=_("member state"),
+        on_delete=models.PROTECT,
+        related_name="focal_points",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    organisation = models.CharField(_("organisation"), max_length=200)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    areas = models.ManyToManyField(
+        "cica_portal.Area",
+        through="FocalPointArea",
+        related_name="focal_points",
+        verbose_name=_("areas"),
+    )
+    languages = models.CharField(_("languages"), max_length=100, blank=True)
+    email = models.EmailField(_("email"))
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    address = models.TextField(_("address"), max_length=500, blank=True)
+    term_start = models.DateField(_("term starts"))
+    term_end = models.DateField(_("term ends"), null=True, blank=True)
+    role = models.CharField(
+        _("role in the state"), max_length=10, choices=Role, default=Role.PRIMARY
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("portal account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="focal_point_entries",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status, default=Status.NOMINATED, db_index=True
+    )
+    return_reason = models.TextField(_("reason for return"), blank=True, max_length=2000)
+    # Verified-field changes a focal point made, shown to others only once verified.
+    pending_changes = models.JSONField(_("changes to verify"), default=dict, blank=True)
+    nominated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = FocalPointQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["state__name_en", "-role", "name"]  # "primary" sorts after "deputy"
+        verbose_name = _("focal point")
+        verbose_name_plural = _("focal points")
+        constraints = [
+            models.CheckConstraint(
+                name="focal_point_term_in_order",
+                condition=models.Q(term_end__isnull=True)
+                | models.Q(term_end__gte=models.F("term_start")),
+                violation_error_message=_("The term cannot end before it starts."),
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "status"]), models.Index(fields=["term_end"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.state.code})"
+
+    @property
+    def language_codes(self) -> list[str]:
+        return [code for code in self.languages.split(",") if code]
+
+    @property
+    def language_labels(self) -> list[str]:
+        labels = dict(Language.choices)
+        return [str(labels.get(code, code)) for code in self.language_codes]
+
+    @property
+    def is_current(self) -> bool:
+        return self.status in self.CURRENT_STATUSES
+
+    @property
+    def is_primary(self) -> bool:
+        return self.role == self.Role.PRIMARY
+
+    def ends_within(
+        self, days: int = EXPIRY_WINDOW_DAYS, today: datetime.date | None = None
+    ) -> bool:
+        from django.utils import timezone
+
+        today = today or timezone.localdate()
+        return self.term_end is not None and today <= self.term_end <= today + datetime.timedelta(
+            days
+        )
+
+
+class FocalPointArea(models.Model):
+    """An entry covering an area. `holds_primary` marks the one current primary per state and
+    area, which the database keeps unique; services set it as an entry becomes or stops being
+    current."""
+
+    entry = models.ForeignKey(FocalPoint, on_delete=models.CASCADE, related_name="coverage")
+    area = models.ForeignKey("cica_portal.Area", on_delete=models.PROTECT, related_name="+")
+    state = models.ForeignKey("cica_portal.State", on_delete=models.PROTECT, related_name="+")
+    holds_primary = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("area covered")
+        verbose_name_plural = _("areas covered")
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "area"], name="focal_point_area_once"),
+            models.UniqueConstraint(
+                fields=["state", "area"],
+                condition=models.Q(holds_primary=True),
+                name="one_primary_focal_point_per_state_and_area",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}: {self.area_id}"
+
+
+class FocalPointTransition(models.Model):
+    """One change of an entry's status: who, when, from, to and why."""
+
+    entry = models.ForeignKey(FocalPoint, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(_("from"), max_length=20, choices=FocalPoint.Status, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=FocalPoint.Status)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    reason = models.TextField(_("reason"), blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}: {self.from_status or '-'} → {self.to_status}"
+
+
+class FocalPointChange(models.Model):
+    """One field a person changed on an entry, with the old and new value."""
+
+    class Outcome(models.TextChoices):
+        APPLIED = "applied", _("Applied")
+        PENDING = "pending", _("Awaiting verification")
+        VERIFIED = "verified", _("Verified")
+        RETURNED = "returned", _("Returned")
+
+    entry = models.ForeignKey(FocalPoint, on_delete=models.CASCADE, related_name="changes")
+    field = models.CharField(_("field"), max_length=40)
+    old_value = models.TextField(_("old value"), blank=True)
+    new_value = models.TextField(_("new value"), blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=Outcome, default=Outcome.APPLIED
+    )
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("change of details")
+        verbose_name_plural = _("changes of details")
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}.{self.field}"
+
+
+class OrganisationContact(models.Model):
+    """A contact point of an international organisation (IOM, INTERPOL, ...)."""
+
+    organisation = models.ForeignKey(
+        "cica_portal.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="contact_points",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    email = models.EmailField(_("email"))
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    areas = models.ManyToManyField(
+        "cica_portal.Area", related_name="+", verbose_name=_("areas"), blank=True
+    )
+    active = models.BooleanField(_("shown in the directory"), default=True)
+
+    class Meta:
+        ordering = ["organisation__code", "name"]
+        verbose_name = _("organisation contact point")
+        verbose_name_plural = _("organisation contact points")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation.code})"
