@@ -49,3 +49,8 @@ urlpatterns = [
 admin.site.site_header = "CICA cooperation portal: Secretariat"
 admin.site.site_title = "CICA portal admin"
 admin.site.index_title = "Secretariat administration"
+
+handler400 = "cica_portal.views.bad_request"
+handler403 = "cica_portal.views.permission_denied"
+handler404 = "cica_portal.views.page_not_found"
+handler500 = "cica_portal.views.server_error"

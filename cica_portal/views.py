@@ -10,6 +10,7 @@ from django.template.loader import select_template
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rest_framework.authtoken.models import Token
@@ -213,3 +214,28 @@ def two_factor_verify(request):
     return render(
         request, "portal/two_factor_verify.html", {"form": form, "next": _safe_next(request)}
     )
+
+
+def _api_error(request, status: int, detail: str):
+    """Under /api/, errors are JSON like the rest of the API, never an HTML page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": detail}, status=status)
+    return None
+
+
+def page_not_found(request, exception=None):
+    return _api_error(request, 404, "Not found.") or defaults.page_not_found(request, exception)
+
+
+def permission_denied(request, exception=None):
+    return _api_error(request, 403, "You do not have permission to perform this action.") or (
+        defaults.permission_denied(request, exception)
+    )
+
+
+def bad_request(request, exception=None):
+    return _api_error(request, 400, "Bad request.") or defaults.bad_request(request, exception)
+
+
+def server_error(request):
+    return _api_error(request, 500, "Server error.") or defaults.server_error(request)

@@ -68,3 +68,12 @@ def test_errors_are_json_with_the_field_named(api_client, fp_kz):
     response = api_client.post("/api/v1/auth/token/", "{not json", content_type="application/json")
     assert response.status_code == 400
     assert response["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.django_db
+def test_an_unknown_api_path_is_a_json_404(api_client, fp_kz):
+    api_client.force_authenticate(fp_kz)
+    response = api_client.get("/api/v1/no-such-thing/0.5/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not found."}
