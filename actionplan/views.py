@@ -1,8 +1,416 @@
-from django.shortcuts import render
+"""Pages of the Action Plan: the plan, items, new measures, reports and the annual review."""
 
-from cica_portal.roles import network_member_required
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cica_portal.errors import DomainError
+from cica_portal.roles import network_member_required, role_required, secretariat_required
+
+from . import exports, selectors, services
+from .forms import (
+    ApprovalRequestForm,
+    AttachmentForm,
+    MeasureProposalForm,
+    ReturnReportForm,
+    StatusChangeForm,
+    entry_forms,
+)
+from .models import MeasureProposal, PlanItem, ReviewCycle
+from .services.plan import open_request_of
+
+state_member_required = role_required("is_focal_point", "is_approver")
 
 
+def _form_error(form, error: DomainError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+# --- The plan ----------------------------------------------------------------------------------
+
+
+@require_GET
 @network_member_required
 def index(request):
-    return render(request, "actionplan/index.html")
+    """The whole plan: per area its activity, its numbered issues and its approved measures."""
+    areas = selectors.plan_areas()
+    return render(request, "actionplan/index.html", {"areas": areas})
+
+
+@require_GET
+@network_member_required
+def item_detail(request, pk: int):
+    item = selectors.get_item_for(request.user, pk)
+    context = {
+        "item": item,
+        "history": selectors.history_of(item),
+        "approvals": selectors.approvals_of(type(item), [item.pk]),
+        "open_request": open_request_of(item),
+        "status_form": StatusChangeForm(initial={"to_status": item.status}),
+        "approval_form": ApprovalRequestForm(),
+    }
+    return render(request, "actionplan/item_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@network_member_required
+def item_change_status(request, pk: int):
+    item = selectors.get_item_for(request.user, pk)
+    if not request.user.is_secretariat:
+        raise PermissionDenied
+    form = StatusChangeForm(request.POST or None, initial={"to_status": item.status})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_status(item, actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The item's status is changed."))
+            return redirect(item)
+    return render(request, "actionplan/item_status_form.html", {"item": item, "form": form})
+
+
+@require_POST
+@network_member_required
+def item_put_to_approval(request, pk: int):
+    item = selectors.get_item_for(request.user, pk)
+    if not request.user.is_secretariat:
+        raise PermissionDenied
+    form = ApprovalRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            approval = services.put_to_approval(
+                item, actor=request.user, deadline=form.cleaned_data["deadline"]
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("All member states are asked to approve the item."))
+            return redirect("approval-detail", pk=approval.pk)
+    else:
+        messages.error(request, _("Check the deadline: %(errors)s") % {"errors": form.errors})
+    return redirect(item)
+
+
+@require_POST
+@network_member_required
+def item_withdraw_approval(request, pk: int):
+    item = selectors.get_item_for(request.user, pk)
+    if not request.user.is_secretariat:
+        raise PermissionDenied
+    try:
+        services.withdraw_item_approval(item, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The request is withdrawn."))
+    return redirect(item)
+
+
+# --- New measures ------------------------------------------------------------------------------
+
+
+@require_GET
+@network_member_required
+def proposals(request):
+    queryset = selectors.proposals_visible_to(request.user)
+    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    return render(request, "actionplan/proposals.html", {"page": page})
+
+
+@require_http_methods(["GET", "POST"])
+@state_member_required
+def propose(request):
+    form = MeasureProposalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            proposal = services.propose_measure(proposer=request.user, **form.cleaned_data)
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(
+                request, _("Your proposal is sent to every member state for approval.")
+            )
+            return redirect(proposal)
+    return render(request, "actionplan/propose.html", {"form": form})
+
+
+@require_GET
+@network_member_required
+def proposal_detail(request, pk: int):
+    proposal = selectors.get_proposal_for(request.user, pk)
+    approvals = selectors.approvals_of(MeasureProposal, [proposal.pk])
+    may_withdraw = (
+        proposal.status == MeasureProposal.Status.PENDING
+        and proposal.state_id == request.user.state_id
+    )
+    return render(
+        request,
+        "actionplan/proposal_detail.html",
+        {"proposal": proposal, "approvals": approvals, "may_withdraw": may_withdraw},
+    )
+
+
+@require_POST
+@network_member_required
+def proposal_withdraw(request, pk: int):
+    proposal = selectors.get_proposal_for(request.user, pk)
+    if proposal.state_id != request.user.state_id:
+        raise PermissionDenied
+    try:
+        services.withdraw_proposal(proposal, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your proposal is withdrawn."))
+    return redirect(proposal)
+
+
+# --- Implementation reports --------------------------------------------------------------------
+
+
+@require_GET
+@network_member_required
+def reports(request):
+    """The Secretariat's list of every report; a state's own reports and the cycle to report on."""
+    queryset = selectors.reports_visible_to(request.user)
+    year = request.GET.get("year")
+    if year and year.isdigit():
+        queryset = queryset.filter(cycle__year=int(year))
+    page = Paginator(queryset, 30).get_page(request.GET.get("page"))
+    cycle = selectors.current_cycle()
+    mine = None
+    if cycle and request.user.state_id:
+        mine = queryset.filter(cycle=cycle).first()
+    context = {
+        "page": page,
+        "cycle": cycle,
+        "mine": mine,
+        "year": year,
+        "years": ReviewCycle.objects.values_list("year", flat=True),
+    }
+    return render(request, "actionplan/reports.html", context)
+
+
+@require_POST
+@network_member_required
+def report_start(request, year: int):
+    cycle = get_object_or_404(selectors.cycles_visible_to(request.user), year=year)
+    if not request.user.is_focal_point:
+        raise PermissionDenied
+    try:
+        report = services.start_report(cycle, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("actionplan:reports")
+    return redirect(report)
+
+
+def _report_context(request, report, forms=None, attachment_form=None):
+    entries = list(selectors.entries_of(report))
+    editable = (
+        report.is_editable
+        and request.user.is_focal_point
+        and request.user.state_id == report.state_id
+    )
+    return {
+        "report": report,
+        "editable": editable,
+        "entries": entries,
+        "forms": forms or (entry_forms(entries) if editable else []),
+        "attachments": selectors.attachments_of(report),
+        "attachment_form": attachment_form
+        or (AttachmentForm(items=_report_items(report)) if editable else None),
+        "return_form": ReturnReportForm() if request.user.is_secretariat else None,
+    }
+
+
+def _report_items(report):
+    return PlanItem.objects.filter(report_entries__report=report).select_related("area")
+
+
+@require_http_methods(["GET", "POST"])
+@network_member_required
+def report_detail(request, pk: int):
+    """Read a report; its state's focal point edits the draft here and saves it."""
+    report = selectors.get_report_for(request.user, pk)
+    if request.method == "GET":
+        return render(request, "actionplan/report.html", _report_context(request, report))
+    if not (request.user.is_focal_point and request.user.state_id == report.state_id):
+        raise PermissionDenied
+    entries = list(selectors.entries_of(report))
+    # Entries the post does not mention stay as they are (and their forms unbound).
+    forms = [
+        (entry, bound if f"{bound.prefix}-progress" in request.POST else unbound)
+        for (entry, bound), (_e, unbound) in zip(
+            entry_forms(entries, request.POST), entry_forms(entries), strict=True
+        )
+    ]
+    posted = [(e, f) for e, f in forms if f.is_bound]
+    if all(form.is_valid() for _entry, form in posted):
+        data = {entry.item_id: form.cleaned_data for entry, form in posted}
+        try:
+            services.save_report(report, actor=request.user, entries=data)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            if request.POST.get("then") == "submit":
+                return redirect("actionplan:report-submit", pk=report.pk)
+            messages.success(request, _("The draft is saved."))
+            return redirect(report)
+    context = _report_context(request, report, forms=forms)
+    return render(request, "actionplan/report.html", context, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+@network_member_required
+def report_submit(request, pk: int):
+    report = selectors.get_report_for(request.user, pk)
+    if not (request.user.is_focal_point and request.user.state_id == report.state_id):
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            services.submit_report(report, actor=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The report is submitted to the Secretariat."))
+        return redirect(report)
+    return render(request, "actionplan/report_submit.html", {"report": report})
+
+
+@require_http_methods(["GET", "POST"])
+@network_member_required
+def report_return(request, pk: int):
+    report = selectors.get_report_for(request.user, pk)
+    if not request.user.is_secretariat:
+        raise PermissionDenied
+    form = ReturnReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.return_report(report, actor=request.user, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The report is returned to the state for correction."))
+            return redirect(report)
+    return render(request, "actionplan/report_return.html", {"report": report, "form": form})
+
+
+@require_POST
+@network_member_required
+def attachment_upload(request, pk: int):
+    report = selectors.get_report_for(request.user, pk)
+    if not (request.user.is_focal_point and request.user.state_id == report.state_id):
+        raise PermissionDenied
+    form = AttachmentForm(request.POST, request.FILES, items=_report_items(report))
+    if form.is_valid():
+        try:
+            services.add_attachment(
+                report,
+                actor=request.user,
+                upload=form.cleaned_data["file"],
+                item=form.cleaned_data["item"],
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The file is attached."))
+            return redirect(report)
+    context = _report_context(request, report, attachment_form=form)
+    return render(request, "actionplan/report.html", context, status=400)
+
+
+@require_GET
+@network_member_required
+def attachment_download(request, pk: int):
+    """Files are served only here, after the rights check, always as a download."""
+    attachment = selectors.get_attachment_for(request.user, pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@network_member_required
+def attachment_delete(request, pk: int):
+    attachment = selectors.get_attachment_for(request.user, pk)
+    report = attachment.report
+    try:
+        services.remove_attachment(attachment, actor=request.user)
+    except DomainError as error:
+        if error.code == "forbidden":
+            raise PermissionDenied from error
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The file is removed."))
+    return redirect(report)
+
+
+# --- The annual review -------------------------------------------------------------------------
+
+
+@require_GET
+@secretariat_required
+def review_list(request):
+    cycles = ReviewCycle.objects.all()
+    return render(request, "actionplan/review_list.html", {"cycles": cycles})
+
+
+def _review_context(cycle: ReviewCycle) -> dict:
+    summary = selectors.review_summary(cycle)
+    areas = selectors.area_progress()
+    open_approvals = list(selectors.open_approvals())
+    return {
+        **summary,
+        "areas": areas,
+        "open_approvals": open_approvals,
+        "item_statuses": PlanItem.Status.choices,
+    }
+
+
+@require_GET
+@secretariat_required
+def review_detail(request, year: int):
+    """The consolidated review: per area and per state, printable, with charts."""
+    cycle = get_object_or_404(ReviewCycle, year=year)
+    return render(request, "actionplan/review.html", _review_context(cycle))
+
+
+@require_GET
+@secretariat_required
+def review_export(request, year: int):
+    cycle = get_object_or_404(ReviewCycle, year=year)
+    content = exports.review_workbook(cycle, _review_context(cycle))
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="cica-review-{cycle.year}.xlsx"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_POST
+@secretariat_required
+def review_open(request, year: int):
+    cycle = get_object_or_404(ReviewCycle, year=year)
+    if services.open_cycle(cycle, actor=request.user):
+        messages.success(request, _("The review cycle is open; focal points are told."))
+    else:
+        messages.info(request, _("This review cycle was already open or closed."))
+    return redirect(cycle)

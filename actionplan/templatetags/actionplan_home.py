@@ -2,9 +2,50 @@
 
 from django import template
 
+from actionplan import selectors
+
 register = template.Library()
+
+
+@register.filter
+def step5(value) -> int:
+    """A percentage rounded to the chart's width classes (w-0 … w-100 in steps of 5)."""
+    try:
+        return selectors.step5(int(value))
+    except (TypeError, ValueError):
+        return 0
+
+
+@register.filter
+def get_count(counter, key) -> int:
+    return counter.get(key, 0) if counter else 0
 
 
 @register.inclusion_tag("actionplan/home_cards.html", takes_context=True)
 def actionplan_home_cards(context):
-    return {"user": context["user"]}
+    user = context["user"]
+    data = {"user": user, "show": False}
+    if not user.is_authenticated:
+        return data
+    if user.is_secretariat:
+        cycle = selectors.current_cycle()
+        areas = selectors.area_progress()
+        for row in areas:
+            row.width = selectors.step5(row.percent)
+        data.update(
+            show=True, areas=areas, open_approvals=list(selectors.open_approvals()[:8]), cycle=cycle
+        )
+        if cycle:
+            summary = selectors.review_summary(cycle)
+            data.update(
+                submitted=summary["submitted"],
+                missing=summary["missing"],
+                total=len(summary["rows"]),
+            )
+    elif user.is_focal_point:
+        cycle = selectors.current_cycle()
+        my_report = (
+            selectors.reports_visible_to(user).filter(cycle=cycle).first() if cycle else None
+        )
+        data.update(show=True, cycle=cycle, my_report=my_report)
+    return data

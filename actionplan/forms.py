@@ -1,0 +1,99 @@
+"""Forms of the actionplan app: what a person may type, never their role, state or status."""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from cica_portal.models import Area
+
+from .models import ImplementationReport, PlanItem, ReportEntry
+
+
+class StatusChangeForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("New status"), choices=PlanItem.Status.choices)
+    reason = forms.CharField(
+        label=_("Reason for the decision"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("Recorded in the item's history with your name and the time."),
+    )
+
+
+class ApprovalRequestForm(forms.Form):
+    deadline = forms.DateTimeField(
+        label=_("Deadline for answers"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_("Leave empty for 30 days from now."),
+    )
+
+
+class MeasureProposalForm(forms.Form):
+    area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.order_by("number"))
+    title = forms.CharField(label=_("Title"), max_length=300)
+    text = forms.CharField(
+        label=_("Text of the measure"), widget=forms.Textarea(attrs={"rows": 6}), max_length=8000
+    )
+    rationale = forms.CharField(
+        label=_("Why your state proposes it"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        required=False,
+    )
+
+
+class ReportEntryForm(forms.Form):
+    progress = forms.ChoiceField(label=_("Status"), choices=ReportEntry.Progress.choices)
+    narrative = forms.CharField(
+        label=_("What your state has done"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=10000,
+        required=False,
+    )
+
+
+def entry_forms(entries, data=None) -> list[tuple[ReportEntry, ReportEntryForm]]:
+    """One small form per entry, prefixed by the item id so that posts map back to items."""
+    return [
+        (
+            entry,
+            ReportEntryForm(
+                data,
+                prefix=f"item-{entry.item_id}",
+                initial={"progress": entry.progress, "narrative": entry.narrative},
+            ),
+        )
+        for entry in entries
+    ]
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, Word, Excel, PowerPoint, OpenDocument text, PNG or JPEG."),
+    )
+    item = forms.ModelChoiceField(
+        label=_("Concerns"),
+        queryset=PlanItem.objects.none(),
+        required=False,
+        empty_label=_("The report as a whole"),
+    )
+
+    def __init__(self, *args, items=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if items is not None:
+            self.fields["item"].queryset = items
+        self.fields["file"].help_text = _(
+            "PDF, Word, Excel, PowerPoint, OpenDocument text, PNG or JPEG; at most %(mb)s MB."
+        ) % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
+
+
+class ReturnReportForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What must be corrected"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+    )
+
+
+REPORT_STATUSES = ImplementationReport.Status

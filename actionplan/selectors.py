@@ -1,0 +1,243 @@
+"""Reads of the actionplan app, always scoped to the user asking (404 for missing-or-not-yours)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from cica_portal.models import ApprovalRequest, Area, State, StateAnswer, User
+
+from .models import (
+    ImplementationReport,
+    ItemStatusChange,
+    MeasureProposal,
+    PlanItem,
+    ReportAttachment,
+    ReportEntry,
+    ReviewCycle,
+)
+
+# Items "in the plan": a measure is only there once approved, so PROPOSED never shows.
+IN_PLAN = ~Q(status=PlanItem.Status.PROPOSED)
+
+
+def plan_items() -> QuerySet[PlanItem]:
+    return PlanItem.objects.filter(IN_PLAN).select_related("area", "proposed_by_state")
+
+
+def plan_areas() -> QuerySet[Area]:
+    """The four areas with their items in the plan, in two queries."""
+    return Area.objects.order_by("number").prefetch_related(
+        Prefetch("items", queryset=plan_items().order_by("kind", "number", "pk"), to_attr="plan")
+    )
+
+
+def get_item_for(user: User, pk: int) -> PlanItem:
+    """The plan is read by every network member; a proposed item is not in it."""
+    if not (user.is_authenticated and user.is_network_member):
+        raise Http404
+    return get_object_or_404(plan_items(), pk=pk)
+
+
+def history_of(item: PlanItem) -> QuerySet[ItemStatusChange]:
+    return item.status_changes.select_related("by", "approval")
+
+
+def approvals_of(model: type, pks) -> QuerySet[ApprovalRequest]:
+    return (
+        ApprovalRequest.objects.filter(
+            subject_type=ContentType.objects.get_for_model(model), subject_id__in=list(pks)
+        )
+        .annotate(
+            answered=Count(
+                "answers",
+                filter=Q(answers__version=_version_ref())
+                & ~Q(answers__decision=StateAnswer.Decision.PENDING),
+            ),
+            asked=Count("answers", filter=Q(answers__version=_version_ref())),
+        )
+        .order_by("-opened_at")
+    )
+
+
+def _version_ref() -> F:
+    """Only the answers to the request's current version count."""
+    return F("version")
+
+
+def open_approvals() -> QuerySet[ApprovalRequest]:
+    """Open requests about plan items and new measures, with how many states answered."""
+    types = ContentType.objects.get_for_models(PlanItem, MeasureProposal).values()
+    return (
+        ApprovalRequest.objects.filter(
+            subject_type__in=list(types), status=ApprovalRequest.Status.OPEN
+        )
+        .annotate(
+            answered=Count(
+                "answers",
+                filter=Q(answers__version=_version_ref())
+                & ~Q(answers__decision=StateAnswer.Decision.PENDING),
+            ),
+            asked=Count("answers", filter=Q(answers__version=_version_ref())),
+        )
+        .order_by("deadline", "opened_at")
+    )
+
+
+# --- Proposals ---------------------------------------------------------------------------------
+
+
+def proposals_visible_to(user: User) -> QuerySet[MeasureProposal]:
+    """The Secretariat sees all; a state's people see their state's proposals in every outcome
+    and the other states' pending ones, which they are asked to approve."""
+    queryset = MeasureProposal.objects.select_related("area", "state", "proposed_by", "item")
+    if not (user.is_authenticated and user.is_network_member):
+        return queryset.none()
+    if user.is_secretariat:
+        return queryset
+    return queryset.filter(Q(state_id=user.state_id) | Q(status=MeasureProposal.Status.PENDING))
+
+
+def get_proposal_for(user: User, pk: int) -> MeasureProposal:
+    return get_object_or_404(proposals_visible_to(user), pk=pk)
+
+
+# --- Reports -----------------------------------------------------------------------------------
+
+
+def reports_visible_to(user: User) -> QuerySet[ImplementationReport]:
+    """The Secretariat sees every report; a state's focal points and approvers see their own."""
+    queryset = ImplementationReport.objects.select_related("cycle", "state", "submitted_by")
+    if not (user.is_authenticated and user.is_network_member):
+        return queryset.none()
+    if user.is_secretariat:
+        return queryset
+    return queryset.filter(state_id=user.state_id)
+
+
+def get_report_for(user: User, pk: int) -> ImplementationReport:
+    return get_object_or_404(reports_visible_to(user), pk=pk)
+
+
+def entries_of(report: ImplementationReport) -> QuerySet[ReportEntry]:
+    return report.entries.select_related("item__area")
+
+
+def attachments_of(report: ImplementationReport) -> QuerySet[ReportAttachment]:
+    return report.attachments.select_related("item__area", "uploaded_by")
+
+
+def get_attachment_for(user: User, pk: int) -> ReportAttachment:
+    visible = reports_visible_to(user).values("pk")
+    return get_object_or_404(
+        ReportAttachment.objects.select_related("report"), pk=pk, report__in=visible
+    )
+
+
+# --- Review cycles -----------------------------------------------------------------------------
+
+
+def cycles_visible_to(user: User) -> QuerySet[ReviewCycle]:
+    """The dates of the review are known to every network member."""
+    if not (user.is_authenticated and user.is_network_member):
+        return ReviewCycle.objects.none()
+    return ReviewCycle.objects.all()
+
+
+def current_cycle() -> ReviewCycle | None:
+    """The open cycle, else the latest one."""
+    return (
+        ReviewCycle.objects.filter(status=ReviewCycle.Status.OPEN).order_by("-year").first()
+        or ReviewCycle.objects.order_by("-year").first()
+    )
+
+
+@dataclass
+class StateRow:
+    state: State
+    report: ImplementationReport | None
+    progress: Counter = field(default_factory=Counter)
+
+    @property
+    def status(self) -> str:
+        return self.report.status if self.report else "missing"
+
+    @property
+    def percent(self) -> int:
+        """Share of entries reported in progress or completed (completed counts double)."""
+        total = sum(self.progress.values())
+        if not total:
+            return 0
+        done = self.progress["completed"] * 2 + self.progress["in_progress"]
+        return round(done * 50 / total)
+
+
+@dataclass
+class AreaRow:
+    area: Area
+    items: list[PlanItem]
+    statuses: Counter
+    approvals: list[ApprovalRequest]
+
+    @property
+    def percent(self) -> int:
+        if not self.items:
+            return 0
+        return round(sum(item.progress for item in self.items) / len(self.items))
+
+
+def step5(value: int) -> int:
+    """Round a percentage to the CSS width classes (w-0 … w-100, steps of 5)."""
+    return max(0, min(100, int(5 * round(value / 5))))
+
+
+def area_progress() -> list[AreaRow]:
+    """Each area's items and statuses: the plan's progress by area (for charts)."""
+    areas = list(plan_areas())
+    item_pks = [item.pk for area in areas for item in area.plan]
+    by_item: dict[int, list[ApprovalRequest]] = defaultdict(list)
+    for request in approvals_of(PlanItem, item_pks):
+        by_item[request.subject_id].append(request)
+    rows = []
+    for area in areas:
+        rows.append(
+            AreaRow(
+                area=area,
+                items=area.plan,
+                statuses=Counter(item.status for item in area.plan),
+                approvals=[r for item in area.plan for r in by_item.get(item.pk, [])],
+            )
+        )
+    return rows
+
+
+def state_rows(cycle: ReviewCycle) -> list[StateRow]:
+    """Every member state with its report (or none) and its entries' statuses, in 3 queries."""
+    reports = {
+        report.state_id: report
+        for report in ImplementationReport.objects.filter(cycle=cycle).select_related("state")
+    }
+    progress: dict[int, Counter] = defaultdict(Counter)
+    for row in (
+        ReportEntry.objects.filter(report__cycle=cycle)
+        .values("report__state_id", "progress")
+        .annotate(n=Count("pk"))
+    ):
+        progress[row["report__state_id"]][row["progress"]] = row["n"]
+    return [
+        StateRow(state=state, report=reports.get(state.pk), progress=progress[state.pk])
+        for state in State.objects.members().order_by("name_en")
+    ]
+
+
+def review_summary(cycle: ReviewCycle) -> dict:
+    """Who reported and who did not, for the dashboard and the review page."""
+    rows = state_rows(cycle)
+    submitted = [r for r in rows if r.status == ImplementationReport.Status.SUBMITTED]
+    missing = [r for r in rows if r.status != ImplementationReport.Status.SUBMITTED]
+    return {"cycle": cycle, "rows": rows, "submitted": submitted, "missing": missing}

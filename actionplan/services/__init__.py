@@ -1,0 +1,34 @@
+"""Writes of the actionplan app: one function per business action, one transaction each."""
+
+from .errors import ActionPlanError
+from .plan import change_status, load_plan, put_to_approval, withdraw_item_approval
+from .proposals import propose_measure, withdraw_proposal
+from .reports import (
+    add_attachment,
+    remove_attachment,
+    return_report,
+    save_report,
+    start_report,
+    submit_report,
+)
+from .review import close_finished_cycles, open_cycle, open_due_cycles, send_review_reminders
+
+__all__ = [
+    "ActionPlanError",
+    "add_attachment",
+    "change_status",
+    "close_finished_cycles",
+    "load_plan",
+    "open_cycle",
+    "open_due_cycles",
+    "propose_measure",
+    "put_to_approval",
+    "remove_attachment",
+    "return_report",
+    "save_report",
+    "send_review_reminders",
+    "start_report",
+    "submit_report",
+    "withdraw_item_approval",
+    "withdraw_proposal",
+]

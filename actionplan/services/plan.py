@@ -1,0 +1,217 @@
+"""The plan itself: loading it from the document, moving an item's status, asking for approval."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cica_portal import approvals, audit
+from cica_portal.models import ApprovalRequest, Area, State, User
+
+from ..models import ItemStatusChange, PlanItem
+from .errors import ActionPlanError
+
+DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "action-plan-2008.json"
+ITEM_PURPOSE = "actionplan.item"
+APPROVAL_DAYS = 30
+
+Status = PlanItem.Status
+
+
+@transaction.atomic
+def load_plan(path: Path | str = DATA_FILE) -> dict[str, int]:
+    """Load the plan's activities and numbered items word for word; running it again changes
+    nothing (statuses set since then are kept)."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    areas = {area.number: area for area in Area.objects.all()}
+    created = updated = 0
+    for area_data in data["areas"]:
+        area = areas.get(area_data["number"])
+        if area is None:
+            raise ActionPlanError(
+                _("Area %(n)s is missing from the reference data.") % {"n": area_data["number"]}
+            )
+        rows = [
+            (
+                PlanItem.Kind.ACTIVITY,
+                1,
+                area_data["activity"]["title"],
+                area_data["activity"]["text"],
+            )
+        ]
+        rows += [
+            (PlanItem.Kind.ISSUE, entry["number"], "", entry["text"])
+            for entry in area_data["items"]
+        ]
+        for kind, number, title, text in rows:
+            item, was_created = PlanItem.objects.get_or_create(
+                area=area, kind=kind, number=number, defaults={"title": title, "text": text}
+            )
+            if was_created:
+                created += 1
+                ItemStatusChange.objects.create(
+                    item=item,
+                    from_status="",
+                    to_status=item.status,
+                    via=ItemStatusChange.Via.PLAN,
+                    reason=_("Adopted in the Action Plan of %(date)s.") % {"date": data["adopted"]},
+                )
+            elif (item.title, item.text) != (title, text):
+                item.title, item.text = title, text
+                item.save(update_fields=["title", "text"])
+                updated += 1
+    if created or updated:
+        audit.log(None, "actionplan.plan.loaded", data={"created": created, "updated": updated})
+    return {"created": created, "updated": updated}
+
+
+def open_request_of(item: PlanItem) -> ApprovalRequest | None:
+    return (
+        ApprovalRequest.objects.filter(
+            subject_type=ContentType.objects.get_for_model(PlanItem),
+            subject_id=item.pk,
+            status=ApprovalRequest.Status.OPEN,
+        )
+        .order_by("-opened_at")
+        .first()
+    )
+
+
+def _record(
+    item: PlanItem,
+    to_status: str,
+    *,
+    actor: User | None,
+    reason: str,
+    via: str,
+    approval: ApprovalRequest | None = None,
+) -> ItemStatusChange:
+    change = ItemStatusChange.objects.create(
+        item=item,
+        from_status=item.status,
+        to_status=to_status,
+        via=via,
+        by=actor,
+        reason=reason,
+        approval=approval,
+    )
+    audit.log(
+        item,
+        "actionplan.item.status_changed",
+        actor=actor,
+        data={
+            "from": item.status,
+            "to": to_status,
+            "via": via,
+            "reason": reason,
+            "approval": approval.pk if approval else None,
+        },
+    )
+    item.status = to_status
+    item.save(update_fields=["status"])
+    return change
+
+
+@transaction.atomic
+def change_status(item: PlanItem, *, to_status: str, actor: User, reason: str) -> PlanItem:
+    """A Secretariat decision moves an item's status, with the reason recorded."""
+    if not actor.is_secretariat:
+        raise ActionPlanError(_("Only the Secretariat decides an item's status."), code="forbidden")
+    item = PlanItem.objects.select_for_update().get(pk=item.pk)
+    reason = (reason or "").strip()
+    if to_status not in Status.values:
+        raise ActionPlanError(_("Choose one of the statuses."), field="to_status")
+    if to_status == Status.PROPOSED:
+        raise ActionPlanError(
+            _("An item in the plan cannot go back to proposed; defer it instead."),
+            field="to_status",
+        )
+    if to_status == item.status:
+        raise ActionPlanError(_("The item already has this status."), field="to_status")
+    if not reason:
+        raise ActionPlanError(_("Say why the status changes."), field="reason")
+    if open_request_of(item) is not None:
+        raise ActionPlanError(
+            _(
+                "Member states are being asked to approve this item. Withdraw that request "
+                "before deciding its status."
+            ),
+            code="conflict",
+        )
+    _record(item, to_status, actor=actor, reason=reason, via=ItemStatusChange.Via.DECISION)
+    return item
+
+
+@transaction.atomic
+def put_to_approval(
+    item: PlanItem, *, actor: User, deadline: datetime | None = None
+) -> ApprovalRequest:
+    """The Secretariat asks all member states to approve an item under consideration."""
+    if not actor.is_secretariat:
+        raise ActionPlanError(_("Only the Secretariat puts items to approval."), code="forbidden")
+    item = PlanItem.objects.select_for_update().select_related("area").get(pk=item.pk)
+    if item.status not in (Status.UNDER_CONSIDERATION, Status.PROPOSED, Status.DEFERRED):
+        raise ActionPlanError(
+            _("Only an item under consideration can be put to member states' approval."),
+            code="conflict",
+        )
+    if open_request_of(item) is not None:
+        raise ActionPlanError(
+            _("Member states are already asked to approve this item."), code="conflict"
+        )
+    deadline = deadline or timezone.now() + timedelta(days=APPROVAL_DAYS)
+    request = approvals.open_request(
+        item,
+        purpose=ITEM_PURPOSE,
+        title=_("Action Plan %(label)s: %(text)s") % {"label": item.label, "text": item.text[:200]},
+        content={
+            "area": item.area.number,
+            "kind": item.kind,
+            "number": item.number,
+            "title": item.title,
+            "text": item.text,
+        },
+        states=State.objects.members(),
+        opened_by=actor,
+        deadline=deadline,
+    )
+    audit.log(item, "actionplan.item.put_to_approval", actor=actor, data={"approval": request.pk})
+    return request
+
+
+@transaction.atomic
+def withdraw_item_approval(item: PlanItem, *, actor: User) -> ApprovalRequest:
+    """The Secretariat takes back an open request about an item."""
+    if not actor.is_secretariat:
+        raise ActionPlanError(_("Only the Secretariat withdraws a request."), code="forbidden")
+    request = open_request_of(item)
+    if request is None:
+        raise ActionPlanError(_("No request about this item is open."), code="conflict")
+    return approvals.withdraw_request(request, actor=actor)
+
+
+def item_approval_closed(item: PlanItem, request: ApprovalRequest, *, actor: User | None) -> None:
+    """Approval by every member state moves the item to approved; any other outcome leaves it."""
+    item = PlanItem.objects.select_for_update().get(pk=item.pk)
+    if request.status == ApprovalRequest.Status.APPROVED and item.status != Status.APPROVED:
+        _record(
+            item,
+            Status.APPROVED,
+            actor=actor,
+            reason=_("Approved by the member states (request %(pk)s).") % {"pk": request.pk},
+            via=ItemStatusChange.Via.APPROVAL,
+            approval=request,
+        )
+    else:
+        audit.log(
+            item,
+            "actionplan.item.approval_closed",
+            actor=actor,
+            data={"approval": request.pk, "outcome": request.status},
+        )

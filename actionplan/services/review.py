@@ -1,0 +1,191 @@
+"""The annual review: opening the year's cycle, and the reminders before its deadlines.
+
+Every reminder is a notification keyed by its occasion (`review:{year}:...`), unique per
+person, so a task that runs twice or on two workers at once reminds each person once.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cica_portal import audit
+from cica_portal.models import State, User
+from cica_portal.notifications import notify, secretariat_users
+
+from ..models import ImplementationReport, ReviewCycle
+from .errors import ActionPlanError
+
+REPORT_REMINDER_DAYS = (30, 14, 3)
+STAGE_REMINDER_DAYS = (7, 1)
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def reminder_threshold(days_left: int, thresholds: tuple[int, ...]) -> int | None:
+    """The reminder whose window we are in: the smallest threshold not below days_left.
+
+    Ten days before a deadline is the 14-day occasion; a run missed on the exact day still
+    sends it, and never sends the 30-day one as well once the 14-day window has begun.
+    """
+    if days_left < 0:
+        return None
+    fitting = [d for d in thresholds if days_left <= d]
+    return min(fitting) if fitting else None
+
+
+def submitted_state_ids(cycle: ReviewCycle) -> set[int]:
+    return set(
+        ImplementationReport.objects.filter(
+            cycle=cycle, status=ImplementationReport.Status.SUBMITTED
+        ).values_list("state_id", flat=True)
+    )
+
+
+def _focal_points_by_state(state_ids) -> dict[int, list[User]]:
+    people: dict[int, list[User]] = defaultdict(list)
+    for user in User.objects.filter(
+        role=User.Role.FOCAL_POINT, state_id__in=state_ids, is_active=True
+    ).order_by("pk"):
+        people[user.state_id].append(user)
+    return people
+
+
+@transaction.atomic
+def open_cycle(cycle: ReviewCycle, *, actor: User | None = None) -> bool:
+    """Open the cycle for reports and tell the focal points; False if it was already open."""
+    if actor is not None and not actor.is_secretariat:
+        raise ActionPlanError(_("Only the Secretariat opens a review cycle."), code="forbidden")
+    # A conditional UPDATE: of two runs at the same moment, only one opens it.
+    opened = ReviewCycle.objects.filter(pk=cycle.pk, status=ReviewCycle.Status.PLANNED).update(
+        status=ReviewCycle.Status.OPEN, opened_at=timezone.now()
+    )
+    if not opened:
+        return False
+    cycle.refresh_from_db()
+    audit.log(cycle, "actionplan.review.opened", actor=actor, data={"year": cycle.year})
+    members = State.objects.members().values_list("pk", flat=True)
+    notify(
+        User.objects.filter(role=User.Role.FOCAL_POINT, state_id__in=members, is_active=True),
+        key=f"review:{cycle.year}:opened",
+        subject=_("The %(year)s implementation review is open") % {"year": cycle.year},
+        body=_(
+            "Write your state's implementation report for %(year)s and submit it by %(deadline)s."
+        )
+        % {"year": cycle.year, "deadline": cycle.report_deadline},
+        url="/plan/reports/",
+    )
+    notify(
+        secretariat_users(),
+        key=f"review:{cycle.year}:opened",
+        subject=_("The %(year)s implementation review is open") % {"year": cycle.year},
+        body=_("Follow which states have reported on the review page."),
+        url=cycle.get_absolute_url(),
+    )
+    return True
+
+
+def open_due_cycles(today: datetime.date | None = None) -> int:
+    """Open every planned cycle whose opening date has come; safe to run twice."""
+    today = today or _today()
+    due = ReviewCycle.objects.filter(
+        status=ReviewCycle.Status.PLANNED, opens_on__lte=today, soc_end__gte=today
+    ).order_by("year")
+    return sum(open_cycle(cycle) for cycle in due)
+
+
+def close_finished_cycles(today: datetime.date | None = None) -> int:
+    """A cycle whose SOC stage has ended closes; its reports no longer change."""
+    today = today or _today()
+    closed = 0
+    for cycle in ReviewCycle.objects.filter(soc_end__lt=today).exclude(
+        status=ReviewCycle.Status.CLOSED
+    ):
+        with transaction.atomic():
+            if (
+                ReviewCycle.objects.filter(pk=cycle.pk)
+                .exclude(status=ReviewCycle.Status.CLOSED)
+                .update(status=ReviewCycle.Status.CLOSED)
+            ):
+                audit.log(cycle, "actionplan.review.closed", data={"year": cycle.year})
+                closed += 1
+    return closed
+
+
+def _remind_missing_reports(cycle: ReviewCycle, today: datetime.date) -> int:
+    days = reminder_threshold((cycle.report_deadline - today).days, REPORT_REMINDER_DAYS)
+    if days is None:
+        return 0
+    done = submitted_state_ids(cycle)
+    missing = {
+        state.pk: state for state in State.objects.members().exclude(pk__in=done).order_by("code")
+    }
+    people = _focal_points_by_state(missing)
+    sent = 0
+    # One notify per state (each state's key is its own occasion): bounded by the member
+    # states, never by the number of people.
+    for state_id, users in people.items():
+        state = missing[state_id]
+        with transaction.atomic():
+            sent += len(
+                notify(
+                    users,
+                    key=f"review:{cycle.year}:report-missing:{state.code}:{days}",
+                    subject=_(
+                        "Reminder: %(state)s's %(year)s implementation report is due "
+                        "on %(deadline)s"
+                    )
+                    % {"state": state.name, "year": cycle.year, "deadline": cycle.report_deadline},
+                    body=_(
+                        "Your state's report for the %(year)s review has not been submitted. "
+                        "Complete the draft and submit it before %(deadline)s."
+                    )
+                    % {"year": cycle.year, "deadline": cycle.report_deadline},
+                    url="/plan/reports/",
+                )
+            )
+    return sent
+
+
+def _remind_stages(cycle: ReviewCycle, today: datetime.date) -> int:
+    sent = 0
+    missing = State.objects.members().exclude(pk__in=submitted_state_ids(cycle)).count()
+    for stage, label, start in (
+        ("swg", _("Special Working Group"), cycle.swg_start),
+        ("soc", _("Senior Officials Committee"), cycle.soc_start),
+    ):
+        days = reminder_threshold((start - today).days, STAGE_REMINDER_DAYS)
+        if days is None:
+            continue
+        with transaction.atomic():
+            sent += len(
+                notify(
+                    secretariat_users(),
+                    key=f"review:{cycle.year}:{stage}-starts:{days}",
+                    subject=_("The %(body)s stage of the %(year)s review starts on %(date)s")
+                    % {"body": label, "year": cycle.year, "date": start},
+                    body=_(
+                        "Prepare the consolidated review for the %(body)s. %(missing)s "
+                        "member states have not submitted a report yet."
+                    )
+                    % {"body": label, "missing": missing},
+                    url=cycle.get_absolute_url(),
+                )
+            )
+    return sent
+
+
+def send_review_reminders(today: datetime.date | None = None) -> int:
+    """Remind focal points of missing reports and the Secretariat of the coming stages."""
+    today = today or _today()
+    sent = 0
+    for cycle in ReviewCycle.objects.filter(status=ReviewCycle.Status.OPEN).order_by("year"):
+        sent += _remind_missing_reports(cycle, today)
+        sent += _remind_stages(cycle, today)
+    return sent
