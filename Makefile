@@ -4,6 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
+PYTEST_ARGS ?= -n 2
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
 .PHONY: run test install lint format migrate seed check-deploy bench load screenshots messages clean
@@ -43,6 +44,10 @@ format: install
 check-deploy: export SECRET_KEY ?= $(shell $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')
 check-deploy: install
 	DEBUG=0 ALLOWED_HOSTS=portal.example.org $(PY) manage.py check --deploy --fail-level WARNING
+
+## make load: 50 users for 60 s against gunicorn on PostgreSQL (not part of CI); see docs/LOAD.md.
+load: install
+	scripts/loadtest.sh
 
 clean:
 	rm -rf $(VENV) var

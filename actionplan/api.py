@@ -1,6 +1,7 @@
 """The plan, reports and review cycles over the API, with the same rights as the pages."""
 
 import django_filters
+from django import forms
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
@@ -39,8 +40,14 @@ class AreaList(generics.ListAPIView):
         return selectors.plan_areas()
 
 
+class IntegerFilter(django_filters.NumberFilter):
+    """A year is a whole number: 0.5 is refused with a 400 naming the field."""
+
+    field_class = forms.IntegerField
+
+
 class ReportFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(field_name="cycle__year")
+    year = IntegerFilter(field_name="cycle__year")
     state = django_filters.CharFilter(field_name="state__code", lookup_expr="iexact")
     status = django_filters.ChoiceFilter(choices=ImplementationReport.Status.choices)
 

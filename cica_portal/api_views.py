@@ -107,7 +107,9 @@ class ApprovalDetail(generics.RetrieveAPIView):
     permission_classes = [IsNetworkMember]
 
     def get_queryset(self):
-        return approvals.requests_visible_to(self.request.user)
+        return approvals.requests_visible_to(self.request.user).prefetch_related(
+            "answers__state", "answers__answered_by"
+        )
 
 
 class ApprovalAnswer(APIView):

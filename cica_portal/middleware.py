@@ -1,11 +1,19 @@
-"""Hold a session that still owes its second factor at the two-factor pages."""
+"""Hold a session that still owes its second factor; answer 503 when the database is down."""
 
-from django.http import JsonResponse
+import logging
+import sys
+
+from django.core.signals import got_request_exception
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django_otp import user_has_device
 
 from .twofactor import needs_verification
+
+logger = logging.getLogger(__name__)
 
 EXEMPT_PREFIXES = (
     "/account/two-factor/",
@@ -38,3 +46,62 @@ class RequireTwoFactorMiddleware:
             )
             return redirect(f"{reverse(name)}?next={request.get_full_path()}")
         return self.get_response(request)
+
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+
+def _database_unavailable(request) -> HttpResponse:
+    """503 that says the portal is briefly unavailable and shows nothing of the error."""
+    if request.path.startswith("/api/"):
+        response = JsonResponse(
+            {"detail": "The service is temporarily unavailable. Try again in a minute."},
+            status=503,
+        )
+    else:
+        response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = "30"
+    response.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def _remember_database_error(sender, request=None, **kwargs):
+    """Mark a request whose unhandled exception was the database's (raised in any layer)."""
+    error = sys.exc_info()[1]
+    if request is not None and isinstance(error, DATABASE_ERRORS):
+        request._cica_database_error = error
+
+
+got_request_exception.connect(_remember_database_error, dispatch_uid="cica-database-unavailable")
+
+
+class DatabaseUnavailableMiddleware:
+    """Answer 503 quickly when PostgreSQL is down, instead of a 500 or a hung request.
+
+    A view's database error comes to `process_exception`. One raised in a middleware below
+    this one (loading the session or the user) became a 500 there already; the signal above
+    marks it and this middleware turns that 500 into the same 503. Put it high in MIDDLEWARE,
+    right after SecurityMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        error = getattr(request, "_cica_database_error", None)
+        if error is not None and response.status_code == 500:
+            return _database_unavailable(request)
+        return response
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_ERRORS):
+            logger.error(
+                "Database unavailable on %s %s: %s: %s",
+                request.method,
+                request.path,
+                type(exception).__name__,
+                exception,
+            )
+            return _database_unavailable(request)
+        return None

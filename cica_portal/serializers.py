@@ -68,7 +68,7 @@ class StateAnswerSerializer(serializers.ModelSerializer):
 
 class ApprovalRequestSerializer(serializers.ModelSerializer):
     subject_type = serializers.CharField(source="subject_type.model", read_only=True)
-    answers = StateAnswerSerializer(source="current_answers", many=True, read_only=True)
+    answers = StateAnswerSerializer(source="current_answer_list", many=True, read_only=True)
 
     class Meta:
         model = ApprovalRequest

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ExchangeConfig(AppConfig):
     name = "exchange"
     verbose_name = _("Information exchange")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401

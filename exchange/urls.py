@@ -3,4 +3,14 @@ from django.urls import path
 from . import views
 
 app_name = "exchange"
-urlpatterns = [path("", views.index, name="index")]
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("new/", views.choose_template, name="choose-template"),
+    path("new/<slug:slug>/", views.create, name="create"),
+    path("documents/check/", views.check, name="check"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/submit/", views.submit, name="submit"),
+    path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("<int:pk>/decision/", views.decide, name="decide"),
+]

@@ -68,6 +68,10 @@ class ApprovalRequest(models.Model):
     def current_answers(self) -> models.QuerySet["StateAnswer"]:
         return self.answers.filter(version=self.version)
 
+    def current_answer_list(self) -> list["StateAnswer"]:
+        """The answers to the current version, from `prefetch_related("answers")` if done."""
+        return [answer for answer in self.answers.all() if answer.version == self.version]
+
 
 class StateAnswer(models.Model):
     class Decision(models.TextChoices):

@@ -2,9 +2,26 @@
 
 from django import template
 
+from ..models import Share
+from ..selectors import shares_for_list
+
 register = template.Library()
 
 
 @register.inclusion_tag("exchange/home_cards.html", takes_context=True)
 def exchange_home_cards(context):
-    return {"user": context["user"]}
+    user = context["user"]
+    counts = {}
+    if user.is_authenticated and user.is_network_member:
+        if user.is_approver:
+            counts["asked"] = (
+                shares_for_list(user, box="asked")
+                .filter(status=Share.Status.PENDING_CONSENT)
+                .count()
+            )
+        if user.state_id:
+            counts["drafts"] = (
+                shares_for_list(user, box="mine").filter(status=Share.Status.DRAFT).count()
+            )
+        counts["received"] = shares_for_list(user, box="received").count()
+    return {"user": user, "counts": counts}

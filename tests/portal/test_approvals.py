@@ -144,3 +144,22 @@ def test_expired_requests_close_once(request_for_kz_and_ru):
     assert approvals.close_expired_requests(now=later) == 0
     request_for_kz_and_ru.refresh_from_db()
     assert request_for_kz_and_ru.status == ApprovalRequest.Status.EXPIRED
+
+
+def test_the_approvals_api_does_not_query_per_request(
+    api_client, secretariat, kz, ru, django_assert_max_num_queries
+):
+    for n in range(30):
+        approvals.open_request(
+            kz,
+            purpose="test",
+            title=f"Measure {n}",
+            content={"n": n},
+            states=[kz, ru],
+            opened_by=secretariat,
+        )
+    api_client.force_authenticate(secretariat)
+    with django_assert_max_num_queries(12):
+        response = api_client.get("/api/v1/approvals/?status=open")
+    assert response.json()["count"] == 30
+    assert len(response.json()["results"][0]["answers"]) == 2

@@ -1,0 +1,218 @@
+"""The exchange API: exactly the paths of API-CONTRACT.md, with the pages' rights."""
+
+from __future__ import annotations
+
+import django_filters
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, generics, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cica_portal.api import IsNetworkMember
+
+from . import selectors, services
+from .models import Share, ShareRead
+from .serializers import (
+    DecisionSerializer,
+    DocumentCheckSerializer,
+    ShareCreateSerializer,
+    ShareDetailSerializer,
+    ShareListSerializer,
+    ShareTemplateSerializer,
+    ShareUpdateSerializer,
+    StatusSerializer,
+    SubmitSerializer,
+)
+from .validation import normalise_document_number
+
+
+def _content_errors(call):
+    """Run a service; content that does not fit comes back as {"content": {field: [...]}}."""
+    try:
+        return call()
+    except services.ShareContentError as error:
+        raise exceptions.ValidationError({"content": dict(error.errors)}) from error
+
+
+class TemplateList(generics.ListAPIView):
+    """The current version of every template, with its fields."""
+
+    permission_classes = [IsNetworkMember]
+    serializer_class = ShareTemplateSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        return selectors.current_templates()
+
+
+class ShareFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=Share.Status.choices)
+    template = django_filters.CharFilter(field_name="template__slug")
+    originating_state = django_filters.CharFilter(
+        field_name="originating_state__code", lookup_expr="iexact"
+    )
+
+    class Meta:
+        model = Share
+        fields = ["status", "template", "originating_state"]
+
+
+class ShareListCreate(generics.ListCreateAPIView):
+    """Shares the caller may see (`?box=mine|asked|received`); a focal point drafts one."""
+
+    permission_classes = [IsNetworkMember]
+    filterset_class = ShareFilter
+    ordering_fields = ["updated_at", "created_at", "id"]
+
+    def get_queryset(self):
+        return selectors.shares_for_list(self.request.user, box=self.request.GET.get("box", ""))
+
+    def get_serializer_class(self):
+        return ShareCreateSerializer if self.request.method == "POST" else ShareListSerializer
+
+    @extend_schema(
+        parameters=[OpenApiParameter("box", str, enum=["mine", "asked", "received"])],
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(request=ShareCreateSerializer, responses={201: ShareDetailSerializer})
+    def post(self, request, *args, **kwargs):
+        if not request.user.is_focal_point:
+            raise exceptions.PermissionDenied("Only a focal point drafts shares.")
+        serializer = ShareCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        share = _content_errors(
+            lambda: services.create_share(
+                author=request.user,
+                template=data["template"],
+                title=data["title"],
+                content=data["content"],
+                concerned_states=data.get("concerned_states"),
+                recipient_states=data.get("recipient_states", []),
+                secretariat_may_read=data.get("secretariat_may_read", False),
+            )
+        )
+        share = selectors.get_share_for(request.user, share.pk)
+        return Response(ShareDetailSerializer(share).data, status=status.HTTP_201_CREATED)
+
+
+class ShareDetail(APIView):
+    """One share with its content (each read is logged); the author edits a draft or pending."""
+
+    permission_classes = [IsNetworkMember]
+    http_method_names = ["get", "patch", "head", "options"]
+
+    @extend_schema(responses=ShareDetailSerializer)
+    def get(self, request, pk: int):
+        share = selectors.get_share_for(request.user, pk)
+        services.record_read(share, user=request.user, via=ShareRead.Via.API)
+        return Response(ShareDetailSerializer(share).data)
+
+    @extend_schema(request=ShareUpdateSerializer, responses=ShareDetailSerializer)
+    def patch(self, request, pk: int):
+        share = selectors.get_share_for(request.user, pk)
+        if share.author_id != request.user.pk:
+            raise exceptions.PermissionDenied("Only the author can edit this share.")
+        serializer = ShareUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        _content_errors(
+            lambda: services.update_share(
+                share,
+                actor=request.user,
+                title=data.get("title"),
+                content=data.get("content"),
+                concerned_states=data.get("concerned_states"),
+                recipient_states=data.get("recipient_states"),
+                secretariat_may_read=data.get("secretariat_may_read"),
+            )
+        )
+        return Response(ShareDetailSerializer(selectors.get_share_for(request.user, pk)).data)
+
+
+class ShareSubmit(APIView):
+    permission_classes = [IsNetworkMember]
+
+    @extend_schema(request=SubmitSerializer, responses=ShareDetailSerializer)
+    def post(self, request, pk: int):
+        share = selectors.get_share_for(request.user, pk)
+        serializer = SubmitSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.submit_share(
+            share, actor=request.user, deadline=serializer.validated_data.get("deadline")
+        )
+        return Response(ShareDetailSerializer(selectors.get_share_for(request.user, pk)).data)
+
+
+class ShareDecision(APIView):
+    """An approver of a state asked for consent approves or declines its release."""
+
+    permission_classes = [IsNetworkMember]
+
+    @extend_schema(request=DecisionSerializer, responses=StatusSerializer)
+    def post(self, request, pk: int):
+        share = selectors.get_share_for(request.user, pk)
+        if not request.user.is_approver:
+            raise exceptions.PermissionDenied("Only a release approver decides.")
+        serializer = DecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        share = services.decide(
+            share,
+            approver=request.user,
+            decision=serializer.validated_data["decision"],
+            comment=serializer.validated_data["comment"],
+        )
+        return Response({"id": share.pk, "status": share.status})
+
+
+class ShareWithdraw(APIView):
+    permission_classes = [IsNetworkMember]
+
+    @extend_schema(request=None, responses=StatusSerializer)
+    def post(self, request, pk: int):
+        share = selectors.get_share_for(request.user, pk)
+        share = services.withdraw_share(share, actor=request.user)
+        return Response({"id": share.pk, "status": share.status})
+
+
+def document_hit(share: Share) -> dict:
+    content = share.content
+    return {
+        "share": share.pk,
+        "title": share.title,
+        "originating_state": share.originating_state.code,
+        "document_number": content.get("document_number", ""),
+        "document_type": content.get("document_type"),
+        "issuing_state": content.get("issuing_state"),
+        "lost_or_stolen": content.get("lost_or_stolen"),
+        "date_lost_or_stolen": content.get("date_lost_or_stolen"),
+        "reported_to_interpol": content.get("reported_to_interpol"),
+        "released_at": share.released_at,
+    }
+
+
+def check_document(user, number: str, *, via: str) -> list[Share]:
+    """Matching notices the user may see; each one shown counts as a read."""
+    hits = list(selectors.document_hits(user, normalise_document_number(number))[:50])
+    for share in hits:
+        services.record_read(share, user=user, via=via)
+    return hits
+
+
+class DocumentCheck(APIView):
+    """Released lost/stolen document notices with this number (case, spaces, dashes ignored)."""
+
+    permission_classes = [IsNetworkMember]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("number", str, required=True)],
+        responses=DocumentCheckSerializer,
+    )
+    def get(self, request):
+        number = request.GET.get("number", "")
+        if not normalise_document_number(number):
+            raise exceptions.ValidationError({"number": ["Enter a document number."]})
+        hits = check_document(request.user, number, via=ShareRead.Via.CHECK)
+        return Response({"number": number, "hits": [document_hit(s) for s in hits]})

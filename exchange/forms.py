@@ -1,0 +1,169 @@
+"""Forms built from a template's fields; the template validator has the last word."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cica_portal.models import State
+
+from .models import Share, ShareTemplate
+from .validation import validate_content
+
+PREFIX = "c_"
+YES_NO = [("", "—"), ("true", _("Yes")), ("false", _("No"))]
+
+
+def _state_choices() -> list[tuple[str, str]]:
+    return [(s.code, f"{s.name} ({s.code})") for s in State.objects.order_by("name_en")]
+
+
+def _member_states():
+    return State.objects.members().order_by("name_en")
+
+
+def _field_for(spec: dict, state_choices) -> forms.Field:
+    kind = spec["type"]
+    common = {
+        "label": spec.get("label") or spec["name"],
+        "required": bool(spec.get("required")),
+        "help_text": spec.get("help_text", ""),
+    }
+    if kind == "text":
+        return forms.CharField(max_length=1000, **common)
+    if kind == "long_text":
+        return forms.CharField(max_length=20000, widget=forms.Textarea(attrs={"rows": 5}), **common)
+    if kind == "date":
+        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+    if kind == "number":
+        return forms.DecimalField(max_digits=18, decimal_places=4, **common)
+    if kind == "boolean":
+        return forms.TypedChoiceField(
+            choices=YES_NO, coerce=lambda v: v == "true", empty_value=None, **common
+        )
+    if kind == "choice":
+        choices = [("", "—"), *((c, c) for c in spec.get("choices") or [])]
+        return forms.ChoiceField(choices=choices, **common)
+    if kind == "state":
+        return forms.ChoiceField(choices=[("", "—"), *state_choices], **common)
+    if kind == "states":
+        return forms.MultipleChoiceField(
+            choices=state_choices, widget=forms.SelectMultiple(attrs={"size": 8}), **common
+        )
+    raise ValueError(kind)
+
+
+def _to_json(value: Any) -> Any:
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def content_initial(template: ShareTemplate, content: dict) -> dict:
+    """A share's stored content as initial values of the form's fields."""
+    initial = {}
+    for spec in template.fields:
+        value = content.get(spec["name"])
+        if spec["type"] == "boolean" and value is not None:
+            value = "true" if value else "false"
+        initial[PREFIX + spec["name"]] = value
+    return initial
+
+
+class ShareForm(forms.Form):
+    """Title, the template's fields, then who is concerned and who will read it."""
+
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        help_text=_("Seen by everyone who may see the share; never by others."),
+    )
+
+    def __init__(self, *args, template: ShareTemplate, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.template = template
+        state_choices = _state_choices()
+        for spec in template.fields:
+            self.fields[PREFIX + spec["name"]] = _field_for(spec, state_choices)
+        self.fields["concerned_states"] = forms.ModelMultipleChoiceField(
+            label=_("Concerned states"),
+            queryset=_member_states(),
+            required=False,
+            to_field_name="code",
+            widget=forms.CheckboxSelectMultiple,
+            help_text=_(
+                "Each must consent before release, as does your own state. Left empty, the "
+                "states the case names (origin, transit, destination) are proposed."
+            ),
+        )
+        self.fields["recipient_states"] = forms.ModelMultipleChoiceField(
+            label=_("Recipient states"),
+            queryset=_member_states(),
+            required=False,
+            to_field_name="code",
+            widget=forms.CheckboxSelectMultiple,
+            help_text=_("Their users may read the share once every concerned state consents."),
+        )
+        self.fields["secretariat_may_read"] = forms.BooleanField(
+            label=_("The Secretariat may read it once released"), required=False
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        content = {}
+        for spec in self.template.fields:
+            value = cleaned.get(PREFIX + spec["name"])
+            if value not in (None, "", []):
+                content[spec["name"]] = _to_json(value)
+        clean, errors = validate_content(self.template, content)
+        self.add_content_errors(errors)
+        cleaned["content"] = clean
+        return cleaned
+
+    def add_content_errors(self, errors: dict) -> None:
+        for name, messages in errors.items():
+            field = PREFIX + name
+            for message in messages:
+                if field in self.fields and field not in self.errors:
+                    self.add_error(field, message)
+                elif field not in self.fields:
+                    self.add_error(None, message)
+
+    @classmethod
+    def initial_for(cls, share: Share) -> dict:
+        return {
+            "title": share.title,
+            **content_initial(share.template, share.content),
+            "concerned_states": list(share.concerned_states.all()),
+            "recipient_states": list(share.recipient_states.all()),
+            "secretariat_may_read": share.secretariat_may_read,
+        }
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Your state's answer"),
+        choices=[("approve", _("Approve the release")), ("decline", _("Decline the release"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    seen_hash = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class DocumentCheckForm(forms.Form):
+    number = forms.CharField(
+        label=_("Document number"),
+        max_length=100,
+        help_text=_("Case, spaces and dashes do not matter."),
+    )

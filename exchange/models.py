@@ -1,0 +1,220 @@
+"""Consent-gated information exchange: templates, shares, who read them, how they moved.
+
+A share's content reaches other states only once every concerned state has consented. The
+right to read a released share is a per-object row (django-guardian, direct foreign keys) given
+to a per-state group at release and removed at withdrawal; the originating state and the
+approvers asked for consent see it by rule (see `selectors.visible_shares`).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+FIELD_TYPES = ("text", "long_text", "date", "number", "boolean", "choice", "state", "states")
+LOST_STOLEN_SLUG = "lost-stolen-document"
+
+
+class ShareTemplate(models.Model):
+    """One version of a template; a share points at the exact version it was written in."""
+
+    slug = models.SlugField(_("slug"), max_length=60)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    fields = models.JSONField(
+        _("fields"),
+        default=list,
+        help_text=_(
+            'A list of {"name", "label", "type", "required", "choices", "help_text"}; type is '
+            "text, long_text, date, number, boolean, choice, state or states. "
+            '"propose_concerned": true on a state field proposes its states as concerned.'
+        ),
+    )
+    is_current = models.BooleanField(_("current version"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["slug", "-version"]
+        verbose_name = _("share template")
+        verbose_name_plural = _("share templates")
+        constraints = [
+            models.UniqueConstraint(fields=["slug", "version"], name="template_slug_version"),
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=models.Q(is_current=True),
+                name="one_current_version_per_template",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.version})"
+
+    @property
+    def field_names(self) -> list[str]:
+        return [field["name"] for field in self.fields]
+
+
+class Share(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PENDING_CONSENT = "pending_consent", _("Pending consent")
+        RELEASED = "released", _("Released")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        EXPIRED = "expired", _("Expired")
+
+    EDITABLE = (Status.DRAFT, Status.PENDING_CONSENT)
+    WITHDRAWABLE = (Status.PENDING_CONSENT, Status.RELEASED)
+
+    template = models.ForeignKey(
+        ShareTemplate, on_delete=models.PROTECT, related_name="shares", verbose_name=_("template")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    content = models.JSONField(_("content"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status, default=Status.DRAFT, db_index=True
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="exchange_shares",
+        verbose_name=_("author"),
+    )
+    originating_state = models.ForeignKey(
+        "cica_portal.State",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("originating state"),
+    )
+    concerned_states = models.ManyToManyField(
+        "cica_portal.State",
+        related_name="+",
+        blank=True,
+        verbose_name=_("concerned states"),
+    )
+    recipient_states = models.ManyToManyField(
+        "cica_portal.State",
+        related_name="+",
+        blank=True,
+        verbose_name=_("recipient states"),
+    )
+    secretariat_may_read = models.BooleanField(_("the Secretariat may read it"), default=False)
+    approval = models.OneToOneField(
+        "cica_portal.ApprovalRequest",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("current consent request"),
+    )
+    consent_deadline = models.DateTimeField(_("consent deadline"), null=True, blank=True)
+    document_number_normalised = models.CharField(
+        _("document number (normalised)"), max_length=100, blank=True, db_index=True
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    released_at = models.DateTimeField(_("released at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        verbose_name = _("share")
+        verbose_name_plural = _("shares")
+        indexes = [models.Index(fields=["originating_state", "status"])]
+
+    def __str__(self) -> str:
+        return _("Share #%(id)s") % {"id": self.pk}
+
+    def get_absolute_url(self) -> str:
+        return reverse("exchange:detail", args=[self.pk])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE
+
+    @property
+    def neutral_label(self) -> str:
+        """A label that names no content: safe for approval titles, emails and the admin."""
+        return _("a %(template)s share from %(state)s (#%(id)s)") % {
+            "template": self.template.slug,
+            "state": self.originating_state.name_en,
+            "id": self.pk,
+        }
+
+    # --- the approval mechanism calls these --------------------------------------------------
+
+    def on_approval_closed(self, request, *, actor=None) -> None:
+        from .services import close_consent
+
+        close_consent(self, request=request, actor=actor)
+
+    def approval_subject_visible_to(self, user) -> bool:
+        from .selectors import visible_shares
+
+        return visible_shares(user).filter(pk=self.pk).exists()
+
+
+class ShareUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Share, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("share right of a user")
+        verbose_name_plural = _("share rights of users")
+
+
+class ShareGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Share, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("share right of a group")
+        verbose_name_plural = _("share rights of groups")
+
+
+class ShareRead(models.Model):
+    class Via(models.TextChoices):
+        PAGE = "page", _("Page")
+        API = "api", _("API")
+        APPROVAL = "approval", _("Approval page")
+        CHECK = "check", _("Document check")
+
+    share = models.ForeignKey(Share, on_delete=models.CASCADE, related_name="reads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("read at"), auto_now_add=True, db_index=True)
+    via = models.CharField(_("via"), max_length=10, choices=Via)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("read of a share")
+        verbose_name_plural = _("reads of shares")
+
+    def __str__(self) -> str:
+        return f"#{self.share_id} read by {self.user_id} ({self.via})"
+
+
+class ShareTransition(models.Model):
+    share = models.ForeignKey(Share, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(_("from"), max_length=20, choices=Share.Status, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=Share.Status)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("share transition")
+        verbose_name_plural = _("share transitions")
+
+    def __str__(self) -> str:
+        return f"#{self.share_id}: {self.from_status or '∅'} → {self.to_status}"

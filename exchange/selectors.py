@@ -1,0 +1,166 @@
+"""Reads of shares, always scoped to the user asking. One rule, used by pages, API and approvals.
+
+A share, and the fact that it exists, is visible to:
+- every user of the originating state;
+- release approvers of a state whose consent was asked (while asked and after);
+- users of a recipient state, and the Secretariat when `secretariat_may_read`, once released
+  and until withdrawn: through the per-object rows granted at release (guardian).
+Model-level permissions, staff and superuser status open nothing here.
+"""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from cica_portal.models import ApprovalRequest, State, User
+
+from .models import (
+    LOST_STOLEN_SLUG,
+    Share,
+    ShareGroupObjectPermission,
+    ShareRead,
+    ShareTemplate,
+    ShareUserObjectPermission,
+)
+
+VIEW_PERMISSION = "view_share"
+PURPOSE = "exchange.release"
+
+
+def _asked_of_state(state_id: int) -> QuerySet:
+    """Ids of shares whose release consent was ever asked of this state."""
+    return ApprovalRequest.objects.filter(
+        subject_type=ContentType.objects.get_for_model(Share),
+        purpose=PURPOSE,
+        required_states=state_id,
+    ).values("subject_id")
+
+
+def _granted_to(user: User) -> Q:
+    """Released shares the user reads through a per-object right (own or their group's)."""
+    by_group = ShareGroupObjectPermission.objects.filter(
+        group__user=user, permission__codename=VIEW_PERMISSION
+    ).values("content_object_id")
+    by_user = ShareUserObjectPermission.objects.filter(
+        user=user, permission__codename=VIEW_PERMISSION
+    ).values("content_object_id")
+    return Q(status=Share.Status.RELEASED) & (Q(pk__in=by_group) | Q(pk__in=by_user))
+
+
+def visible_shares(user: User) -> QuerySet[Share]:
+    """Every share this user may see (and whose existence they may know); none for others."""
+    if not user.is_authenticated or not user.is_network_member:
+        return Share.objects.none()
+    rule = _granted_to(user)
+    if user.state_id:
+        rule |= Q(originating_state_id=user.state_id)
+    if user.is_approver:
+        rule |= Q(pk__in=_asked_of_state(user.state_id))
+    return Share.objects.filter(rule)
+
+
+def with_lists(queryset: QuerySet[Share]) -> QuerySet[Share]:
+    return queryset.select_related("template", "originating_state", "author").prefetch_related(
+        Prefetch("concerned_states", queryset=State.objects.order_by("code")),
+        Prefetch("recipient_states", queryset=State.objects.order_by("code")),
+    )
+
+
+def shares_for_list(user: User, *, box: str = "") -> QuerySet[Share]:
+    """The list page and API: mine (my state's), asked of my state, or released to me."""
+    queryset = visible_shares(user)
+    if box == "mine":
+        queryset = queryset.filter(originating_state_id=user.state_id or 0)
+    elif box == "asked":
+        queryset = (
+            queryset.filter(pk__in=_asked_of_state(user.state_id))
+            if user.is_approver and user.state_id
+            else queryset.none()
+        )
+    elif box == "received":
+        queryset = queryset.filter(_granted_to(user))
+    return with_lists(queryset).order_by("-updated_at", "-pk")
+
+
+def get_share_for(user: User, pk: int) -> Share:
+    """The share if the user may see it; 404 whether it is missing or not theirs."""
+    return get_object_or_404(with_lists(visible_shares(user)), pk=pk)
+
+
+def consents_of(share: Share) -> list[dict]:
+    """One row per required state: its current decision (approve/decline/pending)."""
+    if share.approval_id is None:
+        codes = [share.originating_state] + [
+            s for s in share.concerned_states.all() if s.pk != share.originating_state_id
+        ]
+        return [
+            {"state": s.code, "state_name": s.name, "decision": "pending", "decided_at": None}
+            for s in codes
+        ]
+    rows = []
+    answers = share.approval.current_answers().select_related("state", "answered_by")
+    for answer in answers.order_by("state__code"):
+        decision = {"approve": "approve", "object": "decline"}.get(answer.decision, "pending")
+        if answer.decision == "abstain":
+            decision = "abstain"
+        rows.append(
+            {
+                "state": answer.state.code,
+                "state_name": answer.state.name,
+                "decision": decision,
+                "decided_at": answer.answered_at,
+                "comment": answer.comment,
+                "by": answer.answered_by,
+            }
+        )
+    return rows
+
+
+def reads_of(share: Share) -> QuerySet[ShareRead]:
+    return share.reads.select_related("user", "user__state")
+
+
+def may_edit(user: User, share: Share) -> bool:
+    return share.author_id == user.pk and share.is_editable
+
+
+def may_withdraw(user: User, share: Share) -> bool:
+    return (
+        share.status in Share.WITHDRAWABLE
+        and user.state_id == share.originating_state_id
+        and (user.is_focal_point or user.is_approver)
+    )
+
+
+def may_decide(user: User, share: Share) -> bool:
+    if not (user.is_approver and share.status == Share.Status.PENDING_CONSENT and share.approval):
+        return False
+    return (
+        share.approval.current_answers().filter(state_id=user.state_id, decision="pending").exists()
+    )
+
+
+def is_originator(user: User, share: Share) -> bool:
+    return bool(user.state_id) and user.state_id == share.originating_state_id
+
+
+def current_templates() -> QuerySet[ShareTemplate]:
+    return ShareTemplate.objects.filter(is_current=True).order_by("slug")
+
+
+def document_hits(user: User, number_normalised: str) -> QuerySet[Share]:
+    """Released lost/stolen document notices with this number that the user may see."""
+    if not number_normalised:
+        return Share.objects.none()
+    return (
+        visible_shares(user)
+        .filter(
+            status=Share.Status.RELEASED,
+            template__slug=LOST_STOLEN_SLUG,
+            document_number_normalised=number_normalised,
+        )
+        .select_related("template", "originating_state")
+        .order_by("-released_at")
+    )

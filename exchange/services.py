@@ -1,0 +1,482 @@
+"""Writes of the exchange: one function per business action, one transaction each."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cica_portal import approvals, audit
+from cica_portal.errors import DomainError
+from cica_portal.models import ApprovalRequest, State, User
+from cica_portal.notifications import notify
+
+from .models import (
+    LOST_STOLEN_SLUG,
+    Share,
+    ShareGroupObjectPermission,
+    ShareRead,
+    ShareTemplate,
+    ShareTransition,
+    ShareUserObjectPermission,
+)
+from .selectors import PURPOSE, VIEW_PERMISSION, may_withdraw
+from .validation import ContentErrors, normalise_document_number, validate_content
+
+DEFAULT_CONSENT_DAYS = 14
+MAX_CONSENT_DAYS = 90
+STATE_GROUP = "exchange:state:%s"
+SECRETARIAT_GROUP = "exchange:secretariat"
+
+
+class ExchangeError(DomainError):
+    pass
+
+
+class ShareContentError(ExchangeError):
+    """The content does not fit its template; `errors` names each field."""
+
+    def __init__(self, errors: ContentErrors):
+        super().__init__(_("The content does not fit its template."), field="content")
+        self.errors = errors
+
+
+# --- groups: one per state, so that one release is a handful of rows ---------------------------
+
+
+def state_group(state: State) -> Group:
+    return Group.objects.get_or_create(name=STATE_GROUP % state.code)[0]
+
+
+def secretariat_group() -> Group:
+    return Group.objects.get_or_create(name=SECRETARIAT_GROUP)[0]
+
+
+def sync_exchange_groups(user: User) -> None:
+    """Put the user in their state's exchange group (or the Secretariat's) and nowhere else."""
+    wanted: set[str] = set()
+    if user.is_active and user.state_id:
+        wanted.add(STATE_GROUP % State.objects.only("code").get(pk=user.state_id).code)
+    if user.is_active and user.role == User.Role.SECRETARIAT:
+        wanted.add(SECRETARIAT_GROUP)
+    current = {g.name: g for g in user.groups.filter(name__startswith="exchange:")}
+    stale = [g for name, g in current.items() if name not in wanted]
+    if stale:
+        user.groups.remove(*stale)
+    missing = [Group.objects.get_or_create(name=name)[0] for name in wanted - set(current)]
+    if missing:
+        user.groups.add(*missing)
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _transition(share: Share, to: str, *, actor: User | None, note: str = "", fields=()) -> None:
+    """Move the share, keep the row of who/when/from/to, and audit it in this transaction."""
+    before = share.status
+    share.status = to
+    share.save(update_fields=["status", "updated_at", *fields])
+    ShareTransition.objects.create(
+        share=share, from_status=before, to_status=to, actor=actor, note=note[:200]
+    )
+    audit.log(share, f"exchange.share.{to}", actor=actor, data={"from": before, "to": to})
+
+
+def _lock(share: Share) -> Share:
+    """Lock in the order the approval mechanism does (request, then share): no deadlock with
+    an answer that closes the request while the author edits or withdraws."""
+    if share.approval_id:
+        ApprovalRequest.objects.select_for_update().filter(pk=share.approval_id).first()
+    return Share.objects.select_for_update().select_related("template").get(pk=share.pk)
+
+
+def _approval_content(share: Share) -> dict[str, Any]:
+    """Exactly what a consent covers: the text, who is concerned and who will read it."""
+    return {
+        "share": share.pk,
+        "template": f"{share.template.slug}@{share.template.version}",
+        "title": share.title,
+        "content": share.content,
+        "concerned": sorted(s.code for s in share.concerned_states.all()),
+        "recipients": sorted(s.code for s in share.recipient_states.all()),
+        "secretariat_may_read": share.secretariat_may_read,
+    }
+
+
+def _required_states(share: Share) -> list[State]:
+    return [share.originating_state, *share.concerned_states.exclude(pk=share.originating_state_id)]
+
+
+def _clean_content(template: ShareTemplate, content: Any) -> dict:
+    clean, errors = validate_content(template, content)
+    if errors:
+        raise ShareContentError(errors)
+    return clean
+
+
+def _apply_states(share: Share, concerned: Iterable[State] | None, recipients) -> None:
+    if concerned is not None:
+        share.concerned_states.set([s for s in concerned if s.pk != share.originating_state_id])
+    if recipients is not None:
+        share.recipient_states.set([s for s in recipients if s.pk != share.originating_state_id])
+
+
+def _label(share: Share) -> str:
+    return share.neutral_label
+
+
+def _users_of_states(state_ids: Iterable[int]):
+    return User.objects.filter(
+        state_id__in=list(state_ids),
+        is_active=True,
+        role__in=[User.Role.FOCAL_POINT, User.Role.APPROVER],
+    )
+
+
+# --- actions ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_share(
+    *,
+    author: User,
+    template: ShareTemplate,
+    title: str,
+    content: Any,
+    concerned_states: Iterable[State] | None = None,
+    recipient_states: Iterable[State] = (),
+    secretariat_may_read: bool = False,
+) -> Share:
+    """A focal point drafts a share for their state; nothing leaves the state yet."""
+    if not author.is_focal_point:
+        raise ExchangeError(_("Only a focal point drafts shares."), code="forbidden")
+    if not template.is_current:
+        raise ExchangeError(_("Use the current version of the template."), field="template")
+    if not title.strip():
+        raise ExchangeError(_("This field is required."), field="title")
+    clean = _clean_content(template, content)
+    share = Share.objects.create(
+        template=template,
+        title=title.strip()[:200],
+        content=clean,
+        author=author,
+        originating_state_id=author.state_id,
+        secretariat_may_read=bool(secretariat_may_read),
+        document_number_normalised=normalise_document_number(clean.get("document_number")),
+    )
+    if concerned_states is None:  # not given: propose the states the case itself names
+        from .validation import proposed_concerned_states
+
+        codes = proposed_concerned_states(template, clean)
+        concerned_states = State.objects.filter(code__in=codes)
+    _apply_states(share, concerned_states, recipient_states)
+    ShareTransition.objects.create(
+        share=share, from_status="", to_status=share.status, actor=author
+    )
+    audit.log(share, "exchange.share.created", actor=author, data={"template": template.slug})
+    return share
+
+
+@transaction.atomic
+def update_share(
+    share: Share,
+    *,
+    actor: User,
+    title: str | None = None,
+    content: Any = None,
+    concerned_states: Iterable[State] | None = None,
+    recipient_states: Iterable[State] | None = None,
+    secretariat_may_read: bool | None = None,
+) -> Share:
+    """The author edits a draft or a pending share; any change voids the consents given."""
+    share = _lock(share)
+    if share.author_id != actor.pk:
+        raise ExchangeError(_("Only the author can edit this share."), code="forbidden")
+    if not share.is_editable:
+        raise ExchangeError(_("This share can no longer be edited."), code="conflict")
+    fields = []
+    if title is not None:
+        if not title.strip():
+            raise ExchangeError(_("This field is required."), field="title")
+        share.title = title.strip()[:200]
+        fields.append("title")
+    if content is not None:
+        share.content = _clean_content(share.template, content)
+        share.document_number_normalised = normalise_document_number(
+            share.content.get("document_number")
+        )
+        fields += ["content", "document_number_normalised"]
+    if secretariat_may_read is not None:
+        share.secretariat_may_read = bool(secretariat_may_read)
+        fields.append("secretariat_may_read")
+    before_states = {s.pk for s in _required_states(share)}
+    share.save(update_fields=[*fields, "updated_at"])
+    _apply_states(share, concerned_states, recipient_states)
+    voided = False
+    if share.status == Share.Status.PENDING_CONSENT:
+        voided = _revise_consent(share, actor=actor, states_changed=before_states)
+    audit.log(share, "exchange.share.edited", actor=actor, data={"consents_voided": voided})
+    return share
+
+
+def _revise_consent(share: Share, *, actor: User, states_changed: set[int]) -> bool:
+    """Ask again for the new text; a new set of states needs a new request."""
+    states = _required_states(share)
+    old = share.approval
+    if {s.pk for s in states} != states_changed:
+        approvals.withdraw_request(old, actor=actor)
+        share.approval = _open_consent(share, actor=actor, deadline=share.consent_deadline)
+        share.save(update_fields=["approval"])
+        return True
+    revised = approvals.revise_request(old, content=_approval_content(share), actor=actor)
+    return revised.version != old.version
+
+
+def _open_consent(share: Share, *, actor: User, deadline: datetime | None) -> ApprovalRequest:
+    if deadline is None or deadline <= timezone.now():
+        deadline = timezone.now() + timedelta(days=DEFAULT_CONSENT_DAYS)
+    return approvals.open_request(
+        share,
+        purpose=PURPOSE,
+        # The Secretariat sees every request's title: it names no content.
+        title=_("Release of %(label)s") % {"label": _label(share)},
+        content=_approval_content(share),
+        states=_required_states(share),
+        opened_by=actor,
+        deadline=deadline,
+    )
+
+
+@transaction.atomic
+def submit_share(share: Share, *, actor: User, deadline: datetime | None = None) -> Share:
+    """Ask the originating and every concerned state for consent to release."""
+    share = Share.objects.select_for_update().select_related("template").get(pk=share.pk)
+    if share.author_id != actor.pk:
+        raise ExchangeError(_("Only the author can submit this share."), code="forbidden")
+    if share.status != Share.Status.DRAFT:
+        raise ExchangeError(_("Only a draft can be submitted."), code="conflict")
+    if not share.recipient_states.exists() and not share.secretariat_may_read:
+        raise ExchangeError(
+            _("Name at least one recipient state before asking for consent."),
+            field="recipient_states",
+        )
+    now = timezone.now()
+    if deadline is not None and not (now < deadline <= now + timedelta(days=MAX_CONSENT_DAYS)):
+        raise ExchangeError(
+            _("The deadline must be in the next %(n)d days.") % {"n": MAX_CONSENT_DAYS},
+            field="deadline",
+        )
+    share.approval = _open_consent(share, actor=actor, deadline=deadline)
+    share.consent_deadline = share.approval.deadline
+    share.submitted_at = now
+    _transition(
+        share,
+        Share.Status.PENDING_CONSENT,
+        actor=actor,
+        fields=["approval", "consent_deadline", "submitted_at"],
+    )
+    return share
+
+
+def decide(share: Share, *, approver: User, decision: str, comment: str = "", seen_hash=None):
+    """One approver gives or refuses their state's consent ("approve" or "decline")."""
+    if not approver.is_approver:
+        raise ExchangeError(_("Only a release approver can answer for a state."), code="forbidden")
+    if share.status != Share.Status.PENDING_CONSENT or share.approval_id is None:
+        raise ExchangeError(_("This share is no longer waiting for consent."), code="conflict")
+    mapped = {"approve": "approve", "decline": "object"}.get(decision)
+    if mapped is None:
+        raise ExchangeError(_("Choose approve or decline."), field="decision")
+    # The shared service locks the request; the share is locked when the request closes.
+    approvals.answer_request(
+        share.approval, approver=approver, decision=mapped, comment=comment, seen_hash=seen_hash
+    )
+    return Share.objects.get(pk=share.pk)
+
+
+def close_consent(share: Share, *, request: ApprovalRequest, actor: User | None) -> None:
+    """Called by the approval mechanism when the request closes (same transaction)."""
+    share = Share.objects.select_for_update().select_related("template").get(pk=share.pk)
+    if share.approval_id != request.pk or share.status != Share.Status.PENDING_CONSENT:
+        return  # a request this share no longer follows
+    now = timezone.now()
+    share.closed_at = now
+    if request.status == ApprovalRequest.Status.APPROVED:
+        _release(share, actor=actor)
+    elif request.status == ApprovalRequest.Status.REJECTED:
+        _transition(share, Share.Status.DECLINED, actor=actor, fields=["closed_at"])
+    elif request.status == ApprovalRequest.Status.EXPIRED:
+        _transition(share, Share.Status.EXPIRED, actor=None, fields=["closed_at"])
+
+
+def _release(share: Share, *, actor: User | None) -> None:
+    groups = [state_group(state) for state in share.recipient_states.all()]
+    if share.secretariat_may_read:
+        groups.append(secretariat_group())
+    permission = Permission.objects.get(
+        content_type__app_label="exchange", codename=VIEW_PERMISSION
+    )
+    ShareGroupObjectPermission.objects.bulk_create(
+        [
+            ShareGroupObjectPermission(group=g, permission=permission, content_object=share)
+            for g in groups
+        ],
+        ignore_conflicts=True,
+    )
+    share.released_at = share.closed_at
+    share.document_number_normalised = normalise_document_number(
+        share.content.get("document_number")
+    )
+    _transition(
+        share,
+        Share.Status.RELEASED,
+        actor=actor,
+        fields=["closed_at", "released_at", "document_number_normalised"],
+    )
+    readers = User.objects.filter(groups__in=groups, is_active=True).distinct()
+    notify(
+        readers,
+        key=f"exchange:share:{share.pk}:released",
+        subject=_("Information released to you: %(label)s") % {"label": _label(share)},
+        body=_(
+            "Every state concerned has consented, and %(label)s is released to you.\n"
+            "Open it in the portal to read it; each reading is recorded."
+        )
+        % {"label": _label(share)},
+        url=share.get_absolute_url(),
+    )
+    if share.template.slug == LOST_STOLEN_SLUG and share.document_number_normalised:
+        _flag_same_document(share)
+
+
+def _flag_same_document(share: Share) -> None:
+    """The same document number reported by two states: tell both states, once per pair."""
+    others = (
+        Share.objects.filter(
+            status=Share.Status.RELEASED,
+            template__slug=LOST_STOLEN_SLUG,
+            document_number_normalised=share.document_number_normalised,
+        )
+        .exclude(pk=share.pk)
+        .exclude(originating_state_id=share.originating_state_id)
+        .select_related("originating_state", "template")
+    )
+    for other in others:
+        first, second = sorted([share, other], key=lambda s: s.pk)
+        notify(
+            _users_of_states([first.originating_state_id, second.originating_state_id]),
+            key=f"exchange:document-match:{first.pk}:{second.pk}",
+            subject=_("The same document number is reported by two states"),
+            body=_(
+                "Lost or stolen document notices #%(a)s (%(state_a)s) and #%(b)s (%(state_b)s) "
+                "name the same document number. Compare the two notices and coordinate with the "
+                "other state's focal point."
+            )
+            % {
+                "a": first.pk,
+                "state_a": first.originating_state.name_en,
+                "b": second.pk,
+                "state_b": second.originating_state.name_en,
+            },
+            url=share.get_absolute_url(),
+        )
+        audit.log(
+            share,
+            "exchange.document.same_number",
+            actor=None,
+            data={"shares": [first.pk, second.pk]},
+        )
+
+
+def _people_with_access(share: Share) -> list[User]:
+    asked = ApprovalRequest.objects.filter(
+        subject_type__app_label="exchange",
+        subject_type__model="share",
+        subject_id=share.pk,
+        purpose=PURPOSE,
+    ).values("required_states")
+    granted_groups = ShareGroupObjectPermission.objects.filter(content_object=share).values(
+        "group_id"
+    )
+    granted_users = ShareUserObjectPermission.objects.filter(content_object=share).values("user_id")
+    return list(
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(state_id=share.originating_state_id, role__in=["focal_point", "approver"])
+            | Q(role="approver", state_id__in=asked)
+            | Q(groups__in=granted_groups)
+            | Q(pk__in=granted_users)
+        )
+        .distinct()
+    )
+
+
+@transaction.atomic
+def withdraw_share(share: Share, *, actor: User) -> Share:
+    """The originating state takes a share back: every right given at release goes."""
+    share = _lock(share)
+    if not (actor.state_id == share.originating_state_id and actor.is_network_member):
+        raise ExchangeError(_("Only the originating state can withdraw it."), code="forbidden")
+    if not may_withdraw(actor, share):
+        if share.status not in Share.WITHDRAWABLE:
+            raise ExchangeError(_("This share cannot be withdrawn now."), code="conflict")
+        raise ExchangeError(_("You cannot withdraw this share."), code="forbidden")
+    had_access = _people_with_access(share)
+    if share.approval_id and share.approval.is_open:
+        approvals.withdraw_request(share.approval, actor=actor)
+    ShareGroupObjectPermission.objects.filter(content_object=share).delete()
+    ShareUserObjectPermission.objects.filter(content_object=share).delete()
+    share.closed_at = timezone.now()
+    _transition(share, Share.Status.WITHDRAWN, actor=actor, fields=["closed_at"])
+    notify(
+        had_access,
+        key=f"exchange:share:{share.pk}:withdrawn",
+        subject=_("Information withdrawn: %(label)s") % {"label": _label(share)},
+        body=_(
+            "The originating state has withdrawn %(label)s. It is no longer available to "
+            "recipients; do not use or pass on copies of it."
+        )
+        % {"label": _label(share)},
+        url=share.get_absolute_url(),
+    )
+    return share
+
+
+@transaction.atomic
+def record_read(share: Share, *, user: User, via: str) -> ShareRead:
+    """Every read of a share's content: a row the originating state sees, and the audit log."""
+    read = ShareRead.objects.create(share=share, user=user, via=via)
+    audit.log(share, "exchange.share.read", actor=user, data={"via": via})
+    return read
+
+
+def notify_author_of_answer(answer) -> None:
+    """The author hears of every state's decision on their share (any answering page)."""
+    share = (
+        Share.objects.select_related("author", "template", "originating_state")
+        .filter(pk=answer.request.subject_id)
+        .first()
+    )
+    if share is None:
+        return
+    decision = {"approve": _("approved"), "object": _("declined")}.get(
+        answer.decision, answer.decision
+    )
+    notify(
+        [share.author],
+        key=f"exchange:share:{share.pk}:answer:{answer.pk}",
+        subject=_("%(state)s %(decision)s the release of your share #%(id)s")
+        % {"state": answer.state.name_en, "decision": decision, "id": share.pk},
+        body=_(
+            "%(state)s %(decision)s the release of %(label)s. Open the share to see every "
+            "state's answer so far."
+        )
+        % {"state": answer.state.name_en, "decision": decision, "label": _label(share)},
+        url=share.get_absolute_url(),
+    )
