@@ -57,6 +57,9 @@ class ShareFilter(django_filters.FilterSet):
         fields = ["status", "template", "originating_state"]
 
 
+BOXES = ("mine", "asked", "received")
+
+
 class ShareListCreate(generics.ListCreateAPIView):
     """Shares the caller may see (`?box=mine|asked|received`); a focal point drafts one."""
 
@@ -65,13 +68,16 @@ class ShareListCreate(generics.ListCreateAPIView):
     ordering_fields = ["updated_at", "created_at", "id"]
 
     def get_queryset(self):
-        return selectors.shares_for_list(self.request.user, box=self.request.GET.get("box", ""))
+        box = self.request.GET.get("box", "")
+        if box not in {"", *BOXES}:
+            raise exceptions.ValidationError({"box": [f"Choose one of: {', '.join(BOXES)}."]})
+        return selectors.shares_for_list(self.request.user, box=box)
 
     def get_serializer_class(self):
         return ShareCreateSerializer if self.request.method == "POST" else ShareListSerializer
 
     @extend_schema(
-        parameters=[OpenApiParameter("box", str, enum=["mine", "asked", "received"])],
+        parameters=[OpenApiParameter("box", str, enum=list(BOXES))],
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)

@@ -3,4 +3,30 @@ from django.urls import path
 from . import views
 
 app_name = "meetings"
-urlpatterns = [path("", views.calendar, name="calendar")]
+urlpatterns = [
+    path("", views.calendar, name="calendar"),
+    path("list/", views.meeting_list, name="list"),
+    path("<int:pk>/", views.meeting_detail, name="detail"),
+    path("<int:pk>/ics/", views.meeting_ics, name="ics"),
+    path("<int:pk>/register/", views.register, name="register"),
+    path("<int:pk>/participants/", views.participants, name="participants"),
+    path("<int:pk>/participants.xlsx", views.participants_xlsx, name="participants-xlsx"),
+    path("<int:pk>/documents/", views.document_upload, name="document-upload"),
+    path("<int:pk>/invite/", views.invite, name="invite"),
+    path(
+        "registrations/<int:pk>/confirm/", views.registration_confirm, name="registration-confirm"
+    ),
+    path(
+        "registrations/<int:pk>/withdraw/",
+        views.registration_withdraw,
+        name="registration-withdraw",
+    ),
+    path("documents/<int:pk>/", views.document_download, name="document"),
+    path("calendar-feed/", views.feed_settings, name="feed-settings"),
+    path("feed/<str:token>.ics", views.feed, name="feed"),
+    path("training/", views.training_list, name="training-list"),
+    path("training/new/", views.training_new, name="training-new"),
+    path("training/<int:pk>/", views.training_detail, name="training-detail"),
+    path("training/<int:pk>/<slug:action>/", views.training_decide, name="training-decide"),
+    path("series/<int:pk>/generate/", views.series_generate, name="series-generate"),
+]

@@ -1,8 +1,438 @@
-from django.shortcuts import render
+"""Pages of the meetings app: authorise, call one service or selector, respond."""
 
-from cica_portal.roles import network_member_required
+from __future__ import annotations
+
+import calendar as pycalendar
+import zoneinfo
+from datetime import date, datetime, timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cica_portal.errors import DomainError
+from cica_portal.roles import (
+    focal_point_required,
+    network_member_required,
+    role_required,
+    secretariat_required,
+)
+
+from . import selectors, services
+from .exports import participants_response
+from .filters import MeetingFilter
+from .forms import (
+    AcceptForm,
+    DeclineForm,
+    DocumentForm,
+    InviteForm,
+    OccurrencesForm,
+    ScheduleForm,
+    TrainingRequestForm,
+    delegate_formset,
+)
+from .ics import calendar_for
+from .models import Meeting, MeetingSeries
+
+ICS = "text/calendar; charset=utf-8"
+
+
+def _form_error(form, error: DomainError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+def _month(value: str | None) -> date:
+    today = timezone.localdate()
+    try:
+        year, month = (int(part) for part in (value or "").split("-"))
+        return date(year, month, 1)
+    except (TypeError, ValueError):
+        return today.replace(day=1)
 
 
 @network_member_required
+@require_GET
 def calendar(request):
-    return render(request, "meetings/calendar.html")
+    """The month grid, filtered by area and kind."""
+    first = _month(request.GET.get("month"))
+    weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    zone = timezone.get_current_timezone()
+    grid_start = datetime.combine(weeks[0][0], datetime.min.time(), tzinfo=zone)
+    grid_end = datetime.combine(weeks[-1][-1] + timedelta(days=1), datetime.min.time(), tzinfo=zone)
+    filters = MeetingFilter(
+        request.GET,
+        queryset=selectors.meetings_in_range(request.user, grid_start, grid_end).order_by("start"),
+    )
+    by_day: dict[date, list[Meeting]] = {}
+    for meeting in filters.qs:
+        day = max(timezone.localtime(meeting.start).date(), weeks[0][0])
+        last = min(timezone.localtime(meeting.end).date(), weeks[-1][-1])
+        while day <= last:
+            by_day.setdefault(day, []).append(meeting)
+            day += timedelta(days=1)
+    today = timezone.localdate()
+    grid = [
+        [
+            {
+                "date": d,
+                "meetings": by_day.get(d, []),
+                "other": d.month != first.month,
+                "today": d == today,
+            }
+            for d in week
+        ]
+        for week in weeks
+    ]
+    previous_month = (first - timedelta(days=1)).replace(day=1)
+    next_month = (first + timedelta(days=32)).replace(day=1)
+    query = request.GET.copy()
+    query.pop("month", None)
+    context = {
+        "first": first,
+        "weeks": grid,
+        "filter": filters,
+        "previous_month": previous_month,
+        "next_month": next_month,
+        "filter_query": query.urlencode(),
+        "weekdays": [pycalendar.day_abbr[i] for i in range(7)],
+        "zone": zone,
+    }
+    return render(request, "meetings/calendar.html", context)
+
+
+@network_member_required
+@require_GET
+def meeting_list(request):
+    """Every meeting as a list: upcoming first, or the past ones."""
+    past = request.GET.get("when") == "past"
+    now = timezone.now()
+    queryset = selectors.meetings_visible_to(request.user)
+    queryset = (
+        queryset.filter(end__lt=now).order_by("-start")
+        if past
+        else queryset.filter(end__gte=now).order_by("start")
+    )
+    filters = MeetingFilter(request.GET, queryset=queryset)
+    page = Paginator(filters.qs, 25).get_page(request.GET.get("page"))
+    return render(request, "meetings/list.html", {"page": page, "filter": filters, "past": past})
+
+
+@network_member_required
+@require_GET
+def meeting_detail(request, pk: int):
+    user = request.user
+    meeting = selectors.get_meeting_for(user, pk)
+    context = {
+        "meeting": meeting,
+        "documents": selectors.documents_readable_by(user).filter(meeting=meeting),
+        "own_registration": selectors.own_registration(user, meeting),
+        "invitations": selectors.invitations_of(meeting),
+        "may_register": user.is_focal_point and meeting.is_open and meeting.start > timezone.now(),
+    }
+    if user.is_secretariat:
+        context.update(
+            registrations=selectors.participants_of(meeting),
+            invite_form=InviteForm(),
+            document_form=DocumentForm(),
+        )
+    return render(request, "meetings/detail.html", context)
+
+
+@network_member_required
+@require_GET
+def meeting_ics(request, pk: int):
+    meeting = selectors.get_meeting_for(request.user, pk)
+    response = HttpResponse(calendar_for([meeting], name=meeting.title), content_type=ICS)
+    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+    return response
+
+
+@require_GET
+def feed(request, token: str):
+    """The personal calendar feed: the secret address is the only credential."""
+    user = selectors.feed_user(token)
+    if user is None:
+        raise Http404
+    response = HttpResponse(
+        calendar_for(selectors.feed_meetings(user), name=_("CICA meetings")), content_type=ICS
+    )
+    response["Cache-Control"] = "private, max-age=900"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@network_member_required
+@require_http_methods(["GET", "POST"])
+def feed_settings(request):
+    """Show the personal feed address; POST makes a new one (the old one stops working)."""
+    if request.method == "POST":
+        services.reset_calendar_token(request.user)
+        messages.success(request, _("Your calendar address is new; the old one no longer works."))
+        return redirect("meetings:feed-settings")
+    token = request.user.calendar_token
+    url = request.build_absolute_uri(reverse("meetings:feed", args=[token])) if token else ""
+    return render(request, "meetings/feed_settings.html", {"feed_url": url})
+
+
+@focal_point_required
+@require_http_methods(["GET", "POST"])
+def register(request, pk: int):
+    """The focal point registers or changes their state's delegation."""
+    meeting = selectors.get_meeting_for(request.user, pk)
+    registration = selectors.own_registration(request.user, meeting)
+    formset = delegate_formset(
+        request.POST if request.method == "POST" else None, registration=registration
+    )
+    error = None
+    if request.method == "POST" and formset.is_valid():
+        try:
+            services.register_delegation(
+                meeting,
+                by=request.user,
+                delegates=[f.cleaned_data for f in formset.forms if f.cleaned_data],
+            )
+        except DomainError as domain_error:
+            error = domain_error.message
+        else:
+            messages.success(
+                request, _("Your delegation is registered; the Secretariat will confirm it.")
+            )
+            return redirect(meeting)
+    context = {"meeting": meeting, "formset": formset, "error": error, "registration": registration}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "meetings/register.html", context, status=status)
+
+
+@focal_point_required
+@require_POST
+def registration_withdraw(request, pk: int):
+    registration = selectors.get_registration_for(request.user, pk)
+    try:
+        services.withdraw_registration(registration, by=request.user)
+    except DomainError as error:
+        raise PermissionDenied(error.message) from error
+    messages.success(request, _("Your delegation is withdrawn."))
+    return redirect(registration.meeting)
+
+
+@secretariat_required
+@require_POST
+def registration_confirm(request, pk: int):
+    registration = selectors.get_registration_for(request.user, pk)
+    try:
+        services.confirm_registration(registration, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Registration confirmed."))
+    return redirect(registration.meeting)
+
+
+@secretariat_required
+@require_GET
+def participants(request, pk: int):
+    """The list of delegates and their badges, ready to print."""
+    meeting = selectors.get_meeting_for(request.user, pk)
+    registrations = list(selectors.participants_of(meeting))
+    return render(
+        request,
+        "meetings/participants.html",
+        {"meeting": meeting, "registrations": registrations},
+    )
+
+
+@secretariat_required
+@require_GET
+def participants_xlsx(request, pk: int):
+    meeting = selectors.get_meeting_for(request.user, pk)
+    return participants_response([meeting])
+
+
+@network_member_required
+@require_GET
+def document_download(request, pk: int):
+    """The only way to a stored document: 404 unless the user may read it."""
+    document = selectors.get_document_for(request.user, pk)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.original_name or f"document-{document.pk}",
+        content_type=document.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@secretariat_required
+@require_POST
+def document_upload(request, pk: int):
+    meeting = selectors.get_meeting_for(request.user, pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.upload_document(
+                meeting,
+                by=request.user,
+                upload=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"],
+                title=form.cleaned_data["title"],
+                access=form.cleaned_data["access"],
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Document attached."))
+            return redirect(meeting)
+    return render(
+        request, "meetings/document_upload.html", {"meeting": meeting, "form": form}, status=400
+    )
+
+
+@secretariat_required
+@require_POST
+def invite(request, pk: int):
+    """Propose an international body; the member states are asked to agree."""
+    meeting = selectors.get_meeting_for(request.user, pk)
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.invite_organisation(
+                meeting,
+                form.cleaned_data["organisation"],
+                by=request.user,
+                message=form.cleaned_data["message"],
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The member states are asked to agree; the invitation goes out when "
+                    "every one of them has approved."
+                ),
+            )
+            return redirect(meeting)
+    return render(request, "meetings/invite.html", {"meeting": meeting, "form": form}, status=400)
+
+
+# --- Training seminars upon request -----------------------------------------------------------
+
+
+@role_required("is_secretariat", "is_focal_point")
+@require_GET
+def training_list(request):
+    queryset = selectors.training_requests_visible_to(request.user)
+    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    return render(request, "meetings/training_list.html", {"page": page})
+
+
+@focal_point_required
+@require_http_methods(["GET", "POST"])
+def training_new(request):
+    form = TrainingRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            training = services.request_training(by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Your request is sent to the Secretariat."))
+            return redirect(training)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "meetings/training_new.html", {"form": form}, status=status)
+
+
+@role_required("is_secretariat", "is_focal_point")
+@require_GET
+def training_detail(request, pk: int):
+    training = selectors.get_training_request_for(request.user, pk)
+    context = {"training": training}
+    if request.user.is_secretariat:
+        context.update(
+            accept_form=AcceptForm(),
+            decline_form=DeclineForm(),
+            schedule_form=ScheduleForm(
+                initial={"title": _("Training seminar: %(topic)s") % {"topic": training.topic}}
+            ),
+        )
+    return render(request, "meetings/training_detail.html", context)
+
+
+@secretariat_required
+@require_POST
+def training_decide(request, pk: int, action: str):
+    """Accept, decline with a reason, or schedule as a meeting."""
+    training = selectors.get_training_request_for(request.user, pk)
+    forms = {"accept": AcceptForm, "decline": DeclineForm, "schedule": ScheduleForm}
+    if action not in forms:
+        raise Http404
+    form = forms[action](request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if action == "accept":
+                services.accept_training_request(training, by=request.user, note=data["note"])
+            elif action == "decline":
+                services.decline_training_request(training, by=request.user, reason=data["reason"])
+            else:
+                meeting = services.schedule_training_request(training, by=request.user, **data)
+                messages.success(request, _("The seminar is scheduled."))
+                return redirect(meeting)
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The requesting state is told."))
+            return redirect(training)
+    context = {
+        "training": training,
+        f"{action}_form": form,
+        "accept_form": AcceptForm(),
+        "decline_form": DeclineForm(),
+        "schedule_form": ScheduleForm(),
+    }
+    context[f"{action}_form"] = form
+    return render(request, "meetings/training_detail.html", context, status=400)
+
+
+# --- Series -----------------------------------------------------------------------------------
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def series_generate(request, pk: int):
+    """Show the dates the portal proposes for a series; create the ones confirmed."""
+    series = get_object_or_404(MeetingSeries, pk=pk)
+    existing = {
+        timezone.localtime(s, zoneinfo.ZoneInfo(series.time_zone)).date()
+        for s in series.meetings.values_list("start", flat=True)
+    }
+    proposed = [
+        (start, end)
+        for start, end in services.propose_occurrences(series)
+        if start.date() not in existing
+    ]
+    form = OccurrencesForm(request.POST or None, proposed=proposed)
+    if request.method == "POST" and form.is_valid():
+        chosen = {date.fromisoformat(value) for value in form.cleaned_data["dates"]}
+        created = services.generate_occurrences(series, by=request.user, only=chosen)
+        messages.success(request, _("%(n)d meetings created.") % {"n": len(created)})
+        return redirect("admin:meetings_meeting_changelist")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "meetings/series_generate.html",
+        {"series": series, "form": form, "proposed": proposed, "existing": sorted(existing)},
+        status=status,
+    )

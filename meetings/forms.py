@@ -1,0 +1,144 @@
+"""Forms of the meetings pages. None of them carries a state, a role or a status."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cica_portal.models import Area, Organisation
+
+from .models import Delegate, Format, MeetingDocument, TrainingRequest, validate_time_zone
+from .uploads import validate_upload
+
+
+class DelegateForm(forms.ModelForm):
+    class Meta:
+        model = Delegate
+        fields = ["name", "position", "role", "interpretation", "dietary", "access"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Empty rows are ignored; a row without a role is a delegate.
+        self.fields["name"].required = False
+        self.fields["role"].required = False
+
+
+def delegate_formset(data=None, *, registration=None, rows: int = 3):
+    initial = None
+    if registration is not None and data is None:
+        initial = [
+            {f: getattr(d, f) for f in DelegateForm.Meta.fields}
+            for d in registration.delegates.all()
+        ]
+    formset = forms.formset_factory(
+        DelegateForm, extra=rows if not initial else 1, max_num=50, validate_max=True
+    )
+    return formset(data=data, initial=initial, prefix="delegates")
+
+
+class AreaField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.roman}. {obj.title}"
+
+
+class TrainingRequestForm(forms.ModelForm):
+    area = AreaField(label=_("Area"), queryset=Area.objects.order_by("number"))
+
+    class Meta:
+        model = TrainingRequest
+        fields = ["area", "topic", "preferred_period", "expected_participants", "needs"]
+        widgets = {"needs": forms.Textarea(attrs={"rows": 4})}
+
+    def clean_expected_participants(self):
+        value = self.cleaned_data["expected_participants"]
+        if value < 1:
+            raise forms.ValidationError(_("Expect at least one participant."))
+        return value
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the requesting state"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+    )
+
+
+class AcceptForm(forms.Form):
+    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=4000)
+
+
+class ScheduleForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    start = forms.DateTimeField(
+        label=_("Starts (local time of the venue)"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    end = forms.DateTimeField(
+        label=_("Ends (local time of the venue)"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    time_zone = forms.CharField(
+        label=_("Time zone"), initial="Asia/Almaty", validators=[validate_time_zone]
+    )
+    venue = forms.CharField(label=_("Venue"), required=False, max_length=300)
+    format = forms.ChoiceField(label=_("Format"), choices=Format.choices)
+    online_link = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
+
+    def clean(self):
+        data = super().clean()
+        zone_name = data.get("time_zone")
+        if zone_name and data.get("start") and data.get("end"):
+            import zoneinfo
+
+            zone = zoneinfo.ZoneInfo(zone_name)
+            # The form reads wall-clock times; they are the venue's, not the server's.
+            data["start"] = data["start"].replace(tzinfo=None).replace(tzinfo=zone)
+            data["end"] = data["end"].replace(tzinfo=None).replace(tzinfo=zone)
+            if data["end"] <= data["start"]:
+                self.add_error("end", _("A meeting must end after it starts."))
+        return data
+
+
+class InviteForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("International body"), queryset=Organisation.objects.filter(active=True)
+    )
+    message = forms.CharField(
+        label=_("Why it is invited (shown to the member states)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=MeetingDocument.DocKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    access = forms.ChoiceField(
+        label=_("Who may read it"),
+        choices=MeetingDocument.Access.choices,
+        initial=MeetingDocument.Access.PARTICIPANTS,
+    )
+    file = forms.FileField(
+        label=_("File"),
+        validators=[validate_upload],
+        help_text=_("PDF, Word, Excel, PowerPoint, OpenDocument text, PNG or JPEG."),
+    )
+
+
+class OccurrencesForm(forms.Form):
+    """The proposed dates of a series, each to confirm."""
+
+    dates = forms.MultipleChoiceField(
+        label=_("Occurrences to create"), widget=forms.CheckboxSelectMultiple, required=True
+    )
+
+    def __init__(self, *args, proposed, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["dates"].choices = [
+            (
+                start.date().isoformat(),
+                f"{start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M} ({start.tzinfo})",
+            )
+            for start, end in proposed
+        ]
+        self.fields["dates"].initial = [start.date().isoformat() for start, _end in proposed]

@@ -1,0 +1,463 @@
+"""Meetings and seminars of the Action Plan: the calendar, its series, invitations agreed by
+member states, training seminars upon request, delegations and documents."""
+
+from __future__ import annotations
+
+import secrets
+import zoneinfo
+from pathlib import PurePath
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+def validate_time_zone(value: str) -> None:
+    """An IANA time zone name that zoneinfo knows, e.g. Asia/Almaty."""
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError) as error:
+        raise ValidationError(
+            _("Unknown time zone: %(value)s. Use a name such as Asia/Almaty."),
+            params={"value": value},
+            code="invalid_time_zone",
+        ) from error
+
+
+class Kind(models.TextChoices):
+    BORDER_EXPERTS = "border_experts", _("Experts meeting on border control and management")
+    CHIEFS_OF_POLICE = "chiefs_of_police", _("Chiefs of Police meeting")
+    POLICE_SEMINAR = "police_seminar", _("Seminar on police related issues")
+    TRAINING_SEMINAR = "training_seminar", _("Training seminar (upon request)")
+    TERRORISM_EXPERTS = "terrorism_experts", _("Experts meeting on terrorism")
+    CICA_IOM_TRAFFICKING = "cica_iom_trafficking", _("Joint CICA-IOM seminar on human trafficking")
+    SWG_SESSION = "swg_session", _("Special Working Group session")
+    SOC_SESSION = "soc_session", _("Senior Officials Committee session")
+    OTHER = "other", _("Other meeting")
+
+
+class Format(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    ONLINE = "online", _("Online")
+    HYBRID = "hybrid", _("Hybrid")
+
+
+class Languages(models.TextChoices):
+    EN_RU = "en,ru", _("English and Russian")
+    EN = "en", _("English")
+    RU = "ru", _("Russian")
+
+
+class MeetingSeries(models.Model):
+    """A recurring meeting, e.g. the twice-yearly police seminars from 2009."""
+
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind)
+    areas = models.ManyToManyField("cica_portal.Area", blank=True, verbose_name=_("areas"))
+    first_date = models.DateField(_("first occurrence"))
+    start_time = models.TimeField(_("local start time"), default="09:00")
+    duration_days = models.PositiveSmallIntegerField(_("days per occurrence"), default=2)
+    interval_months = models.PositiveSmallIntegerField(_("every … months"), default=6)
+    occurrences = models.PositiveSmallIntegerField(_("number of occurrences"), default=4)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Asia/Almaty", validators=[validate_time_zone]
+    )
+    format = models.CharField(_("format"), max_length=10, choices=Format, default=Format.IN_PERSON)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["first_date", "title"]
+        verbose_name = _("meeting series")
+        verbose_name_plural = _("meeting series")
+        constraints = [
+            models.CheckConstraint(
+                name="series_has_occurrences",
+                condition=models.Q(
+                    occurrences__gte=1, interval_months__gte=1, duration_days__gte=1
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Meeting(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        CONFIRMED = "confirmed", _("Confirmed")
+        HELD = "held", _("Held")
+        REPORT_PUBLISHED = "report_published", _("Report published")
+        CANCELLED = "cancelled", _("Cancelled")
+        POSTPONED = "postponed", _("Postponed")
+
+    OPEN_STATUSES = (Status.PLANNED, Status.CONFIRMED)
+
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind, db_index=True)
+    areas = models.ManyToManyField(
+        "cica_portal.Area", blank=True, related_name="meetings", verbose_name=_("areas")
+    )
+    start = models.DateTimeField(_("starts"), db_index=True)
+    end = models.DateTimeField(_("ends"))
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="Asia/Almaty",
+        validators=[validate_time_zone],
+        help_text=_("The time zone of the venue, e.g. Asia/Almaty or Europe/Istanbul."),
+    )
+    host_state = models.ForeignKey(
+        "cica_portal.State",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hosted_meetings",
+        verbose_name=_("host state"),
+    )
+    venue = models.CharField(_("venue"), max_length=300, blank=True)
+    online_link = models.URLField(_("online link"), blank=True)
+    format = models.CharField(_("format"), max_length=10, choices=Format, default=Format.IN_PERSON)
+    languages = models.CharField(
+        _("languages"), max_length=10, choices=Languages, default=Languages.EN_RU
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status, default=Status.PLANNED, db_index=True
+    )
+    outcome = models.TextField(_("outcome"), blank=True)
+    registration_deadline = models.DateTimeField(_("registration deadline"), null=True, blank=True)
+    max_delegates_per_state = models.PositiveSmallIntegerField(
+        _("maximum delegates per state"), null=True, blank=True
+    )
+    series = models.ForeignKey(
+        MeetingSeries,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("series"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["start", "pk"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        constraints = [
+            models.CheckConstraint(
+                name="meeting_ends_after_it_starts",
+                condition=models.Q(end__gt=models.F("start")),
+                violation_error_message=_("A meeting must end after it starts."),
+            ),
+            models.UniqueConstraint(
+                fields=["series", "start"],
+                name="one_occurrence_per_series_and_start",
+                condition=models.Q(series__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:detail", args=[self.pk])
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def local_start(self):
+        return self.start.astimezone(self.zone)
+
+    @property
+    def local_end(self):
+        return self.end.astimezone(self.zone)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    def clean(self) -> None:
+        if self.start and self.end and self.end <= self.start:
+            raise ValidationError({"end": _("A meeting must end after it starts.")})
+        if self.registration_deadline and self.start and self.registration_deadline > self.start:
+            raise ValidationError(
+                {"registration_deadline": _("Registration must close before the meeting starts.")}
+            )
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    position = models.PositiveSmallIntegerField(_("position"), default=1)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    plan_items = models.ManyToManyField(
+        "actionplan.PlanItem",
+        blank=True,
+        related_name="agenda_items",
+        verbose_name=_("action-plan items discussed"),
+    )
+
+    class Meta:
+        ordering = ["meeting", "position", "pk"]
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.title}"
+
+
+class Invitation(models.Model):
+    """An international body invited to a meeting: sent only once member states agree."""
+
+    class Status(models.TextChoices):
+        AWAITING_APPROVAL = "awaiting_approval", _("Awaiting the member states' approval")
+        SENT = "sent", _("Sent")
+        NOT_AGREED = "not_agreed", _("Not agreed by the member states")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations")
+    organisation = models.ForeignKey(
+        "cica_portal.Organisation",
+        on_delete=models.PROTECT,
+        related_name="meeting_invitations",
+        verbose_name=_("organisation"),
+    )
+    message = models.TextField(_("why they are invited"), blank=True, max_length=4000)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status, default=Status.AWAITING_APPROVAL
+    )
+    approval = models.OneToOneField(
+        "cica_portal.ApprovalRequest",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    invited_by = models.ForeignKey(
+        "cica_portal.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["meeting", "organisation__code"]
+        verbose_name = _("invitation to an international body")
+        verbose_name_plural = _("invitations to international bodies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "organisation"], name="one_invitation_per_meeting_and_body"
+            ),
+            models.CheckConstraint(
+                name="sent_invitation_has_sent_at",
+                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation.code} → {self.meeting}"
+
+    def get_absolute_url(self) -> str:
+        return self.meeting.get_absolute_url()
+
+    def approval_content(self) -> dict:
+        """Exactly what the member states approve."""
+        return {
+            "meeting": self.meeting_id,
+            "meeting_title": self.meeting.title,
+            "organisation": self.organisation.code,
+            "message": self.message,
+        }
+
+    def approval_subject_visible_to(self, user) -> bool:
+        return bool(user.is_network_member)
+
+    def on_approval_closed(self, request, *, actor=None) -> None:
+        from .services import invitation_decided
+
+        invitation_decided(self, request, actor=actor)
+
+
+class TrainingRequest(models.Model):
+    """A member state asks for a training seminar (Area I, 2)."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        ACCEPTED = "accepted", _("Accepted, to be scheduled")
+        DECLINED = "declined", _("Declined")
+        SCHEDULED = "scheduled", _("Scheduled")
+
+    state = models.ForeignKey(
+        "cica_portal.State",
+        on_delete=models.PROTECT,
+        related_name="training_requests",
+        verbose_name=_("requesting state"),
+    )
+    requested_by = models.ForeignKey(
+        "cica_portal.User",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    area = models.ForeignKey(
+        "cica_portal.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("area")
+    )
+    topic = models.CharField(_("topic"), max_length=300)
+    preferred_period = models.CharField(
+        _("preferred period"), max_length=100, help_text=_("e.g. second half of 2027")
+    )
+    expected_participants = models.PositiveSmallIntegerField(_("expected participants"))
+    needs = models.TextField(_("needs"), blank=True, max_length=4000)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status, default=Status.SUBMITTED, db_index=True
+    )
+    decision_reason = models.TextField(_("reason given"), blank=True, max_length=4000)
+    decided_by = models.ForeignKey(
+        "cica_portal.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    meeting = models.OneToOneField(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="training_request",
+        verbose_name=_("scheduled meeting"),
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("training seminar request")
+        verbose_name_plural = _("training seminar requests")
+
+    def __str__(self) -> str:
+        return f"{self.state.code}: {self.topic}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:training-detail", args=[self.pk])
+
+
+class Registration(models.Model):
+    """A state's delegation to one meeting."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        CONFIRMED = "confirmed", _("Confirmed by the Secretariat")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="registrations")
+    state = models.ForeignKey(
+        "cica_portal.State", on_delete=models.PROTECT, related_name="+", verbose_name=_("state")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.SUBMITTED, db_index=True
+    )
+    registered_by = models.ForeignKey(
+        "cica_portal.User",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("registered by"),
+    )
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    confirmed_by = models.ForeignKey(
+        "cica_portal.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["meeting", "state__name_en"]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "state"], name="one_delegation_per_state")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.state.code} · {self.meeting}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status != self.Status.WITHDRAWN
+
+
+class Delegate(models.Model):
+    class Role(models.TextChoices):
+        HEAD = "head", _("Head of delegation")
+        DELEGATE = "delegate", _("Delegate")
+        EXPERT = "expert", _("Expert")
+        INTERPRETER = "interpreter", _("Interpreter")
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="delegates"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    role = models.CharField(_("role"), max_length=12, choices=Role, default=Role.DELEGATE)
+    interpretation = models.CharField(
+        _("interpretation needed into"),
+        max_length=10,
+        blank=True,
+        choices=[("en", _("English")), ("ru", _("Russian"))],
+    )
+    dietary = models.CharField(_("dietary needs"), max_length=200, blank=True)
+    access = models.CharField(_("access needs"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["registration", "order", "pk"]
+        verbose_name = _("delegate")
+        verbose_name_plural = _("delegates")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def document_path(instance: MeetingDocument, filename: str) -> str:
+    """An unguessable name; the original name is kept only in the database."""
+    suffix = PurePath(filename).suffix.lower()[:8]
+    return f"meetings/{secrets.token_urlsafe(32)}{suffix}"
+
+
+class MeetingDocument(models.Model):
+    class DocKind(models.TextChoices):
+        AGENDA = "agenda", _("Agenda")
+        CONCEPT_NOTE = "concept_note", _("Concept note")
+        PRESENTATION = "presentation", _("Presentation")
+        MINUTES = "minutes", _("Minutes")
+        REPORT = "report", _("Report")
+
+    class Access(models.TextChoices):
+        ALL_MEMBERS = "all_members", _("All network members")
+        PARTICIPANTS = "participants", _("Participating states and the Secretariat")
+        SECRETARIAT = "secretariat", _("Secretariat only")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=20, choices=DocKind)
+    title = models.CharField(_("title"), max_length=300)
+    access = models.CharField(
+        _("who may read it"), max_length=20, choices=Access, default=Access.PARTICIPANTS
+    )
+    file = models.FileField(_("file"), upload_to=document_path, max_length=200)
+    original_name = models.CharField(_("original file name"), max_length=255, blank=True)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
+    uploaded_by = models.ForeignKey(
+        "cica_portal.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["meeting", "kind", "title"]
+        verbose_name = _("meeting document")
+        verbose_name_plural = _("meeting documents")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:document", args=[self.pk])

@@ -1,0 +1,163 @@
+"""Reads of the meetings app, always scoped to the user asking (404 for missing-or-not-yours)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from cica_portal.models import User
+
+from .models import (
+    AgendaItem,
+    Invitation,
+    Meeting,
+    MeetingDocument,
+    Registration,
+    TrainingRequest,
+)
+
+
+def meetings_visible_to(user: User) -> QuerySet[Meeting]:
+    """Every network member sees the calendar; nobody else sees anything."""
+    if not (user.is_authenticated and user.is_network_member):
+        return Meeting.objects.none()
+    return Meeting.objects.select_related("host_state", "series").prefetch_related("areas")
+
+
+def get_meeting_for(user: User, pk: int) -> Meeting:
+    """The meeting with its agenda, if the user may see it."""
+    queryset = meetings_visible_to(user).prefetch_related(
+        Prefetch(
+            "agenda_items",
+            queryset=AgendaItem.objects.prefetch_related("plan_items__area"),
+        )
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _state_registered(user: User):
+    return Registration.objects.filter(
+        meeting_id=OuterRef("meeting_id"), state_id=user.state_id
+    ).exclude(status=Registration.Status.WITHDRAWN)
+
+
+def documents_readable_by(user: User) -> QuerySet[MeetingDocument]:
+    """Documents the user may read: by their access rule and their state's registration."""
+    queryset = MeetingDocument.objects.select_related("meeting")
+    if not (user.is_authenticated and user.is_network_member):
+        return queryset.none()
+    if user.is_secretariat:
+        return queryset
+    return queryset.filter(
+        Q(access=MeetingDocument.Access.ALL_MEMBERS)
+        | Q(Exists(_state_registered(user)), access=MeetingDocument.Access.PARTICIPANTS)
+    )
+
+
+def get_document_for(user: User, pk: int) -> MeetingDocument:
+    return get_object_or_404(documents_readable_by(user), pk=pk)
+
+
+def registrations_visible_to(user: User) -> QuerySet[Registration]:
+    """The Secretariat sees every delegation; a state's people see their own state's."""
+    queryset = Registration.objects.select_related("meeting", "state", "registered_by")
+    if not (user.is_authenticated and user.is_network_member):
+        return queryset.none()
+    if user.is_secretariat:
+        return queryset
+    return queryset.filter(state_id=user.state_id)
+
+
+def get_registration_for(user: User, pk: int) -> Registration:
+    return get_object_or_404(registrations_visible_to(user), pk=pk)
+
+
+def own_registration(user: User, meeting: Meeting) -> Registration | None:
+    if not user.state_id:
+        return None
+    return (
+        Registration.objects.filter(meeting=meeting, state_id=user.state_id)
+        .prefetch_related("delegates")
+        .first()
+    )
+
+
+def participants_of(meeting: Meeting) -> QuerySet[Registration]:
+    """Active delegations with their delegates, for lists, badges and the export."""
+    return (
+        meeting.registrations.exclude(status=Registration.Status.WITHDRAWN)
+        .select_related("state")
+        .prefetch_related("delegates")
+        .order_by("state__name_en")
+    )
+
+
+def invitations_of(meeting: Meeting) -> QuerySet[Invitation]:
+    return meeting.invitations.select_related("organisation", "approval")
+
+
+def training_requests_visible_to(user: User) -> QuerySet[TrainingRequest]:
+    """The Secretariat sees all requests; a state's focal point sees its state's."""
+    queryset = TrainingRequest.objects.select_related("state", "area", "requested_by", "meeting")
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.is_secretariat:
+        return queryset
+    if user.is_focal_point:
+        return queryset.filter(state_id=user.state_id)
+    return queryset.none()
+
+
+def get_training_request_for(user: User, pk: int) -> TrainingRequest:
+    return get_object_or_404(training_requests_visible_to(user), pk=pk)
+
+
+def meetings_in_range(user: User, start: datetime, end: datetime) -> QuerySet[Meeting]:
+    """Meetings overlapping [start, end), for the month grid."""
+    return meetings_visible_to(user).filter(start__lt=end, end__gt=start)
+
+
+def feed_user(token: str) -> User | None:
+    """The owner of a calendar feed address, or None (an empty token never matches)."""
+    if not token or len(token) < 20:
+        return None
+    user = User.objects.filter(calendar_token=token, is_active=True).select_related("state").first()
+    return user if user and user.is_network_member else None
+
+
+def feed_meetings(user: User) -> QuerySet[Meeting]:
+    """What a personal feed carries: every meeting not cancelled, from a year back."""
+    since = timezone.now() - timedelta(days=365)
+    return (
+        meetings_visible_to(user)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .filter(end__gte=since)
+        .order_by("start")[:500]
+    )
+
+
+def upcoming_for(user: User, limit: int = 5) -> list[Meeting]:
+    return list(
+        meetings_visible_to(user)
+        .filter(end__gte=timezone.now())
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("start")[:limit]
+    )
+
+
+def open_registrations_for(user: User, limit: int = 5) -> list[Meeting]:
+    """Meetings the user's state can still register for and has not."""
+    if not user.is_focal_point:
+        return []
+    now = timezone.now()
+    registered = Registration.objects.filter(meeting_id=OuterRef("pk"), state_id=user.state_id)
+    return list(
+        meetings_visible_to(user)
+        .filter(status__in=Meeting.OPEN_STATUSES, start__gt=now)
+        .filter(Q(registration_deadline__isnull=True) | Q(registration_deadline__gte=now))
+        .exclude(Exists(registered))
+        .order_by("start")[:limit]
+    )

@@ -1,0 +1,49 @@
+"""Writes of the meetings app: one function per business action, one transaction each."""
+
+from .documents import upload_document
+from .errors import MeetingError
+from .invitations import invitation_decided, invite_organisation, withdraw_invitation
+from .meetings import (
+    change_status,
+    create_meeting,
+    create_series,
+    generate_occurrences,
+    propose_occurrences,
+    reset_calendar_token,
+)
+from .registrations import confirm_registration, register_delegation, withdraw_registration
+from .reminders import (
+    remind_registration_deadlines,
+    remind_upcoming_meetings,
+    report_missing_registrations,
+)
+from .training import (
+    accept_training_request,
+    decline_training_request,
+    request_training,
+    schedule_training_request,
+)
+
+__all__ = [
+    "MeetingError",
+    "accept_training_request",
+    "change_status",
+    "confirm_registration",
+    "create_meeting",
+    "create_series",
+    "decline_training_request",
+    "generate_occurrences",
+    "invitation_decided",
+    "invite_organisation",
+    "propose_occurrences",
+    "register_delegation",
+    "remind_registration_deadlines",
+    "remind_upcoming_meetings",
+    "report_missing_registrations",
+    "request_training",
+    "reset_calendar_token",
+    "schedule_training_request",
+    "upload_document",
+    "withdraw_invitation",
+    "withdraw_registration",
+]

@@ -1,0 +1,50 @@
+"""Documents of a meeting: checked by content and size, stored under an unguessable name."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cica_portal import audit
+from cica_portal.models import User
+
+from ..models import Meeting, MeetingDocument
+from ..uploads import inspect_upload
+from .errors import MeetingError
+
+
+@transaction.atomic
+def upload_document(
+    meeting: Meeting, *, by: User, upload, kind: str, title: str, access: str
+) -> MeetingDocument:
+    """Attach a document to a meeting with who may read it."""
+    if not by.is_secretariat:
+        raise MeetingError(_("Only the Secretariat attaches meeting documents."), code="forbidden")
+    if kind not in MeetingDocument.DocKind.values:
+        raise MeetingError(_("Choose what kind of document this is."), field="kind")
+    if access not in MeetingDocument.Access.values:
+        raise MeetingError(_("Choose who may read it."), field="access")
+    try:
+        _extension, content_type = inspect_upload(upload)
+    except ValidationError as error:
+        raise MeetingError(error.messages[0], field="file") from error
+    document = MeetingDocument(
+        meeting=meeting,
+        kind=kind,
+        title=title or upload.name,
+        access=access,
+        original_name=(upload.name or "document")[:255],
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=by,
+    )
+    document.file.save(upload.name or "document", upload, save=False)
+    document.save()
+    audit.log(
+        document,
+        "meetings.document.uploaded",
+        actor=by,
+        data={"meeting": meeting.pk, "kind": kind, "access": access, "size": upload.size},
+    )
+    return document

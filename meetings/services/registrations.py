@@ -1,0 +1,138 @@
+"""A state's delegation to a meeting: registered by its focal point, confirmed centrally."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cica_portal import audit
+from cica_portal.models import User
+from cica_portal.notifications import notify
+
+from ..models import Delegate, Meeting, Registration
+from .errors import MeetingError
+
+DELEGATE_FIELDS = ("name", "position", "role", "interpretation", "dietary", "access")
+
+
+def check_registration_open(meeting: Meeting, now=None) -> None:
+    """Raise unless a delegation can be registered or changed now."""
+    now = now or timezone.now()
+    if not meeting.is_open:
+        raise MeetingError(
+            _("Registration is closed: the meeting is %(status)s.")
+            % {"status": meeting.get_status_display().lower()},
+            code="conflict",
+        )
+    if meeting.registration_deadline and now > meeting.registration_deadline:
+        raise MeetingError(_("The registration deadline has passed."), code="conflict")
+    if now >= meeting.start:
+        raise MeetingError(_("The meeting has already started."), code="conflict")
+
+
+def _clean_delegates(meeting: Meeting, delegates: Iterable[Mapping]) -> list[dict]:
+    rows = [
+        {field: (row.get(field) or "").strip() for field in DELEGATE_FIELDS} for row in delegates
+    ]
+    rows = [row for row in rows if row["name"]]
+    if not rows:
+        raise MeetingError(_("Name at least one delegate."), field="delegates")
+    limit = meeting.max_delegates_per_state
+    if limit and len(rows) > limit:
+        raise MeetingError(
+            _("At most %(limit)d delegates per state may attend this meeting; you named %(n)d.")
+            % {"limit": limit, "n": len(rows)},
+            field="delegates",
+        )
+    for row in rows:
+        row["role"] = row["role"] or Delegate.Role.DELEGATE
+        if row["role"] not in Delegate.Role.values:
+            raise MeetingError(_("Unknown delegate role: %(role)s.") % row, field="delegates")
+    if sum(row["role"] == Delegate.Role.HEAD for row in rows) > 1:
+        raise MeetingError(_("A delegation has one head."), field="delegates")
+    return rows
+
+
+@transaction.atomic
+def register_delegation(
+    meeting: Meeting, *, by: User, delegates: Iterable[Mapping]
+) -> Registration:
+    """Register (or replace) the delegation of the focal point's own state."""
+    if not by.is_focal_point:
+        raise MeetingError(
+            _("Only your state's focal point registers its delegation."), code="forbidden"
+        )
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    check_registration_open(meeting)
+    rows = _clean_delegates(meeting, delegates)
+    registration = (
+        Registration.objects.select_for_update().filter(meeting=meeting, state=by.state).first()
+    )
+    previous = registration.status if registration else None
+    if registration is None:
+        registration = Registration.objects.create(
+            meeting=meeting, state=by.state, registered_by=by
+        )
+    else:
+        registration.status = Registration.Status.SUBMITTED
+        registration.registered_by = by
+        registration.confirmed_by = None
+        registration.confirmed_at = None
+        registration.save(
+            update_fields=["status", "registered_by", "confirmed_by", "confirmed_at", "updated_at"]
+        )
+        registration.delegates.all().delete()
+    Delegate.objects.bulk_create(
+        Delegate(registration=registration, order=i, **row) for i, row in enumerate(rows)
+    )
+    audit.log(
+        registration,
+        "meetings.registration.submitted",
+        actor=by,
+        data={"meeting": meeting.pk, "delegates": len(rows), "previous_status": previous},
+    )
+    return registration
+
+
+@transaction.atomic
+def confirm_registration(registration: Registration, *, by: User) -> Registration:
+    """The Secretariat confirms a submitted delegation and tells its focal point."""
+    if not by.is_secretariat:
+        raise MeetingError(_("Only the Secretariat confirms registrations."), code="forbidden")
+    registration = (
+        Registration.objects.select_for_update().select_related("meeting").get(pk=registration.pk)
+    )
+    if registration.status != Registration.Status.SUBMITTED:
+        raise MeetingError(_("Only a submitted registration can be confirmed."), code="conflict")
+    registration.status = Registration.Status.CONFIRMED
+    registration.confirmed_by = by
+    registration.confirmed_at = timezone.now()
+    registration.save(update_fields=["status", "confirmed_by", "confirmed_at", "updated_at"])
+    audit.log(registration, "meetings.registration.confirmed", actor=by)
+    meeting = registration.meeting
+    notify(
+        User.objects.filter(role=User.Role.FOCAL_POINT, state_id=registration.state_id),
+        key=f"meetings:registration:{registration.pk}:confirmed:{int(registration.confirmed_at.timestamp())}",
+        subject=_("Delegation confirmed: %(title)s") % {"title": meeting.title},
+        body=_("The Secretariat confirmed your state's delegation to %(title)s.")
+        % {"title": meeting.title},
+        url=meeting.get_absolute_url(),
+    )
+    return registration
+
+
+@transaction.atomic
+def withdraw_registration(registration: Registration, *, by: User) -> Registration:
+    """The state's focal point withdraws its delegation."""
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if not (by.is_focal_point and by.state_id == registration.state_id):
+        raise MeetingError(_("Only your state's focal point can withdraw it."), code="forbidden")
+    if registration.status == Registration.Status.WITHDRAWN:
+        return registration
+    registration.status = Registration.Status.WITHDRAWN
+    registration.save(update_fields=["status", "updated_at"])
+    audit.log(registration, "meetings.registration.withdrawn", actor=by)
+    return registration

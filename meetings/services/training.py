@@ -1,0 +1,161 @@
+"""Training seminars upon request (Area I, 2): requested by a state, decided by the Secretariat."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cica_portal import audit
+from cica_portal.models import Area, User
+from cica_portal.notifications import notify, secretariat_users
+
+from ..models import Kind, Meeting, TrainingRequest
+from .errors import MeetingError
+from .meetings import create_meeting
+
+Status = TrainingRequest.Status
+
+
+@transaction.atomic
+def request_training(
+    *,
+    by: User,
+    area: Area,
+    topic: str,
+    preferred_period: str,
+    expected_participants: int,
+    needs: str = "",
+) -> TrainingRequest:
+    """A focal point asks for a training seminar for their state."""
+    if not by.is_focal_point:
+        raise MeetingError(
+            _("Only a national focal point can request a training seminar."), code="forbidden"
+        )
+    if expected_participants < 1:
+        raise MeetingError(_("Expect at least one participant."), field="expected_participants")
+    request = TrainingRequest.objects.create(
+        state=by.state,
+        requested_by=by,
+        area=area,
+        topic=topic,
+        preferred_period=preferred_period,
+        expected_participants=expected_participants,
+        needs=needs,
+    )
+    audit.log(request, "meetings.training.requested", actor=by, data={"area": area.number})
+    notify(
+        secretariat_users(),
+        key=f"meetings:training:{request.pk}:submitted",
+        subject=_("Training seminar requested by %(state)s") % {"state": by.state.name_en},
+        body=_(
+            "%(state)s requests a training seminar on “%(topic)s”. Accept, decline with a "
+            "reason, or schedule it."
+        )
+        % {"state": by.state.name_en, "topic": topic},
+        url=request.get_absolute_url(),
+    )
+    return request
+
+
+def _decide(
+    request: TrainingRequest, status: str, *, by: User, reason: str, allowed_from: set[str]
+) -> TrainingRequest:
+    if not by.is_secretariat:
+        raise MeetingError(
+            _("Only the Secretariat decides on training requests."), code="forbidden"
+        )
+    request = TrainingRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status not in allowed_from:
+        raise MeetingError(
+            _("This request is already %(status)s.")
+            % {"status": request.get_status_display().lower()},
+            code="conflict",
+        )
+    previous = request.status
+    request.status = status
+    request.decision_reason = reason
+    request.decided_by = by
+    request.decided_at = timezone.now()
+    request.save(update_fields=["status", "decision_reason", "decided_by", "decided_at"])
+    audit.log(
+        request, f"meetings.training.{status}", actor=by, data={"from": previous, "to": status}
+    )
+    return request
+
+
+def _tell_requester(request: TrainingRequest, body: str) -> None:
+    notify(
+        [request.requested_by],
+        key=f"meetings:training:{request.pk}:{request.status}",
+        subject=_("Your training seminar request: %(status)s")
+        % {"status": request.get_status_display()},
+        body=body,
+        url=request.get_absolute_url(),
+    )
+
+
+@transaction.atomic
+def accept_training_request(
+    request: TrainingRequest, *, by: User, note: str = ""
+) -> TrainingRequest:
+    """Accept in principle; the meeting is scheduled later."""
+    request = _decide(request, Status.ACCEPTED, by=by, reason=note, allowed_from={Status.SUBMITTED})
+    _tell_requester(
+        request,
+        _(
+            "The Secretariat accepted your request on “%(topic)s”. It will "
+            "propose dates; you will be told when it is scheduled."
+        )
+        % {"topic": request.topic},
+    )
+    return request
+
+
+@transaction.atomic
+def decline_training_request(request: TrainingRequest, *, by: User, reason: str) -> TrainingRequest:
+    """Decline, always with a reason the requester reads."""
+    if not reason.strip():
+        raise MeetingError(_("Give the requesting state a reason."), field="reason")
+    request = _decide(
+        request,
+        Status.DECLINED,
+        by=by,
+        reason=reason,
+        allowed_from={Status.SUBMITTED, Status.ACCEPTED},
+    )
+    _tell_requester(
+        request,
+        _("The Secretariat declined your request on “%(topic)s”: %(reason)s")
+        % {"topic": request.topic, "reason": reason},
+    )
+    return request
+
+
+@transaction.atomic
+def schedule_training_request(request: TrainingRequest, *, by: User, **meeting_fields) -> Meeting:
+    """Create the training seminar as a meeting linked to the request."""
+    request = _decide(
+        request,
+        Status.SCHEDULED,
+        by=by,
+        reason=request.decision_reason,
+        allowed_from={Status.SUBMITTED, Status.ACCEPTED},
+    )
+    meeting_fields.setdefault("title", _("Training seminar: %(topic)s") % {"topic": request.topic})
+    meeting_fields.setdefault("host_state", request.state)
+    meeting = create_meeting(
+        by=by, kind=Kind.TRAINING_SEMINAR, areas=[request.area], **meeting_fields
+    )
+    request.meeting = meeting
+    request.save(update_fields=["meeting"])
+    start = meeting.local_start
+    _tell_requester(
+        request,
+        _(
+            "Your training seminar on “%(topic)s” is scheduled for %(date)s "
+            "(%(zone)s). Register your participants on its page."
+        )
+        % {"topic": request.topic, "date": f"{start:%Y-%m-%d %H:%M}", "zone": meeting.time_zone},
+    )
+    return meeting

@@ -1,0 +1,20 @@
+"""Thin Celery wrappers: the work is in services; the notification key makes reruns harmless."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="meetings.remind_registration_deadlines")
+def remind_registration_deadlines() -> int:
+    return services.remind_registration_deadlines()
+
+
+@shared_task(name="meetings.remind_upcoming_meetings")
+def remind_upcoming_meetings() -> int:
+    return services.remind_upcoming_meetings()
+
+
+@shared_task(name="meetings.report_missing_registrations")
+def report_missing_registrations() -> int:
+    return services.report_missing_registrations()
