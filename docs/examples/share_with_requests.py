@@ -1,0 +1,61 @@
+"""Create, submit and approve a trafficking-case share through the REST API with `requests`.
+
+Run it against `make run` (demo data): python docs/examples/share_with_requests.py
+"""
+
+import requests
+
+API = "http://127.0.0.1:8000/api/v1"
+
+
+def login(username: str, password: str = "demo-pass-2008") -> requests.Session:
+    """A session that sends the user's API token; the token has exactly that user's rights."""
+    response = requests.post(
+        f"{API}/auth/token/", json={"username": username, "password": password}
+    )
+    response.raise_for_status()
+    session = requests.Session()
+    session.headers["Authorization"] = f"Token {response.json()['token']}"
+    return session
+
+
+# 1. Kazakhstan's focal point drafts a trafficking case concerning Russia and Uzbekistan.
+focal_point = login("fp-kz")
+draft = focal_point.post(
+    f"{API}/exchange/shares/",
+    json={
+        "template": "trafficking-case",
+        "title": "Recruitment through fake job offers",
+        "content": {
+            "kind": "Trafficking in human beings",
+            "origin_state": "KZ",
+            "transit_states": ["RU"],
+            "destination_states": ["UZ"],
+            "modus_operandi": "Victims recruited online with offers of seasonal work.",
+            "handling_restrictions": "Law enforcement agencies of the recipient state",
+        },
+        "concerned_states": ["RU", "UZ"],
+        "recipient_states": ["RU", "UZ", "TJ"],
+    },
+)
+draft.raise_for_status()  # 400 names the field when the content does not fit the template
+share = draft.json()
+print("created", share["id"], share["status"])  # draft
+
+# 2. Submitting asks the originating state and every concerned state for consent.
+submitted = focal_point.post(f"{API}/exchange/shares/{share['id']}/submit/")
+submitted.raise_for_status()
+print("submitted:", submitted.json()["status"])  # pending_consent
+
+# 3. Each state's release approver answers for their state.
+for code in ("kz", "ru", "uz"):
+    answer = login(f"approver-{code}").post(
+        f"{API}/exchange/shares/{share['id']}/decision/",
+        json={"decision": "approve", "comment": "Agreed."},
+    )
+    answer.raise_for_status()
+    print(f"approver-{code}:", answer.json()["status"])  # released after the last one
+
+# 4. A recipient state's focal point can now read it; any other state gets 404.
+print(login("fp-tj").get(f"{API}/exchange/shares/{share['id']}/").json()["status"])
+print(login("fp-cn").get(f"{API}/exchange/shares/{share['id']}/").status_code)
