@@ -8,10 +8,10 @@ import requests
 API = "http://127.0.0.1:8000/api/v1"
 
 
-def login(username: str, password: str = "demo-pass-2008") -> requests.Session:
+def login(username: str, password: str = "demo-pass-2008") -> requests.Session:  # noqa: S107
     """A session that sends the user's API token; the token has exactly that user's rights."""
     response = requests.post(
-        f"{API}/auth/token/", json={"username": username, "password": password}
+        f"{API}/auth/token/", json={"username": username, "password": password}, timeout=10
     )
     response.raise_for_status()
     session = requests.Session()
