@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
@@ -27,12 +28,10 @@ def secretariat_group() -> Group:
     return group
 
 
-def _ensure_user(username: str, *, password: str, **fields) -> tuple[User, bool]:
-    user, created = User.objects.get_or_create(username=username, defaults=fields)
-    if created:
-        user.set_password(password)
-        user.save(update_fields=["password"])
-    return user, created
+def _ensure_user(username: str, *, password_hash: str, **fields) -> tuple[User, bool]:
+    return User.objects.get_or_create(
+        username=username, defaults={**fields, "password": password_hash}
+    )
 
 
 @transaction.atomic
@@ -40,9 +39,12 @@ def create_demo_people(password: str = DEFAULT_PASSWORD) -> int:
     """Create `secretariat`, `fp-cc` and `approver-cc` for every member state; return how many
     were new. Existing accounts are left exactly as they are."""
     created_count = 0
+    # One hash for all the demo accounts: they share the documented password anyway, and
+    # hashing 57 times would add seconds to every fresh `make run`.
+    password_hash = make_password(password)
     secretariat, created = _ensure_user(
         "secretariat",
-        password=password,
+        password_hash=password_hash,
         role=User.Role.SECRETARIAT,
         is_staff=True,
         full_name="CICA Secretariat",
@@ -59,7 +61,7 @@ def create_demo_people(password: str = DEFAULT_PASSWORD) -> int:
         ):
             _, created = _ensure_user(
                 f"{prefix}-{code}",
-                password=password,
+                password_hash=password_hash,
                 role=role,
                 state=state,
                 full_name=f"{label}, {state.name_en}",
