@@ -49,5 +49,11 @@ check-deploy: install
 load: install
 	scripts/loadtest.sh
 
+## make messages: collect the interface's strings and compile the Russian catalogue.
+messages: export DEBUG ?= 1
+messages: install
+	$(PY) manage.py makemessages -l ru --no-location --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=loadtest
+	$(PY) manage.py compilemessages -l ru --ignore=.venv --ignore=var
+
 clean:
 	rm -rf $(VENV) var

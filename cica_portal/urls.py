@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -46,9 +47,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-admin.site.site_header = "CICA cooperation portal: Secretariat"
-admin.site.site_title = "CICA portal admin"
-admin.site.index_title = "Secretariat administration"
+admin.site.site_header = _("CICA cooperation portal: Secretariat")
+admin.site.site_title = _("CICA portal admin")
+admin.site.index_title = _("Secretariat administration")
 
 handler400 = "cica_portal.views.bad_request"
 handler403 = "cica_portal.views.permission_denied"

@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cica_portal import audit
 from cica_portal.errors import DomainError
@@ -141,7 +142,9 @@ class MeetingAdmin(admin.ModelAdmin):
     def portal_link(self, obj):
         if not obj.pk:
             return "—"
-        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("Open"))
+        return format_html(
+            '<a href="{}">{}</a>', obj.get_absolute_url(), pgettext_lazy("link", "Open")
+        )
 
     def save_model(self, request, obj, form, change):
         with transaction.atomic():

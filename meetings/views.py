@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -100,7 +101,7 @@ def calendar(request):
         "previous_month": previous_month,
         "next_month": next_month,
         "filter_query": query.urlencode(),
-        "weekdays": [pycalendar.day_abbr[i] for i in range(7)],
+        "weekdays": [WEEKDAYS_ABBR[i] for i in range(7)],
         "zone": zone,
     }
     return render(request, "meetings/calendar.html", context)
