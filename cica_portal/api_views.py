@@ -1,3 +1,5 @@
+from collections.abc import Mapping
+
 from axes.exceptions import AxesBackendPermissionDenied
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
@@ -38,6 +40,11 @@ class ObtainToken(ObtainAuthToken):
         }
     )
     def post(self, request, *args, **kwargs):
+        if not isinstance(request.data, Mapping):
+            return Response(
+                {"non_field_errors": ["Send an object with username and password."]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         credentials = {"username": str(request.data.get("username", ""))[:150]}
         if not AxesProxyHandler.is_allowed(request._request, credentials):
             return _locked_out()

@@ -25,6 +25,13 @@ def test_it_never_gives_a_token_for_a_wrong_password(api_client, fp_kz):
     assert response.status_code in (400, 401) and "token" not in response.json()
 
 
+@pytest.mark.parametrize("body", [[], ["fp-kz"], "fp-kz", 7])
+def test_a_body_that_is_not_an_object_is_a_400_not_a_500(api_client, fp_kz, body):
+    response = api_client.post("/api/v1/auth/token/", body, format="json")
+    assert response.status_code == 400
+    assert "non_field_errors" in response.json()
+
+
 def test_repeated_failures_lock_the_token_door_too(api_client, fp_kz, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         _obtain(api_client, password="wrong")
