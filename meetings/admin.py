@@ -59,10 +59,18 @@ class RegistrationInline(admin.TabularInline):
         return format_html('<a href="{}">{}</a>', url, _("Delegates"))
 
 
+class PrivateFileInput(forms.ClearableFileInput):
+    """Uploads have no public URL (MEDIA_URL is None): never link to the stored file."""
+
+    def is_initial(self, value):
+        return False
+
+
 class DocumentAdminForm(forms.ModelForm):
     class Meta:
         model = MeetingDocument
         fields = ["kind", "title", "access", "file"]
+        widgets = {"file": PrivateFileInput}
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -1,0 +1,153 @@
+"""One object of each kind, owned by or related to state A (Kazakhstan), made through the apps'
+own services and factories; and the people who try to reach them.
+
+State A is KZ, state B is RU. Shares go to B once released; China is the concerned state whose
+approver consents alongside A's, so B's people have no part in a share before its release.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from actionplan import services as plan_services
+from actionplan.models import PlanItem
+from actionplan.services import proposals
+from cica_portal.models import Area, Notification, Organisation
+from cica_portal.notifications import notify
+from exchange import services as exchange_services
+from focalpoints import services as fp_services
+from meetings.models import MeetingDocument
+from meetings.services import documents, invitations, registrations, training
+from meetings.services import meetings as meeting_services
+from tests.actionplan.factories import ReviewCycleFactory
+from tests.exchange import factories as share_factories
+from tests.factories import ApproverFactory, FocalPointUserFactory, SecretariatFactory, state
+from tests.focalpoints.factories import FocalPointFactory, OrganisationContactFactory
+from tests.meetings.factories import MeetingFactory
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+ROLES = ("anon", "fp_a", "fp_b", "ap_a", "ap_b", "sec", "off")
+
+
+@dataclass
+class World:
+    users: dict[str, Any] = field(default_factory=dict)
+    objects: dict[str, Any] = field(default_factory=dict)
+    token_of_off: str = ""
+
+    def __getitem__(self, key: str) -> Any:
+        return self.objects[key]
+
+
+def build_world() -> World:
+    """Everything the matrix walks, in every status that changes who may see it."""
+    w = World()
+    kz, ru = state("KZ"), state("RU")
+    users = w.users
+    users["fp_a"] = FocalPointUserFactory(username="fp-kz", state=kz)
+    users["fp_b"] = FocalPointUserFactory(username="fp-ru", state=ru)
+    users["ap_a"] = ApproverFactory(username="approver-kz", state=kz)
+    users["ap_b"] = ApproverFactory(username="approver-ru", state=ru)
+    users["sec"] = SecretariatFactory(username="secretariat")
+    users["off"] = FocalPointUserFactory(username="fp-kz-former", state=kz)
+    approver_cn = ApproverFactory(username="approver-cn", state=state("CN"))
+    o = w.objects
+
+    # --- action plan
+    plan_services.load_plan()
+    item = PlanItem.objects.filter(status=PlanItem.Status.UNDER_CONSIDERATION).order_by("pk")[0]
+    o["item"] = item
+    o["item_approval"] = plan_services.put_to_approval(item, actor=users["sec"])
+    o["plain_item"] = PlanItem.objects.exclude(pk=item.pk).order_by("pk")[0]
+    area = Area.objects.get(number=1)
+    o["proposal"] = plan_services.propose_measure(
+        proposer=users["fp_a"], area=area, title="Joint border patrol exercise", text="Annual."
+    )
+    o["proposal_approval"] = proposals.request_of(o["proposal"])
+    cycle = ReviewCycleFactory()
+    o["cycle"] = cycle
+    o["report"] = plan_services.start_report(cycle, actor=users["fp_a"])
+    o["attachment"] = plan_services.add_attachment(
+        o["report"], actor=users["fp_a"], upload=SimpleUploadedFile("annex.pdf", PDF)
+    )
+
+    # --- focal points
+    o["fp_entry"] = FocalPointFactory(state=kz, user=users["fp_a"], areas=[1])
+    o["fp_nominated"] = fp_services.nominate(
+        approver=users["ap_a"],
+        areas=[Area.objects.get(number=2)],
+        name="Deputy focal point MARK-NOMINATION",
+        organisation="Ministry of Internal Affairs",
+        email="deputy@example.kz",
+        term_start=timezone.localdate(),
+        role="deputy",
+    )
+    o["contact"] = OrganisationContactFactory()
+
+    # --- meetings
+    meeting = MeetingFactory()
+    o["meeting"] = meeting
+    o["registration"] = registrations.register_delegation(
+        meeting,
+        by=users["fp_a"],
+        delegates=[{"name": "Head of delegation MARK-DELEGATE", "role": "head", "position": "x"}],
+    )
+    for access in MeetingDocument.Access.values:
+        o[f"doc_{access}"] = documents.upload_document(
+            meeting,
+            by=users["sec"],
+            upload=SimpleUploadedFile(f"{access}.pdf", PDF),
+            kind="report",
+            title=f"Report MARK-DOC-{access}",
+            access=access,
+        )
+    o["invitation"] = invitations.invite_organisation(
+        meeting, Organisation.objects.get(code="IOM"), by=users["sec"]
+    )
+    o["invitation_approval"] = o["invitation"].approval
+    o["series"] = meeting_services.create_series(
+        by=users["sec"],
+        title="Seminars on police related issues",
+        kind="police_seminar",
+        first_date=timezone.localdate() + datetime.timedelta(days=90),
+    )
+    o["training"] = training.request_training(
+        by=users["fp_a"],
+        area=area,
+        topic="Document security MARK-TRAINING",
+        preferred_period="Spring",
+        expected_participants=12,
+    )
+
+    # --- exchange: A's shares, released to B; China consents with A.
+    fp_a = users["fp_a"]
+
+    def marked(stage: str) -> dict:
+        return {
+            "concerned": ("CN",),
+            "recipients": ("RU",),
+            "title": f"Share title {stage} MARK-TITLE-{stage}",
+            "content": share_factories.trafficking_content(modus_operandi=f"MARK-CONTENT-{stage}"),
+        }
+
+    consenting = [users["ap_a"], approver_cn]
+    o["share_draft"] = share_factories.draft(fp_a, **marked("draft"))
+    o["share_pending"] = share_factories.pending(fp_a, **marked("pending"))
+    o["share_released"] = share_factories.released(fp_a, consenting, **marked("released"))
+    withdrawn = share_factories.released(fp_a, consenting, **marked("withdrawn"))
+    o["share_withdrawn"] = exchange_services.withdraw_share(withdrawn, actor=fp_a)
+    o["share_approval"] = o["share_pending"].approval
+
+    # --- a notification of A's focal point
+    notify([fp_a], key="security:test", subject="A test notice MARK-NOTICE", body="Body.", url="/")
+    o["notification"] = Notification.objects.get(recipient=fp_a, key="security:test")
+
+    # --- the deactivated user had a token; their session is made by the caller.
+    w.token_of_off = Token.objects.create(user=users["off"]).key
+    return w
