@@ -49,6 +49,14 @@ check-deploy: install
 load: install
 	scripts/loadtest.sh
 
+## make bench: pages at 1,000 and 100,000 shares on PostgreSQL and gunicorn; see docs/PERFORMANCE.md.
+bench: install
+	bench/run.sh
+
+## make screenshots: the browser journeys save the main pages to docs/screenshots/.
+screenshots: install
+	scripts/screenshots.sh
+
 ## make messages: collect the interface's strings and compile the Russian catalogue.
 messages: export DEBUG ?= 1
 messages: install

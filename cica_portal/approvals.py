@@ -23,10 +23,11 @@ from django.utils.translation import gettext as _
 from . import audit
 from .errors import DomainError
 from .models import ApprovalRequest, State, StateAnswer, User
-from .notifications import approvers_of, notify
+from .notifications import approvers_of, notify, notify_many
 
 Decision = StateAnswer.Decision
 REMIND_BEFORE = timedelta(days=3)
+REMIND_BATCH = 500  # requests whose reminders are written together
 
 
 class ApprovalError(DomainError):
@@ -280,20 +281,24 @@ def remind_pending_answers(now: datetime | None = None) -> int:
     all_states = {sid for _, ids in by_request.values() for sid in ids}
     for user in approvers_of(all_states):
         approvers.setdefault(user.state_id, []).append(user)
-    sent = 0
+    # One batch of notices per REMIND_BATCH requests: a fixed number of queries per batch,
+    # whatever the number of requests and people (docs/PERFORMANCE.md).
+    occasions = []
     for request, state_ids in by_request.values():
         people = [user for sid in state_ids for user in approvers.get(sid, [])]
-        sent += len(
-            notify(
+        occasions.append(
+            (
                 people,
-                key=f"approval:{request.pk}:v{request.version}:reminder",
-                subject=_("Reminder: your state's answer is due: %(title)s")
-                % {"title": request.title},
-                body=_("The deadline is %(date)s. Open your inbox to answer.")
+                f"approval:{request.pk}:v{request.version}:reminder",
+                _("Reminder: your state's answer is due: %(title)s") % {"title": request.title},
+                _("The deadline is %(date)s. Open your inbox to answer.")
                 % {"date": request.deadline.strftime("%Y-%m-%d %H:%M UTC")},
-                url=_subject_url(request),
+                _subject_url(request),
             )
         )
+    sent = 0
+    for start in range(0, len(occasions), REMIND_BATCH):
+        sent += len(notify_many(occasions[start : start + REMIND_BATCH]))
     return sent
 
 

@@ -70,17 +70,22 @@ def with_lists(queryset: QuerySet[Share]) -> QuerySet[Share]:
 
 def shares_for_list(user: User, *, box: str = "") -> QuerySet[Share]:
     """The list page and API: mine (my state's), asked of my state, or released to me."""
-    queryset = visible_shares(user)
+    if not user.is_authenticated or not user.is_network_member:
+        return Share.objects.none()
+    # Each box is a part of what the user may see (`visible_shares`): it is filtered on that
+    # part alone, which the database answers from one index, not on "visible AND part".
     if box == "mine":
-        queryset = queryset.filter(originating_state_id=user.state_id or 0)
+        queryset = Share.objects.filter(originating_state_id=user.state_id or 0)
     elif box == "asked":
         queryset = (
-            queryset.filter(pk__in=_asked_of_state(user.state_id))
+            Share.objects.filter(pk__in=_asked_of_state(user.state_id))
             if user.is_approver and user.state_id
-            else queryset.none()
+            else Share.objects.none()
         )
     elif box == "received":
-        queryset = queryset.filter(_granted_to(user))
+        queryset = Share.objects.filter(_granted_to(user))
+    else:
+        queryset = visible_shares(user)
     return with_lists(queryset).order_by("-updated_at", "-pk")
 
 

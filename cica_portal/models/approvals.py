@@ -52,7 +52,11 @@ class ApprovalRequest(models.Model):
         ordering = ["-opened_at"]
         verbose_name = _("approval request")
         verbose_name_plural = _("approval requests")
-        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id"]),
+            # The approvals list's order (open first, newest first), walked until a page is full.
+            models.Index(fields=["status", "-opened_at"], name="approval_list_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -1,0 +1,13 @@
+"""Set Django up for the bench scripts (run from the repository root by bench/run.sh)."""
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cica_portal.settings")
+
+import django  # noqa: E402
+
+django.setup()

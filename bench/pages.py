@@ -1,0 +1,92 @@
+"""Time the pages with a plain HTTP client: N sequential requests each, median in ms.
+
+Usage (from bench/run.sh): pages.py small|large. Reads $BENCH_DIR/config.json (sessions and
+ids from setup.py), writes $BENCH_DIR/pages-<phase>.json. Only the HTML is fetched.
+"""
+
+import json
+import os
+import statistics
+import sys
+import time
+import urllib.error
+import urllib.request
+
+BASE = os.environ["BENCH_URL"]
+REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
+WARMUP = 3
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+OPENER = urllib.request.build_opener(NoRedirect)
+
+
+def pages(config: dict) -> list[tuple[str, str, str, int]]:
+    """(name, user, path, expected status)."""
+    return [
+        # The floor: the whole middleware stack, a session read and write, the user, no
+        # template: a signed-in GET of the login page answers with a redirect home.
+        ("floor (signed-in /accounts/login/ -> 302)", "fp-kz", "/accounts/login/", 302),
+        ("dashboard (focal point)", "fp-kz", "/", 200),
+        ("dashboard (approver)", "approver-kz", "/", 200),
+        ("directory", "secretariat", "/focal-points/", 200),
+        ("admin focal-point changelist", "secretariat", "/admin/focalpoints/focalpoint/", 200),
+        ("calendar (month)", "fp-kz", "/meetings/", 200),
+        ("meeting list (upcoming)", "fp-kz", "/meetings/list/", 200),
+        ("meeting page", "fp-kz", f"/meetings/{config['meeting']}/", 200),
+        ("iCalendar feed (personal)", "", f"/meetings/feed/{config['calendar_token']}.ics", 200),
+        ("approver inbox", "approver-kz", "/approvals/inbox/", 200),
+        ("approvals list (secretariat)", "secretariat", "/approvals/", 200),
+        ("a share (recipient)", "fp-kz", f"/exchange/{config['share']}/", 200),
+        ("recipient's list of shares", "fp-kz", "/exchange/?box=received", 200),
+        ("all my shares", "fp-kz", "/exchange/", 200),
+        ("approver's shares asked", "approver-kz", "/exchange/?box=asked", 200),
+        (
+            "document check",
+            "fp-kz",
+            f"/exchange/documents/check/?number={config['document_number']}",
+            200,
+        ),
+        ("API shares list", "fp-kz", "/api/v1/exchange/shares/", 200),
+    ]
+
+
+def fetch(path: str, cookie: str, expected: int) -> float:
+    headers = {"Cookie": cookie} if cookie else {}
+    request = urllib.request.Request(BASE + path, headers=headers)  # noqa: S310 (http only)
+    began = time.perf_counter()
+    try:
+        with OPENER.open(request, timeout=60) as response:
+            response.read()
+            status = response.status
+    except urllib.error.HTTPError as error:
+        error.read()
+        status = error.code
+    elapsed = time.perf_counter() - began
+    if status != expected:
+        raise SystemExit(f"{path}: HTTP {status}, expected {expected}")
+    return elapsed * 1000
+
+
+def main(phase: str) -> None:
+    directory = os.environ["BENCH_DIR"]
+    with open(os.path.join(directory, "config.json")) as handle:
+        config = json.load(handle)
+    results = {}
+    for name, user, path, expected in pages(config):
+        cookie = f"{config['session_cookie']}={config['sessions'][user]}" if user else ""
+        for _ in range(WARMUP):
+            fetch(path, cookie, expected)
+        times = [fetch(path, cookie, expected) for _ in range(REPEAT)]
+        results[name] = {"median_ms": statistics.median(times), "path": path, "user": user}
+        print(f"   {name:45} {results[name]['median_ms']:8.1f} ms")
+    with open(os.path.join(directory, f"pages-{phase}.json"), "w") as handle:
+        json.dump(results, handle, indent=1)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
