@@ -71,7 +71,7 @@ class ShareListCreate(generics.ListCreateAPIView):
         box = self.request.GET.get("box", "")
         if box not in {"", *BOXES}:
             raise exceptions.ValidationError({"box": [f"Choose one of: {', '.join(BOXES)}."]})
-        return selectors.shares_for_list(self.request.user, box=box)
+        return selectors.with_lists(selectors.shares_for_list(self.request.user, box=box))
 
     def get_serializer_class(self):
         return ShareCreateSerializer if self.request.method == "POST" else ShareListSerializer

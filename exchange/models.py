@@ -128,12 +128,19 @@ class Share(models.Model):
         indexes = [
             models.Index(fields=["originating_state", "status"]),
             # The lists' order, walked from the newest until a page is full; with the columns
-            # the visibility rule reads, so that counting what a user may see is an index-only
-            # scan on PostgreSQL (docs/PERFORMANCE.md).
+            # the visibility rule reads (the state, the status, the consent request), so that
+            # counting what a user may see is an index-only scan on PostgreSQL.
             models.Index(
                 fields=["-updated_at", "-id"],
-                include=["status", "originating_state"],
+                include=["status", "originating_state", "approval"],
                 name="share_recent_idx",
+            ),
+            # Shares waiting for consent, by their request: what an approver's dashboard
+            # counts (joined to the states the request asks), read from the index alone.
+            models.Index(
+                fields=["approval"],
+                condition=models.Q(status="pending_consent"),
+                name="share_pending_idx",
             ),
             # Released shares only: what the per-object rights are checked against.
             models.Index(

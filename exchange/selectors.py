@@ -2,7 +2,8 @@
 
 A share, and the fact that it exists, is visible to:
 - every user of the originating state;
-- release approvers of a state whose consent was asked (while asked and after);
+- release approvers of a state whose consent the share's current request asks (while asked
+  and after the decision; not once an edit has removed the state from the concerned states);
 - users of a recipient state, and the Secretariat when `secretariat_may_read`, once released
   and until withdrawn: through the per-object rows granted at release (guardian).
 Model-level permissions, staff and superuser status open nothing here.
@@ -10,9 +11,12 @@ Model-level permissions, staff and superuser status open nothing here.
 
 from __future__ import annotations
 
-from django.contrib.contenttypes.models import ContentType
+import contextlib
+
+from django.core.cache import cache
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from redis.exceptions import RedisError
 
 from cica_portal.models import ApprovalRequest, State, User
 
@@ -22,20 +26,26 @@ from .models import (
     ShareGroupObjectPermission,
     ShareRead,
     ShareTemplate,
+    ShareTransition,
     ShareUserObjectPermission,
 )
 
 VIEW_PERMISSION = "view_share"
 PURPOSE = "exchange.release"
+RECEIVED_COUNT_SECONDS = 60
+# The transitions that grant or revoke the per-object rights of recipients.
+RIGHTS_CHANGE = (Share.Status.RELEASED, Share.Status.WITHDRAWN)
 
 
-def _asked_of_state(state_id: int) -> QuerySet:
-    """Ids of shares whose release consent was ever asked of this state."""
-    return ApprovalRequest.objects.filter(
-        subject_type=ContentType.objects.get_for_model(Share),
-        purpose=PURPOSE,
-        required_states=state_id,
-    ).values("subject_id")
+def _asked_of_state(state_id: int) -> Q:
+    """Shares whose current consent request asks this state.
+
+    Read through the share's own link to its request (one indexed join from the state's side)
+    rather than through every request ever made: a state that an edit removed from the
+    concerned states no longer sees the share, since nothing is asked of it any more.
+    """
+    asked = ApprovalRequest.required_states.through.objects.filter(state_id=state_id)
+    return Q(approval_id__in=asked.values("approvalrequest_id"))
 
 
 def _granted_to(user: User) -> Q:
@@ -49,6 +59,35 @@ def _granted_to(user: User) -> Q:
     return Q(status=Share.Status.RELEASED) & (Q(pk__in=by_group) | Q(pk__in=by_user))
 
 
+def received_count(user: User) -> int:
+    """How many shares are released to the user: counted once a minute at most.
+
+    Counting the rights of thousands of received shares is the costliest part of the list and
+    of the dashboard, so the number is cached per user. The key carries the latest release or
+    withdrawal anywhere in the portal and the user's groups: a release or a withdrawal, or a
+    move to another state, shows at once. Only the number is cached, never the rows.
+    """
+    if not user.is_authenticated or not user.is_network_member:
+        return 0
+    latest_change = (
+        ShareTransition.objects.filter(to_status__in=RIGHTS_CHANGE)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    groups = ".".join(str(pk) for pk in user.groups.order_by("pk").values_list("pk", flat=True))
+    key = f"exchange:received-count:{user.pk}:{groups}:{latest_change or 0}"
+    try:
+        count = cache.get(key)
+    except RedisError:  # a cache that is down costs the count, never the page
+        count = None
+    if count is None:
+        count = Share.objects.filter(_granted_to(user)).count()
+        with contextlib.suppress(RedisError):
+            cache.set(key, count, RECEIVED_COUNT_SECONDS)
+    return count
+
+
 def visible_shares(user: User) -> QuerySet[Share]:
     """Every share this user may see (and whose existence they may know); none for others."""
     if not user.is_authenticated or not user.is_network_member:
@@ -57,7 +96,7 @@ def visible_shares(user: User) -> QuerySet[Share]:
     if user.state_id:
         rule |= Q(originating_state_id=user.state_id)
     if user.is_approver:
-        rule |= Q(pk__in=_asked_of_state(user.state_id))
+        rule |= _asked_of_state(user.state_id)
     return Share.objects.filter(rule)
 
 
@@ -78,7 +117,7 @@ def shares_for_list(user: User, *, box: str = "") -> QuerySet[Share]:
         queryset = Share.objects.filter(originating_state_id=user.state_id or 0)
     elif box == "asked":
         queryset = (
-            Share.objects.filter(pk__in=_asked_of_state(user.state_id))
+            Share.objects.filter(_asked_of_state(user.state_id))
             if user.is_approver and user.state_id
             else Share.objects.none()
         )
@@ -86,7 +125,45 @@ def shares_for_list(user: User, *, box: str = "") -> QuerySet[Share]:
         queryset = Share.objects.filter(_granted_to(user))
     else:
         queryset = visible_shares(user)
-    return with_lists(queryset).order_by("-updated_at", "-pk")
+    return queryset.order_by("-updated_at", "-pk")
+
+
+# What a row of the list page shows: no content (a JSON document per share), no template fields.
+_ROW_FIELDS = (
+    "title",
+    "status",
+    "updated_at",
+    "secretariat_may_read",
+    "template__title",
+    "originating_state__code",
+    "originating_state__name_en",
+    "originating_state__name_ru",
+)
+
+
+def rows_for_page(queryset: QuerySet[Share]) -> QuerySet[Share]:
+    """The list page's columns only; the states come with `attach_state_codes`."""
+    return queryset.select_related("template", "originating_state").only(*_ROW_FIELDS)
+
+
+def attach_state_codes(shares: list[Share]) -> list[Share]:
+    """Set `concerned_codes` and `recipient_codes` on each share: two queries for the page,
+    reading codes from the link tables instead of building a model and a queryset per state."""
+    by_share = {share.pk: share for share in shares}
+    for share in shares:
+        share.concerned_codes, share.recipient_codes = [], []
+    for relation, attribute in (
+        (Share.concerned_states, "concerned_codes"),
+        (Share.recipient_states, "recipient_codes"),
+    ):
+        links = (
+            relation.through.objects.filter(share_id__in=by_share)
+            .order_by("share_id", "state__code")
+            .values_list("share_id", "state__code")
+        )
+        for share_id, code in links:
+            getattr(by_share[share_id], attribute).append(code)
+    return shares
 
 
 def get_share_for(user: User, pk: int) -> Share:

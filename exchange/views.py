@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cica_portal.errors import DomainError
+from cica_portal.pagination import CountedPaginator
 from cica_portal.roles import focal_point_required, network_member_required
 
 from . import selectors, services
@@ -38,9 +39,15 @@ def index(request):
         queryset = queryset.filter(status=status)
     if template:
         queryset = queryset.filter(template__slug=template)
-    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    rows = selectors.rows_for_page(queryset)
+    if box == "received" and not status and not template:
+        paginator = CountedPaginator(rows, 25, count=selectors.received_count(request.user))
+    else:
+        paginator = Paginator(rows, 25)
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "page": page,
+        "shares": selectors.attach_state_codes(list(page.object_list)),
         "boxes": BOXES,
         "box": box,
         "statuses": Share.Status.choices,

@@ -112,7 +112,15 @@ class StateAnswer(models.Model):
                 | models.Q(answered_by__isnull=False, answered_at__isnull=False),
             ),
         ]
-        indexes = [models.Index(fields=["state", "decision"])]
+        indexes = [
+            models.Index(fields=["state", "decision"]),
+            # An approver's inbox: the pending answers of their state, by request.
+            models.Index(
+                fields=["state", "request", "version"],
+                condition=models.Q(decision="pending"),
+                name="answer_pending_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.state.code}: {self.get_decision_display()}"

@@ -3,7 +3,7 @@
 from django import template
 
 from ..models import Share
-from ..selectors import shares_for_list
+from ..selectors import received_count, shares_for_list
 
 register = template.Library()
 
@@ -23,5 +23,5 @@ def exchange_home_cards(context):
             counts["drafts"] = (
                 shares_for_list(user, box="mine").filter(status=Share.Status.DRAFT).count()
             )
-        counts["received"] = shares_for_list(user, box="received").count()
+        counts["received"] = received_count(user)
     return {"user": user, "counts": counts}
