@@ -1,6 +1,7 @@
 """Named people whose roles are obvious, and the switches that make CI strict."""
 
 import os
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -8,10 +9,22 @@ from tests.factories import ApproverFactory, FocalPointUserFactory, SecretariatF
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Throttle counts and cached values must not leak from one test into the next."""
+def _fresh_cache(settings):
+    """Throttle counts and cached values must not leak from one test into the next.
+
+    On Redis, each test process gets a database of its own for the cache, next to the one
+    that `REDIS_URL` names for the broker: clearing it (FLUSHDB) must neither empty the other
+    process's cache in the middle of its test nor drop the tasks queued on the broker.
+    """
     from django.core.cache import cache
 
+    default = settings.CACHES["default"]
+    if default["BACKEND"].endswith("RedisCache"):
+        url = urlsplit(default["LOCATION"])
+        number = int(url.path.strip("/") or 0)
+        worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+        location = urlunsplit(url._replace(path=f"/{number + 1 + worker}"))
+        settings.CACHES = {"default": {**default, "LOCATION": location}}
     cache.clear()
     yield
 
