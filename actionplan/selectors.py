@@ -111,12 +111,14 @@ def get_proposal_for(user: User, pk: int) -> MeasureProposal:
 
 
 def reports_visible_to(user: User) -> QuerySet[ImplementationReport]:
-    """The Secretariat sees every report; a state's focal points and approvers see their own."""
+    """A state's focal points and approvers see their own state's reports, drafts included;
+    the Secretariat sees a report once it has been submitted (and while it is being corrected),
+    never a draft the state has not yet sent."""
     queryset = ImplementationReport.objects.select_related("cycle", "state", "submitted_by")
     if not (user.is_authenticated and user.is_network_member):
         return queryset.none()
     if user.is_secretariat:
-        return queryset
+        return queryset.exclude(status=ImplementationReport.Status.DRAFT)
     return queryset.filter(state_id=user.state_id)
 
 

@@ -35,11 +35,19 @@ class FocalPointList(generics.ListAPIView):
 
 
 class FocalPointDetail(generics.RetrieveAPIView):
+    """A directory entry, or an entry the caller manages in any status (their own, their
+    state's nominations for an approver, any for the Secretariat): what the contact card shows."""
+
     permission_classes = [IsNetworkMember]
     serializer_class = FocalPointDetailSerializer
 
     def get_queryset(self):
         return selectors.directory_entries(self.request.user)
+
+    def get_object(self):
+        entry = selectors.entry_for(self.request.user, self.kwargs["pk"])
+        self.check_object_permissions(self.request, entry)
+        return entry
 
 
 class OrganisationContactList(generics.ListAPIView):

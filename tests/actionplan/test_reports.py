@@ -112,6 +112,20 @@ def test_another_states_report_is_404_and_the_approver_only_reads(
 
 
 @pytest.mark.django_db
+def test_the_secretariat_sees_a_report_only_once_the_state_has_submitted_it(
+    client, api_client, report, fp_kz, secretariat
+):
+    client.force_login(secretariat)
+    api_client.force_authenticate(secretariat)
+    assert client.get(f"/plan/reports/{report.pk}/").status_code == 404
+    assert api_client.get(f"/api/v1/action-plan/reports/{report.pk}/").status_code == 404
+    assert report.pk not in [r.pk for r in client.get("/plan/reports/").context["page"]]
+    services.submit_report(report, actor=fp_kz)
+    assert client.get(f"/plan/reports/{report.pk}/").status_code == 200
+    assert api_client.get(f"/api/v1/action-plan/reports/{report.pk}/").status_code == 200
+
+
+@pytest.mark.django_db
 def test_the_submit_page_submits_and_return_needs_the_secretariat(
     client, report, fp_kz, secretariat
 ):
@@ -140,6 +154,7 @@ def test_an_attachment_is_checked_by_content_stored_and_served_safely(
     attachment = ReportAttachment.objects.get()
     assert attachment.content_type == "application/pdf"
     assert str(settings.MEDIA_ROOT) in attachment.file.path
+    services.submit_report(report, actor=fp_kz)  # the Secretariat reads submitted reports
     client.force_login(secretariat)
     response = client.get(f"/plan/attachments/{attachment.pk}/")
     assert response.status_code == 200
@@ -185,7 +200,7 @@ def test_the_reports_list_does_not_grow_in_queries(
 ):
     for code in ["KZ", "RU", "CN", "IN", "TR"]:
         user = FocalPointUserFactory(username=f"fp-{code.lower()}", state=state(code))
-        services.start_report(cycle, actor=user)
+        services.submit_report(services.start_report(cycle, actor=user), actor=user)
     client.force_login(secretariat)
     with django_assert_max_num_queries(12):
         response = client.get("/plan/reports/")
