@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import functools
+
 import django_filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, status
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cica_portal.api import IsNetworkMember
+from cica_portal.pagination import CountedPaginator
 
 from . import selectors, services
 from .models import Share, ShareRead
@@ -60,10 +64,20 @@ class ShareFilter(django_filters.FilterSet):
 BOXES = ("mine", "asked", "received")
 
 
+class SharePagination(PageNumberPagination):
+    """DRF's page-number pagination with the count from `selectors.cached_count`."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        count = selectors.cached_count(queryset, request.user)
+        self.django_paginator_class = functools.partial(CountedPaginator, count=count)
+        return super().paginate_queryset(queryset, request, view)
+
+
 class ShareListCreate(generics.ListCreateAPIView):
     """Shares the caller may see (`?box=mine|asked|received`); a focal point drafts one."""
 
     permission_classes = [IsNetworkMember]
+    pagination_class = SharePagination
     filterset_class = ShareFilter
     ordering_fields = ["updated_at", "created_at", "id"]
 

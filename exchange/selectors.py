@@ -12,8 +12,10 @@ Model-level permissions, staff and superuser status open nothing here.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from redis.exceptions import RedisError
@@ -26,15 +28,12 @@ from .models import (
     ShareGroupObjectPermission,
     ShareRead,
     ShareTemplate,
-    ShareTransition,
     ShareUserObjectPermission,
 )
 
 VIEW_PERMISSION = "view_share"
 PURPOSE = "exchange.release"
-RECEIVED_COUNT_SECONDS = 60
-# The transitions that grant or revoke the per-object rights of recipients.
-RIGHTS_CHANGE = (Share.Status.RELEASED, Share.Status.WITHDRAWN)
+COUNT_CACHE_SECONDS = 60
 
 
 def _asked_of_state(state_id: int) -> Q:
@@ -59,33 +58,45 @@ def _granted_to(user: User) -> Q:
     return Q(status=Share.Status.RELEASED) & (Q(pk__in=by_group) | Q(pk__in=by_user))
 
 
-def received_count(user: User) -> int:
-    """How many shares are released to the user: counted once a minute at most.
+def _count_generation(user: User) -> str:
+    """What a list's count depends on besides its SQL: the latest change to any share (every
+    service that changes a share, its states, its consent request or its rights saves its
+    `updated_at` in the same transaction) and the groups the user reads rights through."""
+    latest = Share.objects.order_by("-updated_at").values_list("updated_at", flat=True).first()
+    groups = user.groups.order_by("pk").values_list("pk", flat=True)
+    return f"{latest.isoformat() if latest else '-'}|{'.'.join(map(str, groups))}"
 
-    Counting the rights of thousands of received shares is the costliest part of the list and
-    of the dashboard, so the number is cached per user. The key carries the latest release or
-    withdrawal anywhere in the portal and the user's groups: a release or a withdrawal, or a
-    move to another state, shows at once. Only the number is cached, never the rows.
+
+def cached_count(queryset: QuerySet[Share], user: User) -> int:
+    """`queryset.count()`, remembered for up to a minute until any share changes.
+
+    Counting the thousands of shares a user may see is the costliest part of a list page at
+    scale; the rows themselves are always read fresh, only the number is cached. The key is
+    the query's own SQL (which names the user, the state, the box and the filters) with the
+    generation above, so no user is ever given another's count.
     """
-    if not user.is_authenticated or not user.is_network_member:
+    try:
+        sql, params = queryset.order_by().query.sql_with_params()
+    except EmptyResultSet:  # e.g. `Share.objects.none()`: nothing to count
         return 0
-    latest_change = (
-        ShareTransition.objects.filter(to_status__in=RIGHTS_CHANGE)
-        .order_by("-pk")
-        .values_list("pk", flat=True)
-        .first()
-    )
-    groups = ".".join(str(pk) for pk in user.groups.order_by("pk").values_list("pk", flat=True))
-    key = f"exchange:received-count:{user.pk}:{groups}:{latest_change or 0}"
+    digest = hashlib.sha256(f"{sql}|{params!r}|{_count_generation(user)}".encode()).hexdigest()
+    key = f"exchange:count:{user.pk}:{digest}"
     try:
         count = cache.get(key)
     except RedisError:  # a cache that is down costs the count, never the page
         count = None
     if count is None:
-        count = Share.objects.filter(_granted_to(user)).count()
+        count = queryset.count()
         with contextlib.suppress(RedisError):
-            cache.set(key, count, RECEIVED_COUNT_SECONDS)
+            cache.set(key, count, COUNT_CACHE_SECONDS)
     return count
+
+
+def received_count(user: User) -> int:
+    """How many shares are released to the user (the dashboard's card)."""
+    if not user.is_authenticated or not user.is_network_member:
+        return 0
+    return cached_count(Share.objects.filter(_granted_to(user)), user)
 
 
 def visible_shares(user: User) -> QuerySet[Share]:

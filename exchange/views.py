@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -39,12 +38,9 @@ def index(request):
         queryset = queryset.filter(status=status)
     if template:
         queryset = queryset.filter(template__slug=template)
+    count = selectors.cached_count(queryset, request.user)
     rows = selectors.rows_for_page(queryset)
-    if box == "received" and not status and not template:
-        paginator = CountedPaginator(rows, 25, count=selectors.received_count(request.user))
-    else:
-        paginator = Paginator(rows, 25)
-    page = paginator.get_page(request.GET.get("page"))
+    page = CountedPaginator(rows, 25, count=count).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "shares": selectors.attach_state_codes(list(page.object_list)),

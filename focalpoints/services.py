@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from cica_portal import audit
 from cica_portal.errors import DomainError
 from cica_portal.models import Area, User
-from cica_portal.notifications import approvers_of, notify, secretariat_users
+from cica_portal.notifications import approvers_of, notify, notify_many, secretariat_users
 
 from .models import (
     FocalPoint,
@@ -416,23 +416,26 @@ def remind_term_ends(*, today: datetime.date | None = None, batch_size: int = 20
         approvers: dict[int, list[User]] = {}
         for approver in approvers_of({entry.state_id for entry in batch}):
             approvers.setdefault(approver.state_id, []).append(approver)
+        occasions = []
         for entry in batch:
             people = [entry.user] if entry.user_id else []
             people += approvers.get(entry.state_id, [])
             people = [p for p in people if p.pk not in done.get(keys[entry.pk], set())]
             if not people:
                 continue
-            sent += len(
-                notify(
+            occasions.append(
+                (
                     people,
-                    key=keys[entry.pk],
-                    subject=_("Focal point term ends on %(date)s") % {"date": entry.term_end},
-                    body=_(
+                    keys[entry.pk],
+                    _("Focal point term ends on %(date)s") % {"date": entry.term_end},
+                    _(
                         "The term of %(name)s as a focal point of %(state)s ends on %(date)s. The "
                         "state's release approver should renew it by nominating for a new term, or "
                         "name a successor."
                     )
                     % {"name": entry.name, "state": entry.state.name, "date": entry.term_end},
-                    url=_entry_url(entry),
+                    _entry_url(entry),
                 )
             )
+        # One write for the whole batch: a fixed number of queries per batch, not per person.
+        sent += len(notify_many(occasions))

@@ -56,6 +56,13 @@ class ApprovalRequest(models.Model):
             models.Index(fields=["subject_type", "subject_id"]),
             # The approvals list's order (open first, newest first), walked until a page is full.
             models.Index(fields=["status", "-opened_at"], name="approval_list_idx"),
+            # Open requests only, joined to a state's pending answers by the inbox.
+            models.Index(
+                fields=["id"],
+                include=["version", "deadline", "opened_at"],
+                condition=models.Q(status="open"),
+                name="approval_open_idx",
+            ),
         ]
 
     def __str__(self) -> str:

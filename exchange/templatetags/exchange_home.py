@@ -3,7 +3,7 @@
 from django import template
 
 from ..models import Share
-from ..selectors import received_count, shares_for_list
+from ..selectors import cached_count, received_count, shares_for_list
 
 register = template.Library()
 
@@ -14,14 +14,10 @@ def exchange_home_cards(context):
     counts = {}
     if user.is_authenticated and user.is_network_member:
         if user.is_approver:
-            counts["asked"] = (
-                shares_for_list(user, box="asked")
-                .filter(status=Share.Status.PENDING_CONSENT)
-                .count()
-            )
+            asked = shares_for_list(user, box="asked").filter(status=Share.Status.PENDING_CONSENT)
+            counts["asked"] = cached_count(asked, user)
         if user.state_id:
-            counts["drafts"] = (
-                shares_for_list(user, box="mine").filter(status=Share.Status.DRAFT).count()
-            )
+            drafts = shares_for_list(user, box="mine").filter(status=Share.Status.DRAFT)
+            counts["drafts"] = cached_count(drafts, user)
         counts["received"] = received_count(user)
     return {"user": user, "counts": counts}

@@ -52,11 +52,19 @@ def test_the_list_counts_without_its_cache(
 ):
     factories.released(fp_kz, [approver_kz, approver_ru])
 
-    def refuse(*args, **kwargs):
-        raise RedisConnectionError("Connection refused")
+    class RedisDown:
+        def get(self, *args, **kwargs):
+            raise RedisConnectionError("Connection refused")
 
-    monkeypatch.setattr(selectors.cache, "get", refuse)
-    monkeypatch.setattr(selectors.cache, "set", refuse)
+        set = get
+
+    monkeypatch.setattr(selectors, "cache", RedisDown())
     client.force_login(fp_cn)
     response = client.get(reverse("exchange:index"), {"box": "received"})
     assert response.status_code == 200 and response.context["page"].paginator.count == 1
+
+
+def test_a_box_that_cannot_hold_anything_counts_zero(api_client, fp_kz):
+    api_client.force_authenticate(fp_kz)  # a focal point is never asked for consent
+    response = api_client.get("/api/v1/exchange/shares/", {"box": "asked"})
+    assert response.status_code == 200 and response.json()["count"] == 0
