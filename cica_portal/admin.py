@@ -36,7 +36,7 @@ class UserAdmin(BaseUserAdmin):
     list_select_related = ["state"]
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        (_("Role in the portal"), {"fields": ("role", "state", "full_name")}),
+        (_("Role in the portal"), {"fields": ("role", "state", "full_name", "language")}),
     )
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,

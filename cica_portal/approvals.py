@@ -7,6 +7,7 @@ runs in the same transaction so the subject moves with the outcome.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterable
@@ -50,19 +51,22 @@ def _ask_approvers(request: ApprovalRequest, state_ids: Iterable[int]) -> None:
     notify(
         approvers_of(state_ids),
         key=f"approval:{request.pk}:v{request.version}:asked",
-        subject=_("Your state's answer is asked: %(title)s") % {"title": request.title},
-        body=_(
-            "Your state is asked to approve: %(title)s.\n"
-            "Open your inbox, read the text and approve or object with a comment%(deadline)s."
-        )
-        % {
-            "title": request.title,
-            "deadline": (
-                _(" before %(date)s") % {"date": request.deadline.strftime("%Y-%m-%d %H:%M UTC")}
-                if request.deadline
-                else ""
-            ),
-        },
+        subject=lambda: _("Your state's answer is asked: %(title)s") % {"title": request.title},
+        body=lambda: (
+            _(
+                "Your state is asked to approve: %(title)s.\n"
+                "Open your inbox, read the text and approve or object with a comment%(deadline)s."
+            )
+            % {
+                "title": request.title,
+                "deadline": (
+                    _(" before %(date)s")
+                    % {"date": request.deadline.strftime("%Y-%m-%d %H:%M UTC")}
+                    if request.deadline
+                    else ""
+                ),
+            }
+        ),
         url=_subject_url(request),
     )
 
@@ -219,10 +223,14 @@ def _close(request: ApprovalRequest, status: str, *, actor: User | None) -> None
         notify(
             [request.opened_by],
             key=f"approval:{request.pk}:closed",
-            subject=_("Approval %(status)s: %(title)s")
-            % {"status": request.get_status_display().lower(), "title": request.title},
-            body=_('The member states\' approval of "%(title)s" is now %(status)s.')
-            % {"title": request.title, "status": request.get_status_display().lower()},
+            subject=lambda: (
+                _("Approval %(status)s: %(title)s")
+                % {"status": request.get_status_display().lower(), "title": request.title}
+            ),
+            body=lambda: (
+                _('The member states\' approval of "%(title)s" is now %(status)s.')
+                % {"title": request.title, "status": request.get_status_display().lower()}
+            ),
             url=_subject_url(request),
         )
 
@@ -259,6 +267,16 @@ def close_expired_requests(now: datetime | None = None) -> int:
     return closed
 
 
+def _reminder_subject(request: ApprovalRequest) -> str:
+    return _("Reminder: your state's answer is due: %(title)s") % {"title": request.title}
+
+
+def _reminder_body(request: ApprovalRequest) -> str:
+    return _("The deadline is %(date)s. Open your inbox to answer.") % {
+        "date": request.deadline.strftime("%Y-%m-%d %H:%M UTC")
+    }
+
+
 def remind_pending_answers(now: datetime | None = None) -> int:
     """Remind approvers whose answer is due soon: once per request version and person."""
     now = now or timezone.now()
@@ -290,9 +308,8 @@ def remind_pending_answers(now: datetime | None = None) -> int:
             (
                 people,
                 f"approval:{request.pk}:v{request.version}:reminder",
-                _("Reminder: your state's answer is due: %(title)s") % {"title": request.title},
-                _("The deadline is %(date)s. Open your inbox to answer.")
-                % {"date": request.deadline.strftime("%Y-%m-%d %H:%M UTC")},
+                functools.partial(_reminder_subject, request),
+                functools.partial(_reminder_body, request),
                 _subject_url(request),
             )
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -12,14 +12,38 @@ from django.utils import timezone, translation
 from . import outbox
 from .models import Notification, User
 
+# A message is a function that returns its text in the active language: notify() calls it once
+# per language among the recipients, so each person reads it in the language they chose.
+Text = str | Callable[[], str]
+
+
+class _Messages:
+    """The subject and body of one occasion, rendered once per language."""
+
+    def __init__(self, subject: Text, body: Text):
+        self.subject, self.body = subject, body
+        self.rendered: dict[str, tuple[str, str]] = {}
+
+    def for_user(self, user: User) -> tuple[str, str]:
+        language = user.language or settings.LANGUAGE_CODE
+        if language not in self.rendered:
+            with translation.override(language):
+                self.rendered[language] = (_text(self.subject), _text(self.body))
+        return self.rendered[language]
+
+
+def _text(message: Text) -> str:
+    return str(message() if callable(message) else message)
+
 
 def notify(
-    recipients: Iterable[User], *, key: str, subject: str, body: str, url: str = ""
+    recipients: Iterable[User], *, key: str, subject: Text, body: Text, url: str = ""
 ) -> list[Notification]:
     """Create one notification per recipient for this occasion, unless they already have it.
 
     The (recipient, key) pair is unique, so a task that runs twice, or two workers that run at
-    once, create each notice once; only the newly created ones are emailed.
+    once, create each notice once; only the newly created ones are emailed. `subject` and `body`
+    are functions returning the text, called in each recipient's language.
     """
     recipients = [user for user in recipients if user.is_active]
     if not recipients:
@@ -32,20 +56,23 @@ def notify(
     missing = [user for user in recipients if user.pk not in existing]
     if not missing:
         return []
-    Notification.objects.bulk_create(
-        [
-            Notification(recipient=user, key=key, subject=subject[:200], body=body, url=url)
-            for user in missing
-        ],
-        ignore_conflicts=True,
-    )
+    messages = _Messages(subject, body)
+    notices = []
+    for user in missing:
+        text_subject, text_body = messages.for_user(user)
+        notices.append(
+            Notification(
+                recipient=user, key=key, subject=text_subject[:200], body=text_body, url=url
+            )
+        )
+    Notification.objects.bulk_create(notices, ignore_conflicts=True)
     created = list(Notification.objects.filter(recipient__in=missing, key=key, emailed_at=None))
     outbox.enqueue_many("cica_portal.email_notification", [[n.pk] for n in created])
     return created
 
 
 def notify_many(
-    occasions: Iterable[tuple[Iterable[User], str, str, str, str]],
+    occasions: Iterable[tuple[Iterable[User], str, Text, Text, str]],
 ) -> list[Notification]:
     """`notify` for many occasions at once: (recipients, key, subject, body, url) each.
 
@@ -54,13 +81,12 @@ def notify_many(
     """
     wanted: dict[tuple[int, str], Notification] = {}
     for recipients, key, subject, body, url in occasions:
+        messages = _Messages(subject, body)
         for user in recipients:
-            if user.is_active:
-                wanted.setdefault(
-                    (user.pk, key),
-                    Notification(
-                        recipient=user, key=key, subject=subject[:200], body=body, url=url
-                    ),
+            if user.is_active and (user.pk, key) not in wanted:
+                text_subject, text_body = messages.for_user(user)
+                wanted[(user.pk, key)] = Notification(
+                    recipient=user, key=key, subject=text_subject[:200], body=text_body, url=url
                 )
     if not wanted:
         return []
@@ -94,7 +120,7 @@ def email_notification(notification_id: int) -> bool:
         if not notice.recipient.email:
             return False
         link = f"\n\n{settings.SITE_URL}{notice.url}" if notice.url else ""
-        with translation.override("en"):
+        with translation.override(notice.recipient.language or settings.LANGUAGE_CODE):
             # An exception here rolls back the mark, so a retry sends it again.
             send_mail(
                 f"[CICA] {notice.subject}",

@@ -26,7 +26,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("approvals/", views.approvals_list, name="approvals"),
     path("approvals/inbox/", views.approvals_inbox, name="approvals-inbox"),

@@ -1,5 +1,6 @@
 """Pages every role shares: home, health, the approvals inbox, notifications."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import defaults
+from django.views import i18n as i18n_views
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rest_framework.authtoken.models import Token
@@ -239,3 +241,16 @@ def bad_request(request, exception=None):
 
 def server_error(request):
     return _api_error(request, 500, "Server error.") or defaults.server_error(request)
+
+
+@require_POST
+def set_language(request):
+    """Django's language switcher, which also remembers the choice on the signed-in person's
+    account: notifications and emails are then written to them in that language."""
+    response = i18n_views.set_language(request)
+    language = request.POST.get("language", "")
+    user = request.user
+    if user.is_authenticated and language in dict(settings.LANGUAGES) and user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return response

@@ -343,12 +343,14 @@ def _release(share: Share, *, actor: User | None) -> None:
     notify(
         readers,
         key=f"exchange:share:{share.pk}:released",
-        subject=_("Information released to you: %(label)s") % {"label": _label(share)},
-        body=_(
-            "Every state concerned has consented, and %(label)s is released to you.\n"
-            "Open it in the portal to read it; each reading is recorded."
-        )
-        % {"label": _label(share)},
+        subject=lambda: _("Information released to you: %(label)s") % {"label": _label(share)},
+        body=lambda: (
+            _(
+                "Every state concerned has consented, and %(label)s is released to you.\n"
+                "Open it in the portal to read it; each reading is recorded."
+            )
+            % {"label": _label(share)}
+        ),
         url=share.get_absolute_url(),
     )
     if share.template.slug == LOST_STOLEN_SLUG and share.document_number_normalised:
@@ -372,18 +374,20 @@ def _flag_same_document(share: Share) -> None:
         notify(
             _users_of_states([first.originating_state_id, second.originating_state_id]),
             key=f"exchange:document-match:{first.pk}:{second.pk}",
-            subject=_("The same document number is reported by two states"),
-            body=_(
-                "Lost or stolen document notices #%(a)s (%(state_a)s) and #%(b)s (%(state_b)s) "
-                "name the same document number. Compare the two notices and coordinate with the "
-                "other state's focal point."
-            )
-            % {
-                "a": first.pk,
-                "state_a": first.originating_state.name_en,
-                "b": second.pk,
-                "state_b": second.originating_state.name_en,
-            },
+            subject=lambda: _("The same document number is reported by two states"),
+            body=lambda: (
+                _(
+                    "Lost or stolen document notices #%(a)s (%(state_a)s) and #%(b)s "
+                    "(%(state_b)s) name the same document number. Compare the two notices and "
+                    "coordinate with the other state's focal point."
+                )
+                % {
+                    "a": first.pk,
+                    "state_a": first.originating_state.name_en,
+                    "b": second.pk,
+                    "state_b": second.originating_state.name_en,
+                }
+            ),
             url=share.get_absolute_url(),
         )
         audit.log(
@@ -437,12 +441,14 @@ def withdraw_share(share: Share, *, actor: User) -> Share:
     notify(
         had_access,
         key=f"exchange:share:{share.pk}:withdrawn",
-        subject=_("Information withdrawn: %(label)s") % {"label": _label(share)},
-        body=_(
-            "The originating state has withdrawn %(label)s. It is no longer available to "
-            "recipients; do not use or pass on copies of it."
-        )
-        % {"label": _label(share)},
+        subject=lambda: _("Information withdrawn: %(label)s") % {"label": _label(share)},
+        body=lambda: (
+            _(
+                "The originating state has withdrawn %(label)s. It is no longer available to "
+                "recipients; do not use or pass on copies of it."
+            )
+            % {"label": _label(share)}
+        ),
         url=share.get_absolute_url(),
     )
     return share
@@ -471,12 +477,16 @@ def notify_author_of_answer(answer) -> None:
     notify(
         [share.author],
         key=f"exchange:share:{share.pk}:answer:{answer.pk}",
-        subject=_("%(state)s %(decision)s the release of your share #%(id)s")
-        % {"state": answer.state.name_en, "decision": decision, "id": share.pk},
-        body=_(
-            "%(state)s %(decision)s the release of %(label)s. Open the share to see every "
-            "state's answer so far."
-        )
-        % {"state": answer.state.name_en, "decision": decision, "label": _label(share)},
+        subject=lambda: (
+            _("%(state)s %(decision)s the release of your share #%(id)s")
+            % {"state": answer.state.name_en, "decision": decision, "id": share.pk}
+        ),
+        body=lambda: (
+            _(
+                "%(state)s %(decision)s the release of %(label)s. Open the share to see every "
+                "state's answer so far."
+            )
+            % {"state": answer.state.name_en, "decision": decision, "label": _label(share)}
+        ),
         url=share.get_absolute_url(),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -124,12 +125,14 @@ def nominate(*, approver: User, areas: Iterable[Area], **data: Any) -> FocalPoin
     notify(
         secretariat_users(),
         key=f"fp:{entry.pk}:nominated",
-        subject=_("New focal point nominated: %(state)s") % {"state": entry.state.name},
-        body=_(
-            "%(state)s nominated %(name)s as a focal point. Check the details and verify or "
-            "return the nomination."
-        )
-        % {"state": entry.state.name, "name": entry.name},
+        subject=lambda: _("New focal point nominated: %(state)s") % {"state": entry.state.name},
+        body=lambda: (
+            _(
+                "%(state)s nominated %(name)s as a focal point. Check the details and verify or "
+                "return the nomination."
+            )
+            % {"state": entry.state.name, "name": entry.name}
+        ),
         url=_entry_url(entry),
     )
     return entry
@@ -182,10 +185,13 @@ def update_nomination(
         notify(
             secretariat_users(),
             key=f"fp:{entry.pk}:resubmitted:{entry.transitions.count()}",
-            subject=_("Focal point nomination resubmitted: %(state)s")
-            % {"state": entry.state.name},
-            body=_("%(state)s resubmitted the nomination of %(name)s. Verify or return it.")
-            % {"state": entry.state.name, "name": entry.name},
+            subject=lambda: (
+                _("Focal point nomination resubmitted: %(state)s") % {"state": entry.state.name}
+            ),
+            body=lambda: (
+                _("%(state)s resubmitted the nomination of %(name)s. Verify or return it.")
+                % {"state": entry.state.name, "name": entry.name}
+            ),
             url=_entry_url(entry),
         )
     return entry
@@ -225,12 +231,14 @@ def verify(entry: FocalPoint, *, actor: User) -> FocalPoint:
     notify(
         [*recipients, *approvers_of([entry.state_id])],
         key=f"fp:{entry.pk}:verified:{entry.verified_at:%Y%m%d%H%M%S%f}",
-        subject=_("Focal point verified: %(name)s") % {"name": entry.name},
-        body=_(
-            "The Secretariat verified %(name)s as a focal point of %(state)s; the entry is in "
-            "the directory."
-        )
-        % {"name": entry.name, "state": entry.state.name},
+        subject=lambda: _("Focal point verified: %(name)s") % {"name": entry.name},
+        body=lambda: (
+            _(
+                "The Secretariat verified %(name)s as a focal point of %(state)s; the entry is in "
+                "the directory."
+            )
+            % {"name": entry.name, "state": entry.state.name}
+        ),
         url=_entry_url(entry),
     )
     return entry
@@ -262,12 +270,14 @@ def return_entry(entry: FocalPoint, *, actor: User, reason: str) -> FocalPoint:
     notify(
         [*recipients, *approvers_of([entry.state_id])],
         key=f"fp:{entry.pk}:returned:{entry.transitions.count()}",
-        subject=_("Focal point entry returned: %(name)s") % {"name": entry.name},
-        body=_(
-            "The Secretariat returned the entry of %(name)s: %(reason)s. Correct it and submit "
-            "it again."
-        )
-        % {"name": entry.name, "reason": reason},
+        subject=lambda: _("Focal point entry returned: %(name)s") % {"name": entry.name},
+        body=lambda: (
+            _(
+                "The Secretariat returned the entry of %(name)s: %(reason)s. Correct it and submit "
+                "it again."
+            )
+            % {"name": entry.name, "reason": reason}
+        ),
         url=_entry_url(entry),
     )
     return entry
@@ -351,12 +361,16 @@ def update_contact_details(entry: FocalPoint, *, actor: User, **data: Any) -> Fo
         notify(
             secretariat_users(),
             key=f"fp:{entry.pk}:changes:{entry.transitions.count()}",
-            subject=_("Focal point changes to verify: %(state)s") % {"state": entry.state.name},
-            body=_(
-                "%(name)s changed details the Secretariat verified (%(fields)s). Verify or "
-                "return the changes."
-            )
-            % {"name": entry.name, "fields": ", ".join(sorted(pending))},
+            subject=lambda: (
+                _("Focal point changes to verify: %(state)s") % {"state": entry.state.name}
+            ),
+            body=lambda: (
+                _(
+                    "%(name)s changed details the Secretariat verified (%(fields)s). Verify or "
+                    "return the changes."
+                )
+                % {"name": entry.name, "fields": ", ".join(sorted(pending))}
+            ),
             url=_entry_url(entry),
         )
     return entry
@@ -382,6 +396,18 @@ def end_expired_terms(*, today: datetime.date | None = None, limit: int = 500) -
         entry.save(update_fields=["status", "updated_at"])
     FocalPointArea.objects.filter(entry__in=entries).update(holds_primary=False)
     return len(entries)
+
+
+def _term_end_subject(entry: FocalPoint) -> str:
+    return _("Focal point term ends on %(date)s") % {"date": entry.term_end}
+
+
+def _term_end_body(entry: FocalPoint) -> str:
+    return _(
+        "The term of %(name)s as a focal point of %(state)s ends on %(date)s. The "
+        "state's release approver should renew it by nominating for a new term, or "
+        "name a successor."
+    ) % {"name": entry.name, "state": entry.state.name, "date": entry.term_end}
 
 
 def remind_term_ends(*, today: datetime.date | None = None, batch_size: int = 200) -> int:
@@ -427,13 +453,8 @@ def remind_term_ends(*, today: datetime.date | None = None, batch_size: int = 20
                 (
                     people,
                     keys[entry.pk],
-                    _("Focal point term ends on %(date)s") % {"date": entry.term_end},
-                    _(
-                        "The term of %(name)s as a focal point of %(state)s ends on %(date)s. The "
-                        "state's release approver should renew it by nominating for a new term, or "
-                        "name a successor."
-                    )
-                    % {"name": entry.name, "state": entry.state.name, "date": entry.term_end},
+                    functools.partial(_term_end_subject, entry),
+                    functools.partial(_term_end_body, entry),
                     _entry_url(entry),
                 )
             )

@@ -180,9 +180,11 @@ def submit_report(report: Report, *, actor: User) -> Report:
     notify(
         secretariat_users(),
         key=f"report:{report.pk}:submitted:{report.submitted_at:%Y%m%d%H%M%S%f}",
-        subject=_("%(state)s submitted its %(year)s implementation report")
-        % {"state": report.state.name, "year": report.cycle.year},
-        body=_("Read the report and return it for correction if something is missing."),
+        subject=lambda: (
+            _("%(state)s submitted its %(year)s implementation report")
+            % {"state": report.state.name, "year": report.cycle.year}
+        ),
+        body=lambda: _("Read the report and return it for correction if something is missing."),
         url=report.get_absolute_url(),
     )
     return report
@@ -207,10 +209,14 @@ def return_report(report: Report, *, actor: User, reason: str) -> Report:
     notify(
         User.objects.filter(role=User.Role.FOCAL_POINT, state_id=report.state_id, is_active=True),
         key=f"report:{report.pk}:returned:{report.returned_at:%Y%m%d%H%M%S%f}",
-        subject=_("Your %(year)s implementation report was returned for correction")
-        % {"year": report.cycle.year},
-        body=_("The Secretariat asks: %(reason)s\nCorrect the report and submit it again.")
-        % {"reason": reason},
+        subject=lambda: (
+            _("Your %(year)s implementation report was returned for correction")
+            % {"year": report.cycle.year}
+        ),
+        body=lambda: (
+            _("The Secretariat asks: %(reason)s\nCorrect the report and submit it again.")
+            % {"reason": reason}
+        ),
         url=report.get_absolute_url(),
     )
     return report

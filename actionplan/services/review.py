@@ -74,18 +74,21 @@ def open_cycle(cycle: ReviewCycle, *, actor: User | None = None) -> bool:
     notify(
         User.objects.filter(role=User.Role.FOCAL_POINT, state_id__in=members, is_active=True),
         key=f"review:{cycle.year}:opened",
-        subject=_("The %(year)s implementation review is open") % {"year": cycle.year},
-        body=_(
-            "Write your state's implementation report for %(year)s and submit it by %(deadline)s."
-        )
-        % {"year": cycle.year, "deadline": cycle.report_deadline},
+        subject=lambda: _("The %(year)s implementation review is open") % {"year": cycle.year},
+        body=lambda: (
+            _(
+                "Write your state's implementation report for %(year)s and submit it by "
+                "%(deadline)s."
+            )
+            % {"year": cycle.year, "deadline": cycle.report_deadline}
+        ),
         url="/plan/reports/",
     )
     notify(
         secretariat_users(),
         key=f"review:{cycle.year}:opened",
-        subject=_("The %(year)s implementation review is open") % {"year": cycle.year},
-        body=_("Follow which states have reported on the review page."),
+        subject=lambda: _("The %(year)s implementation review is open") % {"year": cycle.year},
+        body=lambda: _("Follow which states have reported on the review page."),
         url=cycle.get_absolute_url(),
     )
     return True
@@ -137,16 +140,24 @@ def _remind_missing_reports(cycle: ReviewCycle, today: datetime.date) -> int:
                 notify(
                     users,
                     key=f"review:{cycle.year}:report-missing:{state.code}:{days}",
-                    subject=_(
-                        "Reminder: %(state)s's %(year)s implementation report is due "
-                        "on %(deadline)s"
-                    )
-                    % {"state": state.name, "year": cycle.year, "deadline": cycle.report_deadline},
-                    body=_(
-                        "Your state's report for the %(year)s review has not been submitted. "
-                        "Complete the draft and submit it before %(deadline)s."
-                    )
-                    % {"year": cycle.year, "deadline": cycle.report_deadline},
+                    subject=lambda: (
+                        _(
+                            "Reminder: %(state)s's %(year)s implementation report is due "
+                            "on %(deadline)s"
+                        )
+                        % {
+                            "state": state.name,
+                            "year": cycle.year,
+                            "deadline": cycle.report_deadline,
+                        }
+                    ),
+                    body=lambda: (
+                        _(
+                            "Your state's report for the %(year)s review has not been submitted. "
+                            "Complete the draft and submit it before %(deadline)s."
+                        )
+                        % {"year": cycle.year, "deadline": cycle.report_deadline}
+                    ),
                     url="/plan/reports/",
                 )
             )
@@ -168,13 +179,17 @@ def _remind_stages(cycle: ReviewCycle, today: datetime.date) -> int:
                 notify(
                     secretariat_users(),
                     key=f"review:{cycle.year}:{stage}-starts:{days}",
-                    subject=_("The %(body)s stage of the %(year)s review starts on %(date)s")
-                    % {"body": label, "year": cycle.year, "date": start},
-                    body=_(
-                        "Prepare the consolidated review for the %(body)s. %(missing)s "
-                        "member states have not submitted a report yet."
-                    )
-                    % {"body": label, "missing": missing},
+                    subject=lambda: (
+                        _("The %(body)s stage of the %(year)s review starts on %(date)s")
+                        % {"body": label, "year": cycle.year, "date": start}
+                    ),
+                    body=lambda: (
+                        _(
+                            "Prepare the consolidated review for the %(body)s. %(missing)s "
+                            "member states have not submitted a report yet."
+                        )
+                        % {"body": label, "missing": missing}
+                    ),
                     url=cycle.get_absolute_url(),
                 )
             )

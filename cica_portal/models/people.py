@@ -1,5 +1,6 @@
 """People and their roles. A user's role and state are the server's records, never a form's."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +23,13 @@ class User(AbstractUser):
     )
     full_name = models.CharField(_("name shown to others"), max_length=200, blank=True)
     calendar_token = models.CharField(max_length=64, blank=True, editable=False)
+    language = models.CharField(
+        _("language of notifications and emails"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("Set by the language switcher; the portal writes to the person in it."),
+    )
 
     class Meta:
         verbose_name = _("user")

@@ -7,6 +7,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cica_portal import approvals, audit
 from cica_portal.models import ApprovalRequest, Organisation, State, User
@@ -80,24 +81,31 @@ def invitation_decided(invitation: Invitation, request: ApprovalRequest, *, acto
     if request.status == ApprovalRequest.Status.APPROVED:
         invitation.status = Invitation.Status.SENT
         invitation.sent_at = timezone.now()
-        subject = _("Member states agreed: invite %(org)s to %(meeting)s")
-        body = _(
+        subject = gettext_lazy("Member states agreed: invite %(org)s to %(meeting)s")
+        body = gettext_lazy(
             "Every member state approved inviting %(org)s to %(meeting)s. The invitation is "
             "recorded as sent; send the formal letter to %(org)s and file it with the meeting."
         )
     else:
         invitation.status = Invitation.Status.NOT_AGREED
-        subject = _("Not agreed: invite %(org)s to %(meeting)s")
-        body = _(
+        subject = gettext_lazy("Not agreed: invite %(org)s to %(meeting)s")
+        body = gettext_lazy(
             "The member states did not agree to invite %(org)s to %(meeting)s "
             "(the request was %(outcome)s). Do not send the invitation."
         )
     invitation.save(update_fields=["status", "sent_at"])
-    params = {
-        "org": invitation.organisation.code,
-        "meeting": invitation.meeting.title,
-        "outcome": request.get_status_display().lower(),
-    }
+
+    def in_language(text):
+        """The message, rendered when notify() has switched to a recipient's language."""
+        return lambda: (
+            text
+            % {
+                "org": invitation.organisation.code,
+                "meeting": invitation.meeting.title,
+                "outcome": request.get_status_display().lower(),
+            }
+        )
+
     audit.log(
         invitation,
         f"meetings.invitation.{invitation.status}",
@@ -107,8 +115,8 @@ def invitation_decided(invitation: Invitation, request: ApprovalRequest, *, acto
     notify(
         secretariat_users(),
         key=f"meetings:invitation:{invitation.pk}:{invitation.status}",
-        subject=subject % params,
-        body=body % params,
+        subject=in_language(subject),
+        body=in_language(body),
         url=invitation.meeting.get_absolute_url(),
     )
 

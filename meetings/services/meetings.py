@@ -155,23 +155,27 @@ def registered_focal_points(meeting: Meeting):
 
 def _tell_registered_states(meeting: Meeting, *, note: str) -> None:
     when = timezone.now()
-    body = _("%(title)s is now %(status)s.") % {
-        "title": meeting.title,
-        "status": meeting.get_status_display().lower(),
-    }
-    if meeting.status == Status.POSTPONED:
-        body += " " + _("New dates will be announced; your delegation's registration is kept.")
-    elif meeting.status == Status.CANCELLED:
-        body += " " + _("No further action is needed from your delegation.")
-    else:
-        body += " " + _("Please make your delegation's travel arrangements.")
-    if note:
-        body += "\n\n" + note
+
+    def body() -> str:
+        text = _("%(title)s is now %(status)s.") % {
+            "title": meeting.title,
+            "status": meeting.get_status_display().lower(),
+        }
+        if meeting.status == Status.POSTPONED:
+            text += " " + _("New dates will be announced; your delegation's registration is kept.")
+        elif meeting.status == Status.CANCELLED:
+            text += " " + _("No further action is needed from your delegation.")
+        else:
+            text += " " + _("Please make your delegation's travel arrangements.")
+        return f"{text}\n\n{note}" if note else text
+
     notify(
         registered_focal_points(meeting),
         key=f"meetings:{meeting.pk}:status:{meeting.status}:{int(when.timestamp())}",
-        subject=_("%(title)s: %(status)s")
-        % {"title": meeting.title, "status": meeting.get_status_display()},
+        subject=lambda: (
+            _("%(title)s: %(status)s")
+            % {"title": meeting.title, "status": meeting.get_status_display()}
+        ),
         body=body,
         url=meeting.get_absolute_url(),
     )

@@ -116,9 +116,11 @@ def confirm_registration(registration: Registration, *, by: User) -> Registratio
     notify(
         User.objects.filter(role=User.Role.FOCAL_POINT, state_id=registration.state_id),
         key=f"meetings:registration:{registration.pk}:confirmed:{int(registration.confirmed_at.timestamp())}",
-        subject=_("Delegation confirmed: %(title)s") % {"title": meeting.title},
-        body=_("The Secretariat confirmed your state's delegation to %(title)s.")
-        % {"title": meeting.title},
+        subject=lambda: _("Delegation confirmed: %(title)s") % {"title": meeting.title},
+        body=lambda: (
+            _("The Secretariat confirmed your state's delegation to %(title)s.")
+            % {"title": meeting.title}
+        ),
         url=meeting.get_absolute_url(),
     )
     return registration

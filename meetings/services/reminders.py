@@ -67,17 +67,19 @@ def remind_registration_deadlines(now: datetime | None = None) -> int:
             notify(
                 recipients,
                 key=f"meetings:{meeting.pk}:registration-deadline",
-                subject=_("Registration closes soon: %(title)s") % {"title": meeting.title},
-                body=_(
-                    "Your state has not registered a delegation for %(title)s. Registration "
-                    "closes on %(deadline)s (%(zone)s). Register your delegates on the "
-                    "meeting's page, or ignore this if your state will not attend."
-                )
-                % {
-                    "title": meeting.title,
-                    "deadline": f"{deadline:%Y-%m-%d %H:%M}",
-                    "zone": meeting.time_zone,
-                },
+                subject=lambda: _("Registration closes soon: %(title)s") % {"title": meeting.title},
+                body=lambda: (
+                    _(
+                        "Your state has not registered a delegation for %(title)s. Registration "
+                        "closes on %(deadline)s (%(zone)s). Register your delegates on the "
+                        "meeting's page, or ignore this if your state will not attend."
+                    )
+                    % {
+                        "title": meeting.title,
+                        "deadline": f"{deadline:%Y-%m-%d %H:%M}",
+                        "zone": meeting.time_zone,
+                    }
+                ),
                 url=meeting.get_absolute_url(),
             )
         )
@@ -102,17 +104,20 @@ def remind_upcoming_meetings(now: datetime | None = None) -> int:
             notify(
                 recipients,
                 key=f"meetings:{meeting.pk}:upcoming",
-                subject=_("Coming up: %(title)s") % {"title": meeting.title},
-                body=_(
-                    "%(title)s starts on %(start)s (%(zone)s)%(venue)s. Your state's delegation "
-                    "is registered; check the agenda and documents on the meeting's page."
-                )
-                % {
-                    "title": meeting.title,
-                    "start": f"{start:%Y-%m-%d %H:%M}",
-                    "zone": meeting.time_zone,
-                    "venue": f", {meeting.venue}" if meeting.venue else "",
-                },
+                subject=lambda: _("Coming up: %(title)s") % {"title": meeting.title},
+                body=lambda: (
+                    _(
+                        "%(title)s starts on %(start)s (%(zone)s)%(venue)s. Your state's "
+                        "delegation is registered; check the agenda and documents on the "
+                        "meeting's page."
+                    )
+                    % {
+                        "title": meeting.title,
+                        "start": f"{start:%Y-%m-%d %H:%M}",
+                        "zone": meeting.time_zone,
+                        "venue": f", {meeting.venue}" if meeting.venue else "",
+                    }
+                ),
                 url=meeting.get_absolute_url(),
             )
         )
@@ -143,14 +148,18 @@ def report_missing_registrations(now: datetime | None = None) -> int:
             notify(
                 staff,
                 key=f"meetings:{meeting.pk}:missing-registrations",
-                subject=_("%(n)d states did not register: %(title)s")
-                % {"n": len(missing), "title": meeting.title},
-                body=_(
-                    "Registration for %(title)s has closed. These member states did not "
-                    "register a delegation: %(names)s. Contact their focal points if their "
-                    "attendance is expected."
-                )
-                % {"title": meeting.title, "names": names},
+                subject=lambda: (
+                    _("%(n)d states did not register: %(title)s")
+                    % {"n": len(missing), "title": meeting.title}
+                ),
+                body=lambda: (
+                    _(
+                        "Registration for %(title)s has closed. These member states did not "
+                        "register a delegation: %(names)s. Contact their focal points if their "
+                        "attendance is expected."
+                    )
+                    % {"title": meeting.title, "names": names}
+                ),
                 url=meeting.get_absolute_url(),
             )
         )

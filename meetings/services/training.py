@@ -47,12 +47,14 @@ def request_training(
     notify(
         secretariat_users(),
         key=f"meetings:training:{request.pk}:submitted",
-        subject=_("Training seminar requested by %(state)s") % {"state": by.state.name_en},
-        body=_(
-            "%(state)s requests a training seminar on “%(topic)s”. Accept, decline with a "
-            "reason, or schedule it."
-        )
-        % {"state": by.state.name_en, "topic": topic},
+        subject=lambda: _("Training seminar requested by %(state)s") % {"state": by.state.name_en},
+        body=lambda: (
+            _(
+                "%(state)s requests a training seminar on “%(topic)s”. Accept, decline with a "
+                "reason, or schedule it."
+            )
+            % {"state": by.state.name_en, "topic": topic}
+        ),
         url=request.get_absolute_url(),
     )
     return request
@@ -88,9 +90,11 @@ def _tell_requester(request: TrainingRequest, body: str) -> None:
     notify(
         [request.requested_by],
         key=f"meetings:training:{request.pk}:{request.status}",
-        subject=_("Your training seminar request: %(status)s")
-        % {"status": request.get_status_display()},
-        body=body,
+        subject=lambda: (
+            _("Your training seminar request: %(status)s")
+            % {"status": request.get_status_display()}
+        ),
+        body=lambda: body,
         url=request.get_absolute_url(),
     )
 
