@@ -92,8 +92,13 @@ def live_server():
 
 
 @pytest.fixture
-def demo(transactional_db):
-    """The demo accounts and data, as `make run` shows them."""
+def demo(django_db_serialized_rollback, transactional_db):
+    """The demo accounts and data, as `make run` shows them.
+
+    Serialized rollback, like every transactional test here: a flush that re-creates content
+    types and permissions with new ids would break the next test that restores the
+    serialized database (duplicate content types).
+    """
     _require_chromium()  # before the slow seeding
     call_command("seed_demo", stdout=StringIO())
 

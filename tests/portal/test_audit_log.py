@@ -87,7 +87,7 @@ def test_a_failed_login_is_logged_without_the_password(client):
 
 
 @pytest.mark.services
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_writers_make_one_unbroken_chain():
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writers by itself; the race needs PostgreSQL")

@@ -27,7 +27,7 @@ def test_the_standby_takes_over_when_the_lease_expires():
 
 
 @pytest.mark.services
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_beats_starting_at_once_get_one_lease():
     if connection.vendor != "postgresql":
         pytest.skip("the race needs PostgreSQL's concurrent transactions")

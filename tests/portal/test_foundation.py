@@ -79,7 +79,7 @@ def test_the_suite_runs_on_postgresql_when_database_url_says_so():
 
 
 @pytest.mark.services
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_task_sent_through_celery_is_run_by_a_real_worker():
     from celery.contrib.testing.worker import start_worker
     from django.core.cache import cache
