@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Page, Paginator
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -335,6 +336,15 @@ def requests_visible_to(user: User) -> QuerySet[ApprovalRequest]:
     return queryset.none()
 
 
+def count_generation() -> str:
+    """What changes whenever a count of requests may change: a new request (the latest id) or
+    one that closes (the latest closing time); both read from an index."""
+    latest = ApprovalRequest.objects.aggregate(
+        opened=models.Max("pk"), closed=models.Max("closed_at")
+    )
+    return f"{latest['opened']}|{latest['closed']}"
+
+
 def get_request_for(user: User, pk: int) -> ApprovalRequest:
     return get_object_or_404(requests_visible_to(user), pk=pk)
 
@@ -355,6 +365,25 @@ def inbox_for(user: User) -> QuerySet[ApprovalRequest]:
         )
         .order_by(models.F("deadline").asc(nulls_last=True), "opened_at")
     )
+
+
+def _requests_in_order(ids: list[int]) -> list[ApprovalRequest]:
+    """The requests with these ids, in that order, with the columns a list shows."""
+    rows = ApprovalRequest.objects.only("id", "title", "opened_at", "deadline").in_bulk(ids)
+    return [rows[pk] for pk in ids]
+
+
+def inbox_page(user: User, number, *, per_page: int = 25) -> Page:
+    """A page of the inbox. The order and the page's ids come from the indexes alone (open
+    requests, the state's pending answers); only the page's requests are then read."""
+    page = Paginator(inbox_for(user).values_list("pk", flat=True), per_page).get_page(number)
+    page.object_list = _requests_in_order(list(page.object_list))
+    return page
+
+
+def inbox_top(user: User, count: int) -> list[ApprovalRequest]:
+    """The first few requests of the inbox (the dashboard's list)."""
+    return _requests_in_order(list(inbox_for(user).values_list("pk", flat=True)[:count]))
 
 
 def answers_of(request: ApprovalRequest) -> QuerySet[StateAnswer]:

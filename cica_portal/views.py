@@ -20,6 +20,7 @@ from rest_framework.authtoken.models import Token
 from . import approvals, tokens, twofactor
 from .errors import DomainError
 from .forms import AnswerForm, TwoFactorCodeForm
+from .pagination import CountedPaginator, cached_count
 from .roles import approver_required, network_member_required
 
 
@@ -50,13 +51,13 @@ def healthz(request):
 def home(request):
     """The landing page: each role sees its own starting points."""
     user = request.user
-    context = {"inbox": approvals.inbox_for(user)[:5] if user.is_approver else None}
+    context = {"inbox": approvals.inbox_top(user, 5) if user.is_approver else None}
     return render(request, "portal/home.html", context)
 
 
 @approver_required
 def approvals_inbox(request):
-    page = Paginator(approvals.inbox_for(request.user), 25).get_page(request.GET.get("page"))
+    page = approvals.inbox_page(request.user, request.GET.get("page"))
     return render(request, "portal/approvals/inbox.html", {"page": page})
 
 
@@ -67,7 +68,8 @@ def approvals_list(request):
     status = request.GET.get("status")
     if status:
         queryset = queryset.filter(status=status)
-    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    count = cached_count(queryset, user=request.user, generation=approvals.count_generation())
+    page = CountedPaginator(queryset, 25, count=count).get_page(request.GET.get("page"))
     return render(request, "portal/approvals/list.html", {"page": page, "status": status})
 
 

@@ -11,15 +11,10 @@ Model-level permissions, staff and superuser status open nothing here.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-
-from django.core.cache import cache
-from django.core.exceptions import EmptyResultSet
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
-from redis.exceptions import RedisError
 
+from cica_portal import pagination
 from cica_portal.models import ApprovalRequest, State, User
 
 from .models import (
@@ -33,7 +28,6 @@ from .models import (
 
 VIEW_PERMISSION = "view_share"
 PURPOSE = "exchange.release"
-COUNT_CACHE_SECONDS = 60
 
 
 def _asked_of_state(state_id: int) -> Q:
@@ -68,28 +62,8 @@ def _count_generation(user: User) -> str:
 
 
 def cached_count(queryset: QuerySet[Share], user: User) -> int:
-    """`queryset.count()`, remembered for up to a minute until any share changes.
-
-    Counting the thousands of shares a user may see is the costliest part of a list page at
-    scale; the rows themselves are always read fresh, only the number is cached. The key is
-    the query's own SQL (which names the user, the state, the box and the filters) with the
-    generation above, so no user is ever given another's count.
-    """
-    try:
-        sql, params = queryset.order_by().query.sql_with_params()
-    except EmptyResultSet:  # e.g. `Share.objects.none()`: nothing to count
-        return 0
-    digest = hashlib.sha256(f"{sql}|{params!r}|{_count_generation(user)}".encode()).hexdigest()
-    key = f"exchange:count:{user.pk}:{digest}"
-    try:
-        count = cache.get(key)
-    except RedisError:  # a cache that is down costs the count, never the page
-        count = None
-    if count is None:
-        count = queryset.count()
-        with contextlib.suppress(RedisError):
-            cache.set(key, count, COUNT_CACHE_SECONDS)
-    return count
+    """The count of a list of shares, cached until any share changes (`_count_generation`)."""
+    return pagination.cached_count(queryset, user=user, generation=_count_generation(user))
 
 
 def received_count(user: User) -> int:

@@ -56,6 +56,8 @@ class ApprovalRequest(models.Model):
             models.Index(fields=["subject_type", "subject_id"]),
             # The approvals list's order (open first, newest first), walked until a page is full.
             models.Index(fields=["status", "-opened_at"], name="approval_list_idx"),
+            # The latest closing: part of what a cached count of a list of requests depends on.
+            models.Index(fields=["closed_at"], name="approval_closed_idx"),
             # Open requests only, joined to a state's pending answers by the inbox.
             models.Index(
                 fields=["id"],

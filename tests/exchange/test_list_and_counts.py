@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from redis.exceptions import ConnectionError as RedisConnectionError
 
+from cica_portal import pagination
 from exchange import selectors, services
 from tests.exchange import factories
 
@@ -58,7 +59,7 @@ def test_the_list_counts_without_its_cache(
 
         set = get
 
-    monkeypatch.setattr(selectors, "cache", RedisDown())
+    monkeypatch.setattr(pagination, "cache", RedisDown())
     client.force_login(fp_cn)
     response = client.get(reverse("exchange:index"), {"box": "received"})
     assert response.status_code == 200 and response.context["page"].paginator.count == 1

@@ -163,3 +163,46 @@ def test_the_approvals_api_does_not_query_per_request(
         response = api_client.get("/api/v1/approvals/?status=open")
     assert response.json()["count"] == 30
     assert len(response.json()["results"][0]["answers"]) == 2
+
+
+def test_the_inbox_page_lists_the_soonest_deadline_first(client, kz, ru, secretariat, approver_kz):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    later, sooner = (
+        approvals.open_request(
+            kz,
+            purpose="test",
+            title=title,
+            content={"text": title},
+            states=[kz, ru],
+            opened_by=secretariat,
+            deadline=timezone.now() + timedelta(days=days),
+        )
+        for title, days in (("Later", 20), ("Sooner", 5))
+    )
+    client.force_login(approver_kz)
+    page = client.get("/approvals/inbox/").context["page"]
+    assert [r.pk for r in page.object_list] == [sooner.pk, later.pk]
+    assert page.paginator.count == 2
+    assert [r.pk for r in approvals.inbox_top(approver_kz, 1)] == [sooner.pk]
+
+
+def test_the_approvals_list_count_follows_a_new_request_and_a_closing_at_once(
+    client, kz, ru, secretariat, approver_kz
+):
+    client.force_login(secretariat)
+
+    def counts():
+        everything = client.get("/approvals/").context["page"].paginator.count
+        open_ = client.get("/approvals/", {"status": "open"}).context["page"].paginator.count
+        return everything, open_
+
+    assert counts() == (0, 0)
+    request = approvals.open_request(
+        kz, purpose="test", title="T", content={"text": "t"}, states=[kz], opened_by=secretariat
+    )
+    assert counts() == (1, 1)
+    approvals.answer_request(request, approver=approver_kz, decision="approve")
+    assert counts() == (1, 0)
