@@ -27,6 +27,17 @@ class CountedPaginator(Paginator):
         return self._known_count
 
 
+def query_key(prefix: str, queryset: QuerySet, *, user, generation: str) -> str | None:
+    """A cache key bound to this exact query (its SQL and parameters), this user and the
+    caller's generation; None when the query cannot return anything."""
+    try:
+        sql, params = queryset.order_by().query.sql_with_params()
+    except EmptyResultSet:  # e.g. `.none()`
+        return None
+    digest = hashlib.sha256(f"{sql}|{params!r}|{generation}".encode()).hexdigest()
+    return f"{prefix}:{getattr(user, 'pk', None)}:{digest}"
+
+
 def cached_count(queryset: QuerySet, *, user, generation: str) -> int:
     """`queryset.count()`, remembered for up to a minute while `generation` stays the same.
 
@@ -36,12 +47,9 @@ def cached_count(queryset: QuerySet, *, user, generation: str) -> int:
     user and the caller's `generation` (what changes whenever the count may change), so no one
     is ever given another's count. A cache that is down costs the count, never the page.
     """
-    try:
-        sql, params = queryset.order_by().query.sql_with_params()
-    except EmptyResultSet:  # e.g. `.none()`: nothing to count
+    key = query_key("count", queryset, user=user, generation=generation)
+    if key is None:
         return 0
-    digest = hashlib.sha256(f"{sql}|{params!r}|{generation}".encode()).hexdigest()
-    key = f"count:{getattr(user, 'pk', None)}:{digest}"
     try:
         count = cache.get(key)
     except RedisError:

@@ -52,7 +52,7 @@ def _granted_to(user: User) -> Q:
     return Q(status=Share.Status.RELEASED) & (Q(pk__in=by_group) | Q(pk__in=by_user))
 
 
-def _count_generation(user: User) -> str:
+def list_generation(user: User) -> str:
     """What a list's count depends on besides its SQL: the latest change to any share (every
     service that changes a share, its states, its consent request or its rights saves its
     `updated_at` in the same transaction) and the groups the user reads rights through."""
@@ -61,9 +61,10 @@ def _count_generation(user: User) -> str:
     return f"{latest.isoformat() if latest else '-'}|{'.'.join(map(str, groups))}"
 
 
-def cached_count(queryset: QuerySet[Share], user: User) -> int:
-    """The count of a list of shares, cached until any share changes (`_count_generation`)."""
-    return pagination.cached_count(queryset, user=user, generation=_count_generation(user))
+def cached_count(queryset: QuerySet[Share], user: User, *, generation: str = "") -> int:
+    """The count of a list of shares, cached until any share changes (`list_generation`)."""
+    generation = generation or list_generation(user)
+    return pagination.cached_count(queryset, user=user, generation=generation)
 
 
 def received_count(user: User) -> int:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cica_portal import pagination
 from cica_portal.errors import DomainError
 from cica_portal.pagination import CountedPaginator
 from cica_portal.roles import focal_point_required, network_member_required
@@ -38,12 +42,13 @@ def index(request):
         queryset = queryset.filter(status=status)
     if template:
         queryset = queryset.filter(template__slug=template)
-    count = selectors.cached_count(queryset, request.user)
+    generation = selectors.list_generation(request.user)
+    count = selectors.cached_count(queryset, request.user, generation=generation)
     rows = selectors.rows_for_page(queryset)
     page = CountedPaginator(rows, 25, count=count).get_page(request.GET.get("page"))
     context = {
         "page": page,
-        "shares": selectors.attach_state_codes(list(page.object_list)),
+        "rows": _share_rows(request, page, queryset, generation) if count else "",
         "boxes": BOXES,
         "box": box,
         "statuses": Share.Status.choices,
@@ -52,6 +57,29 @@ def index(request):
         "template_slug": template,
     }
     return render(request, "exchange/index.html", context)
+
+
+def _share_rows(request, page, queryset, generation: str) -> str:
+    """The table of a page of shares, rendered once and kept for up to a minute.
+
+    The rows name consent-gated content, so they are kept only in this process's memory (the
+    "process" cache, never Redis), under a key bound to the user, the exact query, the page,
+    the language and the list generation (which moves with any change to any share and with
+    the user's groups): a release, an edit or a withdrawal is visible at once.
+    """
+    key = pagination.query_key(
+        f"exchange:rows:{get_language()}:{page.number}",
+        queryset,
+        user=request.user,
+        generation=generation,
+    )
+    rows = caches["process"].get(key) if key else None
+    if rows is None:
+        shares = selectors.attach_state_codes(list(page.object_list))
+        rows = render_to_string("exchange/includes/share_rows.html", {"shares": shares}, request)
+        if key:
+            caches["process"].set(key, rows)
+    return mark_safe(rows)  # noqa: S308 (rendered by the template engine, escaped there)
 
 
 @focal_point_required

@@ -16,7 +16,7 @@ def _fresh_cache(settings):
     that `REDIS_URL` names for the broker: clearing it (FLUSHDB) must neither empty the other
     process's cache in the middle of its test nor drop the tasks queued on the broker.
     """
-    from django.core.cache import cache
+    from django.core.cache import caches
 
     default = settings.CACHES["default"]
     if default["BACKEND"].endswith("RedisCache"):
@@ -24,8 +24,9 @@ def _fresh_cache(settings):
         number = int(url.path.strip("/") or 0)
         worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
         location = urlunsplit(url._replace(path=f"/{number + 1 + worker}"))
-        settings.CACHES = {"default": {**default, "LOCATION": location}}
-    cache.clear()
+        settings.CACHES = {**settings.CACHES, "default": {**default, "LOCATION": location}}
+    for alias in settings.CACHES:
+        caches[alias].clear()
     yield
 
 

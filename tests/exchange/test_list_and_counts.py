@@ -1,14 +1,25 @@
-"""The list of shares: who sees a share after an edit, its columns, and the received count."""
+"""The list of shares: who sees a share after an edit, its columns, its cached count and rows."""
+
+import re
 
 import pytest
+from django.core.cache import caches
 from django.urls import reverse
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from cica_portal import pagination
-from exchange import selectors, services
+from exchange import selectors, services, views
 from tests.exchange import factories
 
 pytestmark = pytest.mark.django_db
+
+
+def listed(client, **params) -> tuple[int, list[int]]:
+    """The count the list page shows and the ids of the shares in its rows."""
+    response = client.get(reverse("exchange:index"), params)
+    assert response.status_code == 200
+    ids = [int(pk) for pk in re.findall(r'href="/exchange/(\d+)/"', response.content.decode())]
+    return response.context["page"].paginator.count, ids
 
 
 def test_a_state_removed_from_the_concerned_states_no_longer_sees_the_share(
@@ -17,44 +28,75 @@ def test_a_state_removed_from_the_concerned_states_no_longer_sees_the_share(
     share = factories.pending(fp_kz, concerned=("RU",))
     assert share in selectors.visible_shares(approver_ru)
     client.force_login(approver_ru)
-    asked = client.get(reverse("exchange:index"), {"box": "asked"})
-    assert asked.context["page"].paginator.count == 1  # and now cached
+    assert listed(client, box="asked") == (1, [share.pk])  # and now cached
     services.update_share(share, actor=fp_kz, concerned_states=factories.codes("UZ"))
     assert share not in selectors.visible_shares(approver_ru)
     assert share in selectors.visible_shares(approver_uz)
     assert client.get(share.get_absolute_url()).status_code == 404
-    asked = client.get(reverse("exchange:index"), {"box": "asked"})
-    assert asked.context["shares"] == [] and asked.context["page"].paginator.count == 0
+    assert listed(client, box="asked") == (0, [])
 
 
 def test_each_row_names_the_concerned_and_recipient_states(client, fp_kz):
-    factories.draft(fp_kz, concerned=("UZ", "RU"), recipients=("CN", "TR"))
+    share = factories.draft(fp_kz, concerned=("UZ", "RU"), recipients=("CN", "TR"))
     client.force_login(fp_kz)
-    response = client.get(reverse("exchange:index"))
-    (row,) = response.context["shares"]
+    (row,) = selectors.attach_state_codes([share])
     assert (row.concerned_codes, row.recipient_codes) == (["RU", "UZ"], ["CN", "TR"])
-    assert "RU, UZ" in response.content.decode() and "CN, TR" in response.content.decode()
+    page = client.get(reverse("exchange:index")).content.decode()
+    assert "RU, UZ" in page and "CN, TR" in page
 
 
-def test_the_received_count_follows_a_release_and_a_withdrawal_at_once(
+def test_the_received_list_follows_a_release_and_a_withdrawal_at_once(
     client, fp_kz, approver_kz, approver_ru, fp_cn
 ):
     client.force_login(fp_cn)
-    received = {"box": "received"}
-    assert client.get(reverse("exchange:index"), received).context["page"].paginator.count == 0
+    assert listed(client, box="received") == (0, [])
     share = factories.released(fp_kz, [approver_kz, approver_ru])
-    response = client.get(reverse("exchange:index"), received)
-    assert response.context["page"].paginator.count == 1
-    assert [row.pk for row in response.context["shares"]] == [share.pk]
+    assert listed(client, box="received") == (1, [share.pk])
+    assert listed(client, box="received") == (1, [share.pk])  # from the caches
     services.withdraw_share(share, actor=fp_kz)
-    response = client.get(reverse("exchange:index"), received)
-    assert response.context["page"].paginator.count == 0 and response.context["shares"] == []
+    assert listed(client, box="received") == (0, [])
+
+
+def test_a_user_moved_to_another_state_loses_the_cached_rows_at_once(
+    client, fp_kz, approver_kz, approver_ru, fp_cn, ru
+):
+    share = factories.released(fp_kz, [approver_kz, approver_ru])
+    client.force_login(fp_cn)
+    assert listed(client, box="received") == (1, [share.pk])
+    fp_cn.state = ru  # the exchange group follows the state (exchange.signals)
+    fp_cn.save()
+    assert listed(client, box="received") == (0, [])
+
+
+def test_rendered_rows_stay_in_the_process_never_in_the_shared_cache(
+    client, fp_kz, approver_kz, approver_ru, fp_cn, monkeypatch
+):
+    share = factories.released(fp_kz, [approver_kz, approver_ru], title="Route MARK-TITLE-1")
+    stored = {"shared": [], "process": []}
+
+    class Recording:
+        def __init__(self, backend, name):
+            self.backend, self.name = backend, name
+
+        def get(self, *args, **kwargs):
+            return self.backend.get(*args, **kwargs)
+
+        def set(self, key, value, *args, **kwargs):
+            stored[self.name].append(str(value))
+            return self.backend.set(key, value, *args, **kwargs)
+
+    monkeypatch.setattr(pagination, "cache", Recording(pagination.cache, "shared"))
+    monkeypatch.setattr(views, "caches", {"process": Recording(caches["process"], "process")})
+    client.force_login(fp_cn)
+    assert listed(client, box="received") == (1, [share.pk])
+    assert stored["shared"] and not any("MARK-TITLE-1" in value for value in stored["shared"])
+    assert any("MARK-TITLE-1" in value for value in stored["process"])
 
 
 def test_the_list_counts_without_its_cache(
     client, fp_kz, approver_kz, approver_ru, fp_cn, monkeypatch
 ):
-    factories.released(fp_kz, [approver_kz, approver_ru])
+    share = factories.released(fp_kz, [approver_kz, approver_ru])
 
     class RedisDown:
         def get(self, *args, **kwargs):
@@ -64,8 +106,7 @@ def test_the_list_counts_without_its_cache(
 
     monkeypatch.setattr(pagination, "cache", RedisDown())
     client.force_login(fp_cn)
-    response = client.get(reverse("exchange:index"), {"box": "received"})
-    assert response.status_code == 200 and response.context["page"].paginator.count == 1
+    assert listed(client, box="received") == (1, [share.pk])
 
 
 def test_a_box_that_cannot_hold_anything_counts_zero(api_client, fp_kz):
