@@ -1,18 +1,19 @@
-"""Time the pages with a plain HTTP client: N rounds over all pages, the median of each in ms.
+"""Time the pages of two servers with a plain HTTP client, in interleaved rounds; medians in ms.
 
-Usage (from bench/run.sh): pages.py small|large. Reads $BENCH_DIR/config.json (sessions and
-ids from setup.py), writes $BENCH_DIR/pages-<phase>.json. Only the HTML is fetched.
+Usage (from bench/run.sh): pages.py. The server at $BENCH_URL_SMALL holds 1,000 shares, the one
+at $BENCH_URL_LARGE a copy of it with 99,000 more (same people, sessions and ids). Reads
+$BENCH_DIR/config.json (sessions and ids from setup.py), writes $BENCH_DIR/pages-small.json and
+pages-large.json. Only the HTML is fetched.
 """
 
 import json
 import os
 import statistics
-import sys
 import time
 import urllib.error
 import urllib.request
 
-BASE = os.environ["BENCH_URL"]
+SERVERS = {"small": os.environ["BENCH_URL_SMALL"], "large": os.environ["BENCH_URL_LARGE"]}
 REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
 WARMUP = 3
 
@@ -55,9 +56,9 @@ def pages(config: dict) -> list[tuple[str, str, str, int]]:
     ]
 
 
-def fetch(path: str, cookie: str, expected: int) -> float:
+def fetch(base: str, path: str, cookie: str, expected: int) -> float:
     headers = {"Cookie": cookie} if cookie else {}
-    request = urllib.request.Request(BASE + path, headers=headers)  # noqa: S310 (http only)
+    request = urllib.request.Request(base + path, headers=headers)  # noqa: S310 (http only)
     began = time.perf_counter()
     try:
         with OPENER.open(request, timeout=60) as response:
@@ -72,7 +73,7 @@ def fetch(path: str, cookie: str, expected: int) -> float:
     return elapsed * 1000
 
 
-def main(phase: str) -> None:
+def main() -> None:
     directory = os.environ["BENCH_DIR"]
     with open(os.path.join(directory, "config.json")) as handle:
         config = json.load(handle)
@@ -82,23 +83,30 @@ def main(phase: str) -> None:
         else (name, user, path, expected, "")
         for name, user, path, expected in pages(config)
     ]
-    # Rounds, each opening every page once: a passing disturbance on the machine (autovacuum
-    # after the data load, another process) spreads over all pages, the floor included,
-    # instead of landing on the few measured while it lasted.
+    # Rounds, each opening every page once on both servers (which one first alternates): a
+    # passing disturbance, or the machine's speed drifting over minutes on a shared host,
+    # weighs on both sizes and on every page alike, the floor included.
+    sizes = list(SERVERS)
     for _ in range(WARMUP):
-        for _name, _user, path, expected, cookie in plan:
-            fetch(path, cookie, expected)
-    times: dict[str, list[float]] = {name: [] for name, *_ in plan}
-    for _ in range(REPEAT):
+        for size in sizes:
+            for _name, _user, path, expected, cookie in plan:
+                fetch(SERVERS[size], path, cookie, expected)
+    times = {size: {name: [] for name, *_ in plan} for size in sizes}
+    for round_number in range(REPEAT):
         for name, _user, path, expected, cookie in plan:
-            times[name].append(fetch(path, cookie, expected))
-    results = {}
-    for name, user, path, _expected, _cookie in plan:
-        results[name] = {"median_ms": statistics.median(times[name]), "path": path, "user": user}
-        print(f"   {name:45} {results[name]['median_ms']:8.1f} ms")
-    with open(os.path.join(directory, f"pages-{phase}.json"), "w") as handle:
-        json.dump(results, handle, indent=1)
+            for size in sizes if round_number % 2 == 0 else reversed(sizes):
+                times[size][name].append(fetch(SERVERS[size], path, cookie, expected))
+    for size in sizes:
+        results = {
+            name: {"median_ms": statistics.median(times[size][name]), "path": path, "user": user}
+            for name, user, path, _expected, _cookie in plan
+        }
+        with open(os.path.join(directory, f"pages-{size}.json"), "w") as handle:
+            json.dump(results, handle, indent=1)
+    for name, *_ in plan:
+        small, large = (statistics.median(times[size][name]) for size in sizes)
+        print(f"   {name:45} {small:8.1f} ms {large:8.1f} ms")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main()

@@ -3,13 +3,15 @@
 #
 #   bench/run.sh            # then read docs/PERFORMANCE.md
 #
-# It (re)creates the database cica_bench on the local PostgreSQL (127.0.0.1:5432, user postgres),
-# migrates, seeds the demo, adds a decade of data with `generate_scale_data` (2,000 focal points,
-# 5,000 meetings, 1,000,000 audit records and 1,000 shares), starts ONE gunicorn worker (so that
-# timings are sequential and the worker's memory is one process), times the pages, the reminder
-# jobs, then adds 99,000 shares and times everything again. It prints medians and ratios and
-# exits non-zero when a target is missed. Knobs (environment): BENCH_DB, BENCH_PORT, BENCH_REPEAT,
-# BENCH_SHARES_SMALL, BENCH_SHARES_LARGE, BENCH_FOCAL_POINTS, BENCH_MEETINGS, BENCH_AUDIT.
+# It (re)creates the databases cica_bench_small and cica_bench on the local PostgreSQL
+# (127.0.0.1:5432, user postgres), migrates, seeds the demo, adds a decade of data with
+# `generate_scale_data` (2,000 focal points, 5,000 meetings, 1,000,000 audit records and 1,000
+# shares), copies it and adds 99,000 shares to the copy, starts ONE gunicorn worker on each (so
+# that timings are sequential and the worker's memory is one process), times the pages of both
+# in interleaved rounds and the reminder jobs of each, prints medians and ratios and exits
+# non-zero when a target is missed. Knobs (environment): BENCH_DB, BENCH_PORT (and the next
+# port), BENCH_REPEAT, BENCH_SHARES_SMALL, BENCH_SHARES_LARGE, BENCH_FOCAL_POINTS,
+# BENCH_MEETINGS, BENCH_AUDIT.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -25,7 +27,6 @@ AUDIT=${BENCH_AUDIT:-1000000}
 export BENCH_REPEAT=${BENCH_REPEAT:-30}
 PG=(-h 127.0.0.1 -p 5432 -U postgres)
 
-export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB"
 export REDIS_URL=""   # no broker needed: nothing timed here enqueues a task
 export SECRET_KEY=${SECRET_KEY:-$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(50))')}
 export DEBUG=0 TWO_FACTOR_REQUIRED=0 SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 ALLOWED_HOSTS=127.0.0.1
@@ -33,17 +34,23 @@ export VAR_DIR="$ROOT/var/bench" LOG_LEVEL=WARNING
 export DJANGO_SETTINGS_MODULE=cica_portal.settings
 mkdir -p "$VAR_DIR"
 RUN_DIR=$(mktemp -d /tmp/cica-bench.XXXXXX)
-export BENCH_DIR="$RUN_DIR" BENCH_URL="http://127.0.0.1:$PORT"
+export BENCH_DIR="$RUN_DIR"
+export BENCH_URL_SMALL="http://127.0.0.1:$PORT" BENCH_URL_LARGE="http://127.0.0.1:$(( PORT + 1 ))"
+SMALL_URL="postgres://postgres@127.0.0.1:5432/${DB}_small"
+LARGE_URL="postgres://postgres@127.0.0.1:5432/$DB"
 
-GUNICORN_PID=""
+PIDS=()
 cleanup() {
-  if [[ -n "$GUNICORN_PID" ]]; then kill "$GUNICORN_PID" 2>/dev/null || true; wait "$GUNICORN_PID" 2>/dev/null || true; fi
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
 }
 trap cleanup EXIT
 
-echo "== database $DB on 127.0.0.1:5432 (load average now: $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "== databases ${DB}_small and $DB on 127.0.0.1:5432 (load average now: $(cut -d' ' -f1-3 /proc/loadavg))"
+dropdb "${PG[@]}" --if-exists "${DB}_small"
 dropdb "${PG[@]}" --if-exists "$DB"
-createdb "${PG[@]}" "$DB"
+createdb "${PG[@]}" "${DB}_small"
+export DATABASE_URL="$SMALL_URL"
 "$BIN/python" manage.py migrate --noinput >/dev/null
 "$BIN/python" manage.py seed_demo >/dev/null
 
@@ -63,31 +70,36 @@ fi
 
 "$BIN/python" bench/setup.py  # sessions, the feed token and which share/meeting to open
 
-echo "== gunicorn (1 worker, sync) on 127.0.0.1:$PORT"
-"$BIN/gunicorn" cica_portal.wsgi -b "127.0.0.1:$PORT" -w 1 --timeout 120 \
-  --access-logfile /dev/null --error-logfile "$RUN_DIR/gunicorn.log" &
-GUNICORN_PID=$!
-for _ in $(seq 1 100); do
-  curl -fsS -o /dev/null "$BENCH_URL/accounts/login/" 2>/dev/null && break
-  sleep 0.2
-done
-
-echo "== pages at $SMALL shares"
-"$BIN/python" bench/pages.py small
-"$BIN/python" bench/reminders.py small
-
-echo "== generate: $(( LARGE - SMALL )) more shares"
+# The large data set is a copy of the small one (same people, sessions, meetings and the same
+# first 1,000 shares) with 99,000 shares more: both are then measured side by side.
+echo "== copy to $DB and generate: $(( LARGE - SMALL )) more shares"
+createdb "${PG[@]}" -T "${DB}_small" "$DB"
 START=$(date +%s)
-"$BIN/python" manage.py generate_scale_data --shares "$(( LARGE - SMALL ))" --focal-points 0 \
-  --meetings 0 --audit 0 --seed 2009
+DATABASE_URL="$LARGE_URL" "$BIN/python" manage.py generate_scale_data \
+  --shares "$(( LARGE - SMALL ))" --focal-points 0 --meetings 0 --audit 0 --seed 2009
 echo "   ($(( $(date +%s) - START )) s)"
 
-echo "== pages at $LARGE shares"
-"$BIN/python" bench/pages.py large
-"$BIN/python" bench/reminders.py large
+echo "== gunicorn (1 sync worker each): $SMALL shares on :$PORT, $LARGE on :$(( PORT + 1 ))"
+for size in small large; do
+  if [[ $size == small ]]; then url=$SMALL_URL; port=$PORT; else url=$LARGE_URL; port=$(( PORT + 1 )); fi
+  DATABASE_URL="$url" "$BIN/gunicorn" cica_portal.wsgi -b "127.0.0.1:$port" -w 1 --timeout 120 \
+    --access-logfile /dev/null --error-logfile "$RUN_DIR/gunicorn-$size.log" &
+  PIDS+=($!)
+  for _ in $(seq 1 100); do
+    curl -fsS -o /dev/null "http://127.0.0.1:$port/accounts/login/" 2>/dev/null && break
+    sleep 0.2
+  done
+done
 
-WORKER=$(pgrep -P "$GUNICORN_PID" | head -1)
+# Rounds alternate between the two servers, so that the machine's speed, which drifts over
+# minutes on a shared host, weighs on both sizes alike.
+echo "== pages at $SMALL and at $LARGE shares, interleaved"
+"$BIN/python" bench/pages.py
+DATABASE_URL="$SMALL_URL" "$BIN/python" bench/reminders.py small
+DATABASE_URL="$LARGE_URL" "$BIN/python" bench/reminders.py large
+
+WORKER=$(pgrep -P "${PIDS[1]}" | head -1)
 grep VmRSS "/proc/$WORKER/status" | awk '{print $2}' >"$RUN_DIR/rss_kb"
-"$BIN/python" manage.py verify_audit_log | tail -n 1
+DATABASE_URL="$LARGE_URL" "$BIN/python" manage.py verify_audit_log | tail -n 1
 
 "$BIN/python" bench/report.py "$RUN_DIR" --small "$SMALL" --large "$LARGE"
