@@ -3,6 +3,7 @@
 import datetime
 import threading
 import time
+import uuid
 
 import pytest
 from django.db import connection
@@ -202,9 +203,14 @@ def test_a_real_worker_runs_the_reminders_once_even_when_sent_twice():
     FocalPointUserFactory(username="fp-cn", state=state("CN"))
     cycle = ReviewCycleFactory(deadline_in=3)
     key = f"review:{cycle.year}:report-missing:KZ:3"
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        send_review_reminders.delay()
-        send_review_reminders.delay()
+    # A queue of its own: the shared broker's default queue may hold other test processes'
+    # messages, which this worker would otherwise run first (against the wrong database).
+    queue = f"test-{uuid.uuid4().hex}"
+    with start_worker(
+        app, pool="solo", perform_ping_check=False, shutdown_timeout=10, queues=[queue]
+    ):
+        send_review_reminders.apply_async(queue=queue)
+        send_review_reminders.apply_async(queue=queue)
         for _ in range(150):
             if Notification.objects.filter(key=key).exists():
                 break

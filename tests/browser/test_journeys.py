@@ -255,6 +255,15 @@ def test_it_releases_a_case_when_every_state_approves_and_only_recipients_read_i
     assert "Synthetic drugs" not in page.content()
 
 
+def admin_outcome(page) -> str:
+    """The admin's message after a save or an action; its form errors if it refused."""
+    page.locator(".messagelist, .errornote").first.wait_for(timeout=30_000)
+    if page.locator(".errornote").count():
+        errors = page.locator(".errornote, .errorlist").all_inner_texts()
+        raise AssertionError(f"the admin refused the form at {page.url}: {errors}")
+    return page.locator(".messagelist").inner_text()
+
+
 def test_it_lets_the_secretariat_schedule_a_meeting_and_download_the_review(portal):
     from meetings.models import Meeting
 
@@ -277,7 +286,7 @@ def test_it_lets_the_secretariat_schedule_a_meeting_and_download_the_review(port
     page.locator("#id_host_state").select_option(label="Kazakhstan")
     page.locator("#id_venue").fill("Ministry of Foreign Affairs, Astana")
     page.get_by_role("button", name="Save", exact=True).click()
-    assert "was added successfully" in page.locator(".messagelist").inner_text()
+    assert "was added successfully" in admin_outcome(page)
     meeting = Meeting.objects.get(title=title)
     assert meeting.status == Meeting.Status.PLANNED
 
@@ -285,7 +294,7 @@ def test_it_lets_the_secretariat_schedule_a_meeting_and_download_the_review(port
     page.locator(f'input[name="_selected_action"][value="{meeting.pk}"]').check()
     page.locator('select[name="action"]').select_option("confirm")
     page.locator('button[name="index"]').click()  # "Go"
-    assert "1 meetings are now confirmed" in page.locator(".messagelist").inner_text()
+    assert "1 meetings are now confirmed" in admin_outcome(page)
     portal.check(page, axe=False)
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.CONFIRMED
