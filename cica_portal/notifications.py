@@ -45,30 +45,7 @@ def notify(
     once, create each notice once; only the newly created ones are emailed. `subject` and `body`
     are functions returning the text, called in each recipient's language.
     """
-    recipients = [user for user in recipients if user.is_active]
-    if not recipients:
-        return []
-    existing = set(
-        Notification.objects.filter(recipient__in=recipients, key=key).values_list(
-            "recipient_id", flat=True
-        )
-    )
-    missing = [user for user in recipients if user.pk not in existing]
-    if not missing:
-        return []
-    messages = _Messages(subject, body)
-    notices = []
-    for user in missing:
-        text_subject, text_body = messages.for_user(user)
-        notices.append(
-            Notification(
-                recipient=user, key=key, subject=text_subject[:200], body=text_body, url=url
-            )
-        )
-    Notification.objects.bulk_create(notices, ignore_conflicts=True)
-    created = list(Notification.objects.filter(recipient__in=missing, key=key, emailed_at=None))
-    outbox.enqueue_many("cica_portal.email_notification", [[n.pk] for n in created])
-    return created
+    return notify_many([(recipients, key, subject, body, url)])
 
 
 def notify_many(
@@ -91,7 +68,12 @@ def notify_many(
     if not wanted:
         return []
     keys = {key for _pk, key in wanted}
-    existing = set(Notification.objects.filter(key__in=keys).values_list("recipient_id", "key"))
+    people = {pk for pk, _key in wanted}
+    existing = set(
+        Notification.objects.filter(key__in=keys, recipient_id__in=people).values_list(
+            "recipient_id", "key"
+        )
+    )
     missing = [notice for pair, notice in wanted.items() if pair not in existing]
     if not missing:
         return []
@@ -100,7 +82,9 @@ def notify_many(
     created = [
         notice
         for notice in Notification.objects.filter(
-            key__in={key for _pk, key in pairs}, emailed_at=None
+            key__in={key for _pk, key in pairs},
+            recipient_id__in={pk for pk, _key in pairs},
+            emailed_at=None,
         )
         if (notice.recipient_id, notice.key) in pairs
     ]

@@ -67,13 +67,6 @@ def cached_count(queryset: QuerySet[Share], user: User, *, generation: str = "")
     return pagination.cached_count(queryset, user=user, generation=generation)
 
 
-def received_count(user: User) -> int:
-    """How many shares are released to the user (the dashboard's card)."""
-    if not user.is_authenticated or not user.is_network_member:
-        return 0
-    return cached_count(Share.objects.filter(_granted_to(user)), user)
-
-
 def visible_shares(user: User) -> QuerySet[Share]:
     """Every share this user may see (and whose existence they may know); none for others."""
     if not user.is_authenticated or not user.is_network_member:

@@ -3,7 +3,7 @@
 from django import template
 
 from ..models import Share
-from ..selectors import cached_count, received_count, shares_for_list
+from ..selectors import cached_count, list_generation, shares_for_list
 
 register = template.Library()
 
@@ -13,11 +13,17 @@ def exchange_home_cards(context):
     user = context["user"]
     counts = {}
     if user.is_authenticated and user.is_network_member:
+        generation = list_generation(user)  # once for the three counts
+
+        def count(box: str, status: str = "") -> int:
+            queryset = shares_for_list(user, box=box)
+            if status:
+                queryset = queryset.filter(status=status)
+            return cached_count(queryset, user, generation=generation)
+
         if user.is_approver:
-            asked = shares_for_list(user, box="asked").filter(status=Share.Status.PENDING_CONSENT)
-            counts["asked"] = cached_count(asked, user)
+            counts["asked"] = count("asked", Share.Status.PENDING_CONSENT)
         if user.state_id:
-            drafts = shares_for_list(user, box="mine").filter(status=Share.Status.DRAFT)
-            counts["drafts"] = cached_count(drafts, user)
-        counts["received"] = received_count(user)
+            counts["drafts"] = count("mine", Share.Status.DRAFT)
+        counts["received"] = count("received")
     return {"user": user, "counts": counts}
