@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ActionPlanConfig(AppConfig):
     name = "actionplan"
     verbose_name = _("Action Plan")
+
+    def ready(self) -> None:
+        from . import approval
+
+        approval.register()

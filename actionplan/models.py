@@ -88,15 +88,6 @@ class PlanItem(models.Model):
     def progress(self) -> int:
         return self.PROGRESS.get(self.status, 0)
 
-    def approval_subject_visible_to(self, user) -> bool:
-        return bool(user.is_authenticated and user.is_network_member)
-
-    def on_approval_closed(self, request, *, actor=None) -> None:
-        """Called by the shared approval mechanism, in its transaction."""
-        from .services import plan
-
-        plan.item_approval_closed(self, request, actor=actor)
-
 
 class ItemStatusChange(models.Model):
     """One move of one item's status: by a Secretariat decision or by member states' approval."""
@@ -191,15 +182,6 @@ class MeasureProposal(models.Model):
     def approval_content(self) -> dict:
         """Exactly what member states approve: the consent covers this version."""
         return {"area": self.area.number, "title": self.title, "text": self.text}
-
-    def approval_subject_visible_to(self, user) -> bool:
-        return bool(user.is_authenticated and user.is_network_member)
-
-    def on_approval_closed(self, request, *, actor=None) -> None:
-        """Called by the shared approval mechanism, in its transaction."""
-        from .services import proposals
-
-        proposals.measure_approval_closed(self, request, actor=actor)
 
 
 class ReviewCycle(models.Model):

@@ -77,7 +77,11 @@ def _answer(request: ApprovalRequest, codes: list[str]) -> None:
         answer = request.current_answers().filter(state__code=code).first()
         if answer is not None and answer.is_pending and request.is_open:
             approvals.answer_request(
-                request, approver=approver, decision="approve", comment="Approved by the capital."
+                request,
+                approver=approver,
+                decision="approve",
+                comment="Approved by the capital.",
+                seen_hash=request.content_hash,
             )
             request.refresh_from_db()
 

@@ -37,6 +37,13 @@ def plan_areas() -> QuerySet[Area]:
     )
 
 
+def items_visible_to(user: User) -> QuerySet[PlanItem]:
+    """Every network member reads the plan's items (and those put to their approval)."""
+    if not (user.is_authenticated and user.is_network_member):
+        return PlanItem.objects.none()
+    return PlanItem.objects.all()
+
+
 def get_item_for(user: User, pk: int) -> PlanItem:
     """The plan is read by every network member; a proposed item is not in it."""
     if not (user.is_authenticated and user.is_network_member):

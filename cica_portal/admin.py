@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from . import approvals
 from .models import (
     ApprovalRequest,
     Area,
@@ -79,7 +80,7 @@ class ApprovalRequestAdmin(ReadOnlyAdmin):
     """The Secretariat follows every approval; answers are given by the states, not here."""
 
     list_display = ["title", "purpose", "status", "version", "deadline", "opened_at"]
-    list_filter = ["status", "purpose", "rule", "required_states"]
+    list_filter = ["status", "purpose", "rule"]
     search_fields = ["title"]
     date_hierarchy = "opened_at"
     inlines = [StateAnswerInline]
@@ -101,6 +102,11 @@ class ApprovalRequestAdmin(ReadOnlyAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def get_queryset(self, request):
+        """The same requests as the portal shows this person: none whose subject they may not
+        read (the Secretariat does not learn who shares what with whom), superuser or not."""
+        return approvals.requests_visible_to(request.user)
 
 
 @admin.register(AuditRecord)

@@ -110,6 +110,8 @@ class ApprovalList(generics.ListAPIView):
 
 
 class ApprovalDetail(generics.RetrieveAPIView):
+    """One request; showing it to an approver binds a later answer to this version."""
+
     serializer_class = ApprovalRequestSerializer
     permission_classes = [IsNetworkMember]
 
@@ -117,6 +119,11 @@ class ApprovalDetail(generics.RetrieveAPIView):
         return approvals.requests_visible_to(self.request.user).prefetch_related(
             "answers__state", "answers__answered_by"
         )
+
+    def retrieve(self, request, *args, **kwargs):
+        approval = self.get_object()
+        approvals.record_view(approval, user=request.user)
+        return Response(self.get_serializer(approval).data)
 
 
 class ApprovalAnswer(APIView):

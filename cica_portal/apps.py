@@ -7,4 +7,9 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401 - connects the audit of logins
+        from . import approvals, links, signals  # noqa: F401 - signals: the audit of logins
+
+        links.register(
+            "approval-detail",
+            lambda user, pk: approvals.requests_visible_to(user).filter(pk=pk).exists(),
+        )

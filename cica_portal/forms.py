@@ -15,6 +15,13 @@ class AnswerForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    confirm_objection = forms.BooleanField(
+        label=_(
+            "I understand that an objection closes this request for every state: "
+            "the text is not approved."
+        ),
+        required=False,
+    )
     seen_hash = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     def __init__(self, *args, allows_abstention: bool = False, **kwargs):
@@ -26,6 +33,21 @@ class AnswerForm(forms.Form):
         if allows_abstention:
             choices.append((StateAnswer.Decision.ABSTAIN, _("Abstain")))
         self.fields["decision"].choices = choices
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == StateAnswer.Decision.OBJECT:
+            if not (data.get("comment") or "").strip():
+                self.add_error(
+                    "comment",
+                    _("Give the reason for your objection: it closes the request for every state."),
+                )
+            if not data.get("confirm_objection"):
+                self.add_error(
+                    "confirm_objection",
+                    _("Confirm that your objection closes the request for every state."),
+                )
+        return data
 
 
 class TwoFactorCodeForm(forms.Form):

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -91,8 +92,19 @@ class ApprovalRequestSerializer(serializers.ModelSerializer):
 
 
 class ApprovalAnswerSerializer(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=["approve", "object", "abstain"])
+    """One state's answer; "decline" is the same answer as "object" and needs a reason."""
+
+    decision = serializers.ChoiceField(choices=["approve", "object", "decline", "abstain"])
     comment = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
-    content_hash = serializers.CharField(
-        required=False, max_length=64, help_text="The version you read; refused if changed."
+    content_hash = serializers.RegexField(
+        r"^[0-9a-f]{64}$",
+        required=False,
+        help_text="The SHA-256 of the version you read; refused with 409 if it is not current.",
     )
+
+    def validate(self, data):
+        if data["decision"] in {"object", "decline"} and not data.get("comment", "").strip():
+            raise serializers.ValidationError(
+                {"comment": [_("Give the reason for your objection.")]}
+            )
+        return data

@@ -134,14 +134,6 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Rendered list rows that name consent-gated content (share titles) are kept only in the memory
-# of the process that rendered them, never in Redis; see exchange/views.py.
-CACHES["process"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "cica-process",
-    "TIMEOUT": 60,
-    "OPTIONS": {"MAX_ENTRIES": 1000},  # a few MB at most per process
-}
 
 # Without Redis, Celery uses a broker kept in a SQLite file (kombu's SQLAlchemy transport),
 # which the web server, the worker and beat share without any server running.

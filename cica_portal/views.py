@@ -7,7 +7,6 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import select_template
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -17,10 +16,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rest_framework.authtoken.models import Token
 
-from . import approvals, tokens, twofactor
+from . import approvals, links, tokens, twofactor
 from .errors import DomainError
 from .forms import AnswerForm, TwoFactorCodeForm
-from .pagination import CountedPaginator, cached_count
 from .roles import approver_required, network_member_required
 
 
@@ -63,40 +61,24 @@ def approvals_inbox(request):
 
 @network_member_required
 def approvals_list(request):
-    """Every approval the user may see, open first."""
+    """Every approval the user may see, open first (counted fresh: what a person may see
+    changes with every share that is released or withdrawn)."""
     queryset = approvals.requests_visible_to(request.user).order_by("status", "-opened_at")
     status = request.GET.get("status")
     if status:
         queryset = queryset.filter(status=status)
-    count = cached_count(queryset, user=request.user, generation=approvals.count_generation())
-    page = CountedPaginator(queryset, 25, count=count).get_page(request.GET.get("page"))
+    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
     return render(request, "portal/approvals/list.html", {"page": page, "status": status})
-
-
-def _subject_template(approval) -> str | None:
-    """The subject's own summary, shown only if the subject lets this user read it."""
-    model = approval.subject_type.model_class()
-    return select_template(
-        [
-            f"{model._meta.app_label}/approval_subject_{model._meta.model_name}.html",
-            "portal/approvals/subject_default.html",
-        ]
-    ).template.name
 
 
 @network_member_required
 @require_http_methods(["GET", "POST"])
 def approval_detail(request, pk: int):
+    """The request and its subject, for people who may read the subject; the approver's form
+    is bound to the version shown, and showing it is recorded by the view (never the page)."""
     approval = approvals.get_request_for(request.user, pk)
-    subject = approval.subject
-    may_read_subject = subject is not None and (
-        not hasattr(subject, "approval_subject_visible_to")
-        or subject.approval_subject_visible_to(request.user)
-    )
-    my_answer = None
-    if request.user.is_approver:
-        my_answer = approval.current_answers().filter(state_id=request.user.state_id).first()
-    can_answer = bool(approval.is_open and my_answer and my_answer.is_pending and may_read_subject)
+    my_answer = approvals.my_answer(request.user, approval)
+    can_answer = approvals.may_answer(request.user, approval)
     form = AnswerForm(
         request.POST or None,
         allows_abstention=approval.allows_abstention,
@@ -120,11 +102,13 @@ def approval_detail(request, pk: int):
             else:
                 messages.success(request, _("Your state's answer is recorded."))
                 return redirect("approval-detail", pk=approval.pk)
+    else:
+        approvals.record_view(approval, user=request.user)
+    summary_template, summary = approvals.summary_for(approval, request.user)
     context = {
         "approval": approval,
-        "subject": subject,
-        "may_read_subject": may_read_subject,
-        "subject_template": _subject_template(approval) if may_read_subject else None,
+        "subject_template": summary_template,
+        "summary": summary,
         "answers": approvals.answers_of(approval),
         "tally": approvals.tally(approval),
         "my_answer": my_answer,
@@ -137,6 +121,8 @@ def approval_detail(request, pk: int):
 @login_required
 def notifications_list(request):
     page = Paginator(request.user.notifications.all(), 25).get_page(request.GET.get("page"))
+    for notice in page.object_list:  # a notice whose subject is gone for this reader says so
+        notice.may_open = links.may_open(request.user, notice.url)
     return render(request, "portal/notifications.html", {"page": page})
 
 
@@ -147,7 +133,17 @@ def notification_open(request, pk: int):
     if notice.read_at is None:
         notice.read_at = timezone.now()
         notice.save(update_fields=["read_at"])
-    return redirect(notice.url or "notifications")
+    if not links.may_open(request.user, notice.url):
+        if notice.url:
+            messages.info(
+                request,
+                _(
+                    "What this notice is about is no longer available to you: it was "
+                    "withdrawn or is no longer shared with your state."
+                ),
+            )
+        return redirect("notifications")
+    return redirect(notice.url)
 
 
 @login_required

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import functools
-
 import django_filters
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cica_portal import approvals
 from cica_portal.api import IsNetworkMember
-from cica_portal.pagination import CountedPaginator
+from cica_portal.errors import DomainError
 
 from . import selectors, services
 from .models import Share, ShareRead
@@ -64,20 +63,10 @@ class ShareFilter(django_filters.FilterSet):
 BOXES = ("mine", "asked", "received")
 
 
-class SharePagination(PageNumberPagination):
-    """DRF's page-number pagination with the count from `selectors.cached_count`."""
-
-    def paginate_queryset(self, queryset, request, view=None):
-        count = selectors.cached_count(queryset, request.user)
-        self.django_paginator_class = functools.partial(CountedPaginator, count=count)
-        return super().paginate_queryset(queryset, request, view)
-
-
 class ShareListCreate(generics.ListCreateAPIView):
     """Shares the caller may see (`?box=mine|asked|received`); a focal point drafts one."""
 
     permission_classes = [IsNetworkMember]
-    pagination_class = SharePagination
     filterset_class = ShareFilter
     ordering_fields = ["updated_at", "created_at", "id"]
 
@@ -178,12 +167,17 @@ class ShareDecision(APIView):
             raise exceptions.PermissionDenied("Only a release approver decides.")
         serializer = DecisionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        share = services.decide(
-            share,
+        if share.status != Share.Status.PENDING_CONSENT or share.approval_id is None:
+            raise DomainError(_("This share is no longer waiting for consent."), code="conflict")
+        data = serializer.validated_data
+        approvals.answer_request(  # the one answering service of every surface
+            share.approval,
             approver=request.user,
-            decision=serializer.validated_data["decision"],
-            comment=serializer.validated_data["comment"],
+            decision=data["decision"],
+            comment=data["comment"],
+            seen_hash=data.get("content_hash"),
         )
+        share = selectors.get_share_for(request.user, pk)
         return Response({"id": share.pk, "status": share.status})
 
 

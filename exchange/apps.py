@@ -7,4 +7,6 @@ class ExchangeConfig(AppConfig):
     verbose_name = _("Information exchange")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import approval, signals  # noqa: F401
+
+        approval.register()

@@ -146,21 +146,6 @@ class ShareForm(forms.Form):
         }
 
 
-class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(
-        label=_("Your state's answer"),
-        choices=[("approve", _("Approve the release")), ("decline", _("Decline the release"))],
-        widget=forms.RadioSelect,
-    )
-    comment = forms.CharField(
-        label=_("Comment"),
-        required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    seen_hash = forms.CharField(widget=forms.HiddenInput, required=False)
-
-
 class DocumentCheckForm(forms.Form):
     number = forms.CharField(
         label=_("Document number"),

@@ -167,18 +167,6 @@ class Share(models.Model):
             "id": self.pk,
         }
 
-    # --- the approval mechanism calls these --------------------------------------------------
-
-    def on_approval_closed(self, request, *, actor=None) -> None:
-        from .services import close_consent
-
-        close_consent(self, request=request, actor=actor)
-
-    def approval_subject_visible_to(self, user) -> bool:
-        from .selectors import visible_shares
-
-        return visible_shares(user).filter(pk=self.pk).exists()
-
 
 class ShareUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Share, on_delete=models.CASCADE)

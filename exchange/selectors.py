@@ -3,7 +3,8 @@
 A share, and the fact that it exists, is visible to:
 - every user of the originating state;
 - release approvers of a state whose consent the share's current request asks (while asked
-  and after the decision; not once an edit has removed the state from the concerned states);
+  and after the decision; not once an edit has removed the state from the concerned states,
+  nor once the share is withdrawn);
 - users of a recipient state, and the Secretariat when `secretariat_may_read`, once released
   and until withdrawn: through the per-object rows granted at release (guardian).
 Model-level permissions, staff and superuser status open nothing here.
@@ -14,7 +15,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from cica_portal import pagination
+from cica_portal import approvals
 from cica_portal.models import ApprovalRequest, State, User
 
 from .models import (
@@ -52,21 +53,6 @@ def _granted_to(user: User) -> Q:
     return Q(status=Share.Status.RELEASED) & (Q(pk__in=by_group) | Q(pk__in=by_user))
 
 
-def list_generation(user: User) -> str:
-    """What a list's count depends on besides its SQL: the latest change to any share (every
-    service that changes a share, its states, its consent request or its rights saves its
-    `updated_at` in the same transaction) and the groups the user reads rights through."""
-    latest = Share.objects.order_by("-updated_at").values_list("updated_at", flat=True).first()
-    groups = user.groups.order_by("pk").values_list("pk", flat=True)
-    return f"{latest.isoformat() if latest else '-'}|{'.'.join(map(str, groups))}"
-
-
-def cached_count(queryset: QuerySet[Share], user: User, *, generation: str = "") -> int:
-    """The count of a list of shares, cached until any share changes (`list_generation`)."""
-    generation = generation or list_generation(user)
-    return pagination.cached_count(queryset, user=user, generation=generation)
-
-
 def visible_shares(user: User) -> QuerySet[Share]:
     """Every share this user may see (and whose existence they may know); none for others."""
     if not user.is_authenticated or not user.is_network_member:
@@ -74,13 +60,32 @@ def visible_shares(user: User) -> QuerySet[Share]:
     rule = _granted_to(user)
     if user.state_id:
         rule |= Q(originating_state_id=user.state_id)
-    if user.is_approver:
-        rule |= _asked_of_state(user.state_id)
+    if user.is_approver and user.state_id:
+        rule |= _asked_of_state(user.state_id) & ~Q(status=Share.Status.WITHDRAWN)
     return Share.objects.filter(rule)
 
 
+def consent_parties(user: User) -> QuerySet[Share]:
+    """Shares whose consent this user takes part in: their own state's, and those whose current
+    request asks their state (approvers). Only they see a consent request, its states, the
+    approvers' names and comments; recipients and the Secretariat read the share, not who
+    consented to it and why."""
+    if not user.is_authenticated or not user.is_network_member or not user.state_id:
+        return Share.objects.none()
+    rule = Q(originating_state_id=user.state_id)
+    if user.is_approver:
+        rule |= _asked_of_state(user.state_id) & ~Q(status=Share.Status.WITHDRAWN)
+    return Share.objects.filter(rule)
+
+
+def is_consent_party(user: User, share: Share) -> bool:
+    return consent_parties(user).filter(pk=share.pk).exists()
+
+
 def with_lists(queryset: QuerySet[Share]) -> QuerySet[Share]:
-    return queryset.select_related("template", "originating_state", "author").prefetch_related(
+    return queryset.select_related(
+        "template", "originating_state", "author", "approval"
+    ).prefetch_related(
         Prefetch("concerned_states", queryset=State.objects.order_by("code")),
         Prefetch("recipient_states", queryset=State.objects.order_by("code")),
     )
@@ -96,7 +101,9 @@ def shares_for_list(user: User, *, box: str = "") -> QuerySet[Share]:
         queryset = Share.objects.filter(originating_state_id=user.state_id or 0)
     elif box == "asked":
         queryset = (
-            Share.objects.filter(_asked_of_state(user.state_id))
+            Share.objects.filter(_asked_of_state(user.state_id)).exclude(
+                status=Share.Status.WITHDRAWN
+            )
             if user.is_approver and user.state_id
             else Share.objects.none()
         )
@@ -150,8 +157,9 @@ def get_share_for(user: User, pk: int) -> Share:
     return get_object_or_404(with_lists(visible_shares(user)), pk=pk)
 
 
-def consents_of(share: Share) -> list[dict]:
-    """One row per required state: its current decision (approve/decline/pending)."""
+def consents_of(share: Share, *, with_details: bool = False) -> list[dict]:
+    """One row per required state: its current decision (approve/decline/pending); with
+    `with_details` (for the parties to the consent only) also the comment and who answered."""
     if share.approval_id is None:
         codes = [share.originating_state] + [
             s for s in share.concerned_states.all() if s.pk != share.originating_state_id
@@ -172,8 +180,7 @@ def consents_of(share: Share) -> list[dict]:
                 "state_name": answer.state.name,
                 "decision": decision,
                 "decided_at": answer.answered_at,
-                "comment": answer.comment,
-                "by": answer.answered_by,
+                **({"comment": answer.comment, "by": answer.answered_by} if with_details else {}),
             }
         )
     return rows
@@ -196,11 +203,21 @@ def may_withdraw(user: User, share: Share) -> bool:
 
 
 def may_decide(user: User, share: Share) -> bool:
-    if not (user.is_approver and share.status == Share.Status.PENDING_CONSENT and share.approval):
+    """The core's rule of who may answer, on this share's current consent request."""
+    if share.status != Share.Status.PENDING_CONSENT or share.approval_id is None:
         return False
-    return (
-        share.approval.current_answers().filter(state_id=user.state_id, decision="pending").exists()
-    )
+    return approvals.may_answer(user, share.approval)
+
+
+def approval_summary(share: Share, user: User) -> dict:
+    """What the approval page shows of a share to the parties to its consent."""
+    return {
+        "fields": [
+            (spec, share.content.get(spec["name"]))
+            for spec in share.template.fields
+            if spec["name"] in share.content
+        ]
+    }
 
 
 def is_originator(user: User, share: Share) -> bool:

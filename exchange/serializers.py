@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -73,12 +74,14 @@ class ShareListSerializer(serializers.ModelSerializer):
 
 class ShareDetailSerializer(ShareListSerializer):
     consents = serializers.SerializerMethodField()
+    content_hash = serializers.SerializerMethodField()
     proposed_concerned_states = serializers.SerializerMethodField()
 
     class Meta(ShareListSerializer.Meta):
         fields = [
             *ShareListSerializer.Meta.fields,
             "content",
+            "content_hash",
             "consents",
             "proposed_concerned_states",
         ]
@@ -90,6 +93,11 @@ class ShareDetailSerializer(ShareListSerializer):
             {"state": c["state"], "decision": c["decision"], "decided_at": c["decided_at"]}
             for c in consents_of(share)
         ]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_content_hash(self, share: Share) -> str | None:
+        """The SHA-256 of the version consent is now asked for (as the approvals show it)."""
+        return share.approval.content_hash if share.approval_id else None
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_proposed_concerned_states(self, share: Share) -> list[str]:
@@ -134,8 +142,22 @@ class SubmitSerializer(serializers.Serializer):
 
 
 class DecisionSerializer(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=["approve", "decline"])
+    """One state's answer; "decline" and "object" are the same answer and need a reason."""
+
+    decision = serializers.ChoiceField(choices=["approve", "decline", "object"])
     comment = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+    content_hash = serializers.RegexField(
+        r"^[0-9a-f]{64}$",
+        required=False,
+        help_text="The SHA-256 of the version you read; refused with 409 if it is not current.",
+    )
+
+    def validate(self, data):
+        if data["decision"] in {"decline", "object"} and not data.get("comment", "").strip():
+            raise serializers.ValidationError(
+                {"comment": [_("Give the reason for your objection.")]}
+            )
+        return data
 
 
 class StatusSerializer(serializers.Serializer):

@@ -26,7 +26,7 @@ from .models import (
     ShareTransition,
     ShareUserObjectPermission,
 )
-from .selectors import PURPOSE, VIEW_PERMISSION, may_withdraw
+from .selectors import PURPOSE, VIEW_PERMISSION, may_withdraw, visible_shares
 from .validation import ContentErrors, normalise_document_number, validate_content
 
 DEFAULT_CONSENT_DAYS = 14
@@ -92,8 +92,8 @@ def _lock(share: Share) -> Share:
     """Lock in the order the approval mechanism does (request, then share): no deadlock with
     an answer that closes the request while the author edits or withdraws."""
     if share.approval_id:
-        ApprovalRequest.objects.select_for_update().filter(pk=share.approval_id).first()
-    return Share.objects.select_for_update().select_related("template").get(pk=share.pk)
+        ApprovalRequest.objects.select_for_update(of=("self",)).filter(pk=share.approval_id).first()
+    return Share.objects.select_for_update(of=("self",)).select_related("template").get(pk=share.pk)
 
 
 def _approval_content(share: Share) -> dict[str, Any]:
@@ -256,7 +256,9 @@ def _open_consent(share: Share, *, actor: User, deadline: datetime | None) -> Ap
 @transaction.atomic
 def submit_share(share: Share, *, actor: User, deadline: datetime | None = None) -> Share:
     """Ask the originating and every concerned state for consent to release."""
-    share = Share.objects.select_for_update().select_related("template").get(pk=share.pk)
+    share = (
+        Share.objects.select_for_update(of=("self",)).select_related("template").get(pk=share.pk)
+    )
     if share.author_id != actor.pk:
         raise ExchangeError(_("Only the author can submit this share."), code="forbidden")
     if share.status != Share.Status.DRAFT:
@@ -284,26 +286,19 @@ def submit_share(share: Share, *, actor: User, deadline: datetime | None = None)
     return share
 
 
-def decide(share: Share, *, approver: User, decision: str, comment: str = "", seen_hash=None):
-    """One approver gives or refuses their state's consent ("approve" or "decline")."""
-    if not approver.is_approver:
-        raise ExchangeError(_("Only a release approver can answer for a state."), code="forbidden")
-    if share.status != Share.Status.PENDING_CONSENT or share.approval_id is None:
-        raise ExchangeError(_("This share is no longer waiting for consent."), code="conflict")
-    mapped = {"approve": "approve", "decline": "object"}.get(decision)
-    if mapped is None:
-        raise ExchangeError(_("Choose approve or decline."), field="decision")
-    # The shared service locks the request; the share is locked when the request closes.
-    approvals.answer_request(
-        share.approval, approver=approver, decision=mapped, comment=comment, seen_hash=seen_hash
-    )
-    return Share.objects.get(pk=share.pk)
-
-
-def close_consent(share: Share, *, request: ApprovalRequest, actor: User | None) -> None:
+def close_consent(request: ApprovalRequest, *, actor: User | None) -> None:
     """Called by the approval mechanism when the request closes (same transaction)."""
-    share = Share.objects.select_for_update().select_related("template").get(pk=share.pk)
-    if share.approval_id != request.pk or share.status != Share.Status.PENDING_CONSENT:
+    share = (
+        Share.objects.select_for_update(of=("self",))
+        .select_related("template")
+        .filter(pk=request.subject_id)
+        .first()
+    )
+    if (
+        share is None
+        or share.approval_id != request.pk
+        or share.status != Share.Status.PENDING_CONSENT
+    ):
         return  # a request this share no longer follows
     now = timezone.now()
     share.closed_at = now
@@ -358,7 +353,9 @@ def _release(share: Share, *, actor: User | None) -> None:
 
 
 def _flag_same_document(share: Share) -> None:
-    """The same document number reported by two states: tell both states, once per pair."""
+    """The same document number reported by two states: tell each state's people of the other
+    notice, once per pair, but only those who may read that other notice themselves; nobody
+    learns of a notice that was not shared with them."""
     others = (
         Share.objects.filter(
             status=Share.Status.RELEASED,
@@ -371,31 +368,38 @@ def _flag_same_document(share: Share) -> None:
     )
     for other in others:
         first, second = sorted([share, other], key=lambda s: s.pk)
-        notify(
-            _users_of_states([first.originating_state_id, second.originating_state_id]),
-            key=f"exchange:document-match:{first.pk}:{second.pk}",
-            subject=lambda: _("The same document number is reported by two states"),
-            body=lambda: (
-                _(
-                    "Lost or stolen document notices #%(a)s (%(state_a)s) and #%(b)s "
-                    "(%(state_b)s) name the same document number. Compare the two notices and "
-                    "coordinate with the other state's focal point."
-                )
-                % {
-                    "a": first.pk,
-                    "state_a": first.originating_state.name_en,
-                    "b": second.pk,
-                    "state_b": second.originating_state.name_en,
-                }
-            ),
-            url=share.get_absolute_url(),
-        )
-        audit.log(
-            share,
-            "exchange.document.same_number",
-            actor=None,
-            data={"shares": [first.pk, second.pk]},
-        )
+        told = []
+        for own, theirs in ((share, other), (other, share)):
+            readers = [
+                user
+                for user in _users_of_states([own.originating_state_id])
+                if visible_shares(user).filter(pk=theirs.pk).exists()
+            ]
+            told += notify(
+                readers,
+                key=f"exchange:document-match:{first.pk}:{second.pk}",
+                subject=lambda: _("The same document number is in another state's notice"),
+                body=lambda own=own, theirs=theirs: (
+                    _(
+                        "Your lost or stolen document notice #%(own)s and notice #%(theirs)s "
+                        "of %(state)s name the same document number. Compare the two notices "
+                        "and coordinate with the other state's focal point."
+                    )
+                    % {
+                        "own": own.pk,
+                        "theirs": theirs.pk,
+                        "state": theirs.originating_state.name_en,
+                    }
+                ),
+                url=theirs.get_absolute_url(),
+            )
+        if told:
+            audit.log(
+                share,
+                "exchange.document.same_number",
+                actor=None,
+                data={"shares": [first.pk, second.pk], "told": len(told)},
+            )
 
 
 def _people_with_access(share: Share) -> list[User]:
@@ -456,9 +460,19 @@ def withdraw_share(share: Share, *, actor: User) -> Share:
 
 @transaction.atomic
 def record_read(share: Share, *, user: User, via: str) -> ShareRead:
-    """Every read of a share's content: a row the originating state sees, and the audit log."""
+    """Every read of a share's content: a row the originating state sees, and the audit log.
+
+    An approver asked for consent who reads the share has been shown this version of it: an
+    answer given without naming the version is bound to it (the approval mechanism's rule)."""
     read = ShareRead.objects.create(share=share, user=user, via=via)
     audit.log(share, "exchange.share.read", actor=user, data={"via": via})
+    if (
+        via != ShareRead.Via.APPROVAL
+        and user.is_approver
+        and share.status == Share.Status.PENDING_CONSENT
+        and share.approval_id
+    ):
+        approvals.record_view(share.approval, user=user, notify_subject=False)
     return read
 
 
@@ -468,7 +482,7 @@ def notify_author_of_answer(answer) -> None:
         Share.objects.select_related("author", "template", "originating_state")
         .filter(pk=answer.request.subject_id)
         .first()
-    )
+    )  # an answer to a request of this app's purpose (registered in approval.py)
     if share is None:
         return
     decision = {"approve": _("approved"), "object": _("declined")}.get(

@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cica_portal import pagination
+from cica_portal import approvals
 from cica_portal.errors import DomainError
-from cica_portal.pagination import CountedPaginator
+from cica_portal.forms import AnswerForm
 from cica_portal.roles import focal_point_required, network_member_required
 
 from . import selectors, services
 from .api import check_document
-from .forms import DecisionForm, DocumentCheckForm, ShareForm
+from .forms import DocumentCheckForm, ShareForm
 from .models import Share, ShareRead, ShareTemplate
 
 BOXES = [
@@ -42,13 +40,12 @@ def index(request):
         queryset = queryset.filter(status=status)
     if template:
         queryset = queryset.filter(template__slug=template)
-    generation = selectors.list_generation(request.user)
-    count = selectors.cached_count(queryset, request.user, generation=generation)
-    rows = selectors.rows_for_page(queryset)
-    page = CountedPaginator(rows, 25, count=count).get_page(request.GET.get("page"))
+    # Counted and read fresh on every request: what a person may see changes the moment a
+    # share is released, withdrawn or edited, on every web process at once.
+    page = Paginator(selectors.rows_for_page(queryset), 25).get_page(request.GET.get("page"))
     context = {
         "page": page,
-        "rows": _share_rows(request, page, queryset, generation) if count else "",
+        "shares": selectors.attach_state_codes(list(page.object_list)),
         "boxes": BOXES,
         "box": box,
         "statuses": Share.Status.choices,
@@ -57,29 +54,6 @@ def index(request):
         "template_slug": template,
     }
     return render(request, "exchange/index.html", context)
-
-
-def _share_rows(request, page, queryset, generation: str) -> str:
-    """The table of a page of shares, rendered once and kept for up to a minute.
-
-    The rows name consent-gated content, so they are kept only in this process's memory (the
-    "process" cache, never Redis), under a key bound to the user, the exact query, the page,
-    the language and the list generation (which moves with any change to any share and with
-    the user's groups): a release, an edit or a withdrawal is visible at once.
-    """
-    key = pagination.query_key(
-        f"exchange:rows:{get_language()}:{page.number}",
-        queryset,
-        user=request.user,
-        generation=generation,
-    )
-    rows = caches["process"].get(key) if key else None
-    if rows is None:
-        shares = selectors.attach_state_codes(list(page.object_list))
-        rows = render_to_string("exchange/includes/share_rows.html", {"shares": shares}, request)
-        if key:
-            caches["process"].set(key, rows)
-    return mark_safe(rows)  # noqa: S308 (rendered by the template engine, escaped there)
 
 
 @focal_point_required
@@ -164,8 +138,14 @@ def detail(request, pk: int):
     """The share with its content (the read is logged), consents, and for its state the log."""
     share = selectors.get_share_for(request.user, pk)
     services.record_read(share, user=request.user, via=ShareRead.Via.PAGE)
+    return _render_detail(request, share)
+
+
+def _render_detail(request, share: Share, *, decision_form: AnswerForm | None = None):
+    """The share page; a refused answer comes back with its form bound, nothing lost."""
     originator = selectors.is_originator(request.user, share)
     may_decide = selectors.may_decide(request.user, share)
+    party = selectors.is_consent_party(request.user, share)
     context = {
         "share": share,
         "fields": [
@@ -173,7 +153,8 @@ def detail(request, pk: int):
             for spec in share.template.fields
             if spec["name"] in share.content
         ],
-        "consents": selectors.consents_of(share),
+        "consents": selectors.consents_of(share, with_details=party),
+        "is_consent_party": party,
         "is_originator": originator,
         "reads": selectors.reads_of(share)[:200] if originator else None,
         "transitions": share.transitions.select_related("actor") if originator else None,
@@ -181,9 +162,8 @@ def detail(request, pk: int):
         "may_submit": share.author_id == request.user.pk and share.status == Share.Status.DRAFT,
         "may_withdraw": selectors.may_withdraw(request.user, share),
         "may_decide": may_decide,
-        "decision_form": DecisionForm(initial={"seen_hash": share.approval.content_hash})
-        if may_decide
-        else None,
+        "decision_form": decision_form
+        or (AnswerForm(initial={"seen_hash": share.approval.content_hash}) if may_decide else None),
     }
     return render(request, "exchange/detail.html", context)
 
@@ -224,27 +204,32 @@ def withdraw(request, pk: int):
 @network_member_required
 @require_POST
 def decide(request, pk: int):
+    """The share page's answer form: the core's form and the core's one answering service."""
     share = selectors.get_share_for(request.user, pk)
     if not request.user.is_approver:
         raise PermissionDenied
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose approve or decline."))
+    if not selectors.may_decide(request.user, share):
+        messages.error(request, _("This share is no longer waiting for your state's consent."))
         return redirect(share)
-    data = form.cleaned_data
-    if _act(
-        request,
-        share,
-        lambda: services.decide(
-            share,
-            approver=request.user,
-            decision=data["decision"],
-            comment=data["comment"],
-            seen_hash=data["seen_hash"] or None,
-        ),
-    ):
-        messages.success(request, _("Your state's answer is recorded."))
-    return redirect(share)
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            approvals.answer_request(
+                share.approval,
+                approver=request.user,
+                decision=data["decision"],
+                comment=data["comment"],
+                seen_hash=data["seen_hash"],
+            )
+        except DomainError as error:
+            if error.code == "forbidden":
+                raise PermissionDenied from error
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Your state's answer is recorded."))
+            return redirect(share)
+    return _render_detail(request, selectors.get_share_for(request.user, pk), decision_form=form)
 
 
 @network_member_required

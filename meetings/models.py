@@ -272,14 +272,6 @@ class Invitation(models.Model):
             "message": self.message,
         }
 
-    def approval_subject_visible_to(self, user) -> bool:
-        return bool(user.is_network_member)
-
-    def on_approval_closed(self, request, *, actor=None) -> None:
-        from .services import invitation_decided
-
-        invitation_decided(self, request, actor=actor)
-
 
 class TrainingRequest(models.Model):
     """A member state asks for a training seminar (Area I, 2)."""

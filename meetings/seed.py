@@ -330,7 +330,12 @@ def _invitation(secretariat) -> None:
     for code in ["kz", "ru", "cn", "az"]:
         approver = User.objects.filter(username=f"approver-{code}").first()
         if approver:
-            approvals.answer_request(invitation.approval, approver=approver, decision="approve")
+            approvals.answer_request(
+                invitation.approval,
+                approver=approver,
+                decision="approve",
+                seen_hash=invitation.approval.content_hash,
+            )
 
 
 @transaction.atomic

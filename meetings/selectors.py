@@ -95,6 +95,13 @@ def participants_of(meeting: Meeting) -> QuerySet[Registration]:
     )
 
 
+def invitations_visible_to(user: User) -> QuerySet[Invitation]:
+    """Invitations are read by every network member, like the meetings they belong to."""
+    if not (user.is_authenticated and user.is_network_member):
+        return Invitation.objects.none()
+    return Invitation.objects.all()
+
+
 def invitations_of(meeting: Meeting) -> QuerySet[Invitation]:
     return meeting.invitations.select_related("organisation", "approval")
 

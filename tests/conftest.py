@@ -8,6 +8,27 @@ import pytest
 from tests.factories import ApproverFactory, FocalPointUserFactory, SecretariatFactory, state
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _test_approval_subject():
+    """The purpose "test": a state as the subject of an approval, readable by the network,
+    for tests of the mechanism itself (every real purpose is registered by its app)."""
+    from cica_portal import approvals
+    from cica_portal.models import State
+
+    def readable(user):
+        if user.is_authenticated and user.is_network_member:
+            return State.objects.all()
+        return State.objects.none()
+
+    approvals.register(
+        approvals.SubjectType(
+            purpose="test", model=State, visible_to=readable, on_closed=lambda *a, **k: None
+        )
+    )
+    yield
+    approvals.registry.unregister("test")
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache(settings):
     """Throttle counts and cached values must not leak from one test into the next.

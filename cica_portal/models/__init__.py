@@ -1,6 +1,6 @@
 """Models every app shares: reference data, people, approvals, the audit log, notifications."""
 
-from .approvals import ApprovalRequest, StateAnswer
+from .approvals import ApprovalRequest, ApprovalView, StateAnswer
 from .audit import AuditChainHead, AuditRecord
 from .notifications import BeatLease, Notification, OutboxMessage
 from .people import User
@@ -8,6 +8,7 @@ from .reference import Area, Organisation, State
 
 __all__ = [
     "ApprovalRequest",
+    "ApprovalView",
     "Area",
     "AuditChainHead",
     "AuditRecord",

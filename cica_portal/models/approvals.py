@@ -137,3 +137,26 @@ class StateAnswer(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.decision == self.Decision.PENDING
+
+
+class ApprovalView(models.Model):
+    """The version of a request's text that a person was last shown (page, API or feed).
+
+    An answer given without naming the version it covers is bound to this one: nobody
+    consents to a text they have not been shown.
+    """
+
+    request = models.ForeignKey(ApprovalRequest, on_delete=models.CASCADE, related_name="views")
+    user = models.ForeignKey("cica_portal.User", on_delete=models.CASCADE, related_name="+")
+    content_hash = models.CharField(_("SHA-256 of the version shown"), max_length=64)
+    at = models.DateTimeField(_("shown at"))
+
+    class Meta:
+        verbose_name = _("version shown")
+        verbose_name_plural = _("versions shown")
+        constraints = [
+            models.UniqueConstraint(fields=["request", "user"], name="one_view_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} shown to {self.user_id}"

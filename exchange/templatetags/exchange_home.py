@@ -3,23 +3,23 @@
 from django import template
 
 from ..models import Share
-from ..selectors import cached_count, list_generation, shares_for_list
+from ..selectors import shares_for_list
 
 register = template.Library()
 
 
 @register.inclusion_tag("exchange/home_cards.html", takes_context=True)
 def exchange_home_cards(context):
+    """Counted fresh: a card never shows a share the person may no longer see."""
     user = context["user"]
     counts = {}
     if user.is_authenticated and user.is_network_member:
-        generation = list_generation(user)  # once for the three counts
 
         def count(box: str, status: str = "") -> int:
             queryset = shares_for_list(user, box=box)
             if status:
                 queryset = queryset.filter(status=status)
-            return cached_count(queryset, user, generation=generation)
+            return queryset.count()
 
         if user.is_approver:
             counts["asked"] = count("asked", Share.Status.PENDING_CONSENT)

@@ -52,7 +52,13 @@ def test_an_objection_keeps_it_out_and_the_proposer_sees_it_rejected(
     plan, fp_kz, fp_ru, approver_cn
 ):
     proposal = propose(fp_kz)
-    approvals.answer_request(request_of(proposal), approver=approver_cn, decision="object")
+    approvals.answer_request(
+        request_of(proposal),
+        approver=approver_cn,
+        decision="object",
+        comment="Not agreed",
+        seen_hash=request_of(proposal).content_hash,
+    )
     proposal.refresh_from_db()
     assert proposal.status == "rejected" and proposal.item is None
     assert not PlanItem.objects.filter(kind="measure").exists()
@@ -116,7 +122,13 @@ def test_the_secretariat_may_not_open_the_proposal_form(client, plan, secretaria
 @pytest.mark.django_db
 def test_another_states_rejected_proposal_is_404(client, plan, fp_kz, fp_ru, approver_cn):
     proposal = propose(fp_kz)
-    approvals.answer_request(request_of(proposal), approver=approver_cn, decision="object")
+    approvals.answer_request(
+        request_of(proposal),
+        approver=approver_cn,
+        decision="object",
+        comment="Not agreed",
+        seen_hash=request_of(proposal).content_hash,
+    )
     client.force_login(fp_ru)
     assert client.get(f"/plan/measures/{proposal.pk}/").status_code == 404
     client.force_login(fp_kz)

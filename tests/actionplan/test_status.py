@@ -108,7 +108,13 @@ def test_consensus_moves_the_item_to_approved_with_the_approval_in_its_history(i
 @pytest.mark.django_db
 def test_an_objection_leaves_the_item_under_consideration(item, secretariat, approver_kz):
     request = services.put_to_approval(item, actor=secretariat)
-    approvals.answer_request(request, approver=approver_kz, decision="object", comment="No")
+    approvals.answer_request(
+        request,
+        approver=approver_kz,
+        decision="object",
+        comment="No",
+        seen_hash=request.content_hash,
+    )
     item.refresh_from_db()
     assert item.status == "under_consideration"
 

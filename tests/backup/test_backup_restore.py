@@ -65,7 +65,7 @@ def test_a_restored_backup_holds_the_same_consents_audit_log_and_files(
     # Data worth keeping: a consent asked of two states, one answer, an audit record, an upload.
     request = approvals.open_request(
         kz,
-        purpose="backup-drill",
+        purpose="test",
         title="A measure to keep",
         content={"text": "v1"},
         states=[kz, ru],

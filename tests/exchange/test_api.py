@@ -139,11 +139,15 @@ def test_the_whole_flow_through_the_api(api_client, fp_kz, approver_kz, approver
     submitted = api_client.post(f"{SHARES}{share_id}/submit/", {}, format="json")
     assert submitted.status_code == 200 and submitted.json()["status"] == "pending_consent"
     api_client.force_authenticate(approver_kz)
+    read = api_client.get(f"{SHARES}{share_id}/").json()
     first = api_client.post(
-        f"{SHARES}{share_id}/decision/", {"decision": "approve", "comment": "ok"}, format="json"
+        f"{SHARES}{share_id}/decision/",
+        {"decision": "approve", "comment": "ok", "content_hash": read["content_hash"]},
+        format="json",
     )
     assert first.status_code == 200 and first.json()["status"] == "pending_consent"
     api_client.force_authenticate(approver_ru)
+    api_client.get(f"{SHARES}{share_id}/")  # read, then answer: bound to the version read
     last = api_client.post(f"{SHARES}{share_id}/decision/", {"decision": "approve"}, format="json")
     assert last.json()["status"] == "released"
     api_client.force_authenticate(fp_cn)
@@ -160,7 +164,10 @@ def test_the_whole_flow_through_the_api(api_client, fp_kz, approver_kz, approver
 def test_a_decline_is_shown_as_decline(api_client, fp_kz, approver_ru):
     share = factories.pending(fp_kz)
     api_client.force_authenticate(approver_ru)
-    response = api_client.post(f"{SHARES}{share.pk}/decision/", {"decision": "decline"})
+    api_client.get(f"{SHARES}{share.pk}/")
+    response = api_client.post(
+        f"{SHARES}{share.pk}/decision/", {"decision": "decline", "comment": "Too early"}
+    )
     assert response.json()["status"] == "declined"
     consents = {c["state"]: c for c in api_client.get(f"{SHARES}{share.pk}/").json()["consents"]}
     assert consents["RU"]["decision"] == "decline" and consents["KZ"]["decision"] == "pending"
@@ -199,14 +206,19 @@ def test_a_decision_on_a_share_not_pending_is_a_conflict(
 ):
     share = factories.released(fp_kz, [approver_kz, approver_ru])
     api_client.force_authenticate(approver_ru)
-    response = api_client.post(f"{SHARES}{share.pk}/decision/", {"decision": "decline"})
+    response = api_client.post(
+        f"{SHARES}{share.pk}/decision/", {"decision": "decline", "comment": "Too late"}
+    )
     assert response.status_code == 409
 
 
 def test_a_second_answer_by_the_same_state_is_a_conflict(api_client, fp_kz, approver_ru):
     share = factories.pending(fp_kz)
     api_client.force_authenticate(approver_ru)
-    api_client.post(f"{SHARES}{share.pk}/decision/", {"decision": "approve"})
+    api_client.get(f"{SHARES}{share.pk}/")
+    assert (
+        api_client.post(f"{SHARES}{share.pk}/decision/", {"decision": "approve"}).status_code == 200
+    )
     again = api_client.post(f"{SHARES}{share.pk}/decision/", {"decision": "approve"})
     assert again.status_code == 409
 
@@ -222,7 +234,7 @@ def test_a_focal_point_cannot_decide(api_client, fp_kz):
 def test_a_bad_decision_is_a_400(api_client, fp_kz, approver_ru):
     share = factories.pending(fp_kz)
     api_client.force_authenticate(approver_ru)
-    response = api_client.post(f"{SHARES}{share.pk}/decision/", {"decision": "object"})
+    response = api_client.post(f"{SHARES}{share.pk}/decision/", {"decision": "maybe"})
     assert response.status_code == 400 and "decision" in response.json()
 
 

@@ -43,8 +43,8 @@ def _postgres_only():
 def test_two_last_approvals_at_once_release_once(fp_kz, approver_kz, approver_ru):
     share = factories.pending(fp_kz)
     errors = _run_together(
-        lambda: services.decide(share, approver=approver_kz, decision="approve"),
-        lambda: services.decide(share, approver=approver_ru, decision="approve"),
+        lambda: factories.decide(share, approver=approver_kz, decision="approve"),
+        lambda: factories.decide(share, approver=approver_ru, decision="approve"),
     )
     assert errors == []
     share.refresh_from_db()
@@ -54,9 +54,9 @@ def test_two_last_approvals_at_once_release_once(fp_kz, approver_kz, approver_ru
 
 def test_a_withdrawal_racing_the_last_approval_leaves_nothing_open(fp_kz, approver_kz, approver_ru):
     share = factories.pending(fp_kz)
-    services.decide(share, approver=approver_kz, decision="approve")
+    factories.decide(share, approver=approver_kz, decision="approve")
     errors = _run_together(
-        lambda: services.decide(share, approver=approver_ru, decision="approve"),
+        lambda: factories.decide(share, approver=approver_ru, decision="approve"),
         lambda: services.withdraw_share(share, actor=fp_kz),
     )
     assert all(isinstance(e, DomainError) and e.code == "conflict" for e in errors), errors

@@ -67,9 +67,27 @@ def test_the_check_page_shows_hits(notice, fp_cn, client):
     assert client.get(reverse("exchange:check"), {"number": "Z9"}).status_code == 200
 
 
-def test_the_same_number_from_two_states_is_flagged_to_both(
-    notice, fp_ru, approver_ru, fp_kz, api_client
+def test_the_same_number_is_flagged_to_a_state_that_may_read_the_other_notice(
+    notice, fp_ru, approver_ru, fp_kz, approver_kz
 ):
+    # RU's notice is released to KZ (and CN); KZ's notice was released to CN only.
+    ru_notice = factories.released(
+        fp_ru,
+        [approver_ru],
+        slug="lost-stolen-document",
+        content=factories.document_content("n1234567"),
+        concerned=(),
+        recipients=("CN", "KZ"),
+    )
+    flags = Notification.objects.filter(key__startswith="exchange:document-match:")
+    told = set(flags.values_list("recipient__username", flat=True))
+    assert told == {"fp-kz", "approver-kz"}  # they may read RU's notice
+    assert flags.filter(recipient=fp_kz).count() == 1
+    body = flags.get(recipient=fp_kz).body
+    assert f"#{ru_notice.pk}" in body and f"#{notice.pk}" in body
+
+
+def test_the_same_number_names_no_notice_the_state_may_not_read(notice, fp_ru, approver_ru, fp_kz):
     factories.released(
         fp_ru,
         [approver_ru],
@@ -78,6 +96,5 @@ def test_the_same_number_from_two_states_is_flagged_to_both(
         concerned=(),
         recipients=("CN",),
     )
-    keys = Notification.objects.filter(key__startswith="exchange:document-match:")
-    assert set(keys.values_list("recipient__username", flat=True)) >= {"fp-kz", "fp-ru"}
-    assert keys.filter(recipient=fp_kz).count() == 1
+    # Neither state may read the other's notice: neither learns that it exists.
+    assert not Notification.objects.filter(key__startswith="exchange:document-match:").exists()

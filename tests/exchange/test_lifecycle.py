@@ -33,10 +33,10 @@ def test_the_request_title_names_no_content(fp_kz):
 
 def test_it_releases_when_the_last_state_approves(fp_kz, approver_kz, approver_ru, fp_cn):
     share = factories.pending(fp_kz)
-    share = services.decide(share, approver=approver_kz, decision="approve")
+    share = factories.decide(share, approver=approver_kz, decision="approve")
     assert share.status == Share.Status.PENDING_CONSENT
     assert not ShareGroupObjectPermission.objects.filter(content_object=share).exists()
-    share = services.decide(share, approver=approver_ru, decision="approve")
+    share = factories.decide(share, approver=approver_ru, decision="approve")
     assert share.status == Share.Status.RELEASED
     assert share.released_at is not None
     assert list(
@@ -51,18 +51,18 @@ def test_it_releases_when_the_last_state_approves(fp_kz, approver_kz, approver_r
 
 def test_one_refusal_declines_and_nothing_is_released(fp_kz, approver_kz, approver_ru):
     share = factories.pending(fp_kz)
-    share = services.decide(share, approver=approver_ru, decision="decline", comment="Not yet")
+    share = factories.decide(share, approver=approver_ru, decision="decline", comment="Not yet")
     assert share.status == Share.Status.DECLINED
     assert not ShareGroupObjectPermission.objects.exists()
-    with pytest.raises(services.ExchangeError) as error:
-        services.decide(share, approver=approver_kz, decision="approve")
+    with pytest.raises(approvals.ApprovalError) as error:
+        factories.decide(share, approver=approver_kz, decision="approve")
     assert error.value.code == "conflict"
 
 
 def test_the_author_hears_of_every_decision(fp_kz, approver_kz, approver_ru):
     share = factories.pending(fp_kz)
-    services.decide(share, approver=approver_kz, decision="approve")
-    services.decide(share, approver=approver_ru, decision="decline")
+    factories.decide(share, approver=approver_kz, decision="approve")
+    factories.decide(share, approver=approver_ru, decision="decline")
     keys = set(fp_kz.notifications.values_list("key", flat=True))
     answers = share.approval.answers.exclude(decision="pending")
     assert {f"exchange:share:{share.pk}:answer:{a.pk}" for a in answers} <= keys
@@ -70,15 +70,25 @@ def test_the_author_hears_of_every_decision(fp_kz, approver_kz, approver_ru):
 
 def test_an_answer_on_the_shared_approval_page_counts_too(fp_kz, approver_kz, approver_ru):
     share = factories.pending(fp_kz)
-    approvals.answer_request(share.approval, approver=approver_kz, decision="approve")
-    approvals.answer_request(share.approval, approver=approver_ru, decision="approve")
+    approvals.answer_request(
+        share.approval,
+        approver=approver_kz,
+        decision="approve",
+        seen_hash=share.approval.content_hash,
+    )
+    approvals.answer_request(
+        share.approval,
+        approver=approver_ru,
+        decision="approve",
+        seen_hash=share.approval.content_hash,
+    )
     share.refresh_from_db()
     assert share.status == Share.Status.RELEASED
 
 
 def test_an_edit_while_pending_voids_the_consents_given(fp_kz, approver_kz, approver_ru):
     share = factories.pending(fp_kz)
-    services.decide(share, approver=approver_kz, decision="approve")
+    factories.decide(share, approver=approver_kz, decision="approve")
     services.update_share(
         share, actor=fp_kz, content=factories.trafficking_content(persons_involved=5)
     )
@@ -86,10 +96,10 @@ def test_an_edit_while_pending_voids_the_consents_given(fp_kz, approver_kz, appr
     assert share.status == Share.Status.PENDING_CONSENT
     assert share.approval.version == 2
     assert all(a.is_pending for a in share.approval.current_answers())
-    services.decide(share, approver=approver_ru, decision="approve")
+    factories.decide(share, approver=approver_ru, decision="approve")
     share.refresh_from_db()
     assert share.status == Share.Status.PENDING_CONSENT  # KZ must consent again
-    services.decide(share, approver=approver_kz, decision="approve")
+    factories.decide(share, approver=approver_kz, decision="approve")
     share.refresh_from_db()
     assert share.status == Share.Status.RELEASED
 
@@ -97,7 +107,7 @@ def test_an_edit_while_pending_voids_the_consents_given(fp_kz, approver_kz, appr
 def test_a_new_concerned_state_while_pending_opens_a_new_request(fp_kz, approver_kz, uz):
     share = factories.pending(fp_kz)
     old = share.approval
-    services.decide(share, approver=approver_kz, decision="approve")
+    factories.decide(share, approver=approver_kz, decision="approve")
     services.update_share(share, actor=fp_kz, concerned_states=factories.codes("RU", "UZ"))
     share.refresh_from_db()
     old.refresh_from_db()
@@ -108,7 +118,7 @@ def test_a_new_concerned_state_while_pending_opens_a_new_request(fp_kz, approver
 
 def test_consents_not_given_by_the_deadline_let_it_expire(fp_kz, approver_kz):
     share = factories.pending(fp_kz)
-    services.decide(share, approver=approver_kz, decision="approve")
+    factories.decide(share, approver=approver_kz, decision="approve")
     approvals.close_expired_requests(now=timezone.now() + timedelta(days=15))
     share.refresh_from_db()
     assert share.status == Share.Status.EXPIRED

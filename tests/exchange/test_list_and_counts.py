@@ -1,14 +1,12 @@
-"""The list of shares: who sees a share after an edit, its columns, its cached count and rows."""
+"""The list of shares: who sees a share after an edit or a withdrawal, its columns, no cache."""
 
 import re
 
 import pytest
-from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.urls import reverse
-from redis.exceptions import ConnectionError as RedisConnectionError
 
-from cica_portal import pagination
-from exchange import selectors, services, views
+from exchange import selectors, services
 from tests.exchange import factories
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +26,7 @@ def test_a_state_removed_from_the_concerned_states_no_longer_sees_the_share(
     share = factories.pending(fp_kz, concerned=("RU",))
     assert share in selectors.visible_shares(approver_ru)
     client.force_login(approver_ru)
-    assert listed(client, box="asked") == (1, [share.pk])  # and now cached
+    assert listed(client, box="asked") == (1, [share.pk])
     services.update_share(share, actor=fp_kz, concerned_states=factories.codes("UZ"))
     assert share not in selectors.visible_shares(approver_ru)
     assert share in selectors.visible_shares(approver_uz)
@@ -52,12 +50,11 @@ def test_the_received_list_follows_a_release_and_a_withdrawal_at_once(
     assert listed(client, box="received") == (0, [])
     share = factories.released(fp_kz, [approver_kz, approver_ru])
     assert listed(client, box="received") == (1, [share.pk])
-    assert listed(client, box="received") == (1, [share.pk])  # from the caches
     services.withdraw_share(share, actor=fp_kz)
     assert listed(client, box="received") == (0, [])
 
 
-def test_a_user_moved_to_another_state_loses_the_cached_rows_at_once(
+def test_a_user_moved_to_another_state_loses_the_rows_at_once(
     client, fp_kz, approver_kz, approver_ru, fp_cn, ru
 ):
     share = factories.released(fp_kz, [approver_kz, approver_ru])
@@ -68,45 +65,23 @@ def test_a_user_moved_to_another_state_loses_the_cached_rows_at_once(
     assert listed(client, box="received") == (0, [])
 
 
-def test_rendered_rows_stay_in_the_process_never_in_the_shared_cache(
+def test_no_share_title_or_row_reaches_a_cache(
     client, fp_kz, approver_kz, approver_ru, fp_cn, monkeypatch
 ):
     share = factories.released(fp_kz, [approver_kz, approver_ru], title="Route MARK-TITLE-1")
-    stored = {"shared": [], "process": []}
+    stored = []
+    for name in ("set", "add", "set_many"):
+        original = getattr(LocMemCache, name)
 
-    class Recording:
-        def __init__(self, backend, name):
-            self.backend, self.name = backend, name
+        def recording(self, *args, _original=original, **kwargs):
+            stored.append(repr(args))
+            return _original(self, *args, **kwargs)
 
-        def get(self, *args, **kwargs):
-            return self.backend.get(*args, **kwargs)
-
-        def set(self, key, value, *args, **kwargs):
-            stored[self.name].append(str(value))
-            return self.backend.set(key, value, *args, **kwargs)
-
-    monkeypatch.setattr(pagination, "cache", Recording(pagination.cache, "shared"))
-    monkeypatch.setattr(views, "caches", {"process": Recording(caches["process"], "process")})
+        monkeypatch.setattr(LocMemCache, name, recording)
     client.force_login(fp_cn)
     assert listed(client, box="received") == (1, [share.pk])
-    assert stored["shared"] and not any("MARK-TITLE-1" in value for value in stored["shared"])
-    assert any("MARK-TITLE-1" in value for value in stored["process"])
-
-
-def test_the_list_counts_without_its_cache(
-    client, fp_kz, approver_kz, approver_ru, fp_cn, monkeypatch
-):
-    share = factories.released(fp_kz, [approver_kz, approver_ru])
-
-    class RedisDown:
-        def get(self, *args, **kwargs):
-            raise RedisConnectionError("Connection refused")
-
-        set = get
-
-    monkeypatch.setattr(pagination, "cache", RedisDown())
-    client.force_login(fp_cn)
-    assert listed(client, box="received") == (1, [share.pk])
+    client.get(reverse("home"))
+    assert not any("MARK-TITLE-1" in value for value in stored)
 
 
 def test_a_box_that_cannot_hold_anything_counts_zero(api_client, fp_kz):

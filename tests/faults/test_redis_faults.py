@@ -90,7 +90,7 @@ def wait_until(condition, timeout: float = 20.0) -> None:
 def open_request_for(kz, secretariat):
     return approvals.open_request(
         kz,
-        purpose="faults",
+        purpose="test",
         title="A measure for the fault drill",
         content={"text": "v1"},
         states=[kz],

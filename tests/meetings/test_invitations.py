@@ -40,11 +40,15 @@ def test_it_stays_unsent_until_the_last_member_state_approves(
     assert request.required_states.count() == State.objects.members().count() == len(approvers)
     *all_but_last, last = approvers
     for approver in all_but_last:
-        approvals.answer_request(request, approver=approver, decision="approve")
+        approvals.answer_request(
+            request, approver=approver, decision="approve", seen_hash=request.content_hash
+        )
         invitation.refresh_from_db()
         assert invitation.status == Invitation.Status.AWAITING_APPROVAL
         assert invitation.sent_at is None
-    approvals.answer_request(request, approver=last, decision="approve")
+    approvals.answer_request(
+        request, approver=last, decision="approve", seen_hash=request.content_hash
+    )
     invitation.refresh_from_db()
     assert invitation.status == Invitation.Status.SENT
     assert invitation.sent_at is not None
@@ -56,7 +60,13 @@ def test_it_stays_unsent_until_the_last_member_state_approves(
 
 def test_one_objection_means_it_is_never_sent(chiefs_meeting, interpol, secretariat, approvers):
     invitation = services.invite_organisation(chiefs_meeting, interpol, by=secretariat)
-    approvals.answer_request(invitation.approval, approver=approvers[0], decision="object")
+    approvals.answer_request(
+        invitation.approval,
+        approver=approvers[0],
+        decision="object",
+        comment="Not agreed",
+        seen_hash=invitation.approval.content_hash,
+    )
     invitation.refresh_from_db()
     assert invitation.status == Invitation.Status.NOT_AGREED
     assert invitation.sent_at is None

@@ -35,10 +35,20 @@ def test_it_asks_each_named_state_once(request_for_kz_and_ru, approver_kz, appro
 
 
 def test_it_approves_when_the_last_state_approves(request_for_kz_and_ru, approver_kz, approver_ru):
-    approvals.answer_request(request_for_kz_and_ru, approver=approver_kz, decision="approve")
+    approvals.answer_request(
+        request_for_kz_and_ru,
+        approver=approver_kz,
+        decision="approve",
+        seen_hash=request_for_kz_and_ru.content_hash,
+    )
     request_for_kz_and_ru.refresh_from_db()
     assert request_for_kz_and_ru.status == ApprovalRequest.Status.OPEN
-    approvals.answer_request(request_for_kz_and_ru, approver=approver_ru, decision="approve")
+    approvals.answer_request(
+        request_for_kz_and_ru,
+        approver=approver_ru,
+        decision="approve",
+        seen_hash=request_for_kz_and_ru.content_hash,
+    )
     request_for_kz_and_ru.refresh_from_db()
     assert request_for_kz_and_ru.status == ApprovalRequest.Status.APPROVED
     answer = request_for_kz_and_ru.current_answers().get(state__code="RU")
@@ -47,41 +57,77 @@ def test_it_approves_when_the_last_state_approves(request_for_kz_and_ru, approve
 
 def test_one_objection_rejects(request_for_kz_and_ru, approver_kz):
     approvals.answer_request(
-        request_for_kz_and_ru, approver=approver_kz, decision="object", comment="Not now"
+        request_for_kz_and_ru,
+        approver=approver_kz,
+        decision="object",
+        comment="Not now",
+        seen_hash=request_for_kz_and_ru.content_hash,
     )
     request_for_kz_and_ru.refresh_from_db()
     assert request_for_kz_and_ru.status == ApprovalRequest.Status.REJECTED
 
 
 def test_a_state_answers_only_once(request_for_kz_and_ru, approver_kz):
-    approvals.answer_request(request_for_kz_and_ru, approver=approver_kz, decision="approve")
+    approvals.answer_request(
+        request_for_kz_and_ru,
+        approver=approver_kz,
+        decision="approve",
+        seen_hash=request_for_kz_and_ru.content_hash,
+    )
     with pytest.raises(ApprovalError, match="already answered"):
-        approvals.answer_request(request_for_kz_and_ru, approver=approver_kz, decision="object")
+        approvals.answer_request(
+            request_for_kz_and_ru,
+            approver=approver_kz,
+            decision="object",
+            seen_hash=request_for_kz_and_ru.content_hash,
+        )
 
 
 def test_a_state_not_named_cannot_answer(request_for_kz_and_ru, approver_cn):
     with pytest.raises(ApprovalError, match="not asked"):
-        approvals.answer_request(request_for_kz_and_ru, approver=approver_cn, decision="approve")
+        approvals.answer_request(
+            request_for_kz_and_ru,
+            approver=approver_cn,
+            decision="approve",
+            seen_hash=request_for_kz_and_ru.content_hash,
+        )
 
 
 def test_a_focal_point_cannot_answer_for_a_state(request_for_kz_and_ru, fp_kz):
     with pytest.raises(ApprovalError, match="release approver"):
-        approvals.answer_request(request_for_kz_and_ru, approver=fp_kz, decision="approve")
+        approvals.answer_request(
+            request_for_kz_and_ru,
+            approver=fp_kz,
+            decision="approve",
+            seen_hash=request_for_kz_and_ru.content_hash,
+        )
 
 
 def test_abstention_is_refused_under_plain_consensus(request_for_kz_and_ru, approver_kz):
     with pytest.raises(ApprovalError):
-        approvals.answer_request(request_for_kz_and_ru, approver=approver_kz, decision="abstain")
+        approvals.answer_request(
+            request_for_kz_and_ru,
+            approver=approver_kz,
+            decision="abstain",
+            seen_hash=request_for_kz_and_ru.content_hash,
+        )
 
 
 def test_a_changed_text_voids_the_answers_given(request_for_kz_and_ru, approver_kz, approver_ru):
-    approvals.answer_request(request_for_kz_and_ru, approver=approver_kz, decision="approve")
+    approvals.answer_request(
+        request_for_kz_and_ru,
+        approver=approver_kz,
+        decision="approve",
+        seen_hash=request_for_kz_and_ru.content_hash,
+    )
     revised = approvals.revise_request(request_for_kz_and_ru, content={"text": "v2"}, actor=None)
     assert revised.version == 2
     assert all(a.is_pending for a in revised.current_answers())
     old = StateAnswer.objects.get(request=revised, state__code="KZ", version=1)
     assert old.decision == "approve" and old.voided_at is not None  # history is kept
-    approvals.answer_request(revised, approver=approver_ru, decision="approve")
+    approvals.answer_request(
+        revised, approver=approver_ru, decision="approve", seen_hash=revised.content_hash
+    )
     revised.refresh_from_db()
     assert revised.status == ApprovalRequest.Status.OPEN  # KZ must answer the new text
 
@@ -96,7 +142,12 @@ def test_an_answer_to_a_text_that_changed_is_refused(request_for_kz_and_ru, appr
 
 
 def test_every_answer_is_audited(request_for_kz_and_ru, approver_kz):
-    approvals.answer_request(request_for_kz_and_ru, approver=approver_kz, decision="approve")
+    approvals.answer_request(
+        request_for_kz_and_ru,
+        approver=approver_kz,
+        decision="approve",
+        seen_hash=request_for_kz_and_ru.content_hash,
+    )
     record = AuditRecord.objects.get(action="approval.answer.approve")
     assert record.actor == approver_kz and record.data["state"] == "KZ"
 
@@ -106,7 +157,12 @@ def test_the_inbox_shows_only_requests_waiting_for_my_state(
 ):
     assert list(approvals.inbox_for(approver_kz)) == [request_for_kz_and_ru]
     assert list(approvals.inbox_for(approver_cn)) == []
-    approvals.answer_request(request_for_kz_and_ru, approver=approver_kz, decision="approve")
+    approvals.answer_request(
+        request_for_kz_and_ru,
+        approver=approver_kz,
+        decision="approve",
+        seen_hash=request_for_kz_and_ru.content_hash,
+    )
     assert list(approvals.inbox_for(approver_kz)) == []
 
 
@@ -204,5 +260,7 @@ def test_the_approvals_list_count_follows_a_new_request_and_a_closing_at_once(
         kz, purpose="test", title="T", content={"text": "t"}, states=[kz], opened_by=secretariat
     )
     assert counts() == (1, 1)
-    approvals.answer_request(request, approver=approver_kz, decision="approve")
+    approvals.answer_request(
+        request, approver=approver_kz, decision="approve", seen_hash=request.content_hash
+    )
     assert counts() == (1, 0)

@@ -9,6 +9,8 @@ test that compares this table with Django's URL resolver.
 
 from .runner import Case
 
+# An answer that names no version, from an approver never shown the text: refused (409) by the
+# API; the web forms carry the version shown, so without it they come back with a form error.
 APPROVE = {"decision": "approve", "comment": "Agreed."}
 
 # fmt: off
@@ -35,7 +37,7 @@ CASES = [
     Case("approval-detail", {"pk": "@item_approval"}, {"GET": "L 200 200 200 200 200 L", "POST": "L R R 200 200 R L"}),
     Case("approval-detail", {"pk": "@proposal_approval"}, {"GET": "L 200 200 200 200 200 L", "POST": "L R R 200 200 R L"}),
     Case("approval-detail", {"pk": "@invitation_approval"}, {"GET": "L 200 200 200 200 200 L", "POST": "L R R 200 200 R L"}),
-    Case("approval-detail", {"pk": "@share_approval"}, {"GET": "L 200 404 200 404 200 L", "POST": "L R 404 200 404 R L"}),
+    Case("approval-detail", {"pk": "@share_approval"}, {"GET": "L 200 404 200 404 404 L", "POST": "L R 404 200 404 404 L"}),
     Case("notification-open", {"pk": "@notification"}, {"GET": "L 405 405 405 405 405 L", "POST": "L R 404 404 404 404 L"}),
     Case("actionplan:index", {}, {"GET": "L 200 200 200 200 200 L", "POST": "405 405 405 405 405 405 405"}),
     Case("actionplan:item", {"pk": "@item"}, {"GET": "L 200 200 200 200 200 L", "POST": "405 405 405 405 405 405 405"}),
@@ -129,7 +131,7 @@ CASES = [
     Case("exchange:withdraw", {"pk": "@share_released"}, {"GET": "L 405 405 405 405 405 L", "POST": "L R 403 R 403 404 L"}),
     Case("exchange:withdraw", {"pk": "@share_withdrawn"}, {"GET": "L 405 405 405 405 405 L", "POST": "L R 404 R 404 404 L"}),
     Case("exchange:decide", {"pk": "@share_draft"}, {"GET": "L 405 405 405 405 405 L", "POST": "L 403 404 R 404 404 L"}),
-    Case("exchange:decide", {"pk": "@share_pending"}, {"GET": "L 405 405 405 405 405 L", "POST": "L 403 404 R 404 404 L"}),
+    Case("exchange:decide", {"pk": "@share_pending"}, {"GET": "L 405 405 405 405 405 L", "POST": "L 403 404 200 404 404 L"}),
     Case("exchange:decide", {"pk": "@share_released"}, {"GET": "L 405 405 405 405 405 L", "POST": "L 403 403 R R 404 L"}),
     Case("exchange:decide", {"pk": "@share_withdrawn"}, {"GET": "L 405 405 405 405 405 L", "POST": "L 403 404 R 404 404 L"}),
     Case("api-token", {}, {"GET": "405 405 405 405 405 405 401", "POST": "400 400 400 400 400 400 401"}),
@@ -152,7 +154,7 @@ CASES = [
     Case("api-approval-detail", {"pk": "@item_approval"}, {"GET": "401 200 200 200 200 200 401", "PATCH": "401 405 405 405 405 405 401", "DELETE": "401 405 405 405 405 405 401"}),
     Case("api-approval-detail", {"pk": "@proposal_approval"}, {"GET": "401 200 200 200 200 200 401", "PATCH": "401 405 405 405 405 405 401", "DELETE": "401 405 405 405 405 405 401"}),
     Case("api-approval-detail", {"pk": "@invitation_approval"}, {"GET": "401 200 200 200 200 200 401", "PATCH": "401 405 405 405 405 405 401", "DELETE": "401 405 405 405 405 405 401"}),
-    Case("api-approval-detail", {"pk": "@share_approval"}, {"GET": "401 200 404 200 404 200 401", "PATCH": "401 405 405 405 405 405 401", "DELETE": "401 405 405 405 405 405 401"}),
+    Case("api-approval-detail", {"pk": "@share_approval"}, {"GET": "401 200 404 200 404 404 401", "PATCH": "401 405 405 405 405 405 401", "DELETE": "401 405 405 405 405 405 401"}),
     Case("api-approval-answer", {"pk": "@item_approval"}, {"GET": "401 403 403 405 405 403 401", "POST": "401 403 403 400 400 403 401"}),
     Case("api-approval-answer", {"pk": "@proposal_approval"}, {"GET": "401 403 403 405 405 403 401", "POST": "401 403 403 400 400 403 401"}),
     Case("api-approval-answer", {"pk": "@invitation_approval"}, {"GET": "401 403 403 405 405 403 401", "POST": "401 403 403 400 400 403 401"}),
@@ -188,17 +190,17 @@ CASES = [
     Case("approval-detail", {"pk": "@item_approval"}, {"POST": "L R R 200 200 R L"}, data=APPROVE),
     Case("approval-detail", {"pk": "@proposal_approval"}, {"POST": "L R R 200 200 R L"}, data=APPROVE),
     Case("approval-detail", {"pk": "@invitation_approval"}, {"POST": "L R R 200 200 R L"}, data=APPROVE),
-    Case("approval-detail", {"pk": "@share_approval"}, {"POST": "L R 404 200 404 R L"}, data=APPROVE),
+    Case("approval-detail", {"pk": "@share_approval"}, {"POST": "L R 404 200 404 404 L"}, data=APPROVE),
     Case("exchange:decide", {"pk": "@share_draft"}, {"POST": "L 403 404 R 404 404 L"}, data=APPROVE),
-    Case("exchange:decide", {"pk": "@share_pending"}, {"POST": "L 403 404 R 404 404 L"}, data=APPROVE),
+    Case("exchange:decide", {"pk": "@share_pending"}, {"POST": "L 403 404 200 404 404 L"}, data=APPROVE),
     Case("exchange:decide", {"pk": "@share_released"}, {"POST": "L 403 403 R R 404 L"}, data=APPROVE),
     Case("exchange:decide", {"pk": "@share_withdrawn"}, {"POST": "L 403 404 R 404 404 L"}, data=APPROVE),
-    Case("api-approval-answer", {"pk": "@item_approval"}, {"POST": "401 403 403 200 200 403 401"}, data=APPROVE),
-    Case("api-approval-answer", {"pk": "@proposal_approval"}, {"POST": "401 403 403 200 200 403 401"}, data=APPROVE),
-    Case("api-approval-answer", {"pk": "@invitation_approval"}, {"POST": "401 403 403 200 200 403 401"}, data=APPROVE),
-    Case("api-approval-answer", {"pk": "@share_approval"}, {"POST": "401 403 403 200 404 403 401"}, data=APPROVE),
+    Case("api-approval-answer", {"pk": "@item_approval"}, {"POST": "401 403 403 409 409 403 401"}, data=APPROVE),
+    Case("api-approval-answer", {"pk": "@proposal_approval"}, {"POST": "401 403 403 409 409 403 401"}, data=APPROVE),
+    Case("api-approval-answer", {"pk": "@invitation_approval"}, {"POST": "401 403 403 409 409 403 401"}, data=APPROVE),
+    Case("api-approval-answer", {"pk": "@share_approval"}, {"POST": "401 403 403 409 404 403 401"}, data=APPROVE),
     Case("api-exchange-share-decision", {"pk": "@share_draft"}, {"POST": "401 403 404 409 404 404 401"}, data=APPROVE),
-    Case("api-exchange-share-decision", {"pk": "@share_pending"}, {"POST": "401 403 404 200 404 404 401"}, data=APPROVE),
+    Case("api-exchange-share-decision", {"pk": "@share_pending"}, {"POST": "401 403 404 409 404 404 401"}, data=APPROVE),
     Case("api-exchange-share-decision", {"pk": "@share_released"}, {"POST": "401 403 403 409 409 404 401"}, data=APPROVE),
     Case("api-exchange-share-decision", {"pk": "@share_withdrawn"}, {"POST": "401 403 404 409 404 404 401"}, data=APPROVE),
     Case("api-exchange-share", {"pk": "@share_draft"}, {"PATCH": "401 200 404 403 404 404 401"}, data={"title": "Changed by someone"}),

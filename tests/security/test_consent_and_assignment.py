@@ -204,6 +204,7 @@ def test_an_answer_is_given_for_the_approvers_own_state_only(world):
     approval = world["proposal_approval"]
     api = APIClient()
     api.force_authenticate(world.users["ap_a"])
+    api.get(f"/api/v1/approvals/{approval.pk}/")  # read first: the answer is bound to it
     response = api.post(
         f"/api/v1/approvals/{approval.pk}/answer/",
         {"decision": "approve", "state": "RU", "answered_by": world.users["ap_b"].pk},

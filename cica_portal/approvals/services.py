@@ -1,8 +1,11 @@
 """Approval by member states: open a request, answer it, revise its text, close it.
 
-Subjects (a new measure, an invitation to an international body, the release of a share) call
-these functions; when a request closes, the subject's `on_approval_closed(request, actor=...)`
-runs in the same transaction so the subject moves with the outcome.
+Subjects (a new measure, an invitation to an international body, the release of a share) are
+registered in `registry`; these functions refuse a purpose nobody registered, and call the
+subject type's hooks in the same transaction, so the subject moves with the outcome.
+
+Lock order (every business action takes its locks in this order, never the reverse): the
+approval request, then the subject's own row, then the audit chain head (last, by `audit.log`).
 """
 
 from __future__ import annotations
@@ -15,17 +18,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.paginator import Page, Paginator
-from django.db import models, transaction
-from django.db.models import Q, QuerySet
-from django.shortcuts import get_object_or_404
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import audit
-from .errors import DomainError
-from .models import ApprovalRequest, State, StateAnswer, User
-from .notifications import approvers_of, notify, notify_many
+from cica_portal import audit
+from cica_portal.errors import DomainError
+from cica_portal.models import ApprovalRequest, ApprovalView, State, StateAnswer, User
+from cica_portal.notifications import approvers_of, notify, notify_many
+
+from . import registry
 
 Decision = StateAnswer.Decision
 REMIND_BEFORE = timedelta(days=3)
@@ -85,6 +87,12 @@ def open_request(
     rule: str = ApprovalRequest.Rule.CONSENSUS,
 ) -> ApprovalRequest:
     """Ask the named states to approve exactly this content of the subject."""
+    subject_type = registry.subject_type_for(purpose)  # an unknown purpose fails loudly
+    if not isinstance(subject, subject_type.model):
+        raise registry.UnknownPurpose(
+            f"Purpose {purpose!r} is registered for {subject_type.model.__name__}, "
+            f"not {type(subject).__name__}."
+        )
     states = list({state.pk: state for state in states}.values())
     if not states:
         raise ApprovalError(_("Name at least one state that must answer."), field="states")
@@ -123,7 +131,7 @@ def revise_request(
     request: ApprovalRequest, *, content: Any, actor: User | None
 ) -> ApprovalRequest:
     """A changed text voids every answer given to the old one and asks again."""
-    request = ApprovalRequest.objects.select_for_update().get(pk=request.pk)
+    request = ApprovalRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
     new_hash = content_hash(content)
     if new_hash == request.content_hash:
         return request
@@ -148,6 +156,14 @@ def revise_request(
     return request
 
 
+OBJECTION_WORDS = {"decline": Decision.OBJECT, "object": Decision.OBJECT}
+
+
+def normalise_decision(decision: str) -> str:
+    """One vocabulary: a share's "decline" is the core's objection."""
+    return OBJECTION_WORDS.get(decision, decision)
+
+
 @transaction.atomic
 def answer_request(
     request: ApprovalRequest,
@@ -157,10 +173,19 @@ def answer_request(
     comment: str = "",
     seen_hash: str | None = None,
 ) -> ApprovalRequest:
-    """Record one state's answer, given once by one of its approvers; close when decided."""
-    request = ApprovalRequest.objects.select_for_update().get(pk=request.pk)
-    if not approver.is_approver:
+    """Record one state's answer to exactly the version the approver was shown.
+
+    Every answering surface (the approval page, a subject's own page, the approvals API, a
+    subject's decision API) comes here. `seen_hash` is the version the approver says they read;
+    without it, the version they were last shown (`record_view`) counts, and an approver never
+    shown the current version is refused: nobody consents to a text they have not read.
+    """
+    request = ApprovalRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
+    subject_type = registry.subject_type_for(request.purpose)
+    if not approver.is_active or not approver.is_approver:
         raise ApprovalError(_("Only a release approver can answer for a state."), code="forbidden")
+    if not subject_type.may_read(approver, request):
+        raise ApprovalError(_("Your state is not asked to answer this request."), code="forbidden")
     answer = request.current_answers().filter(state_id=approver.state_id).first()
     if answer is None:
         raise ApprovalError(_("Your state is not asked to answer this request."), code="forbidden")
@@ -168,16 +193,30 @@ def answer_request(
         raise ApprovalError(_("This request is no longer open for answers."), code="conflict")
     if not answer.is_pending:
         raise ApprovalError(_("Your state has already answered."), code="conflict")
-    if seen_hash is not None and seen_hash != request.content_hash:
-        raise ApprovalError(
-            _("The text changed after you opened it. Read the new version and answer again."),
-            code="conflict",
-        )
+    decision = normalise_decision(decision)
     if decision not in {Decision.APPROVE, Decision.OBJECT, Decision.ABSTAIN}:
         raise ApprovalError(_("Choose approve, object or abstain."), field="decision")
     if decision == Decision.ABSTAIN and not request.allows_abstention:
         raise ApprovalError(
             _("This request needs a clear approval or objection."), field="decision"
+        )
+    comment = (comment or "").strip()
+    if decision == Decision.OBJECT and not comment:
+        raise ApprovalError(
+            _("Give the reason for your objection: it closes the request for every state."),
+            field="comment",
+        )
+    if seen_hash is None:
+        seen_hash = last_shown_version(request, approver)
+        if seen_hash is None:
+            raise ApprovalError(
+                _("Read the text before you answer: open the request, then answer."),
+                code="conflict",
+            )
+    if seen_hash != request.content_hash:
+        raise ApprovalError(
+            _("The text changed after you opened it. Read the new version and answer again."),
+            code="conflict",
         )
     answer.decision = decision
     answer.comment = comment
@@ -195,10 +234,40 @@ def answer_request(
             "content_hash": request.content_hash,
         },
     )
+    if subject_type.on_answered:
+        subject_type.on_answered(answer)
     outcome = _outcome(request)
     if outcome:
         _close(request, outcome, actor=approver)
     return request
+
+
+def last_shown_version(request: ApprovalRequest, user: User) -> str | None:
+    return (
+        ApprovalView.objects.filter(request=request, user=user)
+        .values_list("content_hash", flat=True)
+        .first()
+    )
+
+
+def record_view(request: ApprovalRequest, *, user: User, notify_subject: bool = True) -> None:
+    """The person was shown the request's current version (an explicit call in the view that
+    shows it; rendering never writes). The subject type hears of it (e.g. a read log)."""
+    if not user.is_authenticated:
+        return
+    now = timezone.now()
+    shown = ApprovalView.objects.filter(request=request, user=user)
+    if not shown.update(content_hash=request.content_hash, at=now):
+        try:
+            with transaction.atomic():
+                ApprovalView.objects.create(
+                    request=request, user=user, content_hash=request.content_hash, at=now
+                )
+        except IntegrityError:  # a second tab made it first: the same fact, record it again
+            shown.update(content_hash=request.content_hash, at=now)
+    subject_type = registry.subject_type_for(request.purpose)
+    if notify_subject and subject_type.on_viewed and request.subject is not None:
+        subject_type.on_viewed(request.subject, user)
 
 
 def _outcome(request: ApprovalRequest) -> str | None:
@@ -217,9 +286,7 @@ def _close(request: ApprovalRequest, status: str, *, actor: User | None) -> None
     request.closed_at = timezone.now()
     request.save(update_fields=["status", "closed_at"])
     audit.log(request, f"approval.{status}", actor=actor)
-    subject = request.subject
-    if hasattr(subject, "on_approval_closed"):
-        subject.on_approval_closed(request, actor=actor)
+    registry.subject_type_for(request.purpose).on_closed(request, actor=actor)
     if request.opened_by_id:
         notify(
             [request.opened_by],
@@ -239,12 +306,15 @@ def _close(request: ApprovalRequest, status: str, *, actor: User | None) -> None
 @transaction.atomic
 def withdraw_request(request: ApprovalRequest, *, actor: User | None) -> ApprovalRequest:
     """The subject no longer needs approval (withdrawn, cancelled); answers stay as history."""
-    request = ApprovalRequest.objects.select_for_update().get(pk=request.pk)
+    request = ApprovalRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
     if request.is_open:
         request.status = ApprovalRequest.Status.WITHDRAWN
         request.closed_at = timezone.now()
         request.save(update_fields=["status", "closed_at"])
         audit.log(request, "approval.withdrawn", actor=actor)
+        subject_type = registry.subject_type_for(request.purpose)
+        if subject_type.on_withdrawn:
+            subject_type.on_withdrawn(request, actor=actor)
     return request
 
 
@@ -258,7 +328,7 @@ def close_expired_requests(now: datetime | None = None) -> int:
     for pk in list(pks[:1000]):
         with transaction.atomic():
             request = (
-                ApprovalRequest.objects.select_for_update(skip_locked=True)
+                ApprovalRequest.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(pk=pk, status=ApprovalRequest.Status.OPEN)
                 .first()
             )
@@ -318,88 +388,3 @@ def remind_pending_answers(now: datetime | None = None) -> int:
     for start in range(0, len(occasions), REMIND_BATCH):
         sent += len(notify_many(occasions[start : start + REMIND_BATCH]))
     return sent
-
-
-# --- Selectors ---------------------------------------------------------------------------------
-
-
-def requests_visible_to(user: User) -> QuerySet[ApprovalRequest]:
-    """The Secretariat sees every request (not the content of what it covers); a state's
-    people see the requests their state is asked to answer."""
-    queryset = ApprovalRequest.objects.select_related("subject_type", "opened_by")
-    if not user.is_authenticated or not user.is_active:
-        return queryset.none()
-    if user.is_secretariat:
-        return queryset
-    if user.state_id and (user.is_approver or user.is_focal_point):
-        return queryset.filter(required_states=user.state_id)
-    return queryset.none()
-
-
-def count_generation() -> str:
-    """What changes whenever a count of requests may change: a new request (the latest id) or
-    one that closes (the latest closing time); both read from an index."""
-    latest = ApprovalRequest.objects.aggregate(
-        opened=models.Max("pk"), closed=models.Max("closed_at")
-    )
-    return f"{latest['opened']}|{latest['closed']}"
-
-
-def get_request_for(user: User, pk: int) -> ApprovalRequest:
-    return get_object_or_404(requests_visible_to(user), pk=pk)
-
-
-def inbox_for(user: User) -> QuerySet[ApprovalRequest]:
-    """Open requests waiting for this approver's state, soonest deadline first."""
-    if not (user.is_active and user.is_approver and user.state_id):
-        return ApprovalRequest.objects.none()
-    # A state has an answer row only on the requests that ask it: no need to join the
-    # required states as `requests_visible_to` does.
-    return (
-        ApprovalRequest.objects.select_related("subject_type", "opened_by")
-        .filter(
-            status=ApprovalRequest.Status.OPEN,
-            answers__state_id=user.state_id,
-            answers__decision=Decision.PENDING,
-            answers__version=models.F("version"),
-        )
-        .order_by(models.F("deadline").asc(nulls_last=True), "opened_at")
-    )
-
-
-def _requests_in_order(ids: list[int]) -> list[ApprovalRequest]:
-    """The requests with these ids, in that order, with the columns a list shows."""
-    rows = ApprovalRequest.objects.only("id", "title", "opened_at", "deadline").in_bulk(ids)
-    return [rows[pk] for pk in ids]
-
-
-def inbox_page(user: User, number, *, per_page: int = 25) -> Page:
-    """A page of the inbox. The order and the page's ids come from the indexes alone (open
-    requests, the state's pending answers); only the page's requests are then read."""
-    page = Paginator(inbox_for(user).values_list("pk", flat=True), per_page).get_page(number)
-    page.object_list = _requests_in_order(list(page.object_list))
-    return page
-
-
-def inbox_top(user: User, count: int) -> list[ApprovalRequest]:
-    """The first few requests of the inbox (the dashboard's list)."""
-    return _requests_in_order(list(inbox_for(user).values_list("pk", flat=True)[:count]))
-
-
-def answers_of(request: ApprovalRequest) -> QuerySet[StateAnswer]:
-    return request.current_answers().select_related("state", "answered_by")
-
-
-def tally(request: ApprovalRequest) -> dict[str, int]:
-    counts = dict.fromkeys(Decision.values, 0)
-    for row in request.current_answers().values("decision").annotate(n=models.Count("pk")):
-        counts[row["decision"]] = row["n"]
-    return counts
-
-
-def subjects_with_open_request(model: type[models.Model]) -> Q:
-    """A Q for `model` rows that have an open approval request (for list filters)."""
-    ids = ApprovalRequest.objects.filter(
-        subject_type=ContentType.objects.get_for_model(model), status=ApprovalRequest.Status.OPEN
-    ).values("subject_id")
-    return Q(pk__in=ids)

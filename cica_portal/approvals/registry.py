@@ -1,0 +1,115 @@
+"""What may be put to the member states' approval: an explicit registry of subject types.
+
+Each app registers its subjects from its `AppConfig.ready()`, like `admin.site.register`:
+
+    approvals.register(SubjectType(
+        purpose="exchange.release", model=Share,
+        visible_to=selectors.consent_parties,        # deny by default: required
+        on_closed=services.close_consent,
+    ))
+
+The core refuses to open a request for a purpose that nobody registered, and a request whose
+purpose is not (or no longer) registered is shown to nobody.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+
+if TYPE_CHECKING:
+    from cica_portal.models import ApprovalRequest, StateAnswer, User
+
+Hook = Callable[..., None]
+
+
+@dataclass(frozen=True)
+class SubjectType:
+    """What the core needs to know of one kind of subject.
+
+    - `visible_to(user)`: the subjects (a queryset of `model`) that this user may read. A
+      request, its states, its answers, the approvers' names and comments are shown only to
+      people who may read its subject.
+    - `on_closed(request, actor=...)`: runs in the closing transaction (approved, rejected,
+      expired), so the subject moves with the outcome.
+    - `on_answered(answer)`: runs in the answering transaction after each state's answer.
+    - `on_withdrawn(request, actor=...)`: runs when the request is withdrawn.
+    - `on_viewed(subject, user)`: a person was shown the subject on the approval page or API.
+    - `summary_template` and `summary_context(subject, user)`: the subject as the approval page
+      shows it to those who may read it.
+    """
+
+    purpose: str
+    model: type[models.Model]
+    visible_to: Callable[[User], models.QuerySet]
+    on_closed: Hook
+    on_answered: Hook | None = None
+    on_withdrawn: Hook | None = None
+    on_viewed: Hook | None = None
+    summary_template: str = "portal/approvals/subject_default.html"
+    summary_context: Callable[[Any, User], dict] | None = None
+
+    def __post_init__(self) -> None:
+        if not self.purpose or not callable(self.visible_to) or not callable(self.on_closed):
+            raise ImproperlyConfigured(
+                "An approval subject type needs a purpose, visible_to and on_closed."
+            )
+
+    def visible_ids(self, user: User) -> models.QuerySet:
+        return self.visible_to(user).values("pk")
+
+    def may_read(self, user: User, request: ApprovalRequest) -> bool:
+        return self.visible_to(user).filter(pk=request.subject_id).exists()
+
+
+class UnknownPurpose(ImproperlyConfigured):
+    pass
+
+
+_registry: dict[str, SubjectType] = {}
+
+
+def register(subject_type: SubjectType) -> SubjectType:
+    """Make a purpose known; registering the same purpose twice with another model is an error."""
+    known = _registry.get(subject_type.purpose)
+    if known is not None and known.model is not subject_type.model:
+        raise ImproperlyConfigured(
+            f"Approval purpose {subject_type.purpose!r} is already registered for {known.model}."
+        )
+    _registry[subject_type.purpose] = subject_type
+    return subject_type
+
+
+def unregister(purpose: str) -> None:
+    _registry.pop(purpose, None)
+
+
+def subject_type_for(purpose: str) -> SubjectType:
+    """The registered type of this purpose; an unknown purpose fails loudly."""
+    try:
+        return _registry[purpose]
+    except KeyError:
+        raise UnknownPurpose(
+            f"No approval subject type is registered for purpose {purpose!r}; "
+            "register one from the app's AppConfig.ready()."
+        ) from None
+
+
+def find(purpose: str) -> SubjectType | None:
+    """The registered type of this purpose, or None (for reads: an unknown purpose shows
+    nothing rather than failing)."""
+    return _registry.get(purpose)
+
+
+def registered() -> list[SubjectType]:
+    return list(_registry.values())
+
+
+def answered(answer: StateAnswer) -> None:
+    subject_type = _registry.get(answer.request.purpose)
+    if subject_type and subject_type.on_answered:
+        subject_type.on_answered(answer)

@@ -1,0 +1,135 @@
+"""Reads of approvals, always scoped to the user asking.
+
+A request, its states, its answers, the approvers' names and comments are shown only to people
+who may read its subject (the registered `visible_to`): the Secretariat follows every approval
+of the plan and of meetings, and of the exchange only what it may read itself.
+"""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Page, Paginator
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from cica_portal.models import ApprovalRequest, StateAnswer, User
+
+from . import registry
+
+Decision = StateAnswer.Decision
+
+
+def _readable_subjects(user: User) -> Q:
+    """Requests whose subject the user may read, purpose by purpose; nothing for the rest."""
+    rule = Q(pk__in=[])
+    for subject_type in registry.registered():
+        rule |= Q(purpose=subject_type.purpose, subject_id__in=subject_type.visible_ids(user))
+    return rule
+
+
+def requests_visible_to(user: User) -> QuerySet[ApprovalRequest]:
+    """The Secretariat sees the requests whose subject it may read; a state's people those
+    their state is asked to answer, again only where they may read the subject."""
+    queryset = ApprovalRequest.objects.select_related("subject_type", "opened_by")
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.is_secretariat:
+        return queryset.filter(_readable_subjects(user))
+    if user.state_id and (user.is_approver or user.is_focal_point):
+        asked = ApprovalRequest.required_states.through.objects.filter(state_id=user.state_id)
+        return queryset.filter(pk__in=asked.values("approvalrequest_id")).filter(
+            _readable_subjects(user)
+        )
+    return queryset.none()
+
+
+def get_request_for(user: User, pk: int) -> ApprovalRequest:
+    """The request if the user may see it; 404 whether it is missing or not theirs."""
+    return get_object_or_404(requests_visible_to(user), pk=pk)
+
+
+def may_read_subject(user: User, request: ApprovalRequest) -> bool:
+    subject_type = registry.find(request.purpose)
+    return bool(subject_type and user.is_authenticated and subject_type.may_read(user, request))
+
+
+def my_answer(user: User, request: ApprovalRequest) -> StateAnswer | None:
+    """The current answer row of the approver's state, if their state is asked."""
+    if not (user.is_active and user.is_approver and user.state_id):
+        return None
+    return request.current_answers().filter(state_id=user.state_id).first()
+
+
+def may_answer(user: User, request: ApprovalRequest) -> bool:
+    """The one rule of who may answer now: an approver of a state still asked, who may read
+    the subject, while the request is open. The answer service enforces the same."""
+    answer = my_answer(user, request)
+    return bool(
+        request.is_open and answer and answer.is_pending and may_read_subject(user, request)
+    )
+
+
+def inbox_for(user: User) -> QuerySet[ApprovalRequest]:
+    """Open requests waiting for this approver's state, soonest deadline first."""
+    if not (user.is_active and user.is_approver and user.state_id):
+        return ApprovalRequest.objects.none()
+    # A state has an answer row only on the requests that ask it: no need to join the
+    # required states as `requests_visible_to` does.
+    return (
+        ApprovalRequest.objects.select_related("subject_type", "opened_by")
+        .filter(
+            status=ApprovalRequest.Status.OPEN,
+            answers__state_id=user.state_id,
+            answers__decision=Decision.PENDING,
+            answers__version=models.F("version"),
+        )
+        .filter(_readable_subjects(user))
+        .order_by(models.F("deadline").asc(nulls_last=True), "opened_at")
+    )
+
+
+def _requests_in_order(ids: list[int]) -> list[ApprovalRequest]:
+    """The requests with these ids, in that order, with the columns a list shows."""
+    rows = ApprovalRequest.objects.only("id", "title", "opened_at", "deadline").in_bulk(ids)
+    return [rows[pk] for pk in ids]
+
+
+def inbox_page(user: User, number, *, per_page: int = 25) -> Page:
+    """A page of the inbox. The order and the page's ids come from the indexes alone (open
+    requests, the state's pending answers); only the page's requests are then read."""
+    page = Paginator(inbox_for(user).values_list("pk", flat=True), per_page).get_page(number)
+    page.object_list = _requests_in_order(list(page.object_list))
+    return page
+
+
+def inbox_top(user: User, count: int) -> list[ApprovalRequest]:
+    """The first few requests of the inbox (the dashboard's list)."""
+    return _requests_in_order(list(inbox_for(user).values_list("pk", flat=True)[:count]))
+
+
+def answers_of(request: ApprovalRequest) -> QuerySet[StateAnswer]:
+    return request.current_answers().select_related("state", "answered_by")
+
+
+def tally(request: ApprovalRequest) -> dict[str, int]:
+    counts = dict.fromkeys(Decision.values, 0)
+    for row in request.current_answers().values("decision").annotate(n=models.Count("pk")):
+        counts[row["decision"]] = row["n"]
+    return counts
+
+
+def subjects_with_open_request(model: type[models.Model]) -> Q:
+    """A Q for `model` rows that have an open approval request (for list filters)."""
+    ids = ApprovalRequest.objects.filter(
+        subject_type=ContentType.objects.get_for_model(model), status=ApprovalRequest.Status.OPEN
+    ).values("subject_id")
+    return Q(pk__in=ids)
+
+
+def summary_for(request: ApprovalRequest, user: User) -> tuple[str, dict]:
+    """The subject's template and context for the approval page (only for who may read it)."""
+    subject_type = registry.subject_type_for(request.purpose)
+    subject = request.subject
+    context = subject_type.summary_context(subject, user) if subject_type.summary_context else {}
+    return subject_type.summary_template, {"subject": subject, **context}
