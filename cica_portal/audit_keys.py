@@ -37,8 +37,8 @@ def parse(text: str, source: str) -> dict[str, str]:
         entries = [f"1:{entries[0]}"]
     ring: dict[str, str] = {}
     for number, entry in enumerate(entries, start=1):
-        key_id, _colon, key = entry.partition(":")
-        if not KEY_ID.fullmatch(key_id) or key_id in ring:
+        key_id, colon, key = entry.partition(":")
+        if not colon or not KEY_ID.fullmatch(key_id) or key_id in ring:
             raise ImproperlyConfigured(
                 f"{source}: entry {number} needs an id of its own (up to 16 letters, digits, "
                 "'.', '_' or '-') before a colon and the key."
