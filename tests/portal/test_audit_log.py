@@ -243,3 +243,20 @@ def test_writing_a_record_costs_three_queries_lock_insert_move_the_head():
     statements = [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]
     assert len(statements) == 3, statements
     assert "FOR UPDATE" in statements[0] or connection.vendor == "sqlite"
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_the_log_and_changes_nothing(client, secretariat):
+    secretariat.is_superuser = True
+    secretariat.save(update_fields=["is_superuser"])
+    client.force_login(secretariat)
+    record = audit.log(None, "test.event", data={"n": 1})
+    base = "/admin/cica_portal/auditrecord/"
+    assert client.get(base).status_code == 200
+    assert client.get(f"{base}{record.pk}/change/").status_code == 200  # a read-only view
+    assert client.post(f"{base}{record.pk}/change/", {"action": "x"}).status_code == 403
+    assert client.post(f"{base}{record.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert client.post(f"{base}add/", {"action": "x"}).status_code == 403
+    assert client.post(base, {"action": "delete_selected", "_selected_action": [record.pk]})
+    record.refresh_from_db()
+    assert record.action == "test.event" and _first_break() is None
