@@ -7,7 +7,9 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY . .
 RUN pip install --no-cache-dir . && \
-    SECRET_KEY=build-only DEBUG=0 python manage.py collectstatic --noinput && \
+    SECRET_KEY=build-only AUDIT_KEY=build-only-never-signs-anything-0123 DEBUG=0 \
+        python manage.py collectstatic --noinput && \
+    mkdir -p /var/lib/cica/anchors && \
     chown -R cica /var/lib/cica
 USER cica
 EXPOSE 8000

@@ -27,6 +27,8 @@ run: install
 
 ## make test: lint, then the whole suite (PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set).
 test: export SECRET_KEY ?= test-only-not-secret
+# The audit key is required when DEBUG is off (makemigrations below); the suite uses its own.
+test: export AUDIT_KEYS ?= test:test-only-audit-key-not-secret-0123456789
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -42,6 +44,7 @@ format: install
 	$(BIN)/ruff format .
 
 check-deploy: export SECRET_KEY ?= $(shell $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')
+check-deploy: export AUDIT_KEYS ?= 1:$(shell $(PY) -c 'import secrets; print(secrets.token_urlsafe(32))')
 check-deploy: install
 	DEBUG=0 ALLOWED_HOSTS=portal.example.org $(PY) manage.py check --deploy --fail-level WARNING
 

@@ -29,6 +29,7 @@ PG=(-h 127.0.0.1 -p 5432 -U postgres)
 
 export REDIS_URL=""   # no broker needed: nothing timed here enqueues a task
 export SECRET_KEY=${SECRET_KEY:-$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(50))')}
+[[ -n "${AUDIT_KEYS:-}${AUDIT_KEY:-}${AUDIT_KEY_FILE:-}" ]] || export AUDIT_KEYS="bench:bench-only-audit-key-not-secret-0123456"
 export DEBUG=0 TWO_FACTOR_REQUIRED=0 SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 ALLOWED_HOSTS=127.0.0.1
 export VAR_DIR="$ROOT/var/bench" LOG_LEVEL=WARNING
 export DJANGO_SETTINGS_MODULE=cica_portal.settings

@@ -12,6 +12,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from cica_portal import audit_keys
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(exist_ok=True)
@@ -33,6 +35,13 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "development-only-not-secret"  # noqa: S105 - only ever used with DEBUG on
+
+# The audit log is an HMAC chain keyed outside the database (docs/security-notes/audit.md):
+# AUDIT_KEYS (id:key,...; the first signs, the others only verify), AUDIT_KEY or AUDIT_KEY_FILE;
+# required when DEBUG is off, like SECRET_KEY. Its head is anchored to an append-only file.
+AUDIT_KEYS = audit_keys.from_environment(os.environ, debug=DEBUG, secret_key=SECRET_KEY)
+AUDIT_ANCHOR_FILE = Path(os.environ.get("AUDIT_ANCHOR_FILE", VAR_DIR / "audit-anchors.jsonl"))
+AUDIT_ANCHOR_EMAIL = os.environ.get("AUDIT_ANCHOR_EMAIL", "")  # a copy of each anchor, if set
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

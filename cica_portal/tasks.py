@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import approvals, notifications, outbox
+from . import approvals, audit_anchors, notifications, outbox
 
 
 @shared_task(
@@ -28,6 +28,13 @@ def close_expired_approvals() -> int:
 @shared_task(name="cica_portal.remind_pending_approvals")
 def remind_pending_approvals() -> int:
     return approvals.remind_pending_answers()
+
+
+@shared_task(name="cica_portal.anchor_audit_log")
+def anchor_audit_log() -> int | None:
+    """Every 15 minutes: the last record's seq, or None when it was anchored already."""
+    anchor = audit_anchors.anchor()
+    return anchor.seq if anchor else None
 
 
 @shared_task(name="cica_portal.ping")

@@ -25,6 +25,7 @@ PG=(-h 127.0.0.1 -p 5432 -U postgres)
 export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB"
 export REDIS_URL=${LOAD_REDIS_URL-redis://127.0.0.1:6379/12}
 export SECRET_KEY=${SECRET_KEY:-load-test-only-not-secret}
+[[ -n "${AUDIT_KEYS:-}${AUDIT_KEY:-}${AUDIT_KEY_FILE:-}" ]] || export AUDIT_KEYS="load:load-test-only-audit-key-not-secret-0123"
 export DEBUG=0 TWO_FACTOR_REQUIRED=0 SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0
 export AXES_FAILURE_LIMIT=1000 API_USER_RATE=100000/minute ALLOWED_HOSTS=127.0.0.1
 export VAR_DIR="$ROOT/var/load" LOG_LEVEL=WARNING

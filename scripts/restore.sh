@@ -6,8 +6,11 @@
 #
 # Checks the checksums, refuses a database that already has tables or a MEDIA_ROOT that already
 # has files (restore next to the live copy, check it, then switch; see docs/BACKUP.md), restores
-# the database in one transaction (all or nothing) and unpacks the files. Then run
-# `python manage.py migrate --check` and `python manage.py verify_audit_log` against it.
+# the database in one transaction (all or nothing), unpacks the files, and verifies the restored
+# audit log with the audit keys against the anchors the backup carries: the environment must hold
+# what the portal's does (SECRET_KEY, and AUDIT_KEYS, AUDIT_KEY or AUDIT_KEY_FILE; PYTHON names
+# the interpreter, default python). Exits 3 if the restored log does not verify: do not switch to
+# it. Then run `python manage.py migrate --check` against it.
 set -euo pipefail
 umask 077
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -33,3 +36,9 @@ pg_restore --no-owner --no-privileges --exit-on-error --single-transaction \
 mkdir -p "$MEDIA_ROOT"
 tar -C "$MEDIA_ROOT" -xzf "$BACKUP/media.tar.gz"
 echo "Restored $BACKUP into the database and $MEDIA_ROOT."
+
+ANCHORS="$BACKUP/audit-anchors.jsonl"  # absent from backups older than the anchors: none to check
+if ! "${PYTHON:-python}" "$ROOT/manage.py" verify_audit_log --anchor-file "$ANCHORS"; then
+  echo "restore.sh: the restored audit log does not verify with these keys and anchors" >&2
+  exit 3
+fi

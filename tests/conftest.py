@@ -64,6 +64,12 @@ def _fast_hashing_and_mail(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _own_audit_anchor_file(settings, tmp_path_factory):
+    """Each test anchors the audit log in a file of its own, as each database is its own log."""
+    settings.AUDIT_ANCHOR_FILE = tmp_path_factory.mktemp("anchors") / "audit-anchors.jsonl"
+
+
 @pytest.fixture
 def kz(db):
     return state("KZ")

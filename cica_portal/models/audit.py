@@ -1,8 +1,11 @@
-"""The tamper-evident audit log: an append-only hash chain.
+"""The tamper-evident audit log: an append-only, keyed hash chain.
 
-Each record carries the SHA-256 of its predecessor's hash and its own canonical content, so a
-record altered, inserted or removed breaks the chain at that point. Writers serialise on the
-single head row (SELECT ... FOR UPDATE), which keeps one unbroken chain under concurrency.
+Each record's `hash` is an HMAC-SHA256, with the key named by `key_id` (kept outside the
+database), of its canonical content and its predecessor's hash, so a record altered, inserted or
+removed breaks the chain at that point, and nobody without the key can recompute the chain after
+it. The head is also anchored outside the database (cica_portal/audit_anchors.py), so a cut-off
+tail is found too. Writers serialise on the single head row (SELECT ... FOR UPDATE), which keeps
+one unbroken chain under concurrency.
 """
 
 from django.db import models
@@ -26,8 +29,9 @@ class AuditRecord(models.Model):
     object_id = models.CharField(_("object id"), max_length=40, blank=True)
     ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
+    key_id = models.CharField(_("key"), max_length=16)
     prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    hash = models.CharField(max_length=64, unique=True)  # HMAC-SHA256 with the key key_id names
 
     class Meta:
         ordering = ["-seq"]

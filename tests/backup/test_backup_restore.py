@@ -1,4 +1,5 @@
-"""A backup restored into a new database holds the same approvals, answers, audit log and files."""
+"""A backup restored into a new database holds the same approvals, answers, audit log and files,
+and the restore verifies the audit log with the keys against the anchors the backup carries."""
 
 import os
 import subprocess
@@ -10,7 +11,7 @@ import psycopg
 import pytest
 from django.db import connection
 
-from cica_portal import approvals, audit
+from cica_portal import approvals, audit, audit_anchors
 from cica_portal.models import (
     ApprovalRequest,
     AuditChainHead,
@@ -18,6 +19,7 @@ from cica_portal.models import (
     Notification,
     StateAnswer,
 )
+from tests.settings import TEST_AUDIT_KEYS
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLES = [ApprovalRequest, StateAnswer, AuditRecord, AuditChainHead, Notification]
@@ -75,6 +77,7 @@ def test_a_restored_backup_holds_the_same_consents_audit_log_and_files(
         request, approver=approver_kz, decision="approve", comment="Agreed", seen_hash=None
     )
     audit.log(kz, "backup.drill", actor=secretariat, data={"note": "before the backup"})
+    assert audit_anchors.anchor() is not None
     settings.MEDIA_ROOT = tmp_path / "media"
     upload = settings.MEDIA_ROOT / "exchange" / "2008" / "report.pdf"
     upload.parent.mkdir(parents=True)
@@ -86,22 +89,31 @@ def test_a_restored_backup_holds_the_same_consents_audit_log_and_files(
         "DATABASE_URL": database_url(connection.settings_dict["NAME"]),
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "BACKUP_DIR": str(tmp_path / "backups"),
+        "AUDIT_ANCHOR_FILE": str(settings.AUDIT_ANCHOR_FILE),
+        # what the portal's processes hold: restore.sh verifies the audit log with them
+        "SECRET_KEY": "restore-drill-not-secret",
+        "DEBUG": "0",
+        "AUDIT_KEYS": TEST_AUDIT_KEYS,
     }
     backup = run(["scripts/backup.sh"], env)
     assert backup.returncode == 0, backup.stderr
     backup_dir = Path(backup.stdout.strip().splitlines()[-1])
     assert {p.name for p in backup_dir.iterdir()} == {
+        "audit-anchors.jsonl",
         "database.dump",
         "media.tar.gz",
         "SHA256SUMS",
         "INFO",
     }
     assert "taken_at=" in (backup_dir / "INFO").read_text()
+    anchors = backup_dir / "audit-anchors.jsonl"
+    assert anchors.read_bytes() == settings.AUDIT_ANCHOR_FILE.read_bytes()
 
     restored_media = tmp_path / "restored-media"
     env.update(DATABASE_URL=restored_database, MEDIA_ROOT=str(restored_media))
     restore = run(["scripts/restore.sh", str(backup_dir)], env)
     assert restore.returncode == 0, restore.stderr
+    assert "Audit log intact" in restore.stdout and "1 anchors" in restore.stdout
 
     original = database_url(connection.settings_dict["NAME"])
     for model in TABLES:
@@ -112,17 +124,26 @@ def test_a_restored_backup_holds_the_same_consents_audit_log_and_files(
     assert restored_file.read_bytes() == upload.read_bytes()
 
     # The restored audit log still verifies, and verifying it means something.
-    manage = [sys.executable, "manage.py", "verify_audit_log"]
-    check = {**env, "SECRET_KEY": "restore-drill-not-secret", "DEBUG": "0"}
-    verified = run(manage, check)
+    manage = [sys.executable, "manage.py", "verify_audit_log", "--anchor-file", str(anchors)]
+    verified = run(manage, env)
     assert verified.returncode == 0, verified.stderr
     assert "Audit log intact" in verified.stdout
+    assert run(manage, {**env, "AUDIT_KEYS": "other:" + "o" * 40}).returncode == 1
     with psycopg.connect(restored_database, autocommit=True) as conn:
         conn.execute(
             f"UPDATE {AuditRecord._meta.db_table} SET action = 'tampered' "  # noqa: S608
             "WHERE seq = (SELECT max(seq) FROM cica_portal_auditrecord)"
         )
-    assert run(manage, check).returncode != 0
+    assert run(manage, env).returncode != 0
+    # Cutting the tampered record off and moving the head back: the backup's anchors find it.
+    with psycopg.connect(restored_database, autocommit=True) as conn:
+        conn.execute("DELETE FROM cica_portal_auditrecord WHERE action = 'tampered'")
+        conn.execute(
+            "UPDATE cica_portal_auditchainhead h SET seq = r.seq, hash = r.hash "
+            "FROM cica_portal_auditrecord r WHERE r.seq = h.seq - 1"
+        )
+    cut = run(manage, env)
+    assert cut.returncode == 1 and "truncated" in cut.stderr, cut.stderr
 
     # A second restore into a database that is no longer empty is refused.
     refused = run(

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.settings import TEST_AUDIT_KEYS
+
 from .servers import PostgresCluster, free_port, postgres_bindir, wait_for_port
 
 BINDIR = postgres_bindir()
@@ -59,6 +61,7 @@ def portal(cluster):
         "DJANGO_SETTINGS_MODULE": "tests.faults.portal_settings",
         "DATABASE_URL": cluster.url("cica_fault"),
         "SECRET_KEY": "fault-drill-not-secret",
+        "AUDIT_KEYS": TEST_AUDIT_KEYS,
         "DEBUG": "0",
         "SECURE_SSL_REDIRECT": "0",
         "SECURE_COOKIES": "0",

@@ -154,7 +154,12 @@ def test_every_message_in_the_code_has_a_russian_translation(tmp_path):
             "apt-get install gettext to check the catalogue against the code"
         )
     copy = _source_copy(tmp_path / "src")
-    environment = {**os.environ, "DEBUG": "1", "SECRET_KEY": "i18n-test-only"}
+    environment = {
+        **os.environ,
+        "DEBUG": "1",
+        "SECRET_KEY": "i18n-test-only",
+        "DJANGO_SETTINGS_MODULE": "cica_portal.settings",  # the copy has no tests/
+    }
     result = subprocess.run(
         [sys.executable, "manage.py", *MAKEMESSAGES],
         cwd=copy,

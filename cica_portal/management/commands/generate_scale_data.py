@@ -17,7 +17,6 @@ PostgreSQL. Dates are spread over ten years (the model's auto_now fields are pau
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import random
 import time
@@ -33,6 +32,7 @@ from django.utils import timezone
 
 from cica_portal import approvals
 from cica_portal.audit import canonical
+from cica_portal.audit_keys import mac, signing_key
 from cica_portal.models import (
     ApprovalRequest,
     Area,
@@ -632,6 +632,7 @@ class Generator:
             "object_id",
             "ip_address",
             "data",
+            "key_id",
             "prev_hash",
             "hash",
         ]
@@ -644,7 +645,8 @@ class Generator:
                 head = AuditChainHead.objects.select_for_update().get(pk=1)
             seq, prev = head.seq, head.hash
             step = (self.now - self.start) / count
-            record = AuditRecord()
+            key_id, key = signing_key()
+            record = AuditRecord(key_id=key_id)
             written = 0
             while written < count:
                 chunk = min(50_000, count - written)
@@ -665,7 +667,7 @@ class Generator:
                     record.ip_address = f"10.{n % 250}.{(n // 250) % 250}.{1 + n % 200}"
                     record.data = {"generated": True, "n": n} if object_type else {}
                     record.prev_hash = prev
-                    digest = hashlib.sha256(canonical(record)).hexdigest()
+                    digest = mac(key, canonical(record))
                     rows.append(
                         (
                             seq,
@@ -677,6 +679,7 @@ class Generator:
                             record.object_id,
                             record.ip_address,
                             record.data,
+                            key_id,
                             prev,
                             digest,
                         )
