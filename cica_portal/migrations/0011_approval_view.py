@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cica_portal', '0008_approval_closed_index'),
+        ('cica_portal', '0010_audit_keyed_chain'),
     ]
 
     operations = [
