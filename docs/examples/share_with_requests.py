@@ -47,11 +47,14 @@ submitted = focal_point.post(f"{API}/exchange/shares/{share['id']}/submit/")
 submitted.raise_for_status()
 print("submitted:", submitted.json()["status"])  # pending_consent
 
-# 3. Each state's release approver answers for their state.
+# 3. Each state's release approver reads the share, then answers for their state. The answer
+#    names the version read (`content_hash`): if the text changed since, it is refused with 409.
 for code in ("kz", "ru", "uz"):
-    answer = login(f"approver-{code}").post(
+    approver = login(f"approver-{code}")
+    read = approver.get(f"{API}/exchange/shares/{share['id']}/").json()
+    answer = approver.post(
         f"{API}/exchange/shares/{share['id']}/decision/",
-        json={"decision": "approve", "comment": "Agreed."},
+        json={"decision": "approve", "comment": "Agreed.", "content_hash": read["content_hash"]},
     )
     answer.raise_for_status()
     print(f"approver-{code}:", answer.json()["status"])  # released after the last one
