@@ -29,6 +29,12 @@ def form_error(form: forms.BaseForm, error: DomainError) -> None:
     form.add_error(field, error.message)
 
 
+def nothing_saved(formset) -> None:
+    """An inline the services write (or nobody does): the admin saves none of its rows, and
+    its history message reads these, which `formset.save()` would have set."""
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+
 class ServiceAdminMixin:
     """For a ModelAdmin whose saves call services: a refusal at save time is a message."""
 

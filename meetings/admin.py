@@ -18,7 +18,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cica_portal.admin_services import ServiceAdminMixin
+from cica_portal.admin_services import ServiceAdminMixin, nothing_saved
 from cica_portal.errors import DomainError
 
 from . import services
@@ -195,8 +195,7 @@ class MeetingAdmin(ServiceAdminMixin, admin.ModelAdmin):
 
     def save_formset(self, request, form, formset, change):
         meeting = form.instance
-        # What the admin's history message reads (formset.save() would have set them).
-        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        nothing_saved(formset)
         if formset.model is AgendaItem:
             if formset.has_changed():
                 services.save_agenda(meeting, by=request.user, items=_agenda_items(formset))
