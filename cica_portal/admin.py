@@ -8,8 +8,8 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from . import audit
-from .admin_services import hidden_audit_records
+from . import audit, reference
+from .admin_services import ServiceAdminMixin, hidden_audit_records
 from .models import (
     ApprovalRequest,
     Area,
@@ -217,23 +217,48 @@ class GroupAdmin(BaseGroupAdmin):
             )
 
 
+class ReferenceAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    """Reference data, written through `reference` (audited); the code is fixed once made;
+    nothing is deleted (a state becomes a former member, an organisation inactive)."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return reference.ON_CREATION[self.model] if obj is not None else ()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        fields = dict(form.cleaned_data)
+        if change:
+            saved = reference.change_reference(obj, by=request.user, **fields)
+        else:
+            saved = reference.create_reference(self.model, by=request.user, **fields)
+        obj.pk, obj._state = saved.pk, saved._state
+
+    def save_related(self, request, form, formsets, change):
+        pass  # no relation is edited here
+
+
 @admin.register(State)
-class StateAdmin(admin.ModelAdmin):
+class StateAdmin(ReferenceAdmin):
     list_display = ["code", "name_en", "name_ru", "status"]
     list_filter = ["status"]
     search_fields = ["code", "name_en", "name_ru"]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ReferenceAdmin):
     list_display = ["code", "name_en", "name_ru", "kind", "active"]
     list_filter = ["kind", "active"]
     search_fields = ["code", "name_en", "name_ru"]
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(ReferenceAdmin):
     list_display = ["roman", "title_en", "title_ru"]
+
+    def has_add_permission(self, request):
+        return False  # the four areas of the Action Plan
 
 
 class StateAnswerInline(admin.TabularInline):

@@ -241,3 +241,28 @@ def test_the_notifications_admin_shows_each_person_only_their_own(client, staff,
     other = Notification.objects.get(recipient=fp_ru)
     page = client.get(reverse("admin:cica_portal_notification_change", args=[other.pk]))
     assert page.status_code == 302
+
+
+def test_reference_data_changed_in_the_admin_is_audited_and_its_code_fixed(client, staff):
+    kz = state("KZ")
+    client.force_login(staff)
+    url = reverse("admin:cica_portal_state_change", args=[kz.pk])
+    response = client.post(
+        url, {"code": "KX", "name_en": kz.name_en, "name_ru": "Казахстан", "status": "observer"}
+    )
+    assert response.status_code == 302
+    kz.refresh_from_db()
+    assert (kz.code, kz.status, kz.name_ru) == ("KZ", "observer", "Казахстан")
+    record = AuditRecord.objects.get(action="reference.state.changed")
+    assert record.actor == staff and record.data["status"] == {
+        "before": "member",
+        "after": "observer",
+    }
+    delete = reverse("admin:cica_portal_organisation_delete", args=[1])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    added = client.post(
+        reverse("admin:cica_portal_organisation_add"),
+        {"code": "unodc", "name_en": "UNODC", "kind": "partner", "active": "on"},
+    )
+    assert added.status_code == 302
+    assert AuditRecord.objects.get(action="reference.organisation.created").actor == staff
