@@ -77,11 +77,13 @@ class StaffUserCreationForm(forms.ModelForm):
     """An account made by staff who are not superusers: no rights, and no password anyone
     knows (the person sets theirs through "Forgotten your password?", sent to this email)."""
 
-    email = forms.EmailField(label=_("email address"))
-
     class Meta:
         model = User
         fields = ["username", "full_name", "first_name", "last_name", "email", "language"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True  # where the person's password link goes
 
     def save(self, commit=True):
         user = super().save(commit=False)
@@ -127,7 +129,14 @@ class UserAdmin(BaseUserAdmin):
     def get_fieldsets(self, request, obj=None):
         if obj is None and not request.user.is_superuser:
             return self.staff_add_fieldsets
-        return super().get_fieldsets(request, obj)
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser or obj is None or obj.pk == request.user.pk:
+            return fieldsets
+        # Another person's password is theirs: no "Reset password" button that would refuse.
+        return tuple(
+            (name, {**options, "fields": [f for f in options["fields"] if f != "password"]})
+            for name, options in fieldsets
+        )
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None and not request.user.is_superuser:
