@@ -1,11 +1,20 @@
-"""The Secretariat's admin for the plan, its history, new measures, reports and review cycles."""
+"""The Secretariat's admin for the plan, its history, new measures, reports and review cycles.
+
+What the portal changes (the plan's items and their status, measures, reports) is read-only
+here, with a link to the portal page that changes it; the review's dates are written through
+the services, audited; nothing is deleted. Reports are those the portal shows the user
+(`selectors.reports_visible_to`): never a state's draft.
+"""
 
 from django.contrib import admin, messages
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from cica_portal.admin_services import ServiceAdminMixin
 from cica_portal.errors import DomainError
 
-from . import services
+from . import selectors, services
 from .models import (
     ImplementationReport,
     ItemStatusChange,
@@ -28,6 +37,25 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("portal page"))
+    def portal_link(self, obj):
+        if not obj.pk:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', obj.get_absolute_url(), pgettext_lazy("link", "Open")
+        )
+
+
 class StatusChangeInline(ReadOnlyInline):
     model = ItemStatusChange
     fk_name = "item"
@@ -36,13 +64,15 @@ class StatusChangeInline(ReadOnlyInline):
 
 
 @admin.register(PlanItem)
-class PlanItemAdmin(admin.ModelAdmin):
+class PlanItemAdmin(ReadOnlyAdmin):
+    """The plan as the member states approved it: its status moves on the item's portal page
+    (a decision with its reason, or an approval), which keeps the history."""
+
     list_display = ["label", "area", "kind", "text_short", "status", "proposed_by_state"]
     list_filter = ["area", "kind", "status"]
     search_fields = ["title", "text"]
     list_select_related = ["area", "proposed_by_state"]
-    # Status moves only through the decision form (with a reason) or an approval: history kept.
-    readonly_fields = ["status", "proposed_by_state"]
+    readonly_fields = ["portal_link"]
     inlines = [StatusChangeInline]
 
     @admin.display(description=_("text"))
@@ -55,25 +85,18 @@ class PlanItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(ItemStatusChange)
-class ItemStatusChangeAdmin(admin.ModelAdmin):
+class ItemStatusChangeAdmin(ReadOnlyAdmin):
     list_display = ["at", "item", "from_status", "to_status", "via", "by"]
     list_filter = ["via", "to_status", "item__area"]
     search_fields = ["reason", "item__text", "by__username"]
     list_select_related = ["item__area", "by"]
     date_hierarchy = "at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(MeasureProposal)
-class MeasureProposalAdmin(admin.ModelAdmin):
+class MeasureProposalAdmin(ReadOnlyAdmin):
+    """A member state proposes and withdraws in the portal; the states decide by approval."""
+
     list_display = ["title", "area", "state", "status", "proposed_at", "decided_at", "item"]
     list_filter = ["status", "area", "state"]
     search_fields = ["title", "text", "state__name_en", "state__code"]
@@ -89,13 +112,8 @@ class MeasureProposalAdmin(admin.ModelAdmin):
         "title",
         "text",
         "rationale",
+        "portal_link",
     ]
-
-    def has_add_permission(self, request):
-        return False  # a member state proposes, through the portal
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class EntryInline(ReadOnlyInline):
@@ -111,9 +129,13 @@ class AttachmentInline(ReadOnlyInline):
 
 
 @admin.register(ImplementationReport)
-class ImplementationReportAdmin(admin.ModelAdmin):
+class ImplementationReportAdmin(ReadOnlyAdmin):
+    """Reports as the portal shows them to the user: to the Secretariat, once submitted (or
+    returned), never a draft. A submitted report is returned for correction here or on its
+    portal page, through the same service."""
+
     list_display = ["cycle", "state", "status", "submitted_at", "returned_at", "updated_at"]
-    list_filter = ["cycle", "status", "state"]
+    list_filter = ["cycle", "status", ("state", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["state__name_en", "state__code", "return_reason"]
     list_select_related = ["cycle", "state"]
     readonly_fields = [
@@ -126,17 +148,21 @@ class ImplementationReportAdmin(admin.ModelAdmin):
         "return_reason",
         "created_at",
         "updated_at",
+        "portal_link",
     ]
     inlines = [EntryInline, AttachmentInline]
     actions = ["return_for_correction"]
 
-    def has_add_permission(self, request):
-        return False
+    def get_queryset(self, request):
+        return selectors.reports_visible_to(request.user)
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    def has_return_permission(self, request):
+        return request.user.is_secretariat
 
-    @admin.action(description=_("Return the selected submitted reports for correction"))
+    @admin.action(
+        description=_("Return the selected submitted reports for correction"),
+        permissions=["return"],
+    )
     def return_for_correction(self, request, queryset):
         done = 0
         for report in queryset.filter(status=ImplementationReport.Status.SUBMITTED):
@@ -153,7 +179,10 @@ class ImplementationReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReviewCycle)
-class ReviewCycleAdmin(admin.ModelAdmin):
+class ReviewCycleAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    """A review's dates are planned and moved here, through the services (audited; the form
+    checks their order by the same constraint); it opens on its date or by the action."""
+
     list_display = [
         "year",
         "status",
@@ -167,6 +196,30 @@ class ReviewCycleAdmin(admin.ModelAdmin):
     search_fields = ["year"]
     readonly_fields = ["status", "opened_at"]
     actions = ["open_now"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return self.readonly_fields
+        return ["year", *self.readonly_fields]
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.status == ReviewCycle.Status.CLOSED:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        dates = {name: form.cleaned_data[name] for name in services.CYCLE_DATES}
+        if change:
+            saved = services.reschedule_cycle(obj, actor=request.user, **dates)
+        else:
+            saved = services.schedule_cycle(
+                actor=request.user, year=form.cleaned_data["year"], **dates
+            )
+        obj.pk, obj.status, obj.opened_at = saved.pk, saved.status, saved.opened_at
+        obj._state.adding = False
 
     @admin.action(description=_("Open the selected cycles for reports now"))
     def open_now(self, request, queryset):

@@ -146,6 +146,6 @@ class ReviewCycleViewSet(viewsets.ReadOnlyModelViewSet):
                 "report": row.status,
                 "submitted_at": row.report.submitted_at if row.report else None,
             }
-            for row in selectors.state_rows(cycle)
+            for row in selectors.state_rows(cycle, user=request.user)
         ]
         return Response(StateReportStatusSerializer(rows, many=True).data)

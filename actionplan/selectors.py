@@ -225,15 +225,15 @@ def area_progress() -> list[AreaRow]:
     return rows
 
 
-def state_rows(cycle: ReviewCycle) -> list[StateRow]:
-    """Every member state with its report (or none) and its entries' statuses, in 3 queries."""
-    reports = {
-        report.state_id: report
-        for report in ImplementationReport.objects.filter(cycle=cycle).select_related("state")
-    }
+def state_rows(cycle: ReviewCycle, *, user: User) -> list[StateRow]:
+    """Every member state with its report as this user may see it (`reports_visible_to`: to
+    the Secretariat, a draft not yet sent is no report) and its entries' progress, in 3
+    queries."""
+    visible = reports_visible_to(user).filter(cycle=cycle)
+    reports = {report.state_id: report for report in visible}
     progress: dict[int, Counter] = defaultdict(Counter)
     for row in (
-        ReportEntry.objects.filter(report__cycle=cycle)
+        ReportEntry.objects.filter(report__in=visible.values("pk"))
         .values("report__state_id", "progress")
         .annotate(n=Count("pk"))
     ):
@@ -244,9 +244,9 @@ def state_rows(cycle: ReviewCycle) -> list[StateRow]:
     ]
 
 
-def review_summary(cycle: ReviewCycle) -> dict:
+def review_summary(cycle: ReviewCycle, *, user: User) -> dict:
     """Who reported and who did not, for the dashboard and the review page."""
-    rows = state_rows(cycle)
+    rows = state_rows(cycle, user=user)
     submitted = [r for r in rows if r.status == ImplementationReport.Status.SUBMITTED]
     missing = [r for r in rows if r.status != ImplementationReport.Status.SUBMITTED]
     return {"cycle": cycle, "rows": rows, "submitted": submitted, "missing": missing}

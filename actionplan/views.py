@@ -371,8 +371,8 @@ def review_list(request):
     return render(request, "actionplan/review_list.html", {"cycles": cycles})
 
 
-def _review_context(cycle: ReviewCycle) -> dict:
-    summary = selectors.review_summary(cycle)
+def _review_context(cycle: ReviewCycle, user) -> dict:
+    summary = selectors.review_summary(cycle, user=user)
     areas = selectors.area_progress()
     open_approvals = list(selectors.open_approvals())
     return {
@@ -388,14 +388,14 @@ def _review_context(cycle: ReviewCycle) -> dict:
 def review_detail(request, year: int):
     """The consolidated review: per area and per state, printable, with charts."""
     cycle = get_object_or_404(ReviewCycle, year=year)
-    return render(request, "actionplan/review.html", _review_context(cycle))
+    return render(request, "actionplan/review.html", _review_context(cycle, request.user))
 
 
 @require_GET
 @secretariat_required
 def review_export(request, year: int):
     cycle = get_object_or_404(ReviewCycle, year=year)
-    content = exports.review_workbook(cycle, _review_context(cycle))
+    content = exports.review_workbook(cycle, _review_context(cycle, request.user))
     response = HttpResponse(
         content,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

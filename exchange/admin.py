@@ -1,18 +1,27 @@
-"""The Secretariat manages templates here. Shares appear without their title or content: the
-admin is no back door to information that was not released to the Secretariat. The per-object
-rights (guardian rows) are deliberately not registered: nobody grants rights by hand."""
+"""The Secretariat manages templates here. Shares appear without their title or content, and
+only those the portal shows the user asking (`selectors.visible_shares`): the admin is no back
+door to information that was not released to the Secretariat. Staff and superuser status open
+nothing here; who read a share and how it moved are shown, as on the share's page, only to its
+originating state's people (`selectors.shares_with_history_for`), which the Secretariat is not.
+The per-object rights (guardian rows) are deliberately not registered: nobody grants rights by
+hand."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.db import transaction
-from django.db.models import Max
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cica_portal.admin_services import ServiceAdminMixin, register_audit_scope
+from cica_portal.models import ApprovalRequest
+
+from . import template_versions
 from .models import Share, ShareRead, ShareTemplate, ShareTransition
+from .selectors import PURPOSE, shares_with_history_for, visible_shares
 from .validation import validate_template_fields
 
 
@@ -23,14 +32,14 @@ class ShareTemplateForm(forms.ModelForm):
 
     def clean_fields(self):
         fields = self.cleaned_data["fields"]
-        problems = validate_template_fields(fields)
+        problems = validate_template_fields(fields)  # the rule `template_versions` applies
         if problems:
             raise forms.ValidationError(problems)
         return fields
 
 
 @admin.register(ShareTemplate)
-class ShareTemplateAdmin(admin.ModelAdmin):
+class ShareTemplateAdmin(ServiceAdminMixin, admin.ModelAdmin):
     """Saving a changed template makes a new version; the old one stays as shares knew it."""
 
     form = ShareTemplateForm
@@ -53,31 +62,25 @@ class ShareTemplateAdmin(admin.ModelAdmin):
             return False
         return super().has_change_permission(request, obj)
 
-    @transaction.atomic
     def save_model(self, request, obj, form, change):
+        data = {key: form.cleaned_data[key] for key in template_versions.EDITABLE}
         if not change:
-            latest = ShareTemplate.objects.filter(slug=obj.slug).aggregate(v=Max("version"))["v"]
-            ShareTemplate.objects.filter(slug=obj.slug, is_current=True).update(is_current=False)
-            obj.version = (latest or 0) + 1
-            obj.is_current = True
-            obj.save()
-            return
-        old = ShareTemplate.objects.select_for_update().get(pk=obj.pk)
-        if not form.has_changed():
-            return
-        latest = ShareTemplate.objects.filter(slug=old.slug).aggregate(v=Max("version"))["v"]
-        ShareTemplate.objects.filter(pk=old.pk).update(is_current=False)
-        obj.pk = None
-        obj._state.adding = True
-        obj.slug = old.slug
-        obj.version = latest + 1
-        obj.is_current = True
-        obj.save()
-        messages.info(
-            request,
-            _("Saved as version %(v)d; shares written in version %(old)d keep it.")
-            % {"v": obj.version, "old": old.version},
-        )
+            saved = template_versions.create_template(
+                by=request.user, slug=form.cleaned_data["slug"], **data
+            )
+        else:
+            old_version = ShareTemplate.objects.only("version").get(pk=obj.pk).version
+            saved = template_versions.save_new_version(obj, by=request.user, **data)
+            if saved.version != old_version:
+                messages.info(
+                    request,
+                    _("Saved as version %(v)d; shares written in version %(old)d keep it.")
+                    % {"v": saved.version, "old": old_version},
+                )
+        # The admin's messages and redirects then speak of the version that was saved.
+        obj.pk, obj.version, obj.is_current = saved.pk, saved.version, saved.is_current
+        obj.slug, obj.created_at = saved.slug, saved.created_at
+        obj._state.adding = False
 
     def response_change(self, request, obj):
         if "_continue" in request.POST:
@@ -94,6 +97,9 @@ class ShareTemplateAdmin(admin.ModelAdmin):
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
+    # Counting the rows a user may see on every page is as slow as listing them.
+    show_full_result_count = False
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -106,19 +112,36 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Share)
 class ShareAdmin(ReadOnlyAdmin):
-    """Status only: no title, no content (the Secretariat reads shares in the portal, if
-    released to it)."""
+    """Status only: no title, no content (a share released to the Secretariat is read in the
+    portal); and of the shares, only those the portal shows the user (`visible_shares`): every
+    list, filter, count, search, object page and history page reads through `get_queryset`."""
 
     list_display = ["id", "template", "status", "originating_state", "created_at", "released_at"]
-    list_filter = ["status", "template__slug", "originating_state"]
+    # Choices listed from the visible rows only (never the states of a share kept from one).
+    list_filter = [
+        "status",
+        "template__slug",
+        ("originating_state", admin.RelatedOnlyFieldListFilter),
+    ]
     list_select_related = ["template", "originating_state"]
     fields = ["template", "status", "originating_state", "created_at", "released_at"]
     readonly_fields = fields
     search_fields = ["=id"]
 
+    def get_queryset(self, request):
+        return visible_shares(request.user).select_related("template", "originating_state")
+
+
+class ShareHistoryAdmin(ReadOnlyAdmin):
+    """Rows about a share, shown where the share's page shows them: to its originating state."""
+
+    def get_queryset(self, request):
+        shares = shares_with_history_for(request.user).values("pk")
+        return super().get_queryset(request).filter(share__in=shares)
+
 
 @admin.register(ShareTransition)
-class ShareTransitionAdmin(ReadOnlyAdmin):
+class ShareTransitionAdmin(ShareHistoryAdmin):
     list_display = ["share_id", "from_status", "to_status", "actor", "at"]
     list_filter = ["to_status"]
     list_select_related = ["actor"]
@@ -127,9 +150,30 @@ class ShareTransitionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ShareRead)
-class ShareReadAdmin(ReadOnlyAdmin):
+class ShareReadAdmin(ShareHistoryAdmin):
     list_display = ["share_id", "user", "via", "at"]
     list_filter = ["via"]
     list_select_related = ["user"]
     search_fields = ["=share__id", "user__username"]
     readonly_fields = ["share", "user", "via", "at"]
+
+
+def audit_records_kept_from(user) -> Q:
+    """The audit log's records about shares, and about their consent requests, are a share's
+    history: hidden unless the user sees that history (`shares_with_history_for`)."""
+    shares = shares_with_history_for(user)
+    share_keys = shares.annotate(key=Cast("pk", CharField())).values("key")
+    request_keys = (
+        ApprovalRequest.objects.filter(purpose=PURPOSE)
+        .exclude(subject_id__in=shares.values("pk"))
+        .annotate(key=Cast("pk", CharField()))
+        .values("key")
+    )
+    about_shares = Q(object_type=Share._meta.label_lower) & ~Q(object_id__in=share_keys)
+    about_requests = Q(object_type=ApprovalRequest._meta.label_lower) & Q(
+        object_id__in=request_keys
+    )
+    return about_shares | about_requests
+
+
+register_audit_scope(audit_records_kept_from)

@@ -242,3 +242,12 @@ def document_hits(user: User, number_normalised: str) -> QuerySet[Share]:
         .select_related("template", "originating_state")
         .order_by("-released_at")
     )
+
+
+def shares_with_history_for(user: User) -> QuerySet[Share]:
+    """The shares whose history (who read it, how it moved, its audit records) the user may
+    see: as on the share's page (`is_originator`), its originating state's people only. The
+    Secretariat, whatever was released to it, sees no share's history."""
+    if not user.is_authenticated or not user.state_id:
+        return Share.objects.none()
+    return visible_shares(user).filter(originating_state_id=user.state_id)

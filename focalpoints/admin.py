@@ -1,12 +1,19 @@
+"""The Secretariat's admin of the network: entries are verified, returned and corrected here
+through the services (each change kept in the entry's history and the audit log); states
+nominate in the portal; nothing is deleted (an entry is withdrawn, a contact hidden)."""
+
 import datetime
 
+from django import forms
 from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cica_portal.admin_services import ServiceAdminMixin, nothing_saved
 from cica_portal.errors import DomainError
 
 from . import services
+from .forms import LanguagesField
 from .models import (
     EXPIRY_WINDOW_DAYS,
     FocalPoint,
@@ -74,16 +81,33 @@ class ChangeInline(ReadOnlyInline):
     ]
 
 
+class FocalPointAdminForm(forms.ModelForm):
+    languages = LanguagesField()
+
+    class Meta:
+        model = FocalPoint
+        fields = list(services.CORRECTABLE_FIELDS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["languages"] = self.instance.language_codes
+
+
 @admin.register(FocalPoint)
-class FocalPointAdmin(admin.ModelAdmin):
+class FocalPointAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_display = ["name", "state", "role", "status", "organisation", "email", "term_end"]
     list_filter = ["status", "role", "state", "areas", TermFilter]
     search_fields = ["name", "organisation", "position", "email", "state__name_en", "state__code"]
     list_select_related = ["state"]
     date_hierarchy = "term_end"
-    # Status, areas and the primary seat change only through the services (verify, return...).
+    form = FocalPointAdminForm
+    # Status, areas, the primary seat and the account change only through the nomination and
+    # the services (verify, return, withdraw); the details through `correct_entry`.
     readonly_fields = [
         "state",
+        "role",
+        "user",
         "status",
         "return_reason",
         "pending_changes",
@@ -115,7 +139,6 @@ class FocalPointAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
     ]
-    raw_id_fields = ["user"]
     inlines = [AreaInline, TransitionInline, ChangeInline]
     actions = ["verify_selected", "return_selected"]
 
@@ -124,6 +147,19 @@ class FocalPointAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # withdrawn and ended entries stay in the history
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.status in FocalPoint.FINAL_STATUSES:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        data = {key: form.cleaned_data[key] for key in services.CORRECTABLE_FIELDS}
+        services.correct_entry(obj, actor=request.user, **data)
+
+    def save_related(self, request, form, formsets, change):
+        for formset in formsets:
+            nothing_saved(formset)  # the areas and the history are read-only here
 
     @admin.action(description=_("Verify and activate the selected entries"))
     def verify_selected(self, request, queryset):
@@ -183,9 +219,25 @@ class FocalPointChangeAdmin(FocalPointTransitionAdmin):
 
 
 @admin.register(OrganisationContact)
-class OrganisationContactAdmin(admin.ModelAdmin):
+class OrganisationContactAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_display = ["name", "organisation", "position", "email", "active"]
     list_filter = ["organisation", "active", "areas"]
     search_fields = ["name", "position", "email", "organisation__name_en"]
     list_select_related = ["organisation"]
     filter_horizontal = ["areas"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # no longer current: untick "shown in the directory"
+
+    def save_model(self, request, obj, form, change):
+        data = {key: form.cleaned_data[key] for key in services.CONTACT_FIELDS}
+        saved = services.save_contact(
+            obj if change else None,
+            actor=request.user,
+            areas=form.cleaned_data.get("areas", []),
+            **data,
+        )
+        obj.pk, obj._state = saved.pk, saved._state
+
+    def save_related(self, request, form, formsets, change):
+        pass  # the areas were set by the service

@@ -22,6 +22,7 @@ from .models import (
     FocalPointArea,
     FocalPointChange,
     FocalPointTransition,
+    OrganisationContact,
     languages_to_db,
 )
 
@@ -374,6 +375,100 @@ def update_contact_details(entry: FocalPoint, *, actor: User, **data: Any) -> Fo
             url=_entry_url(entry),
         )
     return entry
+
+
+# What the Secretariat may correct on an entry (its state, role, areas, account and status
+# change only through the nomination and its verification).
+CORRECTABLE_FIELDS = (
+    "name",
+    "organisation",
+    "position",
+    "languages",
+    "email",
+    "phone",
+    "address",
+    "term_start",
+    "term_end",
+)
+
+
+@transaction.atomic
+def correct_entry(entry: FocalPoint, *, actor: User, **data: Any) -> FocalPoint:
+    """The Secretariat corrects an entry's details; each change is kept in its history."""
+    entry = FocalPoint.objects.select_for_update().select_related("state").get(pk=entry.pk)
+    if not actor.is_secretariat:
+        raise FocalPointError(_("Only the Secretariat corrects entries."), code="forbidden")
+    if entry.status in FocalPoint.FINAL_STATUSES:
+        raise FocalPointError(_("This entry is already closed."), code="conflict")
+    data = {key: value for key, value in data.items() if key in CORRECTABLE_FIELDS}
+    if "languages" in data:
+        data["languages"] = languages_to_db(data["languages"] or [])
+    _check_term(
+        {
+            "term_start": data.get("term_start", entry.term_start),
+            "term_end": data.get("term_end", entry.term_end),
+        },
+        entry.state_id,
+    )
+    changed = []
+    for key, value in data.items():
+        value = "" if value is None and key != "term_end" else value
+        if getattr(entry, key) == value:
+            continue
+        FocalPointChange.objects.create(
+            entry=entry,
+            field=key,
+            old_value=str(getattr(entry, key) or ""),
+            new_value=str(value or ""),
+            changed_by=actor,
+            outcome=FocalPointChange.Outcome.APPLIED,
+        )
+        setattr(entry, key, value)
+        changed.append(key)
+    if changed:
+        entry.save(update_fields=[*changed, "updated_at"])
+        audit.log(entry, "focalpoints.entry.corrected", actor=actor, data={"fields": changed})
+    return entry
+
+
+CONTACT_FIELDS = ("organisation", "name", "position", "email", "phone", "active")
+
+
+@transaction.atomic
+def save_contact(
+    contact: OrganisationContact | None, *, actor: User, areas: Iterable[Area], **data: Any
+) -> OrganisationContact:
+    """The Secretariat adds or changes an organisation's contact point (hidden, not deleted,
+    once it is no longer current)."""
+    if not actor.is_secretariat:
+        raise FocalPointError(
+            _("Only the Secretariat keeps the organisations' contacts."), code="forbidden"
+        )
+    data = {key: value for key, value in data.items() if key in CONTACT_FIELDS}
+    if contact is None:
+        contact = OrganisationContact.objects.create(**data)
+        changes = {key: str(getattr(value, "pk", value)) for key, value in data.items()}
+        action = "focalpoints.contact.created"
+    else:
+        contact = OrganisationContact.objects.select_for_update().get(pk=contact.pk)
+        changes = {
+            key: {"before": str(getattr(contact, key)), "after": str(value)}
+            for key, value in data.items()
+            if getattr(contact, key) != value
+        }
+        for key in changes:
+            setattr(contact, key, data[key])
+        if changes:
+            contact.save(update_fields=list(changes))
+        action = "focalpoints.contact.changed"
+    areas = list(areas)
+    before = sorted(contact.areas.values_list("pk", flat=True))
+    if before != sorted(area.pk for area in areas):
+        contact.areas.set(areas)
+        changes["areas"] = {"before": before, "after": sorted(area.pk for area in areas)}
+    if changes or action.endswith("created"):
+        audit.log(contact, action, actor=actor, data=changes)
+    return contact
 
 
 @transaction.atomic

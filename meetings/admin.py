@@ -1,15 +1,24 @@
-"""The Secretariat runs the calendar here: meetings with their agenda, delegations and documents."""
+"""The Secretariat runs the calendar here: meetings with their agenda, delegations and documents.
+
+Every save goes through the meetings services, as in the portal, each audited: a meeting's
+details (`update_meeting`), its agenda (`save_agenda`), its status (the actions, through
+`change_status`, which tell the registered states), documents (`upload_document`,
+`change_document`), series. What states write in the portal (registrations and delegates,
+training requests, invitations agreed by the member states) is read-only here. Nothing the
+portal keeps in its history is deleted here: a meeting is cancelled, not deleted.
+"""
 
 from django import forms
 from django.contrib import admin, messages
-from django.db import models, transaction
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cica_portal import audit
+from cica_portal.admin_services import ServiceAdminMixin, nothing_saved
 from cica_portal.errors import DomainError
 
 from . import services
@@ -25,6 +34,11 @@ from .models import (
     TrainingRequest,
 )
 from .uploads import inspect_upload
+
+
+def _cleaned(form, names) -> dict:
+    """The form's values for the fields a service takes (those the form has)."""
+    return {key: form.cleaned_data[key] for key in names if key in form.cleaned_data}
 
 
 class AgendaItemInline(admin.StackedInline):
@@ -74,20 +88,27 @@ class DocumentAdminForm(forms.ModelForm):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload and not getattr(upload, "_committed", True):
-            _extension, content_type = inspect_upload(upload)
-            self.instance.content_type = content_type
-            self.instance.original_name = upload.name[:255]
-            self.instance.size = upload.size
+        # A new upload (the stored file of an existing document is never replaced here): the
+        # check `upload_document` makes, as a form error.
+        if isinstance(upload, UploadedFile):
+            inspect_upload(upload)
         return upload
 
 
 class DocumentInline(admin.TabularInline):
+    """New documents are attached here (`upload_document`); an attached one is changed on its
+    own page (`change_document`): its file stays as it was uploaded."""
+
     model = MeetingDocument
     form = DocumentAdminForm
     extra = 0
     fields = ["kind", "title", "access", "file", "size", "download"]
     readonly_fields = ["size", "download"]
+    can_delete = False
+    show_change_link = True
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     @admin.display(description=_("download"))
     def download(self, obj):
@@ -110,7 +131,7 @@ class InvitationInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_display = ["title", "kind", "start", "time_zone", "host_state", "status", "series"]
     list_filter = ["status", "kind", "areas", "format"]
     search_fields = ["title", "venue"]
@@ -154,23 +175,44 @@ class MeetingAdmin(admin.ModelAdmin):
             '<a href="{}">{}</a>', obj.get_absolute_url(), pgettext_lazy("link", "Open")
         )
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # a meeting is cancelled, and stays in the calendar's history
+
     def save_model(self, request, obj, form, change):
-        with transaction.atomic():
-            super().save_model(request, obj, form, change)
-            audit.log(
-                obj,
-                "meetings.meeting.changed" if change else "meetings.meeting.created",
-                actor=request.user,
-                data={"fields": sorted(form.changed_data)},
-            )
+        fields = _cleaned(form, services.MEETING_FIELDS)
+        areas = form.cleaned_data.get("areas", [])
+        if change:
+            saved = services.update_meeting(obj, by=request.user, areas=areas, **fields)
+        else:
+            saved = services.create_meeting(by=request.user, areas=areas, **fields)
+        # The admin's inlines, messages and redirects then speak of the saved meeting.
+        obj.pk, obj.status, obj._state = saved.pk, saved.status, saved._state
+
+    def save_related(self, request, form, formsets, change):
+        # The areas were set by the service; each inline is written by its own service.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change)
 
     def save_formset(self, request, form, formset, change):
-        instances = formset.save(commit=False)
-        for instance in instances:
-            if isinstance(instance, MeetingDocument) and not instance.pk:
-                instance.uploaded_by = request.user
-        formset.save()
-        formset.save_m2m()
+        meeting = form.instance
+        nothing_saved(formset)
+        if formset.model is AgendaItem:
+            if formset.has_changed():
+                services.save_agenda(meeting, by=request.user, items=_agenda_items(formset))
+        elif formset.model is MeetingDocument:
+            for document_form in formset.extra_forms:
+                if document_form.has_changed() and document_form.cleaned_data:
+                    data = document_form.cleaned_data
+                    document = services.upload_document(
+                        meeting,
+                        by=request.user,
+                        upload=data["file"],
+                        kind=data["kind"],
+                        title=data["title"],
+                        access=data["access"],
+                    )
+                    formset.new_objects.append(document)
+        # Registrations and invitations are read-only here: nothing to save.
 
     def _move(self, request, queryset, status):
         done = 0
@@ -209,10 +251,41 @@ class MeetingAdmin(admin.ModelAdmin):
         return participants_response(list(queryset.order_by("start")[:50]))
 
 
+def _agenda_items(formset) -> list[dict]:
+    """The agenda the formset describes, in the shape `save_agenda` takes."""
+    items = []
+    for item_form in formset.forms:
+        data = getattr(item_form, "cleaned_data", None)
+        if not data or data.get("DELETE"):
+            continue
+        if item_form.instance.pk is None and not item_form.has_changed():
+            continue
+        items.append(
+            {
+                "pk": item_form.instance.pk,
+                "position": data.get("position"),
+                "title": data["title"],
+                "description": data.get("description", ""),
+                "plan_items": list(data.get("plan_items", [])),
+            }
+        )
+    return items
+
+
 class DelegateInline(admin.TabularInline):
+    """A delegation is written by its state's focal point, in the portal."""
+
     model = Delegate
     extra = 0
     fields = ["order", "name", "position", "role", "interpretation", "dietary", "access"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Registration)
@@ -236,6 +309,12 @@ class RegistrationAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False  # confirmed by the action; written by the state in the portal
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a state withdraws its registration in the portal
+
     @admin.action(description=_("Confirm the selected registrations"))
     def confirm(self, request, queryset):
         done = 0
@@ -250,12 +329,27 @@ class RegistrationAdmin(admin.ModelAdmin):
 
 
 @admin.register(MeetingSeries)
-class MeetingSeriesAdmin(admin.ModelAdmin):
+class MeetingSeriesAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_display = ["title", "kind", "first_date", "interval_months", "occurrences", "time_zone"]
     list_filter = ["kind"]
     search_fields = ["title"]
     filter_horizontal = ["areas"]
     actions = ["generate"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # its meetings point at it
+
+    def save_model(self, request, obj, form, change):
+        fields = _cleaned(form, services.SERIES_FIELDS)
+        areas = form.cleaned_data.get("areas", [])
+        if change:
+            saved = services.update_series(obj, by=request.user, areas=areas, **fields)
+        else:
+            saved = services.create_series(by=request.user, areas=areas, **fields)
+        obj.pk, obj._state = saved.pk, saved._state
+
+    def save_related(self, request, form, formsets, change):
+        pass  # the areas were set by the service; a series has no inline
 
     @admin.action(description=_("Propose and create the occurrences"))
     def generate(self, request, queryset):
@@ -286,6 +380,12 @@ class InvitationAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # through the meeting page, which opens the approval request
 
+    def has_change_permission(self, request, obj=None):
+        return False  # the member states decide it by approval
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(TrainingRequest)
 class TrainingRequestAdmin(admin.ModelAdmin):
@@ -312,9 +412,18 @@ class TrainingRequestAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # a focal point requests it in the portal
 
+    def has_change_permission(self, request, obj=None):
+        return False  # decided on its portal page
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(MeetingDocument)
-class MeetingDocumentAdmin(admin.ModelAdmin):
+class MeetingDocumentAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    """Attached through `upload_document`, changed through `change_document`; its file is kept
+    as uploaded (attach a new document instead)."""
+
     form = DocumentAdminForm
     fields = ["meeting", "kind", "title", "access", "file"]
     list_display = ["title", "meeting", "kind", "access", "size", "uploaded_at"]
@@ -322,7 +431,32 @@ class MeetingDocumentAdmin(admin.ModelAdmin):
     list_select_related = ["meeting"]
     search_fields = ["title", "meeting__title"]
 
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return ["meeting", "file", "size", "original_name", "uploaded_by", "uploaded_at"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return self.fields
+        return ["meeting", "kind", "title", "access", "original_name", "size", "uploaded_by"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     def save_model(self, request, obj, form, change):
-        if not obj.pk:
-            obj.uploaded_by = request.user
-        super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        if change:
+            saved = services.change_document(
+                obj, by=request.user, kind=data["kind"], title=data["title"], access=data["access"]
+            )
+        else:
+            saved = services.upload_document(
+                data["meeting"],
+                by=request.user,
+                upload=data["file"],
+                kind=data["kind"],
+                title=data["title"],
+                access=data["access"],
+            )
+        obj.pk, obj._state = saved.pk, saved._state

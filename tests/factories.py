@@ -39,3 +39,15 @@ class ApproverFactory(UserFactory):
 class SecretariatFactory(UserFactory):
     role = User.Role.SECRETARIAT
     is_staff = True
+
+
+class SecretariatAdminFactory(SecretariatFactory):
+    """Secretariat staff as `seed_demo` makes them: staff, with the Secretariat group's model
+    permissions (every model of the portal's apps), not a superuser."""
+
+    @factory.post_generation
+    def admin_rights(user, create, extracted, **kwargs):
+        if create:
+            from cica_portal.demo import secretariat_group
+
+            user.groups.add(secretariat_group())

@@ -11,12 +11,23 @@ from .reports import (
     start_report,
     submit_report,
 )
-from .review import close_finished_cycles, open_cycle, open_due_cycles, send_review_reminders
+from .review import (
+    CYCLE_DATES,
+    check_cycle_dates,
+    close_finished_cycles,
+    open_cycle,
+    open_due_cycles,
+    reschedule_cycle,
+    schedule_cycle,
+    send_review_reminders,
+)
 
 __all__ = [
+    "CYCLE_DATES",
     "ActionPlanError",
     "add_attachment",
     "change_status",
+    "check_cycle_dates",
     "close_finished_cycles",
     "load_plan",
     "open_cycle",
@@ -24,8 +35,10 @@ __all__ = [
     "propose_measure",
     "put_to_approval",
     "remove_attachment",
+    "reschedule_cycle",
     "return_report",
     "save_report",
+    "schedule_cycle",
     "send_review_reminders",
     "start_report",
     "submit_report",

@@ -57,6 +57,68 @@ def _focal_points_by_state(state_ids) -> dict[int, list[User]]:
     return people
 
 
+CYCLE_DATES = ("opens_on", "report_deadline", "swg_start", "swg_end", "soc_start", "soc_end")
+
+
+def check_cycle_dates(dates: dict[str, datetime.date]) -> None:
+    """The stages follow each other (the database's constraint, said to a person first)."""
+    values = [dates.get(name) for name in CYCLE_DATES]
+    if None in values:
+        missing = CYCLE_DATES[values.index(None)]
+        raise ActionPlanError(_("Give every date of the review."), field=missing)
+    for index in range(1, len(CYCLE_DATES)):
+        if values[index] < values[index - 1]:
+            raise ActionPlanError(
+                _("Dates must follow each other: opening, report deadline, SWG stage, SOC stage."),
+                field=CYCLE_DATES[index],
+            )
+
+
+def _check_secretariat(actor: User) -> None:
+    if not actor.is_secretariat:
+        raise ActionPlanError(_("Only the Secretariat plans the review."), code="forbidden")
+
+
+@transaction.atomic
+def schedule_cycle(*, actor: User, year: int, **dates: datetime.date) -> ReviewCycle:
+    """Plan a year's review: its dates; it opens for reports on its opening date."""
+    _check_secretariat(actor)
+    check_cycle_dates(dates)
+    if ReviewCycle.objects.filter(year=year).exists():
+        raise ActionPlanError(_("This year's review is already planned."), field="year")
+    cycle = ReviewCycle.objects.create(year=year, **{k: dates[k] for k in CYCLE_DATES})
+    audit.log(
+        cycle,
+        "actionplan.review.scheduled",
+        actor=actor,
+        data={"year": year, **{k: dates[k] for k in CYCLE_DATES}},
+    )
+    return cycle
+
+
+@transaction.atomic
+def reschedule_cycle(cycle: ReviewCycle, *, actor: User, **dates: datetime.date) -> ReviewCycle:
+    """Move a review's dates; a closed review keeps the dates it had."""
+    _check_secretariat(actor)
+    cycle = ReviewCycle.objects.select_for_update().get(pk=cycle.pk)
+    if cycle.status == ReviewCycle.Status.CLOSED:
+        raise ActionPlanError(_("A closed review keeps its dates."), code="conflict")
+    dates = {k: dates.get(k, getattr(cycle, k)) for k in CYCLE_DATES}
+    check_cycle_dates(dates)
+    changes = {
+        k: {"before": getattr(cycle, k), "after": v}
+        for k, v in dates.items()
+        if getattr(cycle, k) != v
+    }
+    if not changes:
+        return cycle
+    for key, value in dates.items():
+        setattr(cycle, key, value)
+    cycle.save(update_fields=list(changes))
+    audit.log(cycle, "actionplan.review.rescheduled", actor=actor, data=changes)
+    return cycle
+
+
 @transaction.atomic
 def open_cycle(cycle: ReviewCycle, *, actor: User | None = None) -> bool:
     """Open the cycle for reports and tell the focal points; False if it was already open."""

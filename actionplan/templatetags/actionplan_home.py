@@ -36,7 +36,7 @@ def actionplan_home_cards(context):
             show=True, areas=areas, open_approvals=list(selectors.open_approvals()[:8]), cycle=cycle
         )
         if cycle:
-            summary = selectors.review_summary(cycle)
+            summary = selectors.review_summary(cycle, user=user)
             data.update(
                 submitted=summary["submitted"],
                 missing=summary["missing"],

@@ -1,15 +1,20 @@
 """Writes of the meetings app: one function per business action, one transaction each."""
 
-from .documents import upload_document
+from .documents import change_document, upload_document
 from .errors import MeetingError
 from .invitations import invitation_decided, invite_organisation, withdraw_invitation
 from .meetings import (
+    MEETING_FIELDS,
+    SERIES_FIELDS,
     change_status,
     create_meeting,
     create_series,
     generate_occurrences,
     propose_occurrences,
     reset_calendar_token,
+    save_agenda,
+    update_meeting,
+    update_series,
 )
 from .registrations import confirm_registration, register_delegation, withdraw_registration
 from .reminders import (
@@ -25,8 +30,11 @@ from .training import (
 )
 
 __all__ = [
+    "MEETING_FIELDS",
+    "SERIES_FIELDS",
     "MeetingError",
     "accept_training_request",
+    "change_document",
     "change_status",
     "confirm_registration",
     "create_meeting",
@@ -42,7 +50,10 @@ __all__ = [
     "report_missing_registrations",
     "request_training",
     "reset_calendar_token",
+    "save_agenda",
     "schedule_training_request",
+    "update_meeting",
+    "update_series",
     "upload_document",
     "withdraw_invitation",
     "withdraw_registration",

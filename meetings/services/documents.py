@@ -48,3 +48,35 @@ def upload_document(
         data={"meeting": meeting.pk, "kind": kind, "access": access, "size": upload.size},
     )
     return document
+
+
+@transaction.atomic
+def change_document(
+    document: MeetingDocument, *, by: User, kind: str, title: str, access: str
+) -> MeetingDocument:
+    """Rename or reclassify a document, or change who may read it (its file stays)."""
+    if not by.is_secretariat:
+        raise MeetingError(_("Only the Secretariat attaches meeting documents."), code="forbidden")
+    if kind not in MeetingDocument.DocKind.values:
+        raise MeetingError(_("Choose what kind of document this is."), field="kind")
+    if access not in MeetingDocument.Access.values:
+        raise MeetingError(_("Choose who may read it."), field="access")
+    document = MeetingDocument.objects.select_for_update().get(pk=document.pk)
+    wanted = {"kind": kind, "title": title or document.title, "access": access}
+    changes = {
+        key: {"before": getattr(document, key), "after": value}
+        for key, value in wanted.items()
+        if getattr(document, key) != value
+    }
+    if not changes:
+        return document
+    for key in changes:
+        setattr(document, key, wanted[key])
+    document.save(update_fields=list(changes))
+    audit.log(
+        document,
+        "meetings.document.changed",
+        actor=by,
+        data={"meeting": document.meeting_id, **changes},
+    )
+    return document

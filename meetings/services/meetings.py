@@ -16,7 +16,7 @@ from cica_portal import audit
 from cica_portal.models import User
 from cica_portal.notifications import notify
 
-from ..models import Meeting, MeetingSeries, Registration, validate_time_zone
+from ..models import AgendaItem, Meeting, MeetingSeries, Registration, validate_time_zone
 from .errors import MeetingError
 
 Status = Meeting.Status
@@ -31,6 +31,34 @@ TRANSITIONS: dict[str, set[str]] = {
     Status.CANCELLED: set(),
 }
 TOLD_PARTICIPANTS = {Status.CANCELLED, Status.POSTPONED, Status.CONFIRMED}
+# What the Secretariat edits about a meeting (its status moves through `change_status`).
+MEETING_FIELDS = (
+    "title",
+    "kind",
+    "start",
+    "end",
+    "time_zone",
+    "host_state",
+    "venue",
+    "online_link",
+    "format",
+    "languages",
+    "outcome",
+    "registration_deadline",
+    "max_delegates_per_state",
+    "series",
+)
+SERIES_FIELDS = (
+    "title",
+    "kind",
+    "first_date",
+    "start_time",
+    "duration_days",
+    "interval_months",
+    "occurrences",
+    "time_zone",
+    "format",
+)
 
 
 def _check_zone(name: str) -> zoneinfo.ZoneInfo:
@@ -41,9 +69,31 @@ def _check_zone(name: str) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(name)
 
 
+def _check_calendar_keeper(by: User | None) -> None:
+    """The Secretariat runs the calendar (None: the portal itself, e.g. the demo data)."""
+    if by is not None and not by.is_secretariat:
+        raise MeetingError(_("Only the Secretariat runs the meeting calendar."), code="forbidden")
+
+
+def _shown(value) -> str | int | None:
+    """A field's value as the audit log records it."""
+    if value is None or isinstance(value, int | str):
+        return value
+    return getattr(value, "pk", None) or str(value)
+
+
+def _changes(obj, fields: dict) -> dict:
+    return {
+        key: {"before": _shown(getattr(obj, key)), "after": _shown(value)}
+        for key, value in fields.items()
+        if getattr(obj, key) != value
+    }
+
+
 @transaction.atomic
 def create_meeting(*, by: User | None, areas=(), agenda=(), **fields) -> Meeting:
     """Create one meeting (the admin does the same through its form)."""
+    _check_calendar_keeper(by)
     _check_zone(fields.get("time_zone", "Asia/Almaty"))
     if fields["end"] <= fields["start"]:
         raise MeetingError(_("A meeting must end after it starts."), field="end")
@@ -57,12 +107,87 @@ def create_meeting(*, by: User | None, areas=(), agenda=(), **fields) -> Meeting
 
 
 @transaction.atomic
+def update_meeting(meeting: Meeting, *, by: User, areas=None, **fields) -> Meeting:
+    """Change a meeting's details (not its status: `change_status` tells the participants)."""
+    _check_calendar_keeper(by)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    fields = {key: value for key, value in fields.items() if key in MEETING_FIELDS}
+    _check_zone(fields.get("time_zone", meeting.time_zone))
+    if fields.get("end", meeting.end) <= fields.get("start", meeting.start):
+        raise MeetingError(_("A meeting must end after it starts."), field="end")
+    changes = _changes(meeting, fields)
+    for key in changes:
+        setattr(meeting, key, fields[key])
+    if changes:
+        meeting.save(update_fields=[*changes, "updated_at"])
+    if areas is not None:
+        before = sorted(meeting.areas.values_list("pk", flat=True))
+        after = sorted(area.pk for area in areas)
+        if before != after:
+            meeting.areas.set(areas)
+            changes["areas"] = {"before": before, "after": after}
+    if changes:
+        audit.log(meeting, "meetings.meeting.changed", actor=by, data=changes)
+    return meeting
+
+
+@transaction.atomic
+def save_agenda(meeting: Meeting, *, by: User, items: list[dict]) -> None:
+    """Make the meeting's agenda these items: each a dict of position, title, description,
+    plan_items, and the pk of an existing item to change; existing items not named go."""
+    _check_calendar_keeper(by)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    existing = {item.pk: item for item in meeting.agenda_items.all()}
+    kept = {item["pk"] for item in items if item.get("pk") in existing}
+    removed = sorted(set(existing) - kept)
+    if removed:
+        meeting.agenda_items.filter(pk__in=removed).delete()
+    for data in items:
+        agenda_item = existing.get(data.get("pk")) or AgendaItem(meeting=meeting)
+        agenda_item.position = data.get("position") or 1
+        agenda_item.title = data["title"]
+        agenda_item.description = data.get("description", "")
+        agenda_item.save()
+        agenda_item.plan_items.set(data.get("plan_items", []))
+    audit.log(
+        meeting,
+        "meetings.agenda.changed",
+        actor=by,
+        data={"items": [item["title"] for item in items], "removed": removed},
+    )
+
+
+@transaction.atomic
 def create_series(*, by: User | None, areas=(), **fields) -> MeetingSeries:
     """Create a recurring series; its occurrences are proposed, then generated on request."""
+    _check_calendar_keeper(by)
     _check_zone(fields.get("time_zone", "Asia/Almaty"))
     series = MeetingSeries.objects.create(**fields)
     series.areas.set(areas)
     audit.log(series, "meetings.series.created", actor=by, data={"title": series.title})
+    return series
+
+
+@transaction.atomic
+def update_series(series: MeetingSeries, *, by: User, areas=None, **fields) -> MeetingSeries:
+    """Change a series; the meetings already made from it keep their own details."""
+    _check_calendar_keeper(by)
+    series = MeetingSeries.objects.select_for_update().get(pk=series.pk)
+    fields = {key: value for key, value in fields.items() if key in SERIES_FIELDS}
+    _check_zone(fields.get("time_zone", series.time_zone))
+    changes = _changes(series, fields)
+    for key in changes:
+        setattr(series, key, fields[key])
+    if changes:
+        series.save(update_fields=list(changes))
+    if areas is not None:
+        before = sorted(series.areas.values_list("pk", flat=True))
+        after = sorted(area.pk for area in areas)
+        if before != after:
+            series.areas.set(areas)
+            changes["areas"] = {"before": before, "after": after}
+    if changes:
+        audit.log(series, "meetings.series.changed", actor=by, data=changes)
     return series
 
 

@@ -59,10 +59,10 @@ def test_global_permissions_and_superuser_open_no_unreleased_share(world, mighty
     assert "MARK-" not in client.get(reverse("exchange:index")).content.decode()
     answer = api.get("/api/v1/exchange/documents/check/", {"number": "N1234567"})
     assert answer.status_code == 200 and answer.json()["hits"] == []
-    # The admin shows status only: no title, no content.
+    # Nor does the admin: a share the portal does not show is, there too, as if missing.
     for key in (*UNRELEASED, "share_released"):
         page = client.get(reverse("admin:exchange_share_change", args=[world[key].pk]))
-        assert page.status_code == 200
+        assert page.status_code == 302 and page["Location"] == reverse("admin:index")
         assert "MARK-" not in page.content.decode()
     listing = client.get(reverse("admin:exchange_share_changelist")).content.decode()
     assert "MARK-" not in listing

@@ -1,0 +1,68 @@
+"""What the apps' admins share: saves that go through services, and scopes apps register.
+
+An admin writes a domain object the way the portal does: its `save_model`, `save_related` and
+actions call the app's services (one business action each, audited in the same transaction).
+The rules a service enforces are checked in the admin's form first (`form_error`), so that bad
+input is a form error with nothing lost; what a service still refuses at the moment of saving
+(a concurrent change) rolls the whole save back and is shown as a message, never as a 500.
+
+The core's own admins (the audit log) show records about the apps' objects; an app whose
+objects are consent-gated registers which of those records a user may not see
+(`register_audit_scope`), like it registers its approval subjects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django import forms
+from django.contrib import messages
+from django.db.models import Q
+from django.http import HttpResponseRedirect
+
+from .errors import DomainError
+
+
+def form_error(form: forms.BaseForm, error: DomainError) -> None:
+    """Show a service's refusal on the field it names (or on the whole form)."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+def nothing_saved(formset) -> None:
+    """An inline the services write (or nobody does): the admin saves none of its rows, and
+    its history message reads these, which `formset.save()` would have set."""
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+
+class ServiceAdminMixin:
+    """For a ModelAdmin whose saves call services: a refusal at save time is a message."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            # The admin's own atomic block (inside) rolls back the object and its inlines.
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+# --- what the audit log's admin hides, per app ------------------------------------------------
+
+AuditScope = Callable[[object], Q]
+_audit_scopes: list[AuditScope] = []
+
+
+def register_audit_scope(scope: AuditScope) -> None:
+    """`scope(user)` returns the audit records (a Q on AuditRecord) the user may not see."""
+    if scope not in _audit_scopes:
+        _audit_scopes.append(scope)
+
+
+def hidden_audit_records(user) -> Q | None:
+    """The records every registered app keeps from this user; None when none does."""
+    hidden = None
+    for scope in _audit_scopes:
+        q = scope(user)
+        hidden = q if hidden is None else hidden | q
+    return hidden

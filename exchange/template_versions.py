@@ -1,0 +1,100 @@
+"""Share templates: a changed template is a new version; the old one stays as shares knew it.
+
+The admin is where the Secretariat maintains templates; it writes through these functions.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from cica_portal import audit
+from cica_portal.errors import DomainError
+from cica_portal.models import User
+
+from .models import ShareTemplate
+from .validation import validate_template_fields
+
+EDITABLE = ("title", "description", "fields")
+
+
+class TemplateError(DomainError):
+    pass
+
+
+def may_maintain_templates(user: User) -> bool:
+    return user.is_active and (user.is_secretariat or user.is_superuser)
+
+
+def check_template(*, fields) -> None:
+    """Raise TemplateError if the fields do not describe a template (the admin's form asks)."""
+    problems = validate_template_fields(fields)
+    if problems:
+        raise TemplateError("; ".join(map(str, problems)), field="fields")
+
+
+def _check_actor(by: User) -> None:
+    if not may_maintain_templates(by):
+        raise TemplateError(_("Only the Secretariat maintains templates."), code="forbidden")
+
+
+@transaction.atomic
+def create_template(
+    *, by: User, slug: str, title: str, description: str = "", fields
+) -> ShareTemplate:
+    """A new template; under a slug that exists, the next version of it (the old one stays)."""
+    _check_actor(by)
+    check_template(fields=fields)
+    current = ShareTemplate.objects.select_for_update().filter(slug=slug, is_current=True)
+    previous = current.values_list("version", flat=True).first()
+    latest = ShareTemplate.objects.filter(slug=slug).aggregate(v=Max("version"))["v"] or 0
+    current.update(is_current=False)
+    template = ShareTemplate.objects.create(
+        slug=slug,
+        title=title,
+        description=description,
+        fields=fields,
+        version=latest + 1,
+        is_current=True,
+    )
+    audit.log(
+        template,
+        "exchange.template.created",
+        actor=by,
+        data={"slug": slug, "version": template.version, "replaces": previous},
+    )
+    return template
+
+
+@transaction.atomic
+def save_new_version(template: ShareTemplate, *, by: User, **changes) -> ShareTemplate:
+    """Save changes to the current version as the next one; unchanged, it stays as it is."""
+    _check_actor(by)
+    old = ShareTemplate.objects.select_for_update().get(pk=template.pk)
+    if not old.is_current:
+        raise TemplateError(
+            _("A newer version of this template was saved meanwhile: open it and change that."),
+            code="conflict",
+        )
+    changes = {key: value for key, value in changes.items() if key in EDITABLE}
+    changed = sorted(key for key, value in changes.items() if getattr(old, key) != value)
+    if not changed:
+        return old
+    if "fields" in changes:
+        check_template(fields=changes["fields"])
+    latest = ShareTemplate.objects.filter(slug=old.slug).aggregate(v=Max("version"))["v"]
+    ShareTemplate.objects.filter(pk=old.pk).update(is_current=False)
+    new = ShareTemplate.objects.create(
+        slug=old.slug,
+        version=latest + 1,
+        is_current=True,
+        **{key: changes.get(key, getattr(old, key)) for key in EDITABLE},
+    )
+    audit.log(
+        new,
+        "exchange.template.versioned",
+        actor=by,
+        data={"slug": new.slug, "from": old.version, "to": new.version, "fields": changed},
+    )
+    return new
