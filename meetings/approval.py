@@ -6,18 +6,11 @@ from . import selectors
 from .models import Invitation
 from .services import invitations
 
-
-def _invitation_closed(request, *, actor=None) -> None:
-    invitations.invitation_decided(
-        Invitation.objects.get(pk=request.subject_id), request, actor=actor
-    )
-
-
 INVITATION = approvals.SubjectType(
     purpose=invitations.PURPOSE,
     model=Invitation,
     visible_to=selectors.invitations_visible_to,
-    on_closed=_invitation_closed,
+    on_closed=invitations.invitation_decided,
     summary_template="meetings/approval_subject_invitation.html",
 )
 

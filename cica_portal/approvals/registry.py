@@ -34,7 +34,7 @@ class SubjectType:
     - `visible_to(user)`: the subjects (a queryset of `model`) that this user may read. A
       request, its states, its answers, the approvers' names and comments are shown only to
       people who may read its subject.
-    - `on_closed(request, actor=...)`: runs in the closing transaction (approved, rejected,
+    - `on_closed(subject, request, actor=...)`: runs in the closing transaction (approved, rejected,
       expired), so the subject moves with the outcome.
     - `on_answered(answer)`: runs in the answering transaction after each state's answer.
     - `on_withdrawn(request, actor=...)`: runs when the request is withdrawn.

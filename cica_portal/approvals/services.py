@@ -286,7 +286,7 @@ def _close(request: ApprovalRequest, status: str, *, actor: User | None) -> None
     request.closed_at = timezone.now()
     request.save(update_fields=["status", "closed_at"])
     audit.log(request, f"approval.{status}", actor=actor)
-    registry.subject_type_for(request.purpose).on_closed(request, actor=actor)
+    registry.subject_type_for(request.purpose).on_closed(request.subject, request, actor=actor)
     if request.opened_by_id:
         notify(
             [request.opened_by],

@@ -20,7 +20,7 @@ def hidden_purpose():
             purpose="test.hidden",
             model=State,
             visible_to=lambda user: State.objects.none(),
-            on_closed=lambda request, actor=None: None,
+            on_closed=lambda subject, request, actor=None: None,
         )
     )
     yield "test.hidden"
