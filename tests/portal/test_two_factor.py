@@ -324,3 +324,18 @@ def test_every_two_factor_event_is_audited_without_a_code_or_secret(client, appr
     logged = str(list(AuditRecord.objects.values_list("data", flat=True)))
     for secret_text in [secret, pending.key, right, *codes, *(c.replace("-", "") for c in codes)]:
         assert secret_text not in logged
+
+
+def test_the_admin_never_shows_a_devices_secret(client, approver_kz):
+    from tests.factories import UserFactory
+
+    device = _device(approver_kz)
+    admin = UserFactory(username="root", is_staff=True, is_superuser=True)
+    _login(client, "root")
+    client.post("/account/two-factor/setup/")  # a superuser must link a device first
+    pending = TOTPDevice.objects.get(user=admin, confirmed=False)
+    client.post("/account/two-factor/setup/", {"code": totp_code(pending)})
+    page = client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/")
+    assert page.status_code == 200
+    assert device.key not in page.content.decode()
+    assert client.get(f"/admin/otp_totp/totpdevice/{device.pk}/config/").status_code in (403, 404)
