@@ -1,17 +1,21 @@
+import math
 from collections.abc import Mapping
 
 from axes.exceptions import AxesBackendPermissionDenied
 from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_client_ip_address
 from django.conf import settings
+from django.contrib.auth import authenticate
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, permissions, serializers, status
-from rest_framework.authtoken.models import Token
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from . import approvals, twofactor
+from . import approvals, tokens, twofactor
 from .api import IsApprover, IsNetworkMember
 from .models import Notification, State
 from .serializers import (
@@ -22,55 +26,103 @@ from .serializers import (
 )
 
 
-class ObtainToken(ObtainAuthToken):
-    """Exchange a username and password for an API token with exactly that user's rights.
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=4096, trim_whitespace=False)
+    otp_token = serializers.CharField(
+        max_length=12, required=False, help_text="The six-digit code, where 2FA is required."
+    )
+    name = serializers.CharField(
+        max_length=100, required=False, help_text="What the token is for, shown in the portal."
+    )
 
-    Failed attempts count towards the same temporary lockout as the login pages (django-axes
-    does not watch DRF's view by itself); a locked account gets 429 with a clear message.
+
+class ObtainToken(APIView):
+    """Exchange a username and password for a new API token with exactly that user's rights.
+
+    Each call makes a new token (named by `name`, expiring after API_TOKEN_DAYS days); the key
+    is in this answer only. Failed attempts count towards the same temporary lockouts as the
+    login pages (django-axes does not watch DRF's views by itself); a locked client gets 429.
     """
 
+    permission_classes = [permissions.AllowAny]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
 
     @extend_schema(
+        request=TokenRequestSerializer,
         responses={
-            200: inline_serializer("Token", {"token": serializers.CharField()}),
-            400: OpenApiResponse(description="Wrong username or password"),
+            200: inline_serializer(
+                "Token",
+                {
+                    "token": serializers.CharField(),
+                    "name": serializers.CharField(),
+                    "expires_at": serializers.DateTimeField(),
+                },
+            ),
+            400: OpenApiResponse(description="Wrong username or password, or a code is missing"),
             429: OpenApiResponse(description="Locked for a while after repeated failures"),
-        }
+        },
     )
     def post(self, request, *args, **kwargs):
         if not isinstance(request.data, Mapping):
             return Response(
-                {"non_field_errors": ["Send an object with username and password."]},
+                {"non_field_errors": [_("Send an object with username and password.")]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
         credentials = {"username": str(request.data.get("username", ""))[:150]}
         if not AxesProxyHandler.is_allowed(request._request, credentials):
             return _locked_out()
-        serializer = self.get_serializer(data=request.data)
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
         try:
-            serializer.is_valid(raise_exception=True)
+            user = authenticate(
+                request._request, username=data["username"], password=data["password"]
+            )
         except AxesBackendPermissionDenied:
             return _locked_out()
-        user = serializer.validated_data["user"]
-        if not twofactor.token_code_ok(user, request.data.get("otp_token")):
+        if user is None:
             return Response(
-                {"otp_token": ["This account needs the six-digit code from its authenticator."]},
+                {"non_field_errors": [_("Unable to log in with provided credentials.")]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        if twofactor.needs_code_for_token(user):
+            check = twofactor.check_code(
+                user, data.get("otp_token", ""), ip_address=get_client_ip_address(request._request)
+            )
+            if check.locked_until is not None:
+                return _locked_out(until=check.locked_until)
+            if not check.passed:
+                return Response(
+                    {
+                        "otp_token": [
+                            "This account needs the six-digit code from its authenticator."
+                        ]
+                    },
+                    status=status.HTTP_400_BAD_REQUEST,
+                )
+        token, key = tokens.issue_token(user, name=data.get("name", ""), via="api")
+        return Response({"token": key, "name": token.name, "expires_at": token.expires_at})
 
 
-def _locked_out() -> Response:
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+def _locked_out(until=None) -> Response:
+    if until is not None:
+        minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
+        detail = ngettext(
+            "Too many wrong codes: this account's codes are locked for %(minutes)d minute.",
+            "Too many wrong codes: this account's codes are locked for %(minutes)d minutes.",
+            minutes,
+        )
+    else:
+        minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+        detail = ngettext(
+            "Too many failed logins: logins from your address are locked for %(minutes)d minute.",
+            "Too many failed logins: logins from your address are locked for %(minutes)d minutes.",
+            minutes,
+        )
     return Response(
-        {
-            "detail": f"Too many failed logins: this account is locked from your address for "
-            f"{minutes} minutes."
-        },
-        status=status.HTTP_429_TOO_MANY_REQUESTS,
+        {"detail": detail % {"minutes": minutes}}, status=status.HTTP_429_TOO_MANY_REQUESTS
     )
 
 

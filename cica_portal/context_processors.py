@@ -7,4 +7,8 @@ def portal(request):
     unread = 0
     if user is not None and user.is_authenticated:
         unread = user.notifications.filter(read_at=None).count()
-    return {"unread_notifications": unread, "portal_languages": settings.LANGUAGES}
+    return {
+        "unread_notifications": unread,
+        "portal_languages": settings.LANGUAGES,
+        "login_cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }

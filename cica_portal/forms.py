@@ -60,3 +60,20 @@ class TwoFactorCodeForm(forms.Form):
 
     def clean_code(self) -> str:
         return self.cleaned_data["code"].strip()
+
+
+class RecoveryCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("One of your recovery codes"),
+        max_length=40,
+        help_text=_("Each code works once. Dashes and spaces do not matter."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name of the new token"),
+        max_length=100,
+        help_text=_("What it is for, so that you recognise it later (say, nightly export)."),
+    )

@@ -1,28 +1,35 @@
-"""Hold a session that still owes its second factor; answer 503 when the database is down."""
+"""Hold a session that still owes its second factor, end sessions past their absolute
+lifetime, and answer 503 when the database is down."""
 
 import logging
 import sys
+import time
 
+from django.conf import settings
+from django.contrib.auth import logout
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django_otp import user_has_device
 
-from .twofactor import needs_verification
+from . import audit, twofactor
 
 logger = logging.getLogger(__name__)
 
+# Reachable by a session that still owes its code. The set-up page is not among them: it is
+# reachable only where twofactor.may_change_device says so (no device yet, or verified).
 EXEMPT_PREFIXES = (
-    "/account/two-factor/",
+    "/account/two-factor/verify/",
+    "/account/two-factor/recovery/",
     "/accounts/logout/",
     "/static/",
     "/i18n/",
     "/healthz",
     "/jsi18n/",
 )
+SETUP_PATH = "/account/two-factor/setup/"
 
 
 class RequireTwoFactorMiddleware:
@@ -31,20 +38,44 @@ class RequireTwoFactorMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if (
-            user is not None
-            and not request.path.startswith(EXEMPT_PREFIXES)
-            and needs_verification(user)
-        ):
+        if user is not None and not self._may_pass(request, user):
             if request.path.startswith("/api/"):
                 return JsonResponse(
                     {"detail": "This session has not passed two-factor authentication."},
                     status=403,
                 )
-            name = (
-                "two-factor-verify" if user_has_device(user, confirmed=True) else "two-factor-setup"
-            )
+            name = "two-factor-verify" if twofactor.has_device(user) else "two-factor-setup"
             return redirect(f"{reverse(name)}?next={request.get_full_path()}")
+        return self.get_response(request)
+
+    @staticmethod
+    def _may_pass(request, user) -> bool:
+        if request.path.startswith(EXEMPT_PREFIXES) or not twofactor.needs_verification(user):
+            return True
+        return request.path.startswith(SETUP_PATH) and twofactor.may_change_device(user)
+
+
+SESSION_STARTED_KEY = "cica_session_started_at"  # set at login by signals.py
+
+
+class SessionLifetimeMiddleware:
+    """Log out a session older than SESSION_MAX_SECONDS, however active it has been.
+
+    The idle timeout is Django's own (SESSION_COOKIE_AGE, renewed on every request); this one is
+    counted from the login. A signed-in session without a start time is not one this portal's
+    login made, and ends too. Put it right after AuthenticationMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            started = request.session.get(SESSION_STARTED_KEY)
+            if not isinstance(started, int) or time.time() - started > settings.SESSION_MAX_SECONDS:
+                audit.log(user, "auth.session_expired", actor=user, data={"started": started})
+                logout(request)
         return self.get_response(request)
 
 

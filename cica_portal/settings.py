@@ -55,7 +55,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -80,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cica_portal.middleware.SessionLifetimeMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "cica_portal.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -239,16 +239,37 @@ PASSWORD_RESET_TIMEOUT = 60 * 60  # one hour; a link also dies once the password
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True  # the age above is an inactivity timeout
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# However active, a session ends this long after its login (SessionLifetimeMiddleware).
+SESSION_MAX_SECONDS = int(os.environ.get("SESSION_MAX_SECONDS", str(12 * 3600)))
+# Password reset requests: at most this many an hour per client address and per email address;
+# beyond it the answer is the same and no email is sent.
+PASSWORD_RESETS_PER_HOUR = int(os.environ.get("PASSWORD_RESETS_PER_HOUR", "5"))
 
 # Two-factor authentication (TOTP) for the Secretariat and release approvers; offered to focal
 # points. Off by default only on a developer's machine (DEBUG), so the demo logs in with a password.
 TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", not DEBUG)
 OTP_TOTP_ISSUER = "CICA portal"
+# django-otp's own delay (1 s, 2 s, 4 s ... after each wrong code) refuses even a correct code
+# typed right after a typo; it is off, and cica_portal.twofactor bounds wrong codes instead:
+# the first TWO_FACTOR_FAILURE_LIMIT in a row are free, then each further attempt waits
+# TWO_FACTOR_LOCK_SECONDS, doubling after each wrong one, up to TWO_FACTOR_MAX_LOCK_SECONDS.
+OTP_TOTP_THROTTLE_FACTOR = 0
+TWO_FACTOR_FAILURE_LIMIT = int(os.environ.get("TWO_FACTOR_FAILURE_LIMIT", "5"))
+TWO_FACTOR_LOCK_SECONDS = int(os.environ.get("TWO_FACTOR_LOCK_SECONDS", str(15 * 60)))
+TWO_FACTOR_MAX_LOCK_SECONDS = int(os.environ.get("TWO_FACTOR_MAX_LOCK_SECONDS", str(24 * 3600)))
+# The TOTP secrets are never shown in the admin (the Secretariat can remove a device, not copy it).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
-# Failed logins: lock the username from that address for a while, never forever.
+# API tokens expire this many days after they are made.
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
+
+# Failed logins: lock the username from that address for a while, never forever; and lock an
+# address that fails this often across usernames (password spraying) for the same while.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "20"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "cica_portal.lockout.SprayAwareHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # The client address comes from X-Forwarded-For only behind a proxy we were told to trust.
@@ -299,7 +320,7 @@ CONTENT_SECURITY_POLICY = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "cica_portal.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

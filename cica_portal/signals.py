@@ -1,5 +1,6 @@
 """Audit the events that happen outside our services: logins, failed logins, logouts."""
 
+import time
 from importlib import import_module
 
 from axes.signals import user_locked_out
@@ -8,9 +9,9 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
-from . import audit
+from . import audit, tokens
+from .middleware import SESSION_STARTED_KEY
 from .models import User
 
 
@@ -21,6 +22,13 @@ def _address(request) -> str | None:
 @receiver(user_logged_in)
 def audit_login(sender, request, user, **kwargs):
     audit.log(user, "auth.login", actor=user, ip_address=_address(request))
+
+
+@receiver(user_logged_in)
+def mark_session_start(sender, request, user, **kwargs):
+    """The absolute lifetime (SessionLifetimeMiddleware) counts from here."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_STARTED_KEY] = int(time.time())
 
 
 @receiver(user_logged_out)
@@ -59,7 +67,7 @@ def end_access_on_password_change_or_deactivation(sender, instance, **kwargs):
     password_changed = before["password"] != instance.password
     deactivated = before["is_active"] and not instance.is_active
     if password_changed or deactivated:
-        deleted, _ = Token.objects.filter(user_id=instance.pk).delete()
+        deleted = tokens.revoke_all_tokens(instance.pk)
         Session = import_module(settings.SESSION_ENGINE).SessionStore
         if deactivated:
             _end_sessions_of(instance.pk, Session)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import views
+from . import account_views, views
 
 api_v1 = [
     path("", include("cica_portal.api_urls")),
@@ -25,15 +25,36 @@ urlpatterns = [
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
         name="login",
     ),
+    path(
+        "accounts/password_reset/",
+        account_views.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("approvals/", views.approvals_list, name="approvals"),
     path("approvals/inbox/", views.approvals_inbox, name="approvals-inbox"),
     path("approvals/<int:pk>/", views.approval_detail, name="approval-detail"),
-    path("account/two-factor/setup/", views.two_factor_setup, name="two-factor-setup"),
-    path("account/two-factor/verify/", views.two_factor_verify, name="two-factor-verify"),
-    path("account/api-tokens/", views.api_tokens, name="api-tokens"),
+    path("account/two-factor/", account_views.two_factor, name="two-factor"),
+    path("account/two-factor/setup/", account_views.two_factor_setup, name="two-factor-setup"),
+    path("account/two-factor/verify/", account_views.two_factor_verify, name="two-factor-verify"),
+    path(
+        "account/two-factor/recovery/",
+        account_views.two_factor_recovery,
+        name="two-factor-recovery",
+    ),
+    path(
+        "account/two-factor/recovery-codes/",
+        account_views.two_factor_recovery_codes,
+        name="two-factor-recovery-codes",
+    ),
+    path("account/api-tokens/", account_views.api_tokens, name="api-tokens"),
+    path(
+        "account/api-tokens/<int:pk>/revoke/",
+        account_views.api_token_revoke,
+        name="api-token-revoke",
+    ),
     path("notifications/", views.notifications_list, name="notifications"),
     path(
         "notifications/read-all/", views.notifications_mark_all_read, name="notifications-read-all"

@@ -5,20 +5,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views import i18n as i18n_views
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from rest_framework.authtoken.models import Token
 
-from . import approvals, links, tokens, twofactor
+from . import approvals, links
 from .errors import DomainError
-from .forms import AnswerForm, TwoFactorCodeForm
+from .forms import AnswerForm
 from .roles import approver_required, network_member_required
 
 
@@ -151,69 +149,6 @@ def notification_open(request, pk: int):
 def notifications_mark_all_read(request):
     request.user.notifications.filter(read_at=None).update(read_at=timezone.now())
     return redirect("notifications")
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def api_tokens(request):
-    """The user's API token: see when it was made, create a new one, or revoke it.
-
-    A new token's key is shown once, in the response to the POST that made it, and never again.
-    """
-    new_key = None
-    if request.method == "POST":
-        action = request.POST.get("action")
-        if action == "create":
-            token = tokens.issue_token(request.user)
-            new_key = token.key
-        elif action == "revoke":
-            tokens.revoke_tokens(request.user, actor=request.user)
-            messages.success(request, _("Your API token is revoked."))
-            return redirect("api-tokens")
-        else:
-            return HttpResponseBadRequest(_("Unknown action."))
-    token = Token.objects.filter(user=request.user).first()
-    return render(request, "portal/api_tokens.html", {"token": token, "new_key": new_key})
-
-
-def _safe_next(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return "/"
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def two_factor_setup(request):
-    """Link an authenticator app: scan the code, type what it shows, and the session is verified."""
-    device = twofactor.pending_device(request.user)
-    form = TwoFactorCodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if twofactor.confirm_device(request, device, form.cleaned_data["code"]):
-            messages.success(request, _("Two-factor authentication is on for your account."))
-            return redirect(_safe_next(request))
-        form.add_error("code", _("That code is not right. Check your app's clock and try again."))
-    context = {
-        "form": form,
-        "required": twofactor.is_required_for(request.user),
-        "next": _safe_next(request),
-        **twofactor.provisioning(device),
-    }
-    return render(request, "portal/two_factor_setup.html", context)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def two_factor_verify(request):
-    form = TwoFactorCodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if twofactor.verify_session(request, form.cleaned_data["code"]):
-            return redirect(_safe_next(request))
-        form.add_error("code", _("That code is not right. Try the next one your app shows."))
-    return render(
-        request, "portal/two_factor_verify.html", {"form": form, "next": _safe_next(request)}
-    )
 
 
 def _api_error(request, status: int, detail: str):

@@ -132,7 +132,7 @@ def unschedule(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cica_portal", "0008_approval_closed_index"),
+        ("cica_portal", "0009_api_tokens_and_recovery_codes"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 

@@ -1,5 +1,6 @@
 """Models every app shares: reference data, people, approvals, the audit log, notifications."""
 
+from .access import ApiToken, RecoveryCode
 from .approvals import ApprovalRequest, ApprovalView, StateAnswer
 from .audit import AuditChainHead, AuditRecord
 from .notifications import BeatLease, Notification, OutboxMessage
@@ -7,6 +8,7 @@ from .people import User
 from .reference import Area, Organisation, State
 
 __all__ = [
+    "ApiToken",
     "ApprovalRequest",
     "ApprovalView",
     "Area",
@@ -16,6 +18,7 @@ __all__ = [
     "Notification",
     "Organisation",
     "OutboxMessage",
+    "RecoveryCode",
     "State",
     "StateAnswer",
     "User",

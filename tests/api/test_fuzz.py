@@ -15,8 +15,9 @@ from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import positive_data_acceptance
+
+from tests.factories import api_token_for
 
 MAX_EXAMPLES = 12
 
@@ -57,7 +58,7 @@ def _keep_the_test_connection():
 @pytest.fixture(params=["fp_kz", "approver_kz"])
 def token(request):
     user = request.getfixturevalue(request.param)
-    return Token.objects.get_or_create(user=user)[0].key
+    return api_token_for(user)
 
 
 @pytest.mark.django_db

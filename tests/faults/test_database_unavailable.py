@@ -48,7 +48,7 @@ def test_a_database_error_in_a_middleware_is_a_503_too(client, fp_kz):
     client.raise_request_exception = False  # the server, unlike the test client, answers
     client.force_login(fp_kz)
     with mock.patch(
-        "cica_portal.middleware.needs_verification", side_effect=OperationalError(SECRET_DETAIL)
+        "cica_portal.twofactor.needs_verification", side_effect=OperationalError(SECRET_DETAIL)
     ):
         response = client.get("/notifications/")
     assert_bare_503(response)

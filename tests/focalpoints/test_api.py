@@ -4,9 +4,8 @@ import datetime
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
-from tests.factories import UserFactory
+from tests.factories import UserFactory, api_token_for
 from tests.focalpoints.factories import FocalPointFactory, OrganisationContactFactory
 
 pytestmark = pytest.mark.django_db
@@ -65,8 +64,7 @@ def test_anonymous_and_outsiders_are_refused(api_client, entries):
 
 
 def test_a_token_has_its_users_rights(api_client, fp_cn, entries):
-    token = Token.objects.create(user=fp_cn)
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(fp_cn)}")
     assert api_client.get(URL).json()["count"] == 2
 
 

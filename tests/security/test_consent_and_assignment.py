@@ -11,16 +11,16 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.sessions.models import Session
 from django.urls import reverse
 from guardian.shortcuts import get_objects_for_user
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from cica_portal.models import StateAnswer, User
+from cica_portal.tokens import tokens_of
 from exchange import selectors as share_selectors
 from exchange import services as exchange_services
 from exchange.models import Share, ShareGroupObjectPermission, ShareUserObjectPermission
 from focalpoints.models import FocalPoint
 from meetings.models import Registration
-from tests.factories import FocalPointUserFactory, SecretariatFactory, state
+from tests.factories import FocalPointUserFactory, SecretariatFactory, api_token_for, state
 
 from .world import build_world
 
@@ -317,7 +317,7 @@ def test_a_deactivated_user_leaves_their_state_group(world):
 def test_deactivation_ends_sessions_and_tokens(world, client):
     fp_a = world.users["fp_a"]
     client.force_login(fp_a)
-    token = Token.objects.create(user=fp_a).key
+    token = api_token_for(fp_a)
     assert client.get(reverse("exchange:index")).status_code == 200
     sessions_before = Session.objects.count()
     fp_a.is_active = False
@@ -327,11 +327,11 @@ def test_deactivation_ends_sessions_and_tokens(world, client):
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert api.get("/api/v1/exchange/shares/").status_code == 401
-    assert not Token.objects.filter(user=fp_a).exists()
+    assert not tokens_of(fp_a).exists()
     # A bulk deactivation (queryset update, no signals) still refuses the old session and token.
     ap_a = world.users["ap_a"]
     other = APIClient()
-    other_token = Token.objects.create(user=ap_a).key
+    other_token = api_token_for(ap_a)
     client.force_login(ap_a)
     User.objects.filter(pk=ap_a.pk).update(is_active=False)
     assert client.get(reverse("exchange:index")).status_code == 302

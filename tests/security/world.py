@@ -13,11 +13,11 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from actionplan import services as plan_services
 from actionplan.models import PlanItem
 from actionplan.services import proposals
+from cica_portal import tokens
 from cica_portal.models import Area, Notification, Organisation
 from cica_portal.notifications import notify
 from exchange import services as exchange_services
@@ -27,7 +27,13 @@ from meetings.services import documents, invitations, registrations, training
 from meetings.services import meetings as meeting_services
 from tests.actionplan.factories import ReviewCycleFactory
 from tests.exchange import factories as share_factories
-from tests.factories import ApproverFactory, FocalPointUserFactory, SecretariatFactory, state
+from tests.factories import (
+    ApproverFactory,
+    FocalPointUserFactory,
+    SecretariatFactory,
+    api_token_for,
+    state,
+)
 from tests.focalpoints.factories import FocalPointFactory, OrganisationContactFactory
 from tests.meetings.factories import MeetingFactory
 
@@ -149,5 +155,7 @@ def build_world() -> World:
     o["notification"] = Notification.objects.get(recipient=fp_a, key="security:test")
 
     # --- the deactivated user had a token; their session is made by the caller.
-    w.token_of_off = Token.objects.create(user=users["off"]).key
+    w.token_of_off = api_token_for(users["off"])
+    # --- an API token of A's focal point: only its owner sees or revokes it
+    o["api_token"] = tokens.issue_token(users["fp_a"], name="A's export script")[0]
     return w
