@@ -286,19 +286,12 @@ def submit_share(share: Share, *, actor: User, deadline: datetime | None = None)
     return share
 
 
-def close_consent(request: ApprovalRequest, *, actor: User | None) -> None:
+def close_consent(share: Share, request: ApprovalRequest, *, actor: User | None) -> None:
     """Called by the approval mechanism when the request closes (same transaction)."""
     share = (
-        Share.objects.select_for_update(of=("self",))
-        .select_related("template")
-        .filter(pk=request.subject_id)
-        .first()
+        Share.objects.select_for_update(of=("self",)).select_related("template").get(pk=share.pk)
     )
-    if (
-        share is None
-        or share.approval_id != request.pk
-        or share.status != Share.Status.PENDING_CONSENT
-    ):
+    if share.approval_id != request.pk or share.status != Share.Status.PENDING_CONSENT:
         return  # a request this share no longer follows
     now = timezone.now()
     share.closed_at = now
