@@ -184,13 +184,13 @@ def answer_request(
     subject_type = registry.subject_type_for(request.purpose)
     if not approver.is_active or not approver.is_approver:
         raise ApprovalError(_("Only a release approver can answer for a state."), code="forbidden")
-    if not subject_type.may_read(approver, request):
-        raise ApprovalError(_("Your state is not asked to answer this request."), code="forbidden")
     answer = request.current_answers().filter(state_id=approver.state_id).first()
     if answer is None:
         raise ApprovalError(_("Your state is not asked to answer this request."), code="forbidden")
-    if not request.is_open:
+    if not request.is_open:  # e.g. withdrawn a moment ago: a conflict, not a refusal
         raise ApprovalError(_("This request is no longer open for answers."), code="conflict")
+    if not subject_type.may_read(approver, request):
+        raise ApprovalError(_("Your state is not asked to answer this request."), code="forbidden")
     if not answer.is_pending:
         raise ApprovalError(_("Your state has already answered."), code="conflict")
     decision = normalise_decision(decision)
