@@ -14,6 +14,7 @@ view some other way (a test that calls a view directly, a middleware order chang
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import math
 import re
@@ -149,6 +150,14 @@ def _header_name(meta_key: str) -> str:
 
 
 def _check_headers(request: HttpRequest) -> None:
+    address = request.META.get("REMOTE_ADDR") or ""
+    if address:
+        # Set by the server, not the client, but stored by django-axes as an address: anything
+        # else (a proxy set up wrongly) would be a 500 on PostgreSQL's inet column.
+        try:
+            ipaddress.ip_address(address)
+        except ValueError as error:
+            raise InputRefused(["REMOTE_ADDR"], _("The client address is not valid.")) from error
     for key, value in request.META.items():
         if not (key.startswith("HTTP_") or key in ("CONTENT_TYPE", "CONTENT_LENGTH")):
             continue

@@ -237,6 +237,31 @@ def test_a_control_character_in_a_header_is_a_400_naming_the_header(client, fp_k
     assert "In X-Forwarded-For:" in response.content.decode()
 
 
+def test_a_nul_in_the_user_agent_of_a_failed_login_is_a_400_and_nothing_is_recorded(client):
+    """Before: django-axes stored the user agent of the failed attempt, NUL included: a 500 on
+    PostgreSQL."""
+    from axes.models import AccessAttempt
+
+    response = client.post(
+        "/accounts/login/", {"username": "fp-kz", "password": "wrong"}, HTTP_USER_AGENT="x\x00"
+    )
+    assert response.status_code == 400
+    assert "In User-Agent:" in response.content.decode()
+    assert not AccessAttempt.objects.exists()
+
+
+def test_a_client_address_that_is_not_an_address_is_a_400(client):
+    """Before: django-axes stored it in an address column: a 500 on PostgreSQL."""
+    response = client.post(
+        "/api/v1/auth/token/",
+        {"username": "fp-kz", "password": "wrong"},
+        content_type="application/json",
+        REMOTE_ADDR="not-an-address",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"REMOTE_ADDR": ["The client address is not valid."]}
+
+
 def test_header_values_beyond_ascii_are_not_refused(client, fp_kz):
     client.force_login(fp_kz)
     response = client.get("/", HTTP_USER_AGENT="Navigateur \xe9\xff")
