@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from cica_portal.models import Area
 from meetings import services
@@ -41,3 +42,15 @@ def test_a_time_zone_no_file_can_be_named_after_is_a_form_error(
     assert response.status_code == 400
     assert "time_zone" in response.context["schedule_form"].errors
     assert not Meeting.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "month", ["99999999999999999999-01", "2027-99999999999999999999", "9999-12", "0001-01"]
+)
+def test_a_month_too_far_away_for_a_date_shows_the_current_month(client, fp_kz, month):
+    """Before: date() raised OverflowError, not ValueError, and the calendar was a 500 (found
+    by tests/security/test_form_fuzz.py); so did the months either side of year 1 or 9999."""
+    client.force_login(fp_kz)
+    response = client.get(reverse("meetings:calendar"), {"month": month})
+    assert response.status_code == 200
+    assert response.context["first"] == timezone.localdate().replace(day=1)
