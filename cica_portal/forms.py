@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -5,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import StateAnswer
 
 MAX_ID = 2**63 - 1  # the largest id a 64-bit column holds
+_DIGITS = re.compile(r"[0-9]+")
 
 
 class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -17,7 +20,8 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
         if not self.to_field_name:
             for pk in value:
                 digits = str(pk).strip().removeprefix("-")
-                if digits.isdigit() and (len(digits) > 19 or int(digits) > MAX_ID):
+                # ASCII digits only: "²".isdigit() is true, but int() refuses it.
+                if _DIGITS.fullmatch(digits) and (len(digits) > 19 or int(digits) > MAX_ID):
                     raise ValidationError(
                         self.error_messages["invalid_pk_value"],
                         code="invalid_pk_value",

@@ -19,3 +19,11 @@ def test_an_area_id_no_database_column_can_hold_is_a_form_error(client, approver
     assert response.status_code == 200
     assert "areas" in response.context["form"].errors
     assert not FocalPoint.objects.exists()
+
+
+def test_a_digit_int_does_not_read_is_a_form_error_too(client, approver_kz):
+    """ "²" is a digit to str.isdigit() but not to int() (found by the form fuzzer)."""
+    client.force_login(approver_kz)
+    response = client.post(reverse("focalpoints:nominate"), _form(areas=["²"]))
+    assert response.status_code == 200
+    assert "areas" in response.context["form"].errors
