@@ -9,25 +9,20 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from cica_portal import spreadsheets
+
 from .models import ReviewCycle
 
 BOLD = Font(bold=True)
 
 
-def _clean(value):
-    """Text that starts like a formula is stored as text, never evaluated by a spreadsheet."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def _sheet(workbook, title, header, rows):
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append(header)
+    sheet = workbook.create_sheet(title=spreadsheets.sheet_title(title))
+    sheet.append(spreadsheets.row(header))
     for cell in sheet[1]:
         cell.font = BOLD
-    for row in rows:
-        sheet.append([_clean(value) for value in row])
+    for values in rows:
+        sheet.append(spreadsheets.row(values))
     sheet.freeze_panes = "A2"
     for column, width in zip("ABCDEFGHIJ", (14, 40, 18, 14, 14, 14, 14, 14, 14, 14), strict=False):
         sheet.column_dimensions[column].width = width
@@ -37,8 +32,8 @@ def _sheet(workbook, title, header, rows):
 def review_workbook(cycle: ReviewCycle, context: dict) -> bytes:
     workbook = Workbook()
     summary = workbook.active
-    summary.title = _("Summary")[:31]
-    summary.append([_("CICA Action Plan: implementation review"), cycle.year])
+    summary.title = spreadsheets.sheet_title(_("Summary"))
+    summary.append(spreadsheets.row([_("CICA Action Plan: implementation review"), cycle.year]))
     summary["A1"].font = BOLD
     for label, value in (
         (_("Report deadline"), cycle.report_deadline),
@@ -48,7 +43,7 @@ def review_workbook(cycle: ReviewCycle, context: dict) -> bytes:
         (_("States without a submitted report"), len(context["missing"])),
         (_("Generated"), timezone.now().strftime("%Y-%m-%d %H:%M UTC")),
     ):
-        summary.append([label, value])
+        summary.append(spreadsheets.row([label, value]))
     summary.column_dimensions["A"].width = 36
     summary.column_dimensions["B"].width = 30
 

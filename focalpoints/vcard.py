@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from .models import FocalPoint, OrganisationContact
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x85")
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
 
 def escape(value: str) -> str:
-    """Escape a text value: backslash, comma, semicolon and line breaks (RFC 2426 §4)."""
-    value = str(value or "")
+    """Escape a text value: backslash, comma, semicolon and line breaks (RFC 2426 §4); no other
+    control character remains, so nothing typed can end a line and start a property."""
+    value = _LINE_BREAK.sub("\n", str(value or ""))
     value = value.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
-    return value.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
+    return _CONTROL.sub("", value.replace("\n", "\\n"))
 
 
 def fold(line: str, limit: int = 75) -> str:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cica_portal import spreadsheets
 from cica_portal.errors import DomainError
 from cica_portal.roles import (
     approver_required,
@@ -144,16 +145,14 @@ EXPORT_COLUMNS = [
 ]
 
 
-def _cell(value: str) -> str:
-    """Keep a spreadsheet from reading a value as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def _export_rows(request):
     filterset = _filtered(request)
     if not _valid(filterset):
         return None
-    return ([_cell(str(get(entry) or "")) for _, get in EXPORT_COLUMNS] for entry in filterset.qs)
+    return (
+        spreadsheets.row(str(get(entry) or "") for _, get in EXPORT_COLUMNS)
+        for entry in filterset.qs
+    )
 
 
 @require_GET

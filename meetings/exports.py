@@ -10,22 +10,21 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from cica_portal import spreadsheets
+
 from .models import Meeting
 from .selectors import participants_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _cell(value: str) -> str:
-    # A leading =, +, - or @ would make a spreadsheet program evaluate the text as a formula.
-    return "'" + value if value[:1] in {"=", "+", "-", "@"} else value
-
-
 def participants_workbook(meetings: list[Meeting]) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
     for meeting in meetings:
-        sheet = workbook.create_sheet(title=f"{meeting.pk} {meeting.title}"[:31].replace("/", "-"))
+        sheet = workbook.create_sheet(
+            title=spreadsheets.sheet_title(f"{meeting.pk} {meeting.title}")
+        )
         headers = [
             _("State"),
             _("Name"),
@@ -36,22 +35,24 @@ def participants_workbook(meetings: list[Meeting]) -> bytes:
             _("Access needs"),
             _("Registration status"),
         ]
-        sheet.append([str(h) for h in headers])
+        sheet.append(spreadsheets.row(str(h) for h in headers))
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for registration in participants_of(meeting):
             for delegate in registration.delegates.all():
                 sheet.append(
-                    [
-                        _cell(registration.state.name_en),
-                        _cell(delegate.name),
-                        _cell(delegate.position),
-                        str(delegate.get_role_display()),
-                        str(delegate.get_interpretation_display() or ""),
-                        _cell(delegate.dietary),
-                        _cell(delegate.access),
-                        str(registration.get_status_display()),
-                    ]
+                    spreadsheets.row(
+                        [
+                            registration.state.name_en,
+                            delegate.name,
+                            delegate.position,
+                            str(delegate.get_role_display()),
+                            str(delegate.get_interpretation_display() or ""),
+                            delegate.dietary,
+                            delegate.access,
+                            str(registration.get_status_display()),
+                        ]
+                    )
                 )
         sheet.freeze_panes = "A2"
     buffer = BytesIO()

@@ -77,7 +77,7 @@ class ScheduleForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
     time_zone = forms.CharField(
-        label=_("Time zone"), initial="Asia/Almaty", validators=[validate_time_zone]
+        label=_("Time zone"), initial="Asia/Almaty", max_length=64, validators=[validate_time_zone]
     )
     venue = forms.CharField(label=_("Venue"), required=False, max_length=300)
     format = forms.ChoiceField(label=_("Format"), choices=Format.choices)

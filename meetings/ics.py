@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import UTC
 
@@ -18,16 +19,23 @@ ICS_STATUS = {
 }
 
 
+# RFC 5545 3.1 forbids control characters in a content line other than tab; a bare CR or LF
+# would end the line and start a property of the writer's choosing.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x85")
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
 def _text(value: str) -> str:
-    """A TEXT value, escaped as RFC 5545 3.3.11 says."""
-    return (
-        str(value)
-        .replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-    )
+    """A TEXT value, escaped as RFC 5545 3.3.11 says: every line break becomes \\n and no other
+    control character remains."""
+    value = _LINE_BREAK.sub("\n", str(value))
+    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return _CONTROL.sub("", value.replace("\n", "\\n"))
+
+
+def _uri(value: str) -> str:
+    """A URI value: no control character, no space, nothing to escape (RFC 5545 3.3.13)."""
+    return re.sub(r"[\x00-\x20\x7f]", "", str(value))
 
 
 def _utc(moment) -> str:
@@ -61,7 +69,7 @@ def _event_lines(meeting: Meeting, stamp: str) -> list[str]:
         f"DTSTART:{_utc(meeting.start)}",
         f"DTEND:{_utc(meeting.end)}",
         f"DTSTAMP:{stamp}",
-        f"UID:meeting-{meeting.pk}@cica-portal",
+        f"UID:{_text(f'meeting-{meeting.pk}@cica-portal')}",
     ]
     location = ", ".join(
         part
@@ -80,7 +88,7 @@ def _event_lines(meeting: Meeting, stamp: str) -> list[str]:
     description.append(url)
     lines += [
         "DESCRIPTION:" + _text("\n".join(str(line) for line in description)),
-        f"URL:{url}",
+        f"URL:{_uri(url)}",
         f"STATUS:{ICS_STATUS.get(meeting.status, 'CONFIRMED')}",
         f"LAST-MODIFIED:{_utc(meeting.updated_at)}",
         "END:VEVENT",

@@ -17,10 +17,11 @@ def validate_time_zone(value: str) -> None:
     """An IANA time zone name that zoneinfo knows, e.g. Asia/Almaty."""
     try:
         zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError) as error:
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError, OSError) as error:
+        # OSError: a name too long for a file name (zoneinfo looks the name up on disk).
         raise ValidationError(
             _("Unknown time zone: %(value)s. Use a name such as Asia/Almaty."),
-            params={"value": value},
+            params={"value": str(value)[:64]},
             code="invalid_time_zone",
         ) from error
 

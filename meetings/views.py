@@ -52,8 +52,10 @@ def _month(value: str | None) -> date:
     today = timezone.localdate()
     try:
         year, month = (int(part) for part in (value or "").split("-"))
+        if not 1 < year < 9999:  # the grid shows the months either side
+            raise ValueError(year)
         return date(year, month, 1)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: a year past C's long
         return today.replace(day=1)
 
 
