@@ -74,7 +74,11 @@ def test_a_restored_backup_holds_the_same_consents_audit_log_and_files(
         opened_by=secretariat,
     )
     approvals.answer_request(
-        request, approver=approver_kz, decision="approve", comment="Agreed", seen_hash=request.content_hash
+        request,
+        approver=approver_kz,
+        decision="approve",
+        comment="Agreed",
+        seen_hash=request.content_hash,
     )
     audit.log(kz, "backup.drill", actor=secretariat, data={"note": "before the backup"})
     assert audit_anchors.anchor() is not None
