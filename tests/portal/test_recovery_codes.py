@@ -143,4 +143,7 @@ def test_wrong_recovery_codes_count_towards_the_lock(client, approver_kz, settin
 def test_odd_recovery_input_is_a_form_error_not_a_500(client, approver_kz, code):
     _set_up(client, approver_kz)
     response = _new_session().post("/account/two-factor/recovery/", {"code": code})
-    assert response.status_code == 200 and response.context["form"].errors
+    if "\x00" in code:  # refused by the input guard before any view reads it
+        assert response.status_code == 400
+    else:
+        assert response.status_code == 200 and response.context["form"].errors

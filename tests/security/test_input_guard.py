@@ -13,14 +13,15 @@ import json
 
 import pytest
 from django.conf import settings
-from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import ParseError
 
 from actionplan.models import PlanItem
 from cica_portal.input_guard import MAX_JSON_DEPTH, GuardedJSONParser
+from cica_portal.models import ApiToken
 from exchange.models import Share
 from meetings.models import TrainingRequest
 from tests.exchange import factories as share_factories
+from tests.factories import api_token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -140,7 +141,7 @@ def test_a_lone_surrogate_in_the_token_username_is_a_400(client, fp_kz):
     )
     assert response.status_code == 400
     assert "username" in response.json()
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_a_body_larger_than_the_limit_is_413_on_the_api_and_on_pages(client, fp_kz):
@@ -228,7 +229,7 @@ def test_the_refusal_is_written_in_the_visitors_language(client, fp_kz):
 
 def test_a_control_character_in_a_header_is_a_400_naming_the_header(client, fp_kz):
     """Before: the token lookup sent the NUL to the database (a 500 on PostgreSQL)."""
-    key = Token.objects.create(user=fp_kz).key
+    key = api_token_for(fp_kz)
     response = client.get("/api/v1/member-states/", HTTP_AUTHORIZATION=f"Token {key[:-1]}\x00")
     assert response.status_code == 400
     assert response.json() == {"Authorization": ["This header contains control characters."]}
