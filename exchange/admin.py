@@ -62,7 +62,7 @@ class ShareTemplateAdmin(admin.ModelAdmin):
             obj.is_current = True
             obj.save()
             return
-        old = ShareTemplate.objects.select_for_update().get(pk=obj.pk)
+        old = ShareTemplate.objects.select_for_update(of=("self",), no_key=True).get(pk=obj.pk)
         if not form.has_changed():
             return
         latest = ShareTemplate.objects.filter(slug=old.slug).aggregate(v=Max("version"))["v"]

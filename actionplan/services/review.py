@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from cica_portal import audit
 from cica_portal.models import State, User
 from cica_portal.notifications import notify, secretariat_users
+from cica_portal.transactions import retry_on_deadlock
 
 from ..models import ImplementationReport, ReviewCycle
 from .errors import ActionPlanError
@@ -57,6 +58,7 @@ def _focal_points_by_state(state_ids) -> dict[int, list[User]]:
     return people
 
 
+@retry_on_deadlock
 @transaction.atomic
 def open_cycle(cycle: ReviewCycle, *, actor: User | None = None) -> bool:
     """Open the cycle for reports and tell the focal points; False if it was already open."""

@@ -8,12 +8,14 @@ from django.utils.translation import gettext as _
 
 from cica_portal import audit
 from cica_portal.models import User
+from cica_portal.transactions import retry_on_deadlock
 
 from ..models import Meeting, MeetingDocument
 from ..uploads import inspect_upload
 from .errors import MeetingError
 
 
+@retry_on_deadlock
 @transaction.atomic
 def upload_document(
     meeting: Meeting, *, by: User, upload, kind: str, title: str, access: str

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from cica_portal import audit
 from cica_portal.models import User
 from cica_portal.notifications import notify
+from cica_portal.transactions import retry_on_deadlock
 
 from ..models import Meeting, MeetingSeries, Registration, validate_time_zone
 from .errors import MeetingError
@@ -41,6 +42,7 @@ def _check_zone(name: str) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(name)
 
 
+@retry_on_deadlock
 @transaction.atomic
 def create_meeting(*, by: User | None, areas=(), agenda=(), **fields) -> Meeting:
     """Create one meeting (the admin does the same through its form)."""
@@ -56,6 +58,7 @@ def create_meeting(*, by: User | None, areas=(), agenda=(), **fields) -> Meeting
     return meeting
 
 
+@retry_on_deadlock
 @transaction.atomic
 def create_series(*, by: User | None, areas=(), **fields) -> MeetingSeries:
     """Create a recurring series; its occurrences are proposed, then generated on request."""
@@ -89,12 +92,13 @@ def propose_occurrences(series: MeetingSeries) -> list[tuple[datetime, datetime]
     return proposed
 
 
+@retry_on_deadlock
 @transaction.atomic
 def generate_occurrences(
     series: MeetingSeries, *, by: User | None, only: set[date] | None = None
 ) -> list[Meeting]:
     """Create a meeting for each proposed date not yet created; safe to run twice."""
-    series = MeetingSeries.objects.select_for_update().get(pk=series.pk)
+    series = MeetingSeries.objects.select_for_update(of=("self",), no_key=True).get(pk=series.pk)
     existing = set(series.meetings.values_list("start", flat=True))
     areas = list(series.areas.all())
     created = []
@@ -122,10 +126,11 @@ def generate_occurrences(
     return created
 
 
+@retry_on_deadlock
 @transaction.atomic
 def change_status(meeting: Meeting, status: str, *, by: User | None, note: str = "") -> Meeting:
     """Move a meeting to a new status; registered states hear about cancellation or delay."""
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",), no_key=True).get(pk=meeting.pk)
     if status == meeting.status:
         return meeting
     if status not in TRANSITIONS.get(meeting.status, set()):
@@ -181,6 +186,7 @@ def _tell_registered_states(meeting: Meeting, *, note: str) -> None:
     )
 
 
+@retry_on_deadlock
 @transaction.atomic
 def reset_calendar_token(user: User) -> str:
     """A new secret address for the personal calendar feed; the old one stops working."""
