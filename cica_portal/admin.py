@@ -125,8 +125,17 @@ class AuditRecordAdmin(ReadOnlyAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ["subject", "recipient", "created_at", "read_at", "emailed_at"]
-    list_filter = ["read_at", "emailed_at"]
+    list_display = [
+        "subject",
+        "recipient",
+        "created_at",
+        "read_at",
+        "email_status",
+        "emailed_at",
+        "email_attempts",
+        "email_error",
+    ]
+    list_filter = ["email_status", "read_at", "emailed_at"]
     search_fields = ["subject", "recipient__username", "key"]
     list_select_related = ["recipient"]
 

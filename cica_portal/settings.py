@@ -347,3 +347,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Faults: what the portal does when a server fails (docs/security-notes/faults.md) ---------
+# Kept in one block so the operator reads every timeout together.
+
+# A task taken by a worker that dies is given to another once the broker's visibility timeout
+# passes; every task is cut off well before it (the longest, a reminder batch, takes seconds).
+CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "240"))
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
+if REDIS_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = CELERY_TASK_TIME_LIMIT + 60
