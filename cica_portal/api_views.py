@@ -8,7 +8,6 @@ from rest_framework import generics, permissions, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from . import approvals, twofactor
@@ -20,6 +19,7 @@ from .serializers import (
     NotificationSerializer,
     StateSerializer,
 )
+from .throttling import ScopedRateThrottle  # atomic: the limit holds across nodes
 
 
 class ObtainToken(ObtainAuthToken):

@@ -62,6 +62,14 @@ class Migration(migrations.Migration):
             model_name='notification',
             index=models.Index(condition=models.Q(('email_status', 'pending')), fields=['email_next_at', 'created_at'], name='notice_email_pending'),
         ),
+        migrations.AddIndex(
+            model_name="notification",
+            index=models.Index(
+                condition=models.Q(("email_status", "failed")),
+                fields=["created_at"],
+                name="notice_email_failed",
+            ),
+        ),
         migrations.RunPython(mark_emailed_as_sent, migrations.RunPython.noop),
         migrations.RunPython(schedule, unschedule),
     ]

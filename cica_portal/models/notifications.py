@@ -47,6 +47,11 @@ class Notification(models.Model):
                 name="notice_email_pending",
                 condition=models.Q(email_status="pending"),
             ),
+            models.Index(
+                fields=["created_at"],
+                name="notice_email_failed",
+                condition=models.Q(email_status="failed"),
+            ),
         ]
 
     def __str__(self) -> str:
