@@ -2,7 +2,7 @@
 
 from .approvals import ApprovalRequest, ApprovalView, StateAnswer
 from .audit import AuditChainHead, AuditRecord
-from .notifications import BeatLease, Notification, OutboxMessage
+from .notifications import BeatLease, BeatRun, Notification, OutboxMessage
 from .people import User
 from .reference import Area, Organisation, State
 
@@ -13,6 +13,7 @@ __all__ = [
     "AuditChainHead",
     "AuditRecord",
     "BeatLease",
+    "BeatRun",
     "Notification",
     "Organisation",
     "OutboxMessage",

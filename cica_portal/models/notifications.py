@@ -97,3 +97,19 @@ class BeatLease(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.holder} until {self.expires_at:%H:%M:%S}"
+
+
+class BeatRun(models.Model):
+    """When each periodic job last ran, written in the same transaction that hands it to the
+    broker: a standby beat that takes over reads it, and does not run a job again in a period
+    it already ran in (django-celery-beat's own last run is saved minutes later, if ever)."""
+
+    name = models.CharField(max_length=200, unique=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    holder = models.CharField(max_length=200, blank=True)  # the beat that ran it
+
+    class Meta:
+        verbose_name = _("beat run")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.last_run_at} by {self.holder}"
