@@ -115,9 +115,16 @@ SWEEP_BATCH = 500
 Status = Notification.EmailStatus
 
 
+def _timing(name: str, default: timedelta) -> timedelta:
+    """A delivery timing; settings may shorten it (the fault drill runs in minutes)."""
+    seconds = getattr(settings, name, None)
+    return default if seconds is None else timedelta(seconds=float(seconds))
+
+
 def backoff(attempts: int) -> timedelta:
     """The wait before try number `attempts + 1`: doubling from a minute, at most an hour."""
-    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), BACKOFF_CAP)
+    base = _timing("NOTICE_BACKOFF_BASE_SECONDS", timedelta(minutes=1))
+    return min(base * 2 ** max(attempts - 1, 0), BACKOFF_CAP)
 
 
 def email_notification(notification_id: int) -> bool:
@@ -128,7 +135,10 @@ def email_notification(notification_id: int) -> bool:
     claimed = (
         Notification.objects.filter(pk=notification_id, email_status=Status.PENDING)
         .filter(Q(email_claimed_until=None) | Q(email_claimed_until__lt=now))
-        .update(email_claimed_until=now + EMAIL_LEASE, email_attempts=F("email_attempts") + 1)
+        .update(
+            email_claimed_until=now + _timing("NOTICE_EMAIL_LEASE_SECONDS", EMAIL_LEASE),
+            email_attempts=F("email_attempts") + 1,
+        )
     )
     if not claimed:
         return False
@@ -168,6 +178,10 @@ def email_notification(notification_id: int) -> bool:
     return True
 
 
+def _first_sweep_after() -> timedelta:
+    return _timing("NOTICE_FIRST_SWEEP_SECONDS", FIRST_SWEEP_AFTER)
+
+
 def sweep_unsent_emails(now: datetime | None = None, *, limit: int = SWEEP_BATCH) -> int:
     """Queue again every notice whose email is still pending after its time (lost by the
     broker, a worker killed mid-batch, the mail server down); return how many."""
@@ -177,7 +191,7 @@ def sweep_unsent_emails(now: datetime | None = None, *, limit: int = SWEEP_BATCH
         .filter(Q(email_claimed_until=None) | Q(email_claimed_until__lt=now))
         .filter(
             Q(email_next_at__lte=now)
-            | Q(email_next_at=None, created_at__lte=now - FIRST_SWEEP_AFTER)
+            | Q(email_next_at=None, created_at__lte=now - _first_sweep_after())
         )
         .order_by("created_at")
     )
@@ -206,7 +220,7 @@ def delivery_counts(now: datetime | None = None) -> dict[str, int]:
     return {
         "overdue": pending.filter(
             Q(email_next_at__lte=now)
-            | Q(email_next_at=None, created_at__lte=now - FIRST_SWEEP_AFTER)
+            | Q(email_next_at=None, created_at__lte=now - _first_sweep_after())
         ).count(),
         "failed": Notification.objects.filter(email_status=Status.FAILED).count(),
     }
