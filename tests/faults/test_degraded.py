@@ -21,7 +21,12 @@ from cica_portal import cache as fail_open
 
 from .servers import RedisServer, SilentServer, free_port, redis_available
 
-needs_redis = pytest.mark.skipif(not redis_available(), reason="redis-server is not installed")
+_no_redis = pytest.mark.skipif(not redis_available(), reason="redis-server is not installed")
+
+
+def needs_redis(test):
+    """Starts a throwaway redis-server: the `services` marker, skipped without the binary."""
+    return pytest.mark.services(_no_redis(test))
 
 
 def fail_open_cache(url: str) -> fail_open.FailOpenRedisCache:
