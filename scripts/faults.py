@@ -294,7 +294,9 @@ class Drill:
         started = time.monotonic()
         self.redis.start()  # empty: no persistence
         lost, duplicated, seconds = self.delivery(self.data["drafts"]["redis"], started)
-        self.record("Redis killed, restarted empty", statuses, lost, duplicated, seconds)
+        self.record(
+            "Redis stopped (no persistence), restarted empty", statuses, lost, duplicated, seconds
+        )
 
     def worker_killed(self) -> None:
         statuses = self.submit_all("worker")
