@@ -7,7 +7,7 @@ PY := $(BIN)/python
 PYTEST_ARGS ?= -n 2
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: run test install lint format migrate seed check-deploy bench load screenshots messages clean
+.PHONY: run test install lint format migrate seed check-deploy bench load faults screenshots messages clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ check-deploy: install
 ## make load: 50 users for 60 s against gunicorn on PostgreSQL (not part of CI); see docs/LOAD.md.
 load: install
 	scripts/loadtest.sh
+
+## make faults: the fault drill on its own PostgreSQL and Redis, two web nodes, a worker and beat
+## (needs root); prints the table kept in docs/RELIABILITY.md.
+faults: install
+	$(PY) scripts/faults.py
 
 ## make bench: pages at 1,000 and 100,000 shares on PostgreSQL and gunicorn; see docs/PERFORMANCE.md.
 bench: install

@@ -340,9 +340,18 @@ class NotificationAdmin(ReadOnlyAdmin):
     """Each person's own notifications, as in the portal: another's would say who is told
     about what (a release to a state, a state asked for its consent)."""
 
-    list_display = ["subject", "recipient", "created_at", "read_at", "emailed_at"]
-    list_filter = ["read_at", "emailed_at"]
-    search_fields = ["subject", "key"]
+    list_display = [
+        "subject",
+        "recipient",
+        "created_at",
+        "read_at",
+        "email_status",
+        "emailed_at",
+        "email_attempts",
+        "email_error",
+    ]
+    list_filter = ["email_status", "read_at", "emailed_at"]
+    search_fields = ["subject", "recipient__username", "key"]
     list_select_related = ["recipient"]
 
     def get_queryset(self, request):

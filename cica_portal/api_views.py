@@ -12,7 +12,6 @@ from django.utils.translation import ngettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from . import approvals, tokens, twofactor
@@ -24,6 +23,7 @@ from .serializers import (
     NotificationSerializer,
     StateSerializer,
 )
+from .throttling import ScopedRateThrottle  # atomic: the limit holds across nodes
 
 
 class TokenRequestSerializer(serializers.Serializer):

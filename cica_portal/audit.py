@@ -71,10 +71,10 @@ def log(
     deadlock against one that holds that row and waits for the head. Take every
     select_for_update first, call this last, and lock nothing after it.
     """
-    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    head = AuditChainHead.objects.select_for_update(of=("self",)).filter(pk=1).first()
     if head is None:  # the migration creates it; this only serves a database built otherwise
         AuditChainHead.objects.get_or_create(pk=1)
-        head = AuditChainHead.objects.select_for_update().get(pk=1)
+        head = AuditChainHead.objects.select_for_update(of=("self",)).get(pk=1)
     actor = actor if getattr(actor, "pk", None) else None
     record = AuditRecord(
         seq=head.seq + 1,

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone, translation
 
 from . import outbox
 from .models import Notification, User
+
+logger = logging.getLogger(__name__)
 
 # A message is a function that returns its text in the active language: notify() calls it once
 # per language among the recipients, so each person reads it in the language they chose.
@@ -48,6 +54,7 @@ def notify(
     return notify_many([(recipients, key, subject, body, url)])
 
 
+@transaction.atomic
 def notify_many(
     occasions: Iterable[tuple[Iterable[User], str, Text, Text, str]],
 ) -> list[Notification]:
@@ -55,6 +62,8 @@ def notify_many(
 
     The same rule (one notice per person and key, emailed once), in a fixed number of queries
     for the whole lot rather than a few per occasion: what reminder jobs over many requests use.
+    One transaction: the notices and their emails' delivery state commit together, so a job
+    killed half-way leaves nothing its re-run would skip (and the sweep sends what is pending).
     """
     wanted: dict[tuple[int, str], Notification] = {}
     for recipients, key, subject, body, url in occasions:
@@ -84,7 +93,7 @@ def notify_many(
         for notice in Notification.objects.filter(
             key__in={key for _pk, key in pairs},
             recipient_id__in={pk for pk, _key in pairs},
-            emailed_at=None,
+            email_status=Notification.EmailStatus.PENDING,
         )
         if (notice.recipient_id, notice.key) in pairs
     ]
@@ -92,27 +101,129 @@ def notify_many(
     return created
 
 
+# Delivery: a notice's email is "sent" only once the mail server accepted it. A worker claims
+# the notice for a lease (a conditional UPDATE only one worker wins), sends outside any
+# transaction, then marks it sent; a failure is recorded with the next try's time. The sweep
+# (beat, every minute) queues again every notice still pending after its time, so a broker
+# that lost the task, a worker killed mid-batch or an SMTP outage of hours loses nothing.
+EMAIL_LEASE = timedelta(minutes=5)  # longer than one send may take (EMAIL_TIMEOUT is 10 s)
+FIRST_SWEEP_AFTER = timedelta(minutes=2)  # the normal path (outbox -> worker) goes first
+EMAIL_MAX_ATTEMPTS = 30  # 1, 2, 4, ... 32, then 60 minutes apart: about a day in all
+BACKOFF_CAP = timedelta(hours=1)
+SWEEP_BATCH = 500
+
+Status = Notification.EmailStatus
+
+
+def _timing(name: str, default: timedelta) -> timedelta:
+    """A delivery timing; settings may shorten it (the fault drill runs in minutes)."""
+    seconds = getattr(settings, name, None)
+    return default if seconds is None else timedelta(seconds=float(seconds))
+
+
+def backoff(attempts: int) -> timedelta:
+    """The wait before try number `attempts + 1`: doubling from a minute, at most an hour."""
+    base = _timing("NOTICE_BACKOFF_BASE_SECONDS", timedelta(minutes=1))
+    return min(base * 2 ** max(attempts - 1, 0), BACKOFF_CAP)
+
+
 def email_notification(notification_id: int) -> bool:
-    """Send the email for one notification, once: only the caller that marks it sends it."""
-    with transaction.atomic():
-        claimed = Notification.objects.filter(pk=notification_id, emailed_at=None).update(
-            emailed_at=timezone.now()
+    """Send one notice's email unless it was sent or another worker is sending it; True when
+    the mail server accepted it now. Never raises for a mail server fault (it is recorded and
+    the sweep tries again later)."""
+    now = timezone.now()
+    claimed = (
+        Notification.objects.filter(pk=notification_id, email_status=Status.PENDING)
+        .filter(Q(email_claimed_until=None) | Q(email_claimed_until__lt=now))
+        .update(
+            email_claimed_until=now + _timing("NOTICE_EMAIL_LEASE_SECONDS", EMAIL_LEASE),
+            email_attempts=F("email_attempts") + 1,
         )
-        if not claimed:
-            return False
-        notice = Notification.objects.select_related("recipient").get(pk=notification_id)
-        if not notice.recipient.email:
-            return False
-        link = f"\n\n{settings.SITE_URL}{notice.url}" if notice.url else ""
+    )
+    if not claimed:
+        return False
+    notice = Notification.objects.select_related("recipient").get(pk=notification_id)
+    mine = Notification.objects.filter(pk=notice.pk, email_status=Status.PENDING)
+    if not notice.recipient.email or not notice.recipient.is_active:
+        mine.update(email_status=Status.NO_ADDRESS, email_claimed_until=None)
+        return False
+    link = f"\n\n{settings.SITE_URL}{notice.url}" if notice.url else ""
+    try:
         with translation.override(notice.recipient.language or settings.LANGUAGE_CODE):
-            # An exception here rolls back the mark, so a retry sends it again.
             send_mail(
                 f"[CICA] {notice.subject}",
                 f"{notice.body}{link}",
                 settings.DEFAULT_FROM_EMAIL,
                 [notice.recipient.email],
             )
+    except Exception as error:  # the mail server refused or did not answer: try again later
+        failed = notice.email_attempts >= EMAIL_MAX_ATTEMPTS
+        retry_at = timezone.now() + backoff(notice.email_attempts)
+        logger.warning(
+            "Email of notice %s failed (attempt %d%s): %s",
+            notice.pk,
+            notice.email_attempts,
+            ", giving up" if failed else "",
+            error,
+        )
+        mine.update(
+            email_status=Status.FAILED if failed else Status.PENDING,
+            email_claimed_until=None,
+            # Not earlier than the sweep planned when it queued this try.
+            email_next_at=Greatest(Coalesce(F("email_next_at"), Value(retry_at)), Value(retry_at)),
+            email_error=f"{type(error).__name__}: {error}"[:300],
+        )
+        return False
+    mine.update(email_status=Status.SENT, emailed_at=timezone.now(), email_claimed_until=None)
     return True
+
+
+def _first_sweep_after() -> timedelta:
+    return _timing("NOTICE_FIRST_SWEEP_SECONDS", FIRST_SWEEP_AFTER)
+
+
+def sweep_unsent_emails(now: datetime | None = None, *, limit: int = SWEEP_BATCH) -> int:
+    """Queue again every notice whose email is still pending after its time (lost by the
+    broker, a worker killed mid-batch, the mail server down); return how many."""
+    now = now or timezone.now()
+    due = (
+        Notification.objects.filter(email_status=Status.PENDING)
+        .filter(Q(email_claimed_until=None) | Q(email_claimed_until__lt=now))
+        .filter(
+            Q(email_next_at__lte=now)
+            | Q(email_next_at=None, created_at__lte=now - _first_sweep_after())
+        )
+        .order_by("created_at")
+    )
+    with transaction.atomic():
+        pks = list(
+            due.select_for_update(skip_locked=True, of=("self",), no_key=True).values_list(
+                "pk", flat=True
+            )[:limit]
+        )
+        if not pks:
+            return 0
+        # Not again before the next backoff step, even if this task is lost too.
+        for pk, attempts in Notification.objects.filter(pk__in=pks).values_list(
+            "pk", "email_attempts"
+        ):
+            Notification.objects.filter(pk=pk).update(email_next_at=now + backoff(attempts + 1))
+        outbox.enqueue_many("cica_portal.email_notification", [[pk] for pk in pks])
+    return len(pks)
+
+
+def delivery_counts(now: datetime | None = None) -> dict[str, int]:
+    """For the health check and the operator: emails overdue (pending past their time) and
+    failed for good."""
+    now = now or timezone.now()
+    pending = Notification.objects.filter(email_status=Status.PENDING)
+    return {
+        "overdue": pending.filter(
+            Q(email_next_at__lte=now)
+            | Q(email_next_at=None, created_at__lte=now - _first_sweep_after())
+        ).count(),
+        "failed": Notification.objects.filter(email_status=Status.FAILED).count(),
+    }
 
 
 def secretariat_users():

@@ -71,7 +71,9 @@ def relay(pks: list[int] | None = None, limit: int = 500) -> int:
         queryset = OutboxMessage.objects.filter(sent_at=None).order_by("pk")
         if pks is not None:
             queryset = queryset.filter(pk__in=pks)
-        messages = list(queryset.select_for_update(skip_locked=True)[:limit])
+        messages = list(
+            queryset.select_for_update(skip_locked=True, of=("self",), no_key=True)[:limit]
+        )
         for message in messages:
             started = time.monotonic()
             try:

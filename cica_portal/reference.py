@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from . import audit
 from .errors import DomainError
 from .models import Area, Organisation, State, User
+from .transactions import retry_on_deadlock
 
 EDITABLE: dict[type[models.Model], tuple[str, ...]] = {
     State: ("name_en", "name_ru", "status"),
@@ -27,6 +28,7 @@ def _check(by: User) -> None:
         raise DomainError(_("Only the Secretariat keeps the reference data."), code="forbidden")
 
 
+@retry_on_deadlock
 @transaction.atomic
 def create_reference(model: type[models.Model], *, by: User, **fields) -> models.Model:
     """A new state or organisation (the plan's four areas come with the plan)."""
@@ -44,12 +46,13 @@ def create_reference(model: type[models.Model], *, by: User, **fields) -> models
     return obj
 
 
+@retry_on_deadlock
 @transaction.atomic
 def change_reference(obj: models.Model, *, by: User, **fields) -> models.Model:
     """Change a reference record's names, status or kind (never its code)."""
     _check(by)
     model = type(obj)
-    obj = model.objects.select_for_update().get(pk=obj.pk)
+    obj = model.objects.select_for_update(of=("self",), no_key=True).get(pk=obj.pk)
     changes = {
         key: {"before": getattr(obj, key), "after": value}
         for key, value in fields.items()

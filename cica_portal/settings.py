@@ -5,6 +5,7 @@ variable; the defaults are the embedded, server-less set-up that `make run` uses
 """
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -296,7 +297,7 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^healthz/ready$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
@@ -375,3 +376,48 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Faults: what the portal does when a server fails (docs/security-notes/faults.md) ---------
+# Kept in one block so the operator reads every timeout together.
+
+# A task taken by a worker that dies is given to another once the broker's visibility timeout
+# passes; every task is cut off well before it (the longest, a reminder batch, takes seconds).
+CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "240"))
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
+if REDIS_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = CELERY_TASK_TIME_LIMIT + 60
+
+# Redis down or hung: the cache falls back to each process's memory after one short wait
+# (cica_portal.cache), so pages and the API keep answering within a second.
+if REDIS_URL:
+    CACHES["default"]["BACKEND"] = "cica_portal.cache.FailOpenRedisCache"
+    CACHES["default"]["OPTIONS"] = {
+        "socket_connect_timeout": float(os.environ.get("REDIS_CONNECT_TIMEOUT", "0.3")),
+        "socket_timeout": float(os.environ.get("REDIS_SOCKET_TIMEOUT", "0.5")),
+    }
+# Throttles on an atomic counter (Redis INCR): a limit holds under concurrency and across nodes.
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
+    "cica_portal.throttling.AnonRateThrottle",
+    "cica_portal.throttling.UserRateThrottle",
+]
+
+# PostgreSQL hung (not stopped): a statement or a lock wait is cut off, and a dead peer is
+# noticed by TCP keepalives, so a request fails within seconds with the 503 page instead of
+# hanging; the next request reconnects by itself (conn_health_checks).
+# A management command (migrate, a restore, the scale data) may rightly run long statements:
+# without these settings in its environment it runs without the two timeouts.
+_COMMAND = Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2] != ["runserver"]
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"].update(
+        {
+            "options": "-c statement_timeout={} -c lock_timeout={}".format(
+                int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "0" if _COMMAND else "5000")),
+                int(os.environ.get("DB_LOCK_TIMEOUT_MS", "0" if _COMMAND else "3000")),
+            ),
+            "keepalives": 1,
+            "keepalives_idle": int(os.environ.get("DB_KEEPALIVES_IDLE", "10")),
+            "keepalives_interval": 3,
+            "keepalives_count": 3,
+            "tcp_user_timeout": int(os.environ.get("DB_TCP_USER_TIMEOUT_MS", "10000")),
+        }
+    )

@@ -5,14 +5,16 @@ from celery import shared_task
 from . import approvals, audit_anchors, notifications, outbox
 
 
-@shared_task(
-    name="cica_portal.email_notification",
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=5,
-)
+@shared_task(name="cica_portal.email_notification")
 def email_notification(notification_id: int) -> bool:
+    """No retries of its own: a failure is recorded on the notice, and the sweep below tries
+    again with a backoff that outlasts an outage of hours."""
     return notifications.email_notification(notification_id)
+
+
+@shared_task(name="cica_portal.sweep_unsent_emails")
+def sweep_unsent_emails() -> int:
+    return notifications.sweep_unsent_emails()
 
 
 @shared_task(name="cica_portal.relay_outbox")

@@ -102,7 +102,7 @@ def issue_token(user: User, *, name: str = "", via: str = "portal") -> tuple[Api
 @transaction.atomic
 def revoke_token(token: ApiToken, *, by: User) -> ApiToken:
     """Revoke one token: its key stops working at once."""
-    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    token = ApiToken.objects.select_for_update(of=("self",), no_key=True).get(pk=token.pk)
     if token.user_id != by.pk:
         # Views find the token through get_token_for (404 for another's); this is the backstop.
         raise DomainError(_("Only the token's owner can revoke it here."), code="forbidden")

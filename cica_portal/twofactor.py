@@ -136,13 +136,17 @@ def confirm_device(request, code: str) -> list[str] | None:
 @transaction.atomic
 def _confirm_device(request, code: str) -> list[str] | None:
     user = request.user
-    User.objects.select_for_update().filter(pk=user.pk).first()  # one change at a time
+    User.objects.select_for_update(of=("self",), no_key=True).filter(
+        pk=user.pk
+    ).first()  # one change at a time
     if not may_change_device(user):  # again, under the lock: a device may have come meanwhile
         raise DomainError(
             _("Enter a code from your current authenticator first."), code="forbidden"
         )
     pk = request.session.get(PENDING_DEVICE_SESSION_KEY)
-    device = TOTPDevice.objects.select_for_update().filter(pk=pk, user=user, confirmed=False)
+    device = TOTPDevice.objects.select_for_update(of=("self",), no_key=True).filter(
+        pk=pk, user=user, confirmed=False
+    )
     device = device.first() if pk else None
     if device is None:
         raise DomainError(_("This set-up has expired. Scan the new code and try again."))
@@ -182,9 +186,13 @@ def check_code(
     user: User, code: str, *, recovery: bool = False, ip_address: str | None = None
 ) -> Check:
     """One attempt at the account's second factor, counted against its limit."""
-    User.objects.select_for_update().filter(pk=user.pk).first()  # serialise a user's attempts
+    User.objects.select_for_update(of=("self",), no_key=True).filter(
+        pk=user.pk
+    ).first()  # serialise a user's attempts
     devices = list(
-        TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).order_by("pk")
+        TOTPDevice.objects.select_for_update(of=("self",), no_key=True)
+        .filter(user=user, confirmed=True)
+        .order_by("pk")
     )
     method = "recovery_code" if recovery else "totp"
     if not devices:
@@ -244,7 +252,7 @@ def recovery_codes_left(user: User) -> int:
 def regenerate_recovery_codes(request) -> list[str]:
     """New recovery codes for a verified session; the old ones stop working at once."""
     user = request.user
-    User.objects.select_for_update().filter(pk=user.pk).first()
+    User.objects.select_for_update(of=("self",), no_key=True).filter(pk=user.pk).first()
     if not (has_device(user) and user.is_verified()):
         raise DomainError(
             _("Recovery codes belong to a verified session with an authenticator."),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, status
@@ -48,6 +49,14 @@ class TemplateList(generics.ListAPIView):
         return selectors.current_templates()
 
 
+class _ShareFilterForm(forms.Form):
+    def clean_status(self):
+        # An empty status is none of the schema's values: refused (400), not read as "any".
+        if self.data.get("status", None) == "":
+            raise forms.ValidationError(_("Choose one of the statuses."))
+        return self.cleaned_data["status"]
+
+
 class ShareFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Share.Status.choices)
     template = django_filters.CharFilter(field_name="template__slug")
@@ -58,6 +67,7 @@ class ShareFilter(django_filters.FilterSet):
     class Meta:
         model = Share
         fields = ["status", "template", "originating_state"]
+        form = _ShareFilterForm
 
 
 BOXES = ("mine", "asked", "received")

@@ -16,6 +16,7 @@ from cica_portal import approvals, audit
 from cica_portal.errors import DomainError
 from cica_portal.models import ApprovalRequest, State, User
 from cica_portal.notifications import notify
+from cica_portal.transactions import retry_on_deadlock
 
 from .models import (
     LOST_STOLEN_SLUG,
@@ -91,9 +92,13 @@ def _transition(share: Share, to: str, *, actor: User | None, note: str = "", fi
 def _lock(share: Share) -> Share:
     """Lock in the order the approval mechanism does (request, then share): no deadlock with
     an answer that closes the request while the author edits or withdraws."""
-    if share.approval_id:
-        ApprovalRequest.objects.select_for_update(of=("self",)).filter(pk=share.approval_id).first()
-    return Share.objects.select_for_update(of=("self",)).select_related("template").get(pk=share.pk)
+    approval_id = Share.objects.filter(pk=share.pk).values_list("approval_id", flat=True).first()
+    approvals.lock_request(approval_id)
+    return (
+        Share.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("template")
+        .get(pk=share.pk)
+    )
 
 
 def _approval_content(share: Share) -> dict[str, Any]:
@@ -142,6 +147,7 @@ def _users_of_states(state_ids: Iterable[int]):
 # --- actions ----------------------------------------------------------------------------------
 
 
+@retry_on_deadlock
 @transaction.atomic
 def create_share(
     *,
@@ -183,6 +189,7 @@ def create_share(
     return share
 
 
+@retry_on_deadlock
 @transaction.atomic
 def update_share(
     share: Share,
@@ -253,11 +260,14 @@ def _open_consent(share: Share, *, actor: User, deadline: datetime | None) -> Ap
     )
 
 
+@retry_on_deadlock
 @transaction.atomic
 def submit_share(share: Share, *, actor: User, deadline: datetime | None = None) -> Share:
     """Ask the originating and every concerned state for consent to release."""
     share = (
-        Share.objects.select_for_update(of=("self",)).select_related("template").get(pk=share.pk)
+        Share.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("template")
+        .get(pk=share.pk)
     )
     if share.author_id != actor.pk:
         raise ExchangeError(_("Only the author can submit this share."), code="forbidden")
@@ -289,7 +299,9 @@ def submit_share(share: Share, *, actor: User, deadline: datetime | None = None)
 def close_consent(share: Share, request: ApprovalRequest, *, actor: User | None) -> None:
     """Called by the approval mechanism when the request closes (same transaction)."""
     share = (
-        Share.objects.select_for_update(of=("self",)).select_related("template").get(pk=share.pk)
+        Share.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("template")
+        .get(pk=share.pk)
     )
     if share.approval_id != request.pk or share.status != Share.Status.PENDING_CONSENT:
         return  # a request this share no longer follows
@@ -418,6 +430,7 @@ def _people_with_access(share: Share) -> list[User]:
     )
 
 
+@retry_on_deadlock
 @transaction.atomic
 def withdraw_share(share: Share, *, actor: User) -> Share:
     """The originating state takes a share back: every right given at release goes."""
@@ -451,6 +464,7 @@ def withdraw_share(share: Share, *, actor: User) -> Share:
     return share
 
 
+@retry_on_deadlock
 @transaction.atomic
 def record_read(share: Share, *, user: User, via: str) -> ShareRead:
     """Every read of a share's content: a row the originating state sees, and the audit log.

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from cica_portal import audit
 from cica_portal.errors import DomainError
 from cica_portal.models import User
+from cica_portal.transactions import retry_on_deadlock
 
 from .models import ShareTemplate
 from .validation import validate_template_fields
@@ -39,6 +40,7 @@ def _check_actor(by: User) -> None:
         raise TemplateError(_("Only the Secretariat maintains templates."), code="forbidden")
 
 
+@retry_on_deadlock
 @transaction.atomic
 def create_template(
     *, by: User, slug: str, title: str, description: str = "", fields
@@ -46,7 +48,9 @@ def create_template(
     """A new template; under a slug that exists, the next version of it (the old one stays)."""
     _check_actor(by)
     check_template(fields=fields)
-    current = ShareTemplate.objects.select_for_update().filter(slug=slug, is_current=True)
+    current = ShareTemplate.objects.select_for_update(of=("self",), no_key=True).filter(
+        slug=slug, is_current=True
+    )
     previous = current.values_list("version", flat=True).first()
     latest = ShareTemplate.objects.filter(slug=slug).aggregate(v=Max("version"))["v"] or 0
     current.update(is_current=False)
@@ -67,11 +71,12 @@ def create_template(
     return template
 
 
+@retry_on_deadlock
 @transaction.atomic
 def save_new_version(template: ShareTemplate, *, by: User, **changes) -> ShareTemplate:
     """Save changes to the current version as the next one; unchanged, it stays as it is."""
     _check_actor(by)
-    old = ShareTemplate.objects.select_for_update().get(pk=template.pk)
+    old = ShareTemplate.objects.select_for_update(of=("self",), no_key=True).get(pk=template.pk)
     if not old.is_current:
         raise TemplateError(
             _("A newer version of this template was saved meanwhile: open it and change that."),

@@ -16,6 +16,7 @@ from cica_portal import audit
 from cica_portal.errors import DomainError
 from cica_portal.models import Area, User
 from cica_portal.notifications import approvers_of, notify, notify_many, secretariat_users
+from cica_portal.transactions import retry_on_deadlock
 
 from .models import (
     FocalPoint,
@@ -106,6 +107,7 @@ def _entry_url(entry: FocalPoint) -> str:
     return reverse("focalpoints:detail", args=[entry.pk])
 
 
+@retry_on_deadlock
 @transaction.atomic
 def nominate(*, approver: User, areas: Iterable[Area], **data: Any) -> FocalPoint:
     """A release approver nominates a focal point for their own state."""
@@ -139,12 +141,17 @@ def nominate(*, approver: User, areas: Iterable[Area], **data: Any) -> FocalPoin
     return entry
 
 
+@retry_on_deadlock
 @transaction.atomic
 def update_nomination(
     entry: FocalPoint, *, approver: User, areas: Iterable[Area], **data: Any
 ) -> FocalPoint:
     """The state's approver corrects a nomination not yet verified; a returned one goes back."""
-    entry = FocalPoint.objects.select_for_update().select_related("state").get(pk=entry.pk)
+    entry = (
+        FocalPoint.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("state")
+        .get(pk=entry.pk)
+    )
     if not approver.is_approver or approver.state_id != entry.state_id:
         raise FocalPointError(
             _("Only this state's release approver may change it."), code="forbidden"
@@ -198,10 +205,15 @@ def update_nomination(
     return entry
 
 
+@retry_on_deadlock
 @transaction.atomic
 def verify(entry: FocalPoint, *, actor: User) -> FocalPoint:
     """The Secretariat verifies a nomination or a focal point's changes; the entry is active."""
-    entry = FocalPoint.objects.select_for_update().select_related("state").get(pk=entry.pk)
+    entry = (
+        FocalPoint.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("state")
+        .get(pk=entry.pk)
+    )
     if not actor.is_secretariat:
         raise FocalPointError(_("Only the Secretariat verifies focal points."), code="forbidden")
     if entry.status not in (Status.NOMINATED, Status.CHANGES_TO_VERIFY):
@@ -245,10 +257,15 @@ def verify(entry: FocalPoint, *, actor: User) -> FocalPoint:
     return entry
 
 
+@retry_on_deadlock
 @transaction.atomic
 def return_entry(entry: FocalPoint, *, actor: User, reason: str) -> FocalPoint:
     """The Secretariat returns a nomination, or declines a focal point's changes, with a reason."""
-    entry = FocalPoint.objects.select_for_update().select_related("state").get(pk=entry.pk)
+    entry = (
+        FocalPoint.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("state")
+        .get(pk=entry.pk)
+    )
     if not actor.is_secretariat:
         raise FocalPointError(_("Only the Secretariat returns nominations."), code="forbidden")
     reason = (reason or "").strip()
@@ -284,10 +301,15 @@ def return_entry(entry: FocalPoint, *, actor: User, reason: str) -> FocalPoint:
     return entry
 
 
+@retry_on_deadlock
 @transaction.atomic
 def withdraw(entry: FocalPoint, *, actor: User, reason: str = "") -> FocalPoint:
     """The state's approver or the Secretariat withdraws an entry; it stays in the history."""
-    entry = FocalPoint.objects.select_for_update().select_related("state").get(pk=entry.pk)
+    entry = (
+        FocalPoint.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("state")
+        .get(pk=entry.pk)
+    )
     own_approver = actor.is_approver and actor.state_id == entry.state_id
     if not (own_approver or actor.is_secretariat):
         raise FocalPointError(
@@ -301,10 +323,15 @@ def withdraw(entry: FocalPoint, *, actor: User, reason: str = "") -> FocalPoint:
     return entry
 
 
+@retry_on_deadlock
 @transaction.atomic
 def update_contact_details(entry: FocalPoint, *, actor: User, **data: Any) -> FocalPoint:
     """A focal point updates their own details; verified fields wait for the Secretariat."""
-    entry = FocalPoint.objects.select_for_update().select_related("state").get(pk=entry.pk)
+    entry = (
+        FocalPoint.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("state")
+        .get(pk=entry.pk)
+    )
     if not actor.is_focal_point or entry.user_id != actor.pk:
         raise FocalPointError(_("You can change only your own entry."), code="forbidden")
     if entry.status not in FocalPoint.CURRENT_STATUSES:
@@ -392,10 +419,15 @@ CORRECTABLE_FIELDS = (
 )
 
 
+@retry_on_deadlock
 @transaction.atomic
 def correct_entry(entry: FocalPoint, *, actor: User, **data: Any) -> FocalPoint:
     """The Secretariat corrects an entry's details; each change is kept in its history."""
-    entry = FocalPoint.objects.select_for_update().select_related("state").get(pk=entry.pk)
+    entry = (
+        FocalPoint.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("state")
+        .get(pk=entry.pk)
+    )
     if not actor.is_secretariat:
         raise FocalPointError(_("Only the Secretariat corrects entries."), code="forbidden")
     if entry.status in FocalPoint.FINAL_STATUSES:
@@ -434,6 +466,7 @@ def correct_entry(entry: FocalPoint, *, actor: User, **data: Any) -> FocalPoint:
 CONTACT_FIELDS = ("organisation", "name", "position", "email", "phone", "active")
 
 
+@retry_on_deadlock
 @transaction.atomic
 def save_contact(
     contact: OrganisationContact | None, *, actor: User, areas: Iterable[Area], **data: Any
@@ -450,7 +483,9 @@ def save_contact(
         changes = {key: str(getattr(value, "pk", value)) for key, value in data.items()}
         action = "focalpoints.contact.created"
     else:
-        contact = OrganisationContact.objects.select_for_update().get(pk=contact.pk)
+        contact = OrganisationContact.objects.select_for_update(of=("self",), no_key=True).get(
+            pk=contact.pk
+        )
         changes = {
             key: {"before": str(getattr(contact, key)), "after": str(value)}
             for key, value in data.items()
@@ -471,12 +506,13 @@ def save_contact(
     return contact
 
 
+@retry_on_deadlock
 @transaction.atomic
 def end_expired_terms(*, today: datetime.date | None = None, limit: int = 500) -> int:
     """Close entries whose term is over: they leave the directory and release the primary seat."""
     today = today or timezone.localdate()
     entries = list(
-        FocalPoint.objects.select_for_update(skip_locked=True)
+        FocalPoint.objects.select_for_update(skip_locked=True, of=("self",), no_key=True)
         .filter(term_end__lt=today)
         .exclude(status__in=FocalPoint.FINAL_STATUSES)
         .select_related("state")[:limit]

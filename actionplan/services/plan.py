@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from cica_portal import approvals, audit
 from cica_portal.models import ApprovalRequest, Area, State, User
+from cica_portal.transactions import retry_on_deadlock
 
 from ..models import ItemStatusChange, PlanItem
 from .errors import ActionPlanError
@@ -24,6 +25,7 @@ APPROVAL_DAYS = 30
 Status = PlanItem.Status
 
 
+@retry_on_deadlock
 @transaction.atomic
 def load_plan(path: Path | str = DATA_FILE) -> dict[str, int]:
     """Load the plan's activities and numbered items word for word; running it again changes
@@ -118,12 +120,13 @@ def _record(
     return change
 
 
+@retry_on_deadlock
 @transaction.atomic
 def change_status(item: PlanItem, *, to_status: str, actor: User, reason: str) -> PlanItem:
     """A Secretariat decision moves an item's status, with the reason recorded."""
     if not actor.is_secretariat:
         raise ActionPlanError(_("Only the Secretariat decides an item's status."), code="forbidden")
-    item = PlanItem.objects.select_for_update().get(pk=item.pk)
+    item = PlanItem.objects.select_for_update(of=("self",), no_key=True).get(pk=item.pk)
     reason = (reason or "").strip()
     if to_status not in Status.values:
         raise ActionPlanError(_("Choose one of the statuses."), field="to_status")
@@ -148,6 +151,7 @@ def change_status(item: PlanItem, *, to_status: str, actor: User, reason: str) -
     return item
 
 
+@retry_on_deadlock
 @transaction.atomic
 def put_to_approval(
     item: PlanItem, *, actor: User, deadline: datetime | None = None
@@ -155,7 +159,11 @@ def put_to_approval(
     """The Secretariat asks all member states to approve an item under consideration."""
     if not actor.is_secretariat:
         raise ActionPlanError(_("Only the Secretariat puts items to approval."), code="forbidden")
-    item = PlanItem.objects.select_for_update().select_related("area").get(pk=item.pk)
+    item = (
+        PlanItem.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("area")
+        .get(pk=item.pk)
+    )
     if item.status not in (Status.UNDER_CONSIDERATION, Status.PROPOSED, Status.DEFERRED):
         raise ActionPlanError(
             _("Only an item under consideration can be put to member states' approval."),
@@ -185,6 +193,7 @@ def put_to_approval(
     return request
 
 
+@retry_on_deadlock
 @transaction.atomic
 def withdraw_item_approval(item: PlanItem, *, actor: User) -> ApprovalRequest:
     """The Secretariat takes back an open request about an item."""
@@ -198,7 +207,7 @@ def withdraw_item_approval(item: PlanItem, *, actor: User) -> ApprovalRequest:
 
 def item_approval_closed(item: PlanItem, request: ApprovalRequest, *, actor: User | None) -> None:
     """Approval by every member state moves the item to approved; any other outcome leaves it."""
-    item = PlanItem.objects.select_for_update().get(pk=item.pk)
+    item = PlanItem.objects.select_for_update(of=("self",), no_key=True).get(pk=item.pk)
     if request.status == ApprovalRequest.Status.APPROVED and item.status != Status.APPROVED:
         _record(
             item,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from cica_portal import approvals, audit
 from cica_portal.models import ApprovalRequest, Area, State, User
+from cica_portal.transactions import retry_on_deadlock
 
 from ..models import ItemStatusChange, MeasureProposal, PlanItem
 from .errors import ActionPlanError
@@ -26,6 +27,7 @@ OUTCOME = {
 }
 
 
+@retry_on_deadlock
 @transaction.atomic
 def propose_measure(
     *,
@@ -87,10 +89,15 @@ def request_of(proposal: MeasureProposal) -> ApprovalRequest | None:
     )
 
 
+@retry_on_deadlock
 @transaction.atomic
 def withdraw_proposal(proposal: MeasureProposal, *, actor: User) -> MeasureProposal:
     """The proposing state takes its proposal back while member states are still answering."""
-    proposal = MeasureProposal.objects.select_for_update().get(pk=proposal.pk)
+    # The request before the proposal: the order an answer that closes it takes them in.
+    approvals.lock_request(getattr(request_of(proposal), "pk", None))
+    proposal = MeasureProposal.objects.select_for_update(of=("self",), no_key=True).get(
+        pk=proposal.pk
+    )
     if actor.state_id != proposal.state_id or not (actor.is_focal_point or actor.is_approver):
         raise ActionPlanError(_("Only the proposing state can withdraw it."), code="forbidden")
     if proposal.status != MeasureProposal.Status.PENDING:
@@ -109,14 +116,16 @@ def measure_approval_closed(
     proposal: MeasureProposal, request: ApprovalRequest, *, actor: User | None
 ) -> None:
     """Consensus puts the measure into the plan as approved; otherwise it stays out."""
-    proposal = MeasureProposal.objects.select_for_update().get(pk=proposal.pk)
+    proposal = MeasureProposal.objects.select_for_update(of=("self",), no_key=True).get(
+        pk=proposal.pk
+    )
     if proposal.status != MeasureProposal.Status.PENDING:
         return
     proposal.status = OUTCOME.get(request.status, MeasureProposal.Status.REJECTED)
     proposal.decided_at = timezone.now()
     if proposal.status == MeasureProposal.Status.APPROVED:
         # Lock the area so two measures approved at once get different numbers.
-        Area.objects.select_for_update().get(pk=proposal.area_id)
+        Area.objects.select_for_update(of=("self",), no_key=True).get(pk=proposal.area_id)
         last = PlanItem.objects.filter(
             area_id=proposal.area_id, kind=PlanItem.Kind.MEASURE
         ).aggregate(n=models.Max("number"))["n"]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from cica_portal import audit
 from cica_portal.models import User
 from cica_portal.notifications import notify, secretariat_users
+from cica_portal.transactions import retry_on_deadlock
 
 from ..models import (
     ImplementationReport,
@@ -55,12 +56,13 @@ def _check_editable(report: Report) -> None:
         )
 
 
+@retry_on_deadlock
 @transaction.atomic
 def start_report(cycle: ReviewCycle, *, actor: User) -> Report:
     """The focal point's draft for this cycle, made with one entry per reportable item."""
     if not actor.is_focal_point:
         raise ActionPlanError(_("Only a focal point writes its state's report."), code="forbidden")
-    cycle = ReviewCycle.objects.select_for_update().get(pk=cycle.pk)
+    cycle = ReviewCycle.objects.select_for_update(of=("self",), no_key=True).get(pk=cycle.pk)
     existing = Report.objects.filter(cycle=cycle, state_id=actor.state_id).first()
     if existing is not None:
         return existing
@@ -79,10 +81,11 @@ def start_report(cycle: ReviewCycle, *, actor: User) -> Report:
     return report
 
 
+@retry_on_deadlock
 @transaction.atomic
 def save_report(report: Report, *, actor: User, entries: Mapping[int, Mapping[str, str]]) -> Report:
     """Save the draft: for each item id, its progress and narrative."""
-    report = Report.objects.select_for_update().get(pk=report.pk)
+    report = Report.objects.select_for_update(of=("self",), no_key=True).get(pk=report.pk)
     _check_author(report, actor)
     _check_editable(report)
     rows = {entry.item_id: entry for entry in report.entries.all()}
@@ -109,12 +112,17 @@ def save_report(report: Report, *, actor: User, entries: Mapping[int, Mapping[st
     return report
 
 
+@retry_on_deadlock
 @transaction.atomic
 def add_attachment(
     report: Report, *, actor: User, upload, item: PlanItem | None = None
 ) -> ReportAttachment:
     """Attach a file checked by its content and size; stored under MEDIA_ROOT."""
-    report = Report.objects.select_for_update().select_related("cycle").get(pk=report.pk)
+    report = (
+        Report.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("cycle")
+        .get(pk=report.pk)
+    )
     _check_author(report, actor)
     _check_editable(report)
     if report.attachments.count() >= MAX_ATTACHMENTS:
@@ -143,9 +151,12 @@ def add_attachment(
     return attachment
 
 
+@retry_on_deadlock
 @transaction.atomic
 def remove_attachment(attachment: ReportAttachment, *, actor: User) -> None:
-    report = Report.objects.select_for_update().get(pk=attachment.report_id)
+    report = Report.objects.select_for_update(of=("self",), no_key=True).get(
+        pk=attachment.report_id
+    )
     _check_author(report, actor)
     _check_editable(report)
     storage, name = attachment.file.storage, attachment.file.name
@@ -159,10 +170,15 @@ def remove_attachment(attachment: ReportAttachment, *, actor: User) -> None:
     transaction.on_commit(lambda: storage.delete(name))
 
 
+@retry_on_deadlock
 @transaction.atomic
 def submit_report(report: Report, *, actor: User) -> Report:
     """Submission is final: the report no longer changes unless the Secretariat returns it."""
-    report = Report.objects.select_for_update().select_related("cycle", "state").get(pk=report.pk)
+    report = (
+        Report.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("cycle", "state")
+        .get(pk=report.pk)
+    )
     _check_author(report, actor)
     _check_editable(report)
     if report.cycle.status == ReviewCycle.Status.CLOSED:
@@ -190,12 +206,17 @@ def submit_report(report: Report, *, actor: User) -> Report:
     return report
 
 
+@retry_on_deadlock
 @transaction.atomic
 def return_report(report: Report, *, actor: User, reason: str) -> Report:
     """The Secretariat returns a submitted report for correction, saying why."""
     if not actor.is_secretariat:
         raise ActionPlanError(_("Only the Secretariat returns a report."), code="forbidden")
-    report = Report.objects.select_for_update().select_related("cycle", "state").get(pk=report.pk)
+    report = (
+        Report.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("cycle", "state")
+        .get(pk=report.pk)
+    )
     reason = (reason or "").strip()
     if report.status != Report.Status.SUBMITTED:
         raise ActionPlanError(_("Only a submitted report can be returned."), code="conflict")

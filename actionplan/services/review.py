@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from cica_portal import audit
 from cica_portal.models import State, User
 from cica_portal.notifications import notify, secretariat_users
+from cica_portal.transactions import retry_on_deadlock
 
 from ..models import ImplementationReport, ReviewCycle
 from .errors import ActionPlanError
@@ -79,6 +80,7 @@ def _check_secretariat(actor: User) -> None:
         raise ActionPlanError(_("Only the Secretariat plans the review."), code="forbidden")
 
 
+@retry_on_deadlock
 @transaction.atomic
 def schedule_cycle(*, actor: User, year: int, **dates: datetime.date) -> ReviewCycle:
     """Plan a year's review: its dates; it opens for reports on its opening date."""
@@ -96,11 +98,12 @@ def schedule_cycle(*, actor: User, year: int, **dates: datetime.date) -> ReviewC
     return cycle
 
 
+@retry_on_deadlock
 @transaction.atomic
 def reschedule_cycle(cycle: ReviewCycle, *, actor: User, **dates: datetime.date) -> ReviewCycle:
     """Move a review's dates; a closed review keeps the dates it had."""
     _check_secretariat(actor)
-    cycle = ReviewCycle.objects.select_for_update().get(pk=cycle.pk)
+    cycle = ReviewCycle.objects.select_for_update(of=("self",), no_key=True).get(pk=cycle.pk)
     if cycle.status == ReviewCycle.Status.CLOSED:
         raise ActionPlanError(_("A closed review keeps its dates."), code="conflict")
     dates = {k: dates.get(k, getattr(cycle, k)) for k in CYCLE_DATES}
@@ -119,6 +122,7 @@ def reschedule_cycle(cycle: ReviewCycle, *, actor: User, **dates: datetime.date)
     return cycle
 
 
+@retry_on_deadlock
 @transaction.atomic
 def open_cycle(cycle: ReviewCycle, *, actor: User | None = None) -> bool:
     """Open the cycle for reports and tell the focal points; False if it was already open."""

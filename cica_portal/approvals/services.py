@@ -26,6 +26,7 @@ from cica_portal import audit
 from cica_portal.errors import DomainError
 from cica_portal.models import ApprovalRequest, ApprovalView, State, StateAnswer, User
 from cica_portal.notifications import approvers_of, notify, notify_many
+from cica_portal.transactions import retry_on_deadlock
 
 from . import registry
 
@@ -44,6 +45,26 @@ def content_hash(content: Any) -> str:
         content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
     )
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def lock_request(pk: int | None) -> ApprovalRequest | None:
+    """Lock an approval request first, before its subject (the documented order); for a
+    subject's own action that also moves its request (withdraw, revise)."""
+    if pk is None:
+        return None
+    return (
+        ApprovalRequest.objects.select_for_update(of=("self",), no_key=True).filter(pk=pk).first()
+    )
+
+
+def _lock_request_and_subject(pk: int) -> ApprovalRequest:
+    """The request, then its subject's row: taken before anything else (the audit chain head
+    last), so an answer that closes the request and moves the subject never waits for the
+    subject while holding the head."""
+    request = ApprovalRequest.objects.select_for_update(of=("self",), no_key=True).get(pk=pk)
+    model = registry.subject_type_for(request.purpose).model
+    model.objects.select_for_update(of=("self",), no_key=True).filter(pk=request.subject_id).first()
+    return request
 
 
 def _subject_url(request: ApprovalRequest) -> str:
@@ -74,6 +95,7 @@ def _ask_approvers(request: ApprovalRequest, state_ids: Iterable[int]) -> None:
     )
 
 
+@retry_on_deadlock
 @transaction.atomic
 def open_request(
     subject: models.Model,
@@ -126,12 +148,13 @@ def open_request(
     return request
 
 
+@retry_on_deadlock
 @transaction.atomic
 def revise_request(
     request: ApprovalRequest, *, content: Any, actor: User | None
 ) -> ApprovalRequest:
     """A changed text voids every answer given to the old one and asks again."""
-    request = ApprovalRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
+    request = _lock_request_and_subject(request.pk)
     new_hash = content_hash(content)
     if new_hash == request.content_hash:
         return request
@@ -164,6 +187,7 @@ def normalise_decision(decision: str) -> str:
     return OBJECTION_WORDS.get(decision, decision)
 
 
+@retry_on_deadlock
 @transaction.atomic
 def answer_request(
     request: ApprovalRequest,
@@ -180,7 +204,7 @@ def answer_request(
     without it, the version they were last shown (`record_view`) counts, and an approver never
     shown the current version is refused: nobody consents to a text they have not read.
     """
-    request = ApprovalRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
+    request = _lock_request_and_subject(request.pk)
     subject_type = registry.subject_type_for(request.purpose)
     if not approver.is_active or not approver.is_approver:
         raise ApprovalError(_("Only a release approver can answer for a state."), code="forbidden")
@@ -303,10 +327,11 @@ def _close(request: ApprovalRequest, status: str, *, actor: User | None) -> None
         )
 
 
+@retry_on_deadlock
 @transaction.atomic
 def withdraw_request(request: ApprovalRequest, *, actor: User | None) -> ApprovalRequest:
     """The subject no longer needs approval (withdrawn, cancelled); answers stay as history."""
-    request = ApprovalRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
+    request = _lock_request_and_subject(request.pk)
     if request.is_open:
         request.status = ApprovalRequest.Status.WITHDRAWN
         request.closed_at = timezone.now()
@@ -328,11 +353,14 @@ def close_expired_requests(now: datetime | None = None) -> int:
     for pk in list(pks[:1000]):
         with transaction.atomic():
             request = (
-                ApprovalRequest.objects.select_for_update(skip_locked=True, of=("self",))
+                ApprovalRequest.objects.select_for_update(
+                    skip_locked=True, of=("self",), no_key=True
+                )
                 .filter(pk=pk, status=ApprovalRequest.Status.OPEN)
                 .first()
             )
             if request is not None:
+                request = _lock_request_and_subject(request.pk)
                 _close(request, ApprovalRequest.Status.EXPIRED, actor=None)
                 closed += 1
     return closed

@@ -3,7 +3,7 @@
 from .access import ApiToken, RecoveryCode
 from .approvals import ApprovalRequest, ApprovalView, StateAnswer
 from .audit import AuditChainHead, AuditRecord
-from .notifications import BeatLease, Notification, OutboxMessage
+from .notifications import BeatLease, BeatRun, Notification, OutboxMessage
 from .people import User
 from .reference import Area, Organisation, State
 
@@ -15,6 +15,7 @@ __all__ = [
     "AuditChainHead",
     "AuditRecord",
     "BeatLease",
+    "BeatRun",
     "Notification",
     "Organisation",
     "OutboxMessage",

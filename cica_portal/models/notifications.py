@@ -7,6 +7,12 @@ from django.utils.translation import gettext_lazy as _
 class Notification(models.Model):
     """One message to one person about one occasion; the key makes it happen only once."""
 
+    class EmailStatus(models.TextChoices):
+        PENDING = "pending", _("pending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+        NO_ADDRESS = "noaddress", _("no address")
+
     recipient = models.ForeignKey(
         "cica_portal.User", on_delete=models.CASCADE, related_name="notifications"
     )
@@ -16,7 +22,16 @@ class Notification(models.Model):
     url = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-    emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
+    # The email's delivery lives on the row, so no fault between two writes can lose it: the
+    # periodic sweep sends whatever is still pending (docs/security-notes/faults.md).
+    email_status = models.CharField(
+        _("email"), max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING
+    )
+    emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)  # server accepted
+    email_attempts = models.PositiveSmallIntegerField(_("email attempts"), default=0)
+    email_claimed_until = models.DateTimeField(null=True, blank=True)  # a worker is sending
+    email_next_at = models.DateTimeField(_("next email attempt"), null=True, blank=True)
+    email_error = models.CharField(_("last email error"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -25,7 +40,19 @@ class Notification(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["recipient", "key"], name="one_notice_per_occasion")
         ]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            models.Index(
+                fields=["email_next_at", "created_at"],
+                name="notice_email_pending",
+                condition=models.Q(email_status="pending"),
+            ),
+            models.Index(
+                fields=["created_at"],
+                name="notice_email_failed",
+                condition=models.Q(email_status="failed"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.subject
@@ -70,3 +97,19 @@ class BeatLease(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.holder} until {self.expires_at:%H:%M:%S}"
+
+
+class BeatRun(models.Model):
+    """When each periodic job last ran, written in the same transaction that hands it to the
+    broker: a standby beat that takes over reads it, and does not run a job again in a period
+    it already ran in (django-celery-beat's own last run is saved minutes later, if ever)."""
+
+    name = models.CharField(max_length=200, unique=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    holder = models.CharField(max_length=200, blank=True)  # the beat that ran it
+
+    class Meta:
+        verbose_name = _("beat run")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.last_run_at} by {self.holder}"

@@ -8,12 +8,14 @@ from django.utils.translation import gettext as _
 
 from cica_portal import audit
 from cica_portal.models import User
+from cica_portal.transactions import retry_on_deadlock
 
 from ..models import Meeting, MeetingDocument
 from ..uploads import inspect_upload
 from .errors import MeetingError
 
 
+@retry_on_deadlock
 @transaction.atomic
 def upload_document(
     meeting: Meeting, *, by: User, upload, kind: str, title: str, access: str
@@ -50,6 +52,7 @@ def upload_document(
     return document
 
 
+@retry_on_deadlock
 @transaction.atomic
 def change_document(
     document: MeetingDocument, *, by: User, kind: str, title: str, access: str
@@ -61,7 +64,9 @@ def change_document(
         raise MeetingError(_("Choose what kind of document this is."), field="kind")
     if access not in MeetingDocument.Access.values:
         raise MeetingError(_("Choose who may read it."), field="access")
-    document = MeetingDocument.objects.select_for_update().get(pk=document.pk)
+    document = MeetingDocument.objects.select_for_update(of=("self",), no_key=True).get(
+        pk=document.pk
+    )
     wanted = {"kind": kind, "title": title or document.title, "access": access}
     changes = {
         key: {"before": getattr(document, key), "after": value}

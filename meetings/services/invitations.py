@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from cica_portal import approvals, audit
 from cica_portal.models import ApprovalRequest, Organisation, State, User
 from cica_portal.notifications import notify, secretariat_users
+from cica_portal.transactions import retry_on_deadlock
 
 from ..models import Invitation, Meeting
 from .errors import MeetingError
@@ -19,6 +20,7 @@ from .errors import MeetingError
 PURPOSE = "meetings.invitation"
 
 
+@retry_on_deadlock
 @transaction.atomic
 def invite_organisation(
     meeting: Meeting,
@@ -33,7 +35,7 @@ def invite_organisation(
         raise MeetingError(
             _("Only the Secretariat invites international bodies."), code="forbidden"
         )
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",), no_key=True).get(pk=meeting.pk)
     if not meeting.is_open:
         raise MeetingError(
             _("Invitations can only be proposed for planned or confirmed meetings."),
@@ -72,7 +74,7 @@ def invite_organisation(
 def invitation_decided(invitation: Invitation, request: ApprovalRequest, *, actor=None) -> None:
     """Called by the approval mechanism, in its transaction, when the request closes."""
     invitation = (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",), no_key=True)
         .select_related("meeting", "organisation")
         .get(pk=invitation.pk)
     )
@@ -121,10 +123,17 @@ def invitation_decided(invitation: Invitation, request: ApprovalRequest, *, acto
     )
 
 
+@retry_on_deadlock
 @transaction.atomic
 def withdraw_invitation(invitation: Invitation, *, by: User) -> Invitation:
     """The Secretariat no longer proposes the body; the open request is withdrawn."""
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    # The request before the invitation: the order an answer that closes it takes them in.
+    approvals.lock_request(
+        Invitation.objects.filter(pk=invitation.pk).values_list("approval_id", flat=True).first()
+    )
+    invitation = Invitation.objects.select_for_update(of=("self",), no_key=True).get(
+        pk=invitation.pk
+    )
     if invitation.status != Invitation.Status.AWAITING_APPROVAL:
         raise MeetingError(_("Only a proposal still awaiting approval can be withdrawn."))
     invitation.status = Invitation.Status.WITHDRAWN

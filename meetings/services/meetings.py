@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from cica_portal import audit
 from cica_portal.models import User
 from cica_portal.notifications import notify
+from cica_portal.transactions import retry_on_deadlock
 
 from ..models import AgendaItem, Meeting, MeetingSeries, Registration, validate_time_zone
 from .errors import MeetingError
@@ -90,6 +91,7 @@ def _changes(obj, fields: dict) -> dict:
     }
 
 
+@retry_on_deadlock
 @transaction.atomic
 def create_meeting(*, by: User | None, areas=(), agenda=(), **fields) -> Meeting:
     """Create one meeting (the admin does the same through its form)."""
@@ -106,11 +108,12 @@ def create_meeting(*, by: User | None, areas=(), agenda=(), **fields) -> Meeting
     return meeting
 
 
+@retry_on_deadlock
 @transaction.atomic
 def update_meeting(meeting: Meeting, *, by: User, areas=None, **fields) -> Meeting:
     """Change a meeting's details (not its status: `change_status` tells the participants)."""
     _check_calendar_keeper(by)
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",), no_key=True).get(pk=meeting.pk)
     fields = {key: value for key, value in fields.items() if key in MEETING_FIELDS}
     _check_zone(fields.get("time_zone", meeting.time_zone))
     if fields.get("end", meeting.end) <= fields.get("start", meeting.start):
@@ -131,12 +134,13 @@ def update_meeting(meeting: Meeting, *, by: User, areas=None, **fields) -> Meeti
     return meeting
 
 
+@retry_on_deadlock
 @transaction.atomic
 def save_agenda(meeting: Meeting, *, by: User, items: list[dict]) -> None:
     """Make the meeting's agenda these items: each a dict of position, title, description,
     plan_items, and the pk of an existing item to change; existing items not named go."""
     _check_calendar_keeper(by)
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",), no_key=True).get(pk=meeting.pk)
     existing = {item.pk: item for item in meeting.agenda_items.all()}
     kept = {item["pk"] for item in items if item.get("pk") in existing}
     removed = sorted(set(existing) - kept)
@@ -157,6 +161,7 @@ def save_agenda(meeting: Meeting, *, by: User, items: list[dict]) -> None:
     )
 
 
+@retry_on_deadlock
 @transaction.atomic
 def create_series(*, by: User | None, areas=(), **fields) -> MeetingSeries:
     """Create a recurring series; its occurrences are proposed, then generated on request."""
@@ -168,11 +173,12 @@ def create_series(*, by: User | None, areas=(), **fields) -> MeetingSeries:
     return series
 
 
+@retry_on_deadlock
 @transaction.atomic
 def update_series(series: MeetingSeries, *, by: User, areas=None, **fields) -> MeetingSeries:
     """Change a series; the meetings already made from it keep their own details."""
     _check_calendar_keeper(by)
-    series = MeetingSeries.objects.select_for_update().get(pk=series.pk)
+    series = MeetingSeries.objects.select_for_update(of=("self",), no_key=True).get(pk=series.pk)
     fields = {key: value for key, value in fields.items() if key in SERIES_FIELDS}
     _check_zone(fields.get("time_zone", series.time_zone))
     changes = _changes(series, fields)
@@ -214,12 +220,13 @@ def propose_occurrences(series: MeetingSeries) -> list[tuple[datetime, datetime]
     return proposed
 
 
+@retry_on_deadlock
 @transaction.atomic
 def generate_occurrences(
     series: MeetingSeries, *, by: User | None, only: set[date] | None = None
 ) -> list[Meeting]:
     """Create a meeting for each proposed date not yet created; safe to run twice."""
-    series = MeetingSeries.objects.select_for_update().get(pk=series.pk)
+    series = MeetingSeries.objects.select_for_update(of=("self",), no_key=True).get(pk=series.pk)
     existing = set(series.meetings.values_list("start", flat=True))
     areas = list(series.areas.all())
     created = []
@@ -247,10 +254,11 @@ def generate_occurrences(
     return created
 
 
+@retry_on_deadlock
 @transaction.atomic
 def change_status(meeting: Meeting, status: str, *, by: User | None, note: str = "") -> Meeting:
     """Move a meeting to a new status; registered states hear about cancellation or delay."""
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",), no_key=True).get(pk=meeting.pk)
     if status == meeting.status:
         return meeting
     if status not in TRANSITIONS.get(meeting.status, set()):
@@ -306,6 +314,7 @@ def _tell_registered_states(meeting: Meeting, *, note: str) -> None:
     )
 
 
+@retry_on_deadlock
 @transaction.atomic
 def reset_calendar_token(user: User) -> str:
     """A new secret address for the personal calendar feed; the old one stops working."""

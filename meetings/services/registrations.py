@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from cica_portal import audit
 from cica_portal.models import User
 from cica_portal.notifications import notify
+from cica_portal.transactions import retry_on_deadlock
 
 from ..models import Delegate, Meeting, Registration
 from .errors import MeetingError
@@ -56,6 +57,7 @@ def _clean_delegates(meeting: Meeting, delegates: Iterable[Mapping]) -> list[dic
     return rows
 
 
+@retry_on_deadlock
 @transaction.atomic
 def register_delegation(
     meeting: Meeting, *, by: User, delegates: Iterable[Mapping]
@@ -65,11 +67,13 @@ def register_delegation(
         raise MeetingError(
             _("Only your state's focal point registers its delegation."), code="forbidden"
         )
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",), no_key=True).get(pk=meeting.pk)
     check_registration_open(meeting)
     rows = _clean_delegates(meeting, delegates)
     registration = (
-        Registration.objects.select_for_update().filter(meeting=meeting, state=by.state).first()
+        Registration.objects.select_for_update(of=("self",), no_key=True)
+        .filter(meeting=meeting, state=by.state)
+        .first()
     )
     previous = registration.status if registration else None
     if registration is None:
@@ -97,13 +101,16 @@ def register_delegation(
     return registration
 
 
+@retry_on_deadlock
 @transaction.atomic
 def confirm_registration(registration: Registration, *, by: User) -> Registration:
     """The Secretariat confirms a submitted delegation and tells its focal point."""
     if not by.is_secretariat:
         raise MeetingError(_("Only the Secretariat confirms registrations."), code="forbidden")
     registration = (
-        Registration.objects.select_for_update().select_related("meeting").get(pk=registration.pk)
+        Registration.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("meeting")
+        .get(pk=registration.pk)
     )
     if registration.status != Registration.Status.SUBMITTED:
         raise MeetingError(_("Only a submitted registration can be confirmed."), code="conflict")
@@ -126,10 +133,13 @@ def confirm_registration(registration: Registration, *, by: User) -> Registratio
     return registration
 
 
+@retry_on_deadlock
 @transaction.atomic
 def withdraw_registration(registration: Registration, *, by: User) -> Registration:
     """The state's focal point withdraws its delegation."""
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    registration = Registration.objects.select_for_update(of=("self",), no_key=True).get(
+        pk=registration.pk
+    )
     if not (by.is_focal_point and by.state_id == registration.state_id):
         raise MeetingError(_("Only your state's focal point can withdraw it."), code="forbidden")
     if registration.status == Registration.Status.WITHDRAWN:

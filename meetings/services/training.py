@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from cica_portal import audit
 from cica_portal.models import Area, User
 from cica_portal.notifications import notify, secretariat_users
+from cica_portal.transactions import retry_on_deadlock
 
 from ..models import Kind, Meeting, TrainingRequest
 from .errors import MeetingError
@@ -17,6 +18,7 @@ from .meetings import create_meeting
 Status = TrainingRequest.Status
 
 
+@retry_on_deadlock
 @transaction.atomic
 def request_training(
     *,
@@ -67,7 +69,9 @@ def _decide(
         raise MeetingError(
             _("Only the Secretariat decides on training requests."), code="forbidden"
         )
-    request = TrainingRequest.objects.select_for_update().get(pk=request.pk)
+    request = TrainingRequest.objects.select_for_update(of=("self",), no_key=True).get(
+        pk=request.pk
+    )
     if request.status not in allowed_from:
         raise MeetingError(
             _("This request is already %(status)s.")
@@ -99,6 +103,7 @@ def _tell_requester(request: TrainingRequest, body: str) -> None:
     )
 
 
+@retry_on_deadlock
 @transaction.atomic
 def accept_training_request(
     request: TrainingRequest, *, by: User, note: str = ""
@@ -116,6 +121,7 @@ def accept_training_request(
     return request
 
 
+@retry_on_deadlock
 @transaction.atomic
 def decline_training_request(request: TrainingRequest, *, by: User, reason: str) -> TrainingRequest:
     """Decline, always with a reason the requester reads."""
@@ -136,6 +142,7 @@ def decline_training_request(request: TrainingRequest, *, by: User, reason: str)
     return request
 
 
+@retry_on_deadlock
 @transaction.atomic
 def schedule_training_request(request: TrainingRequest, *, by: User, **meeting_fields) -> Meeting:
     """Create the training seminar as a meeting linked to the request."""

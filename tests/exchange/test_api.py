@@ -267,3 +267,10 @@ def test_the_list_filters_by_status_and_box(api_client, fp_kz, approver_ru):
     api_client.force_authenticate(approver_ru)
     ids = [r["id"] for r in api_client.get(SHARES, {"box": "asked"}).json()["results"]]
     assert ids == [pending.pk]
+
+
+def test_an_empty_status_filter_is_refused_not_read_as_any(api_client, fp_kz):
+    api_client.force_authenticate(fp_kz)
+    assert api_client.get(f"{SHARES}?status=").status_code == 400
+    assert api_client.get(f"{SHARES}?status=draft").status_code == 200
+    assert api_client.get(SHARES).status_code == 200

@@ -16,3 +16,13 @@ STORAGES = {
 _MIDDLEWARE = "cica_portal.middleware.DatabaseUnavailableMiddleware"
 if _MIDDLEWARE not in MIDDLEWARE:
     MIDDLEWARE = [MIDDLEWARE[0], _MIDDLEWARE, *MIDDLEWARE[1:]]
+
+# The fault drill (scripts/faults.py) runs its experiments in minutes, not hours: it shortens
+# the delivery timings and sends mail through a file backend it can make refuse.
+import os as _os  # noqa: E402
+
+if _os.environ.get("FAULT_DRILL") == "1":
+    EMAIL_BACKEND = "tests.faults.drill_mail.RefusingFileBackend"
+    NOTICE_FIRST_SWEEP_SECONDS = 5
+    NOTICE_EMAIL_LEASE_SECONDS = 20
+    NOTICE_BACKOFF_BASE_SECONDS = 2

@@ -125,7 +125,7 @@ def test_postgres_down_gives_a_fast_bare_503_and_recovery_is_immediate(cluster, 
     pages = [f"{base}/notifications/", f"{base}/approvals/", f"{base}/api/v1/member-states/"]
     for url in pages:
         assert timed_get(session, url)[0].status_code == 200, url
-    assert requests.get(f"{base}/healthz", timeout=10).status_code == 200
+    assert requests.get(f"{base}/healthz/ready", timeout=10).status_code == 200
 
     cluster.stop()
     for url in pages:
@@ -141,12 +141,14 @@ def test_postgres_down_gives_a_fast_bare_503_and_recovery_is_immediate(cluster, 
     login = requests.post(f"{base}/accounts/login/", data={"username": "x"}, timeout=30)
     assert login.status_code in {403, 503} and time.monotonic() - started < 5
     assert not LEAKS.search(login.text)
-    health, seconds = timed_get(requests.Session(), f"{base}/healthz")
+    health, seconds = timed_get(requests.Session(), f"{base}/healthz/ready")
     assert health.status_code == 503 and seconds < 5
     assert health.json()["database"].startswith("down")
+    # The process itself still serves: liveness stays 200, so nothing restarts it.
+    assert timed_get(requests.Session(), f"{base}/healthz")[0].status_code == 200
 
     cluster.start()
     for url in pages:
         response, _ = timed_get(session, url)
         assert response.status_code == 200, (url, response.status_code)
-    assert requests.get(f"{base}/healthz", timeout=10).json()["database"] == "ok"
+    assert requests.get(f"{base}/healthz/ready", timeout=10).json()["database"] == "ok"

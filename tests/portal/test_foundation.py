@@ -103,32 +103,57 @@ def test_a_task_sent_through_celery_is_run_by_a_real_worker():
 
 
 @pytest.mark.django_db
-def test_healthz_answers_200_when_database_and_broker_answer(client):
-    response = client.get("/healthz")
+def test_healthz_ready_answers_200_when_database_and_broker_answer(client):
+    response = client.get("/healthz/ready")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+    body = response.json()
+    assert (body["status"], body["database"], body["broker"], body["cache"]) == (
+        "ok",
+        "ok",
+        "ok",
+        "ok",
+    )
+    assert "emails" not in body  # how busy the exchange is: for the operator only
 
 
 @pytest.mark.django_db
-def test_healthz_names_the_broker_when_it_is_down(client):
+def test_healthz_ready_gives_the_operator_the_delivery_figures(client):
+    from cica_portal.models import Notification
+    from tests.factories import FocalPointUserFactory, SecretariatFactory, state
+
+    person = FocalPointUserFactory(username="fp-x", state=state("KZ"))
+    Notification.objects.create(recipient=person, key="k", subject="S", body="B")
+    Notification.objects.create(
+        recipient=person, key="k2", subject="S", body="B", email_status="failed"
+    )
+    client.force_login(SecretariatFactory(username="root", is_staff=True, is_superuser=True))
+    assert client.get("/healthz/ready").json()["emails"] == {"overdue": 0, "failed": 1}
+
+
+@pytest.mark.django_db
+def test_healthz_ready_says_degraded_not_down_when_the_shared_broker_is_down(client):
+    """A broker every node shares must not take every node out of the load balancer."""
     from kombu import Connection
 
     from cica_portal.celery import app
 
     refused = Connection("redis://127.0.0.1:1/0", connect_timeout=1)
     with mock.patch.object(app, "connection_for_write", return_value=refused):
-        response = client.get("/healthz")
-    assert response.status_code == 503
+        response = client.get("/healthz/ready")
+    assert response.status_code == 200
+    assert response.json()["status"] == "degraded"
     assert response.json()["broker"].startswith("down")
     assert response.json()["database"] == "ok"
 
 
 @pytest.mark.django_db
-def test_healthz_names_the_database_when_it_is_down(client):
+def test_healthz_ready_is_503_when_the_database_is_down_and_liveness_stays_200(client):
     with mock.patch("cica_portal.views.connection.cursor", side_effect=OperationalError("down")):
-        response = client.get("/healthz")
+        response = client.get("/healthz/ready")
+        live = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"].startswith("down")
+    assert live.status_code == 200 and live.json() == {"status": "ok"}
 
 
 @pytest.mark.django_db

@@ -17,6 +17,7 @@ APPROVE = {"decision": "approve", "comment": "Agreed."}
 CASES = [
     Case("home", {}, {"GET": "L 200 200 200 200 200 L", "POST": "L 200 200 200 200 200 L"}),
     Case("healthz", {}, {"GET": "200 200 200 200 200 200 200", "POST": "405 405 405 405 405 405 405"}),
+    Case("healthz-ready", {}, {"GET": "200 200 200 200 200 200 200", "POST": "405 405 405 405 405 405 405"}),
     Case("login", {}, {"GET": "200 R R R R R 200", "POST": "200 R R R R R 200"}),
     Case("logout", {}, {"GET": "405 405 405 405 405 405 405", "POST": "L L L L L L L"}),
     Case("password_change", {}, {"GET": "L 200 200 200 200 200 L", "POST": "L 200 200 200 200 200 L"}),
