@@ -6,6 +6,7 @@ from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils.translation import gettext_lazy as _
 
 from . import approvals, audit, reference
@@ -337,11 +338,12 @@ class AuditRecordAdmin(ReadOnlyAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
-    """Each person's own notifications, as in the portal: another's would say who is told
-    about what (a release to a state, a state asked for its consent)."""
+    """The deliveries an operator watches (who, when, the email's state and last error); what a
+    notice says only to its own recipient, as in the portal: another's subject would say who is
+    told about what (a release to a state, a state asked for its consent)."""
 
     list_display = [
-        "subject",
+        "shown_subject",
         "recipient",
         "created_at",
         "read_at",
@@ -351,11 +353,21 @@ class NotificationAdmin(ReadOnlyAdmin):
         "email_error",
     ]
     list_filter = ["email_status", "read_at", "emailed_at"]
-    search_fields = ["subject", "recipient__username", "key"]
+    search_fields = ["recipient__username"]
     list_select_related = ["recipient"]
 
+    @admin.display(description=_("subject"))
+    def shown_subject(self, notice):
+        return notice.subject if notice.is_own else _("(another person's notice)")
+
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(recipient_id=request.user.pk)
+        own = ExpressionWrapper(Q(recipient_id=request.user.pk), output_field=BooleanField())
+        return super().get_queryset(request).annotate(is_own=own)
+
+    def has_view_permission(self, request, obj=None):
+        if obj is not None and obj.recipient_id != request.user.pk:
+            return False  # its content is its recipient's
+        return super().has_view_permission(request, obj)
 
 
 @admin.register(OutboxMessage)

@@ -1,6 +1,6 @@
 """The core's admin: staff create and deactivate accounts but give no rights; a superuser gives
 them, audited; groups (the exchange's per-state groups carry the right to read a state's
-shares) are nobody's to edit by hand; each person sees only their own notifications."""
+shares) are nobody's to edit by hand; each person reads only their own notifications."""
 
 import pytest
 from django.contrib import admin
@@ -231,16 +231,25 @@ def test_no_admin_page_grants_object_rights_or_permissions():
     assert "exchange.ShareGroupObjectPermission" not in registered
 
 
-def test_the_notifications_admin_shows_each_person_only_their_own(client, staff, fp_ru):
+def test_the_notifications_admin_shows_deliveries_but_only_ones_own_notices_content(
+    client, staff, fp_ru
+):
     notify([fp_ru], key="x:1", subject="Information released to you: a share", body="", url="/")
     notify([staff], key="x:2", subject="The review is open", body="", url="/")
     client.force_login(staff)
     response = client.get(reverse("admin:cica_portal_notification_changelist"))
-    shown = [n.subject for n in response.context["cl"].result_list]
-    assert shown == ["The review is open"]
+    page = response.content.decode()
+    assert len(response.context["cl"].result_list) == 2  # every delivery, for the operator
+    assert "The review is open" in page and "Information released to you" not in page
+    assert "another person" in page
+    searched = client.get(
+        reverse("admin:cica_portal_notification_changelist"), {"q": "Information released"}
+    )
+    assert len(searched.context["cl"].result_list) == 0  # no search by what others were told
     other = Notification.objects.get(recipient=fp_ru)
     page = client.get(reverse("admin:cica_portal_notification_change", args=[other.pk]))
-    assert page.status_code == 302
+    assert page.status_code == 403
+    assert "Information released" not in page.content.decode()
 
 
 def test_reference_data_changed_in_the_admin_is_audited_and_its_code_fixed(client, staff):
