@@ -7,4 +7,6 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401 - connects the audit of logins
+        from . import beat_admin, signals  # noqa: F401 - signals connects the audit of logins
+
+        beat_admin.register()
