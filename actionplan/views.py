@@ -179,7 +179,7 @@ def reports(request):
     """The Secretariat's list of every report; a state's own reports and the cycle to report on."""
     queryset = selectors.reports_visible_to(request.user)
     year = request.GET.get("year")
-    if year and year.isdigit():
+    if year and year.isascii() and year.isdigit():  # "²" is a digit to isdigit(), not to int()
         queryset = queryset.filter(cycle__year=int(year))
     page = Paginator(queryset, 30).get_page(request.GET.get("page"))
     cycle = selectors.current_cycle()

@@ -7,9 +7,10 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
-        from . import approvals, links, signals  # noqa: F401 - signals: the audit of logins
+        from . import approvals, beat_admin, links, signals  # noqa: F401 - signals: login audit
 
         links.register(
             "approval-detail",
             lambda user, pk: approvals.requests_visible_to(user).filter(pk=pk).exists(),
         )
+        beat_admin.register()

@@ -4,8 +4,31 @@ import os
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import ApproverFactory, FocalPointUserFactory, SecretariatFactory, state
+
+# Property-based tests (tests/security/test_form_fuzz.py): few examples per form so the suite
+# stays quick, no deadline (a request's time varies with the machine), no example database on
+# disk; CI (CICA_STRICT=1) runs the same examples every time. HYPOTHESIS_PROFILE=thorough digs
+# deeper by hand.
+hypothesis_settings.register_profile(
+    "dev",
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "20")),
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+hypothesis_settings.register_profile(
+    "ci", parent=hypothesis_settings.get_profile("dev"), derandomize=True
+)
+hypothesis_settings.register_profile(
+    "thorough", parent=hypothesis_settings.get_profile("dev"), max_examples=500
+)
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CICA_STRICT") == "1" else "dev")
+)
 
 
 @pytest.fixture(autouse=True, scope="session")
