@@ -56,6 +56,7 @@ READS_THE_QUERY_STRING = {
     "meetings:training-list",
     "two-factor-setup",
     "two-factor-verify",
+    "two-factor-recovery",
     "login",
 }
 FEW = 3
@@ -84,6 +85,7 @@ NOT_A_FORM = {
     # Buttons with no field but the CSRF token, shown only in states the world has passed.
     "actionplan:report-start": "a button, shown only to a state without a report for the year",
     "actionplan:review-open": "a button, shown only while the cycle is planned",
+    "two-factor-recovery-codes": "a button, shown only to a verified session with a device",
 }
 # Tables a refused request may still write to: the session (saved on every request), the
 # record of a failed login attempt (django-axes: that is its purpose).
@@ -95,6 +97,7 @@ REFUSAL_RECORDS = {
     # The page makes the unconfirmed device whose code it shows (a GET does the same).
     "two-factor-setup": {"otp_totp.totpdevice", "cica_portal.auditrecord"},
     "two-factor-verify": {"cica_portal.auditrecord"},  # a wrong code is audited
+    "two-factor-recovery": {"cica_portal.auditrecord"},  # ... and so is a wrong recovery code
 }
 
 _BIG = settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1
