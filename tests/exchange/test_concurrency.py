@@ -1,37 +1,15 @@
 """Concurrent decisions on PostgreSQL: one release, no deadlock, no lost withdrawal."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from cica_portal.errors import DomainError
 from exchange import services
 from exchange.models import Share, ShareGroupObjectPermission, ShareTransition
+from tests.concurrency import run_together
 from tests.exchange import factories
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def _run_together(*calls):
-    barrier = threading.Barrier(len(calls))
-    errors = []
-
-    def run(call):
-        try:
-            barrier.wait()
-            call()
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
 
 
 @pytest.fixture(autouse=True)
@@ -42,7 +20,7 @@ def _postgres_only():
 
 def test_two_last_approvals_at_once_release_once(fp_kz, approver_kz, approver_ru):
     share = factories.pending(fp_kz)
-    errors = _run_together(
+    errors = run_together(
         lambda: factories.decide(share, approver=approver_kz, decision="approve"),
         lambda: factories.decide(share, approver=approver_ru, decision="approve"),
     )
@@ -55,7 +33,7 @@ def test_two_last_approvals_at_once_release_once(fp_kz, approver_kz, approver_ru
 def test_a_withdrawal_racing_the_last_approval_leaves_nothing_open(fp_kz, approver_kz, approver_ru):
     share = factories.pending(fp_kz)
     factories.decide(share, approver=approver_kz, decision="approve")
-    errors = _run_together(
+    errors = run_together(
         lambda: factories.decide(share, approver=approver_ru, decision="approve"),
         lambda: services.withdraw_share(share, actor=fp_kz),
     )

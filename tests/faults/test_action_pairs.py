@@ -9,16 +9,16 @@ one audit chain).
 from __future__ import annotations
 
 import itertools
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from actionplan import services as actionplan
 from cica_portal.errors import DomainError
 from exchange import services as exchange
 from exchange.models import Share
 from tests.actionplan.factories import ReviewCycleFactory
+from tests.concurrency import run_together
 from tests.exchange import factories
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -28,27 +28,6 @@ pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 def _postgres_only():
     if connection.vendor != "postgresql":
         pytest.skip("row locks and deadlocks are what is tested; SQLite has neither")
-
-
-def run_together(*calls) -> list[BaseException]:
-    barrier = threading.Barrier(len(calls))
-    errors: list[BaseException] = []
-
-    def run(call):
-        try:
-            barrier.wait()
-            call()
-        except BaseException as error:
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return errors
 
 
 def not_business_refusals(errors):
