@@ -108,6 +108,26 @@ def create_meeting(*, by: User | None, areas=(), agenda=(), **fields) -> Meeting
     return meeting
 
 
+def _apply_changes(
+    obj, fields: dict, areas, *, by: User | None, action: str, also_save: tuple[str, ...] = ()
+) -> dict:
+    """Save what changed of `fields` (and the areas, when given) and audit it as `action`."""
+    changes = _changes(obj, fields)
+    for key in changes:
+        setattr(obj, key, fields[key])
+    if changes:
+        obj.save(update_fields=[*changes, *also_save])
+    if areas is not None:
+        before = sorted(obj.areas.values_list("pk", flat=True))
+        after = sorted(area.pk for area in areas)
+        if before != after:
+            obj.areas.set(areas)
+            changes["areas"] = {"before": before, "after": after}
+    if changes:
+        audit.log(obj, action, actor=by, data=changes)
+    return changes
+
+
 @retry_on_deadlock
 @transaction.atomic
 def update_meeting(meeting: Meeting, *, by: User, areas=None, **fields) -> Meeting:
@@ -118,19 +138,9 @@ def update_meeting(meeting: Meeting, *, by: User, areas=None, **fields) -> Meeti
     _check_zone(fields.get("time_zone", meeting.time_zone))
     if fields.get("end", meeting.end) <= fields.get("start", meeting.start):
         raise MeetingError(_("A meeting must end after it starts."), field="end")
-    changes = _changes(meeting, fields)
-    for key in changes:
-        setattr(meeting, key, fields[key])
-    if changes:
-        meeting.save(update_fields=[*changes, "updated_at"])
-    if areas is not None:
-        before = sorted(meeting.areas.values_list("pk", flat=True))
-        after = sorted(area.pk for area in areas)
-        if before != after:
-            meeting.areas.set(areas)
-            changes["areas"] = {"before": before, "after": after}
-    if changes:
-        audit.log(meeting, "meetings.meeting.changed", actor=by, data=changes)
+    _apply_changes(
+        meeting, fields, areas, by=by, action="meetings.meeting.changed", also_save=("updated_at",)
+    )
     return meeting
 
 
@@ -181,19 +191,7 @@ def update_series(series: MeetingSeries, *, by: User, areas=None, **fields) -> M
     series = MeetingSeries.objects.select_for_update(of=("self",), no_key=True).get(pk=series.pk)
     fields = {key: value for key, value in fields.items() if key in SERIES_FIELDS}
     _check_zone(fields.get("time_zone", series.time_zone))
-    changes = _changes(series, fields)
-    for key in changes:
-        setattr(series, key, fields[key])
-    if changes:
-        series.save(update_fields=list(changes))
-    if areas is not None:
-        before = sorted(series.areas.values_list("pk", flat=True))
-        after = sorted(area.pk for area in areas)
-        if before != after:
-            series.areas.set(areas)
-            changes["areas"] = {"before": before, "after": after}
-    if changes:
-        audit.log(series, "meetings.series.changed", actor=by, data=changes)
+    _apply_changes(series, fields, areas, by=by, action="meetings.series.changed")
     return series
 
 
