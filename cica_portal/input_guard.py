@@ -23,7 +23,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
-from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -261,6 +261,11 @@ class InputGuardMiddleware:
             except RequestDataTooBig:
                 refused = InputRefused([], _("The request body is too large."), status=413)
                 return refusal(request, refused)
-            except (TooManyFieldsSent, MultiPartParserError, SuspiciousOperation):
+            except (
+                TooManyFieldsSent,
+                MultiPartParserError,
+                SuspiciousOperation,
+                UnreadablePostError,  # the client stopped sending mid-body
+            ):
                 return refusal(request, InputRefused([], _("The request could not be read.")))
         return self.get_response(request)

@@ -277,3 +277,17 @@ def test_a_session_cookie_holding_a_nul_is_ignored_not_an_error(client, fp_kz):
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
     response = client.get("/accounts/login/", HTTP_COOKIE=cookie)
     assert response.status_code == 200
+
+
+def test_a_body_the_client_stops_sending_is_a_400(rf):
+    """Before: the middleware's read raised UnreadablePostError (an OSError): a 500."""
+    from cica_portal.input_guard import InputGuardMiddleware
+
+    class Broken(io.BytesIO):
+        def read(self, *args):
+            raise OSError("connection reset")
+
+    request = rf.post("/plan/measures/propose/", {"title": "x"})
+    request._stream = Broken()
+    response = InputGuardMiddleware(lambda r: r.POST and None)(request)
+    assert response.status_code == 400
