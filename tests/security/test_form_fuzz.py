@@ -1,18 +1,21 @@
-"""Fuzz every form, filter and API write of the portal: no input is ever a server error, and a
-refused request writes nothing.
+"""Fuzz every form, filter, address, header and API write of the portal: no input is ever a
+server error, and a refused request writes nothing.
 
 As each role (focal point, approver, Secretariat, and the anonymous visitor for the login and
 password pages) the test GETs every page the rights matrix lists (expectations.py, which a test
 keeps complete against Django's URL resolver), reads each <form> it renders, and sends
 hypothesis-generated values in every field: NUL, lone surrogates and other invalid UTF-8 as raw
 percent-encoded bytes, control characters, CR/LF, huge strings, numbers past 64 bits, dates out
-of range, lists where one value is expected, missing fields, and any unicode. The query strings
-the views read without a form (page, next, ...) are fuzzed on every page, and the API's write
-operations get arbitrary JSON. Every response must be below 500; a refused one (4xx, or a page
-that shows a form error) must leave every table as it was.
+of range, lists where one value is expected, missing fields, and any unicode; and, always, a
+fixed sweep of the values that were 500s. The query strings views read (a filter form's fields,
+page, next, ...) are fuzzed on each page that reads them, and every other page gets a few;
+every free-text part of an address, the headers the portal reads, the API's writes (arbitrary
+JSON, and one value changed deep inside a body it accepts) and the admin are fuzzed too. Every
+response must be below 500; a refused post (4xx, or a page that shows a form error) must leave
+every table as it was.
 
 Bounded in time: `HYPOTHESIS_PROFILE` picks the number of examples (tests/conftest.py; "ci",
-derandomized, under CICA_STRICT=1).
+derandomized, under CICA_STRICT=1; FUZZ_EXAMPLES and FUZZ_ADMIN_EXAMPLES dig deeper).
 """
 
 from __future__ import annotations
@@ -46,8 +49,8 @@ from .world import PDF, build_world
 pytestmark = pytest.mark.django_db
 
 FUZZED_ROLES = ("anon", "fp_a", "ap_a", "sec")
-# Query parameters views read without a form of their own (see test_every_query_parameter_
-# the_code_reads_is_fuzzed), fuzzed on every page as well as the forms' own fields.
+# Query parameters views read without a form of their own (the completeness test checks every
+# name the code reads is fuzzed), added to each page's own filter fields.
 EXTRA_QUERY = ("page", "next", "when", "month", "year", "box")
 # Pages that read the query string without a filter form (see EXTRA_QUERY).
 READS_THE_QUERY_STRING = {
@@ -78,8 +81,6 @@ NOT_A_FORM = {
     "approvals": "a page, not a form: a POST renders it like a GET",
     "approvals-inbox": "a page, not a form: a POST renders it like a GET",
     "notifications": "a page, not a form: a POST renders it like a GET",
-    "password_change": "its form is fuzzed; the matrix's POST is the same page",
-    "password_reset_confirm": "its form shows only for a valid link; fuzzed in test_auth_pages",
     "approval-detail": "fuzzed: the approver's answer form on each approval's page",
     "focalpoints:return": "fuzzed through the entry's page (the return form)",
     # Buttons with no field but the CSRF token, shown only in states the world has passed.
@@ -103,7 +104,7 @@ _SURROGATE = "\ud800".encode("utf-8", "surrogatepass")  # a lone surrogate, as r
 NASTY: list[bytes] = [
     b"\x00",
     b"a\x00b",
-    "\ud800".encode("utf-8", "surrogatepass"),  # a lone surrogate, as raw bytes
+    _SURROGATE,
     "x\udfffy".encode("utf-8", "surrogatepass"),
     b"\xff\xfe",
     b"\xc0\x80",  # an overlong NUL
@@ -282,7 +283,28 @@ def discover(world, client, role: str) -> tuple[list[Target], dict[str, str]]:
             route = _route(action)
             if route is not None:
                 targets.setdefault((route, form.method), Target(role, route, action, form))
+    if role == "anon":
+        targets.update({(t.route, t.form.method): t for t in _password_reset_form(world, client)})
     return list(targets.values()), pages
+
+
+def _password_reset_form(world, client) -> list[Target]:
+    """The new-password form, shown only through a valid link: the link is opened for real
+    (outside any savepoint), so the session keeps the token the form's posts need."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    user = world.users["fp_b"]
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    link = f"/accounts/reset/{uid}/{default_token_generator.make_token(user)}/"
+    response = client.get(link, follow=True)
+    url = response.redirect_chain[-1][0] if response.redirect_chain else link
+    return [
+        Target("anon", _route(url) or url, (form.action or url).split("?")[0], form)
+        for form in forms_in(response.content.decode())
+        if "new_password1" in form.names()
+    ]
 
 
 @pytest.fixture
@@ -306,7 +328,7 @@ def _field_values(field_defaults: list[str], options: list[str]) -> st.SearchStr
 def form_data(form: Form) -> st.SearchStrategy[dict[str, list[bytes]]]:
     """The browser's own values for most fields, something hostile for the others."""
     defaults = form.defaults()
-    options = {f.name: f.options for f in form.fields if f.options}
+    options = form.options()
     fields = {
         name: _field_values(defaults.get(name, []), options.get(name, []))
         for name in form.names()
