@@ -22,10 +22,17 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
+from django.core.exceptions import (
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    ValidationError,
+)
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
@@ -212,6 +219,34 @@ def _check_body(request: HttpRequest) -> None:
             _check_text([key], upload.name or "")
 
 
+ADMIN_SELECTION = "_selected_action"  # django.contrib.admin.helpers.ACTION_CHECKBOX_NAME
+
+
+def _check_admin_selection(request: HttpRequest) -> None:
+    """The admin filters a list action's selected rows by primary key without checking that
+    each is one (a ValueError, a 500): refuse ids the model's key cannot hold."""
+    if request.method != "POST" or not request.path_info.startswith("/admin/"):
+        return
+    if ADMIN_SELECTION not in request.POST:
+        return
+    try:
+        model_admin = getattr(resolve(request.path_info).func, "model_admin", None)
+    except Resolver404:
+        return
+    if model_admin is None:
+        return
+    key = model_admin.model._meta.pk
+    for value in request.POST.getlist(ADMIN_SELECTION):
+        try:
+            prepared = key.get_prep_value(key.to_python(value))
+            if isinstance(prepared, int):
+                low, high = connection.ops.integer_field_range(key.get_internal_type())
+                if not (low is None or low <= prepared) or not (high is None or prepared <= high):
+                    raise ValueError(value)
+        except (ValidationError, ValueError, TypeError, OverflowError) as error:
+            raise InputRefused([ADMIN_SELECTION], _("Select rows from the list.")) from error
+
+
 def inspect(request: HttpRequest) -> None:
     """Raise InputRefused for the first thing in the request no view may be given (headers and
     cookies already checked)."""
@@ -219,6 +254,7 @@ def inspect(request: HttpRequest) -> None:
         raise InputRefused(["path"], _("Null characters are not allowed."))
     _check_pairs(request.GET)
     _check_body(request)
+    _check_admin_selection(request)
 
 
 def refusal(request: HttpRequest, refused: InputRefused) -> HttpResponse:

@@ -291,3 +291,23 @@ def test_a_body_the_client_stops_sending_is_a_400(rf):
     request._stream = Broken()
     response = InputGuardMiddleware(lambda r: r.POST and None)(request)
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("selected", ["\ufffd", "abc", "99999999999999999999999"])
+def test_an_admin_action_on_rows_that_cannot_exist_is_a_400(client, selected):
+    """Before: the admin filtered the selection by primary key as given; a value that is no
+    integer was a ValueError, a 500 (found by the form fuzzer)."""
+    from django_celery_beat.models import IntervalSchedule
+
+    from tests.factories import SecretariatFactory
+
+    client.force_login(SecretariatFactory(username="root", is_superuser=True, is_staff=True))
+    IntervalSchedule.objects.create(every=5, period="minutes")
+    before = IntervalSchedule.objects.count()
+    response = client.post(
+        "/admin/django_celery_beat/intervalschedule/",
+        {"action": "delete_selected", "_selected_action": [selected], "post": "yes"},
+    )
+    assert response.status_code == 400
+    assert "In _selected_action:" in response.content.decode()
+    assert IntervalSchedule.objects.count() == before
