@@ -6,7 +6,8 @@ recurse until it fails. Each of these was a 500 somewhere. Rather than teach eve
 filter and serializer, one middleware reads what a view could read (the path, the query string,
 form fields, a JSON body, cookies and headers) and refuses such a request before any view runs:
 a JSON answer naming the field under /api/, a plain page naming it elsewhere. Nothing has been
-written when it answers, because nothing has run.
+written when it answers, because nothing has run. It also refuses what one library is known to
+mishandle: ids in an admin list action that the model's key cannot hold.
 
 `GuardedJSONParser` is the API's JSON parser with the same rules, for requests that reach a DRF
 view some other way (a test that calls a view directly, a middleware order changed by mistake).
