@@ -6,7 +6,8 @@ recurse until it fails. Each of these was a 500 somewhere. Rather than teach eve
 filter and serializer, one middleware reads what a view could read (the path, the query string,
 form fields, a JSON body, cookies and headers) and refuses such a request before any view runs:
 a JSON answer naming the field under /api/, a plain page naming it elsewhere. Nothing has been
-written when it answers, because nothing has run.
+written when it answers, because nothing has run. It also refuses what one library is known to
+mishandle: ids in an admin list action that the model's key cannot hold.
 
 `GuardedJSONParser` is the API's JSON parser with the same rules, for requests that reach a DRF
 view some other way (a test that calls a view directly, a middleware order changed by mistake).
@@ -22,10 +23,17 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
-from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.core.exceptions import (
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    ValidationError,
+)
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
@@ -212,6 +220,34 @@ def _check_body(request: HttpRequest) -> None:
             _check_text([key], upload.name or "")
 
 
+ADMIN_SELECTION = "_selected_action"  # django.contrib.admin.helpers.ACTION_CHECKBOX_NAME
+
+
+def _check_admin_selection(request: HttpRequest) -> None:
+    """The admin filters a list action's selected rows by primary key without checking that
+    each is one (a ValueError, a 500): refuse ids the model's key cannot hold."""
+    if request.method != "POST" or not request.path_info.startswith("/admin/"):
+        return
+    if ADMIN_SELECTION not in request.POST:
+        return
+    try:
+        model_admin = getattr(resolve(request.path_info).func, "model_admin", None)
+    except Resolver404:
+        return
+    if model_admin is None:
+        return
+    key = model_admin.model._meta.pk
+    for value in request.POST.getlist(ADMIN_SELECTION):
+        try:
+            prepared = key.get_prep_value(key.to_python(value))
+            if isinstance(prepared, int):
+                low, high = connection.ops.integer_field_range(key.get_internal_type())
+                if not (low is None or low <= prepared) or not (high is None or prepared <= high):
+                    raise ValueError(value)
+        except (ValidationError, ValueError, TypeError, OverflowError) as error:
+            raise InputRefused([ADMIN_SELECTION], _("Select rows from the list.")) from error
+
+
 def inspect(request: HttpRequest) -> None:
     """Raise InputRefused for the first thing in the request no view may be given (headers and
     cookies already checked)."""
@@ -219,6 +255,7 @@ def inspect(request: HttpRequest) -> None:
         raise InputRefused(["path"], _("Null characters are not allowed."))
     _check_pairs(request.GET)
     _check_body(request)
+    _check_admin_selection(request)
 
 
 def refusal(request: HttpRequest, refused: InputRefused) -> HttpResponse:
@@ -261,6 +298,11 @@ class InputGuardMiddleware:
             except RequestDataTooBig:
                 refused = InputRefused([], _("The request body is too large."), status=413)
                 return refusal(request, refused)
-            except (TooManyFieldsSent, MultiPartParserError, SuspiciousOperation):
+            except (
+                TooManyFieldsSent,
+                MultiPartParserError,
+                SuspiciousOperation,
+                UnreadablePostError,  # the client stopped sending mid-body
+            ):
                 return refusal(request, InputRefused([], _("The request could not be read.")))
         return self.get_response(request)

@@ -21,6 +21,9 @@ class DelegateForm(forms.ModelForm):
         self.fields["role"].required = False
 
 
+MAX_DELEGATES = 50
+
+
 def delegate_formset(data=None, *, registration=None, rows: int = 3):
     initial = None
     if registration is not None and data is None:
@@ -28,8 +31,13 @@ def delegate_formset(data=None, *, registration=None, rows: int = 3):
             {f: getattr(d, f) for f in DelegateForm.Meta.fields}
             for d in registration.delegates.all()
         ]
+    # absolute_max: a posted TOTAL_FORMS of 100000 builds 50 forms, not Django's default 1050.
     formset = forms.formset_factory(
-        DelegateForm, extra=rows if not initial else 1, max_num=50, validate_max=True
+        DelegateForm,
+        extra=rows if not initial else 1,
+        max_num=MAX_DELEGATES,
+        absolute_max=MAX_DELEGATES,
+        validate_max=True,
     )
     return formset(data=data, initial=initial, prefix="delegates")
 

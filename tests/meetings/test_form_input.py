@@ -54,3 +54,23 @@ def test_a_month_too_far_away_for_a_date_shows_the_current_month(client, fp_kz, 
     response = client.get(reverse("meetings:calendar"), {"month": month})
     assert response.status_code == 200
     assert response.context["first"] == timezone.localdate().replace(day=1)
+
+
+def test_a_registration_claiming_thousands_of_delegates_builds_at_most_fifty_forms(client, fp_kz):
+    """Before: Django built (and the page rendered) up to 1,050 delegate forms for any posted
+    TOTAL_FORMS: a third of a second of work per request, found by the form fuzzer."""
+    from .factories import MeetingFactory
+
+    meeting = MeetingFactory()
+    client.force_login(fp_kz)
+    data = {
+        "delegates-TOTAL_FORMS": "100000",
+        "delegates-INITIAL_FORMS": "0",
+        "delegates-0-name": "Head",
+        "delegates-0-role": "head",
+    }
+    response = client.post(reverse("meetings:register", args=[meeting.pk]), data)
+    assert response.status_code in (200, 400)
+    assert len(response.context["formset"].forms) <= 50  # the most delegates a state may send
+    assert response.context["formset"].non_form_errors()
+    assert not meeting.registrations.exists()

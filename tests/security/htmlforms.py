@@ -24,17 +24,37 @@ class Form:
     fields: list[Field] = field(default_factory=list)
 
     def names(self) -> list[str]:
+        """Every name the form can send, named submit buttons included (a language switcher's
+        buttons, the admin's "save and continue")."""
         seen = []
         for f in self.fields:
-            if f.name not in seen and f.kind not in ("submit", "button", "reset", "image"):
+            if f.name not in seen and f.kind not in ("reset", "image"):
                 seen.append(f.name)
         return seen
 
-    def defaults(self) -> dict[str, list[str]]:
-        """What a browser sends untouched: values, checked boxes, each select's first option."""
-        data: dict[str, list[str]] = {}
+    def options(self) -> dict[str, list[str]]:
+        """The values the page offers for each name: a select's options, the values of its
+        radio buttons, checkboxes and submit buttons."""
+        offered: dict[str, list[str]] = {}
         for f in self.fields:
-            if f.kind in ("submit", "button", "reset", "image", "file"):
+            if f.kind == "select":
+                offered.setdefault(f.name, []).extend(f.options)
+            elif f.kind in ("radio", "checkbox", "submit"):
+                offered.setdefault(f.name, []).append(f.value)
+        return {name: values for name, values in offered.items() if values}
+
+    def defaults(self) -> dict[str, list[str]]:
+        """What a browser sends untouched: values, checked boxes, each select's first option,
+        and the first submit button's name and value (as if it was clicked)."""
+        data: dict[str, list[str]] = {}
+        clicked = False
+        for f in self.fields:
+            if f.kind in ("submit", "button"):
+                if not clicked:
+                    data.setdefault(f.name, []).append(f.value)
+                    clicked = True
+                continue
+            if f.kind in ("reset", "image", "file"):
                 continue
             if f.kind in ("checkbox", "radio") and not f.checked:
                 continue
@@ -63,7 +83,11 @@ class _Parser(HTMLParser):
             self.forms.append(self._form)
         if self._form is None or (not a.get("name") and tag != "option"):
             return
-        if tag == "input":
+        if tag == "button":
+            kind = a.get("type", "submit").lower()
+            if kind in ("submit", "button"):
+                self._form.fields.append(Field(a["name"], "submit", a.get("value", "")))
+        elif tag == "input":
             kind = a.get("type", "text").lower()
             self._form.fields.append(
                 Field(a["name"], kind, a.get("value", ""), checked="checked" in a)

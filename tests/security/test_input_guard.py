@@ -278,3 +278,37 @@ def test_a_session_cookie_holding_a_nul_is_ignored_not_an_error(client, fp_kz):
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
     response = client.get("/accounts/login/", HTTP_COOKIE=cookie)
     assert response.status_code == 200
+
+
+def test_a_body_the_client_stops_sending_is_a_400(rf):
+    """Before: the middleware's read raised UnreadablePostError (an OSError): a 500."""
+    from cica_portal.input_guard import InputGuardMiddleware
+
+    class Broken(io.BytesIO):
+        def read(self, *args):
+            raise OSError("connection reset")
+
+    request = rf.post("/plan/measures/propose/", {"title": "x"})
+    request._stream = Broken()
+    response = InputGuardMiddleware(lambda r: r.POST and None)(request)
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("selected", ["\ufffd", "abc", "99999999999999999999999"])
+def test_an_admin_action_on_rows_that_cannot_exist_is_a_400(client, selected):
+    """Before: the admin filtered the selection by primary key as given; a value that is no
+    integer was a ValueError, a 500 (found by the form fuzzer)."""
+    from django_celery_beat.models import IntervalSchedule
+
+    from tests.factories import SecretariatFactory
+
+    client.force_login(SecretariatFactory(username="root", is_superuser=True, is_staff=True))
+    IntervalSchedule.objects.create(every=5, period="minutes")
+    before = IntervalSchedule.objects.count()
+    response = client.post(
+        "/admin/django_celery_beat/intervalschedule/",
+        {"action": "delete_selected", "_selected_action": [selected], "post": "yes"},
+    )
+    assert response.status_code == 400
+    assert "In _selected_action:" in response.content.decode()
+    assert IntervalSchedule.objects.count() == before
