@@ -7,6 +7,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
-        from . import beat_admin, signals  # noqa: F401 - signals connects the audit of logins
+        # signals connects the audit of logins; lookups registers __in for integer columns.
+        from . import beat_admin, lookups, signals  # noqa: F401
 
         beat_admin.register()
