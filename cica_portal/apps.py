@@ -7,7 +7,8 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
-        from . import approvals, beat_admin, links, signals  # noqa: F401 - signals: login audit
+        # signals connects the audit of logins; lookups registers __in for integer columns.
+        from . import approvals, beat_admin, links, lookups, signals  # noqa: F401
 
         links.register(
             "approval-detail",

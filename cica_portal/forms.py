@@ -1,33 +1,7 @@
-import re
-
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import StateAnswer
-
-MAX_ID = 2**63 - 1  # the largest id a 64-bit column holds
-_DIGITS = re.compile(r"[0-9]+")
-
-
-class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """Choices by id that refuse an id no column can hold as "not one of the choices".
-
-    Django turns most bad ids into that error, but on SQLite an integer past 64 bits reaches
-    the database and raises OverflowError there: a 500 for a mistyped checkbox value."""
-
-    def _check_values(self, value):
-        if not self.to_field_name:
-            for pk in value:
-                digits = str(pk).strip().removeprefix("-")
-                # ASCII digits only: "²".isdigit() is true, but int() refuses it.
-                if _DIGITS.fullmatch(digits) and (len(digits) > 19 or int(digits) > MAX_ID):
-                    raise ValidationError(
-                        self.error_messages["invalid_pk_value"],
-                        code="invalid_pk_value",
-                        params={"pk": str(pk)[:20]},
-                    )
-        return super()._check_values(value)
 
 
 class AnswerForm(forms.Form):

@@ -42,6 +42,10 @@ from rest_framework.parsers import JSONParser
 # JSON deeper than this is refused; the portal's deepest legitimate body (a share's content,
 # a report's entries) is four levels deep.
 MAX_JSON_DEPTH = 32
+# What most servers in front of Django allow for a request line (nginx: 8k); longer query
+# strings are refused with 414. A search term tens of kilobytes long was more than SQLite's LIKE
+# can match (OperationalError), and no page of the portal needs one.
+MAX_QUERY_STRING = 8192
 # C0 controls and DEL, except tab; CR and LF are refused in headers, where they end a line.
 _HEADER_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -253,6 +257,8 @@ def inspect(request: HttpRequest) -> None:
     cookies already checked)."""
     if "\x00" in request.path_info:
         raise InputRefused(["path"], _("Null characters are not allowed."))
+    if len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_STRING:
+        raise InputRefused(["query"], _("The address is too long."), status=414)
     _check_pairs(request.GET)
     _check_body(request)
     _check_admin_selection(request)

@@ -3,7 +3,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cica_portal.forms import IdMultipleChoiceField
 from cica_portal.models import Area, User
 
 from .filters import AreaChoiceField
@@ -58,7 +57,7 @@ class NominationForm(forms.ModelForm):
 
     def __init__(self, *args, state, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["areas"] = IdMultipleChoiceField(
+        self.fields["areas"] = forms.ModelMultipleChoiceField(
             queryset=Area.objects.order_by("number"),
             label=_("Areas"),
             widget=forms.CheckboxSelectMultiple,
