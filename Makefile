@@ -5,17 +5,29 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 PYTEST_ARGS ?= -n 2
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+# Installs are pinned by constraints.txt (the lock file, made by pip-compile: see `make lock`).
+LOCK := constraints.txt
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | sha1sum | cut -c1-12)
+PIP_COMPILE := $(BIN)/pip-compile --quiet --extra dev --strip-extras --no-emit-index-url \
+	--no-emit-find-links --output-file $(LOCK) pyproject.toml
 
-.PHONY: run test install lint format migrate seed check-deploy bench load faults screenshots messages clean
+.PHONY: run test install lock lock-upgrade lint format migrate seed check-deploy bench load faults screenshots messages clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -c $(LOCK) -e '.[dev]'
 	@rm -f $(VENV)/.installed-* && touch $@
 
 install: $(STAMP)
+
+## make lock: after a change to pyproject.toml, pin the new or changed packages in constraints.txt
+## (every other pin stays); make lock-upgrade moves every pin to the newest release allowed.
+lock: install
+	$(PIP_COMPILE)
+
+lock-upgrade: install
+	$(PIP_COMPILE) --upgrade
 
 ## make run: the portal at http://127.0.0.1:8000 with a Celery worker and beat (SQLite, no servers).
 run: export DEBUG ?= 1
