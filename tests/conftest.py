@@ -71,7 +71,6 @@ def _fresh_cache(settings):
         settings.CACHES = {**settings.CACHES, "default": {**default, "LOCATION": location}}
     for alias in settings.CACHES:
         caches[alias].clear()
-    yield
 
 
 @pytest.fixture(autouse=True)
