@@ -126,7 +126,7 @@ def reports_visible_to(user: User) -> QuerySet[ImplementationReport]:
         return queryset.none()
     if user.is_secretariat:
         return queryset.exclude(status=ImplementationReport.Status.DRAFT)
-    return queryset.filter(state_id=user.state_id)
+    return queryset.filter(state_id=user.national_state_id)
 
 
 def get_report_for(user: User, pk: int) -> ImplementationReport:

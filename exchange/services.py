@@ -172,7 +172,7 @@ def create_share(
         title=title.strip()[:200],
         content=clean,
         author=author,
-        originating_state_id=author.state_id,
+        originating_state_id=author.national_state_id,
         secretariat_may_read=bool(secretariat_may_read),
         document_number_normalised=normalise_document_number(clean.get("document_number")),
     )

@@ -116,10 +116,10 @@ def nominate(*, approver: User, areas: Iterable[Area], **data: Any) -> FocalPoin
     areas = list(areas)
     if not areas:
         raise FocalPointError(_("Choose at least one area."), field="areas")
-    _check_term(data, approver.state_id)
+    _check_term(data, approver.national_state_id)
     values = {key: data[key] for key in NOMINATION_FIELDS if key in data}
     values["languages"] = languages_to_db(values.get("languages") or [])
-    entry = FocalPoint(state_id=approver.state_id, nominated_by=approver, status="", **values)
+    entry = FocalPoint(state_id=approver.national_state_id, nominated_by=approver, status="", **values)
     _check_primary_free(entry, areas)
     entry.save()
     _set_areas(entry, areas)

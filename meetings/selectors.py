@@ -40,7 +40,7 @@ def get_meeting_for(user: User, pk: int) -> Meeting:
 
 def _state_registered(user: User):
     return Registration.objects.filter(
-        meeting_id=OuterRef("meeting_id"), state_id=user.state_id
+        meeting_id=OuterRef("meeting_id"), state_id=user.national_state_id
     ).exclude(status=Registration.Status.WITHDRAWN)
 
 
@@ -68,7 +68,7 @@ def registrations_visible_to(user: User) -> QuerySet[Registration]:
         return queryset.none()
     if user.is_secretariat:
         return queryset
-    return queryset.filter(state_id=user.state_id)
+    return queryset.filter(state_id=user.national_state_id)
 
 
 def get_registration_for(user: User, pk: int) -> Registration:
@@ -114,7 +114,7 @@ def training_requests_visible_to(user: User) -> QuerySet[TrainingRequest]:
     if user.is_secretariat:
         return queryset
     if user.is_focal_point:
-        return queryset.filter(state_id=user.state_id)
+        return queryset.filter(state_id=user.national_state_id)
     return queryset.none()
 
 
@@ -160,7 +160,7 @@ def open_registrations_for(user: User, limit: int = 5) -> list[Meeting]:
     if not user.is_focal_point:
         return []
     now = timezone.now()
-    registered = Registration.objects.filter(meeting_id=OuterRef("pk"), state_id=user.state_id)
+    registered = Registration.objects.filter(meeting_id=OuterRef("pk"), state_id=user.national_state_id)
     return list(
         meetings_visible_to(user)
         .filter(status__in=Meeting.OPEN_STATUSES, start__gt=now)

@@ -63,20 +63,20 @@ def start_report(cycle: ReviewCycle, *, actor: User) -> Report:
     if not actor.is_focal_point:
         raise ActionPlanError(_("Only a focal point writes its state's report."), code="forbidden")
     cycle = ReviewCycle.objects.select_for_update(of=("self",), no_key=True).get(pk=cycle.pk)
-    existing = Report.objects.filter(cycle=cycle, state_id=actor.state_id).first()
+    existing = Report.objects.filter(cycle=cycle, state_id=actor.national_state_id).first()
     if existing is not None:
         return existing
     if not cycle.is_open:
         raise ActionPlanError(_("This review cycle is not open for reports."), code="conflict")
-    report = Report.objects.create(cycle=cycle, state_id=actor.state_id)
+    report = Report.objects.create(cycle=cycle, state_id=actor.national_state_id)
     ReportEntry.objects.bulk_create(
-        ReportEntry(report=report, item=item) for item in reportable_items(actor.state)
+        ReportEntry(report=report, item=item) for item in reportable_items(actor.national_state)
     )
     audit.log(
         report,
         "actionplan.report.started",
         actor=actor,
-        data={"year": cycle.year, "state": actor.state.code},
+        data={"year": cycle.year, "state": actor.national_state.code},
     )
     return report
 

@@ -208,7 +208,7 @@ def answer_request(
     subject_type = registry.subject_type_for(request.purpose)
     if not approver.is_active or not approver.is_approver:
         raise ApprovalError(_("Only a release approver can answer for a state."), code="forbidden")
-    answer = request.current_answers().filter(state_id=approver.state_id).first()
+    answer = request.current_answers().filter(state_id=approver.national_state_id).first()
     if answer is None:
         raise ApprovalError(_("Your state is not asked to answer this request."), code="forbidden")
     if not request.is_open:  # e.g. withdrawn a moment ago: a conflict, not a refusal
@@ -253,7 +253,7 @@ def answer_request(
         f"approval.answer.{decision}",
         actor=approver,
         data={
-            "state": approver.state.code,
+            "state": approver.national_state.code,
             "version": request.version,
             "content_hash": request.content_hash,
         },

@@ -72,13 +72,13 @@ def register_delegation(
     rows = _clean_delegates(meeting, delegates)
     registration = (
         Registration.objects.select_for_update(of=("self",), no_key=True)
-        .filter(meeting=meeting, state=by.state)
+        .filter(meeting=meeting, state=by.national_state)
         .first()
     )
     previous = registration.status if registration else None
     if registration is None:
         registration = Registration.objects.create(
-            meeting=meeting, state=by.state, registered_by=by
+            meeting=meeting, state=by.national_state, registered_by=by
         )
     else:
         registration.status = Registration.Status.SUBMITTED

@@ -37,7 +37,7 @@ def request_training(
     if expected_participants < 1:
         raise MeetingError(_("Expect at least one participant."), field="expected_participants")
     request = TrainingRequest.objects.create(
-        state=by.state,
+        state=by.national_state,
         requested_by=by,
         area=area,
         topic=topic,
@@ -49,13 +49,13 @@ def request_training(
     notify(
         secretariat_users(),
         key=f"meetings:training:{request.pk}:submitted",
-        subject=lambda: _("Training seminar requested by %(state)s") % {"state": by.state.name_en},
+        subject=lambda: _("Training seminar requested by %(state)s") % {"state": by.national_state.name_en},
         body=lambda: (
             _(
                 "%(state)s requests a training seminar on “%(topic)s”. Accept, decline with a "
                 "reason, or schedule it."
             )
-            % {"state": by.state.name_en, "topic": topic}
+            % {"state": by.national_state.name_en, "topic": topic}
         ),
         url=request.get_absolute_url(),
     )
