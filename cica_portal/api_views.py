@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from . import approvals, tokens, twofactor
 from .api import IsApprover, IsNetworkMember
 from .models import Notification, State
+from .roles import signed_in
 from .serializers import (
     ApprovalAnswerSerializer,
     ApprovalRequestSerializer,
@@ -144,7 +145,7 @@ class NotificationList(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Notification.objects.none()
-        return Notification.objects.filter(recipient=self.request.user)
+        return Notification.objects.filter(recipient=signed_in(self.request.user))
 
 
 class ApprovalList(generics.ListAPIView):
@@ -156,7 +157,7 @@ class ApprovalList(generics.ListAPIView):
     ordering_fields = ["opened_at", "deadline"]
 
     def get_queryset(self):
-        return approvals.requests_visible_to(self.request.user).prefetch_related(
+        return approvals.requests_visible_to(signed_in(self.request.user)).prefetch_related(
             "answers__state", "answers__answered_by"
         )
 
@@ -168,7 +169,7 @@ class ApprovalDetail(generics.RetrieveAPIView):
     permission_classes = [IsNetworkMember]
 
     def get_queryset(self):
-        return approvals.requests_visible_to(self.request.user).prefetch_related(
+        return approvals.requests_visible_to(signed_in(self.request.user)).prefetch_related(
             "answers__state", "answers__answered_by"
         )
 

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F, Q, Value
+from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone, translation
 
@@ -226,9 +226,9 @@ def delivery_counts(now: datetime | None = None) -> dict[str, int]:
     }
 
 
-def secretariat_users():
+def secretariat_users() -> QuerySet[User]:
     return User.objects.filter(role=User.Role.SECRETARIAT, is_active=True)
 
 
-def approvers_of(state_ids: Iterable[int]):
+def approvers_of(state_ids: Iterable[int]) -> QuerySet[User]:
     return User.objects.filter(role=User.Role.APPROVER, state_id__in=state_ids, is_active=True)

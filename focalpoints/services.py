@@ -119,7 +119,9 @@ def nominate(*, approver: User, areas: Iterable[Area], **data: Any) -> FocalPoin
     _check_term(data, approver.national_state_id)
     values = {key: data[key] for key in NOMINATION_FIELDS if key in data}
     values["languages"] = languages_to_db(values.get("languages") or [])
-    entry = FocalPoint(state_id=approver.national_state_id, nominated_by=approver, status="", **values)
+    entry = FocalPoint(
+        state_id=approver.national_state_id, nominated_by=approver, status="", **values
+    )
     _check_primary_free(entry, areas)
     entry.save()
     _set_areas(entry, areas)
@@ -240,7 +242,7 @@ def verify(entry: FocalPoint, *, actor: User) -> FocalPoint:
     _transition(entry, Status.ACTIVE, actor=actor)
     entry.save(update_fields=fields)
     _hold_primary(entry, True)
-    recipients = [entry.user] if entry.user_id else []
+    recipients = [entry.user] if entry.user is not None else []
     notify(
         [*recipients, *approvers_of([entry.state_id])],
         key=f"fp:{entry.pk}:verified:{entry.verified_at:%Y%m%d%H%M%S%f}",
@@ -284,7 +286,7 @@ def return_entry(entry: FocalPoint, *, actor: User, reason: str) -> FocalPoint:
     entry.return_reason = reason
     _transition(entry, to, actor=actor, reason=reason)
     entry.save(update_fields=["status", "return_reason", "pending_changes", "updated_at"])
-    recipients = [entry.user] if entry.user_id else []
+    recipients = [entry.user] if entry.user is not None else []
     notify(
         [*recipients, *approvers_of([entry.state_id])],
         key=f"fp:{entry.pk}:returned:{entry.transitions.count()}",
@@ -478,6 +480,7 @@ def save_contact(
             _("Only the Secretariat keeps the organisations' contacts."), code="forbidden"
         )
     data = {key: value for key, value in data.items() if key in CONTACT_FIELDS}
+    changes: dict[str, Any]
     if contact is None:
         contact = OrganisationContact.objects.create(**data)
         changes = {key: str(getattr(value, "pk", value)) for key, value in data.items()}
@@ -564,7 +567,7 @@ def remind_term_ends(*, today: datetime.date | None = None, batch_size: int = 20
         }
         approvers: dict[int, list[User]] = {}
         for approver in approvers_of({entry.state_id for entry in batch}):
-            approvers.setdefault(approver.state_id, []).append(approver)
+            approvers.setdefault(approver.national_state_id, []).append(approver)
         occasions = []
         for entry in batch:
             people = [entry.user] if entry.user_id else []

@@ -38,7 +38,7 @@ def get_meeting_for(user: User, pk: int) -> Meeting:
     return get_object_or_404(queryset, pk=pk)
 
 
-def _state_registered(user: User):
+def _state_registered(user: User) -> QuerySet[Registration]:
     return Registration.objects.filter(
         meeting_id=OuterRef("meeting_id"), state_id=user.national_state_id
     ).exclude(status=Registration.Status.WITHDRAWN)
@@ -160,7 +160,9 @@ def open_registrations_for(user: User, limit: int = 5) -> list[Meeting]:
     if not user.is_focal_point:
         return []
     now = timezone.now()
-    registered = Registration.objects.filter(meeting_id=OuterRef("pk"), state_id=user.national_state_id)
+    registered = Registration.objects.filter(
+        meeting_id=OuterRef("pk"), state_id=user.national_state_id
+    )
     return list(
         meetings_visible_to(user)
         .filter(status__in=Meeting.OPEN_STATUSES, start__gt=now)

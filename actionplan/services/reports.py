@@ -6,12 +6,13 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cica_portal import audit
-from cica_portal.models import User
+from cica_portal.models import State, User
 from cica_portal.notifications import notify, secretariat_users
 from cica_portal.transactions import retry_on_deadlock
 
@@ -29,7 +30,7 @@ Report = ImplementationReport
 MAX_ATTACHMENTS = 20
 
 
-def reportable_items(state) -> list[PlanItem]:
+def reportable_items(state: State) -> list[PlanItem]:
     """What a state reports on: every activity and item in the plan in the areas that concern it.
 
     Every member state takes part in all four areas of the plan, so all four concern it;
@@ -115,7 +116,7 @@ def save_report(report: Report, *, actor: User, entries: Mapping[int, Mapping[st
 @retry_on_deadlock
 @transaction.atomic
 def add_attachment(
-    report: Report, *, actor: User, upload, item: PlanItem | None = None
+    report: Report, *, actor: User, upload: UploadedFile, item: PlanItem | None = None
 ) -> ReportAttachment:
     """Attach a file checked by its content and size; stored under MEDIA_ROOT."""
     report = (
@@ -137,7 +138,7 @@ def add_attachment(
         original_name=name,
         content_type=content_type,
         extension=extension,
-        size=upload.size,
+        size=upload.size or 0,
         uploaded_by=actor,
     )
     attachment.file.save(name, upload, save=False)

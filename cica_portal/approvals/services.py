@@ -63,7 +63,9 @@ def _lock_request_and_subject(pk: int) -> ApprovalRequest:
     subject while holding the head."""
     request = ApprovalRequest.objects.select_for_update(of=("self",), no_key=True).get(pk=pk)
     model = registry.subject_type_for(request.purpose).model
-    model.objects.select_for_update(of=("self",), no_key=True).filter(pk=request.subject_id).first()
+    model._default_manager.select_for_update(of=("self",), no_key=True).filter(
+        pk=request.subject_id
+    ).first()
     return request
 
 
@@ -311,7 +313,7 @@ def _close(request: ApprovalRequest, status: str, *, actor: User | None) -> None
     request.save(update_fields=["status", "closed_at"])
     audit.log(request, f"approval.{status}", actor=actor)
     registry.subject_type_for(request.purpose).on_closed(request.subject, request, actor=actor)
-    if request.opened_by_id:
+    if request.opened_by is not None:
         notify(
             [request.opened_by],
             key=f"approval:{request.pk}:closed",
@@ -371,6 +373,7 @@ def _reminder_subject(request: ApprovalRequest) -> str:
 
 
 def _reminder_body(request: ApprovalRequest) -> str:
+    assert request.deadline is not None  # only requests with a deadline are reminded of it
     return _("The deadline is %(date)s. Open your inbox to answer.") % {
         "date": request.deadline.strftime("%Y-%m-%d %H:%M UTC")
     }
@@ -397,7 +400,7 @@ def remind_pending_answers(now: datetime | None = None) -> int:
     approvers: dict[int, list[User]] = {}
     all_states = {sid for _, ids in by_request.values() for sid in ids}
     for user in approvers_of(all_states):
-        approvers.setdefault(user.state_id, []).append(user)
+        approvers.setdefault(user.national_state_id, []).append(user)
     # One batch of notices per REMIND_BATCH requests: a fixed number of queries per batch,
     # whatever the number of requests and people (docs/PERFORMANCE.md).
     occasions = []
