@@ -37,19 +37,23 @@ run: install
 	$(PY) manage.py seed_demo
 	$(BIN)/honcho start -f Procfile.dev
 
-## make test: lint, then the whole suite (PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set).
+## make test: lint and type check, then the whole suite (PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set).
 test: export SECRET_KEY ?= test-only-not-secret
 # The audit key is required when DEBUG is off (makemigrations below); the suite uses its own.
 test: export AUDIT_KEYS ?= test:test-only-audit-key-not-secret-0123456789
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(PY) manage.py makemigrations --check --dry-run > /dev/null
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+lint: export SECRET_KEY ?= test-only-not-secret
+lint: export AUDIT_KEYS ?= test:test-only-audit-key-not-secret-0123456789
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff check --fix .
