@@ -5,20 +5,10 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-from .models import User
-
 View = Callable[..., HttpResponse]
-
-
-def signed_in(user: User | AnonymousUser) -> User:
-    """The person behind a request that a login or permission check has let through."""
-    if not isinstance(user, User):
-        raise PermissionDenied
-    return user
 
 
 def role_required(*checks: str) -> Callable[[View], View]:
