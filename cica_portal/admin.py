@@ -139,10 +139,11 @@ class UserAdmin(BaseUserAdmin):
             for name, options in fieldsets
         )
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
+    # Django's UserAdmin.get_form has no `change` argument; the stubs give it ModelAdmin's.
+    def get_form(self, request, obj=None, **kwargs):  # type: ignore[override]
         if obj is None and not request.user.is_superuser:
             kwargs["form"] = StaffUserCreationForm
-        return super().get_form(request, obj, change, **kwargs)
+        return super().get_form(request, obj, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

@@ -325,6 +325,41 @@ def withdraw(entry: FocalPoint, *, actor: User, reason: str = "") -> FocalPoint:
     return entry
 
 
+def _record_detail_changes(
+    entry: FocalPoint, *, actor: User, data: dict[str, Any], pending: dict[str, Any]
+) -> list[str]:
+    """Keep a change row per field that differs from what is shown: a field the Secretariat
+    verifies goes into `pending` (or out of it, when set back); any other is set on the entry.
+    Returns the fields set on the entry."""
+    applied = []
+    for key in FocalPoint.SELF_SERVICE_FIELDS:
+        if key not in data:
+            continue
+        value = data[key] or ""
+        verified = key in FocalPoint.VERIFIED_FIELDS
+        shown = pending.get(key, getattr(entry, key)) if verified else getattr(entry, key)
+        if value == shown:
+            continue
+        FocalPointChange.objects.create(
+            entry=entry,
+            field=key,
+            old_value=str(shown or ""),
+            new_value=str(value),
+            changed_by=actor,
+            outcome=FocalPointChange.Outcome.PENDING
+            if verified
+            else FocalPointChange.Outcome.APPLIED,
+        )
+        if not verified:
+            setattr(entry, key, value)
+            applied.append(key)
+        elif value == getattr(entry, key):
+            pending.pop(key, None)
+        else:
+            pending[key] = value
+    return applied
+
+
 @retry_on_deadlock
 @transaction.atomic
 def update_contact_details(entry: FocalPoint, *, actor: User, **data: Any) -> FocalPoint:
@@ -340,37 +375,8 @@ def update_contact_details(entry: FocalPoint, *, actor: User, **data: Any) -> Fo
         raise FocalPointError(_("Only an active entry can be updated."), code="conflict")
     if "languages" in data:
         data["languages"] = languages_to_db(data["languages"] or [])
-    applied, pending = [], dict(entry.pending_changes)
-    for key in FocalPoint.SELF_SERVICE_FIELDS:
-        if key not in data:
-            continue
-        value = data[key] or ""
-        shown = (
-            pending.get(key, getattr(entry, key))
-            if key in FocalPoint.VERIFIED_FIELDS
-            else getattr(entry, key)
-        )
-        if value == shown:
-            continue
-        verified = key in FocalPoint.VERIFIED_FIELDS
-        FocalPointChange.objects.create(
-            entry=entry,
-            field=key,
-            old_value=str(shown or ""),
-            new_value=str(value),
-            changed_by=actor,
-            outcome=FocalPointChange.Outcome.PENDING
-            if verified
-            else FocalPointChange.Outcome.APPLIED,
-        )
-        if verified:
-            if value == getattr(entry, key):
-                pending.pop(key, None)
-            else:
-                pending[key] = value
-        else:
-            setattr(entry, key, value)
-            applied.append(key)
+    pending = dict(entry.pending_changes)
+    applied = _record_detail_changes(entry, actor=actor, data=data, pending=pending)
     entry.pending_changes = pending
     fields = [*applied, "pending_changes", "updated_at"]
     newly_pending = bool(pending) and entry.status == Status.ACTIVE

@@ -208,42 +208,9 @@ def answer_request(
     """
     request = _lock_request_and_subject(request.pk)
     subject_type = registry.subject_type_for(request.purpose)
-    if not approver.is_active or not approver.is_approver:
-        raise ApprovalError(_("Only a release approver can answer for a state."), code="forbidden")
-    answer = request.current_answers().filter(state_id=approver.national_state_id).first()
-    if answer is None:
-        raise ApprovalError(_("Your state is not asked to answer this request."), code="forbidden")
-    if not request.is_open:  # e.g. withdrawn a moment ago: a conflict, not a refusal
-        raise ApprovalError(_("This request is no longer open for answers."), code="conflict")
-    if not subject_type.may_read(approver, request):
-        raise ApprovalError(_("Your state is not asked to answer this request."), code="forbidden")
-    if not answer.is_pending:
-        raise ApprovalError(_("Your state has already answered."), code="conflict")
-    decision = normalise_decision(decision)
-    if decision not in {Decision.APPROVE, Decision.OBJECT, Decision.ABSTAIN}:
-        raise ApprovalError(_("Choose approve, object or abstain."), field="decision")
-    if decision == Decision.ABSTAIN and not request.allows_abstention:
-        raise ApprovalError(
-            _("This request needs a clear approval or objection."), field="decision"
-        )
-    comment = (comment or "").strip()
-    if decision == Decision.OBJECT and not comment:
-        raise ApprovalError(
-            _("Give the reason for your objection: it closes the request for every state."),
-            field="comment",
-        )
-    if seen_hash is None:
-        seen_hash = last_shown_version(request, approver)
-        if seen_hash is None:
-            raise ApprovalError(
-                _("Read the text before you answer: open the request, then answer."),
-                code="conflict",
-            )
-    if seen_hash != request.content_hash:
-        raise ApprovalError(
-            _("The text changed after you opened it. Read the new version and answer again."),
-            code="conflict",
-        )
+    answer = _pending_answer(request, approver, subject_type)
+    decision, comment = _checked_decision(request, decision, comment)
+    _check_seen(request, approver, seen_hash)
     answer.decision = decision
     answer.comment = comment
     answer.content_hash = request.content_hash
@@ -266,6 +233,58 @@ def answer_request(
     if outcome:
         _close(request, outcome, actor=approver)
     return request
+
+
+def _pending_answer(
+    request: ApprovalRequest, approver: User, subject_type: registry.SubjectType
+) -> StateAnswer:
+    """The approver's state's answer still to give, or the reason they may not give it."""
+    if not approver.is_active or not approver.is_approver:
+        raise ApprovalError(_("Only a release approver can answer for a state."), code="forbidden")
+    answer = request.current_answers().filter(state_id=approver.national_state_id).first()
+    if answer is None:
+        raise ApprovalError(_("Your state is not asked to answer this request."), code="forbidden")
+    if not request.is_open:  # e.g. withdrawn a moment ago: a conflict, not a refusal
+        raise ApprovalError(_("This request is no longer open for answers."), code="conflict")
+    if not subject_type.may_read(approver, request):
+        raise ApprovalError(_("Your state is not asked to answer this request."), code="forbidden")
+    if not answer.is_pending:
+        raise ApprovalError(_("Your state has already answered."), code="conflict")
+    return answer
+
+
+def _checked_decision(request: ApprovalRequest, decision: str, comment: str) -> tuple[str, str]:
+    """The decision in the core's words and the comment, once they make a valid answer."""
+    decision = normalise_decision(decision)
+    if decision not in {Decision.APPROVE, Decision.OBJECT, Decision.ABSTAIN}:
+        raise ApprovalError(_("Choose approve, object or abstain."), field="decision")
+    if decision == Decision.ABSTAIN and not request.allows_abstention:
+        raise ApprovalError(
+            _("This request needs a clear approval or objection."), field="decision"
+        )
+    comment = (comment or "").strip()
+    if decision == Decision.OBJECT and not comment:
+        raise ApprovalError(
+            _("Give the reason for your objection: it closes the request for every state."),
+            field="comment",
+        )
+    return decision, comment
+
+
+def _check_seen(request: ApprovalRequest, approver: User, seen_hash: str | None) -> None:
+    """The answer is to the version the approver read: the one they name, or last shown."""
+    if seen_hash is None:
+        seen_hash = last_shown_version(request, approver)
+        if seen_hash is None:
+            raise ApprovalError(
+                _("Read the text before you answer: open the request, then answer."),
+                code="conflict",
+            )
+    if seen_hash != request.content_hash:
+        raise ApprovalError(
+            _("The text changed after you opened it. Read the new version and answer again."),
+            code="conflict",
+        )
 
 
 def last_shown_version(request: ApprovalRequest, user: User) -> str | None:

@@ -710,36 +710,47 @@ def test_no_header_value_is_a_server_error(world, behind_a_proxy, role):
     run()
 
 
+def _named_patterns(patterns, prefix=""):
+    """(namespaced name, pattern) of every route outside the admin."""
+    from django.urls import URLPattern, URLResolver
+
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            if entry.namespace != "admin":
+                yield from _named_patterns(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern):
+            yield f"{prefix}{entry.name}", entry.pattern
+
+
+def _address_parts(pattern) -> dict:
+    """A value for each part of the address: FUZZ where free text goes, fixed ones elsewhere."""
+    from django.urls.converters import IntConverter, SlugConverter
+
+    converters = getattr(pattern, "converters", {})
+    kwargs = {}
+    for group in pattern.regex.groupindex:
+        converter = converters.get(group)
+        group_regex = re.search(rf"\(\?P<{group}>([^)]*)\)", pattern.regex.pattern)
+        if isinstance(converter, IntConverter):
+            kwargs[group] = 1
+        elif isinstance(converter, SlugConverter):
+            kwargs[group] = "trafficking-case"
+        elif group_regex and not re.fullmatch(group_regex.group(1), "FUZZ"):
+            kwargs[group] = 1  # a router's group that takes digits only
+        else:
+            kwargs[group] = "FUZZ"
+    return kwargs
+
+
 def free_text_addresses() -> list[str]:
     """Every route whose address carries free text (a str converter or a router's regex group),
     as a template with {} where the text goes; integer and slug parts get a fixed value."""
-    from django.urls import URLPattern, URLResolver, get_resolver, reverse
-    from django.urls.converters import IntConverter, SlugConverter
-
-    def walk(patterns, prefix=""):
-        for entry in patterns:
-            if isinstance(entry, URLResolver):
-                inner = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
-                if entry.namespace != "admin":
-                    yield from walk(entry.url_patterns, inner)
-            elif isinstance(entry, URLPattern):
-                yield f"{prefix}{entry.name}", entry.pattern
+    from django.urls import get_resolver, reverse
 
     addresses = []
-    for name, pattern in walk(get_resolver().url_patterns):
-        converters = getattr(pattern, "converters", {})
-        kwargs = {}
-        for group in pattern.regex.groupindex:
-            converter = converters.get(group)
-            group_regex = re.search(rf"\(\?P<{group}>([^)]*)\)", pattern.regex.pattern)
-            if isinstance(converter, IntConverter):
-                kwargs[group] = 1
-            elif isinstance(converter, SlugConverter):
-                kwargs[group] = "trafficking-case"
-            elif group_regex and not re.fullmatch(group_regex.group(1), "FUZZ"):
-                kwargs[group] = 1  # a router's group that takes digits only
-            else:
-                kwargs[group] = "FUZZ"
+    for name, pattern in _named_patterns(get_resolver().url_patterns):
+        kwargs = _address_parts(pattern)
         if "FUZZ" in kwargs.values():
             addresses.append(reverse(name, kwargs=kwargs).replace("FUZZ", "{}"))
     return sorted(set(addresses))
