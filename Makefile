@@ -7,7 +7,7 @@ PY := $(BIN)/python
 PYTEST_ARGS ?= -n 2
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: run test install lint format migrate seed check-deploy bench load faults screenshots messages clean
+.PHONY: run test test-fast install lint format migrate seed check-deploy bench load faults screenshots messages clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,13 @@ test: install
 	$(BIN)/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run > /dev/null
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## make test-fast: the edit-test loop: the suite without the browser journeys, the tests that
+## start their own servers, the fault drills, the fuzzers and the slow sweeps (markers browser,
+## services, faults, fuzz, slow; tests/conftest.py); no lint. `make test` stays the whole suite.
+test-fast: export SECRET_KEY ?= test-only-not-secret
+test-fast: install
+	$(BIN)/pytest $(PYTEST_ARGS) -m "not (browser or services or faults or fuzz or slow)"
 
 lint: install
 	$(BIN)/ruff check .
