@@ -71,8 +71,7 @@ people = {"fp": fp, "kz": person("approver-kz", User.Role.APPROVER, "KZ"),
 template = ShareTemplate.objects.get(slug="trafficking-case", is_current=True)
 content = {"kind": "Illicit drugs", "origin_state": "KZ", "transit_states": ["UZ"],
            "destination_states": ["RU"], "route": "By road", "modus_operandi": "Concealed",
-           "indicators": "Lorries", "first_detected": "2026-03-01", "persons_involved": 4,
-           "handling_restrictions": "Recipient agency only, no onward sharing"}
+           "indicators": "Lorries", "first_detected": "2026-03-01", "persons_involved": 4}
 def draft(i):
     return services.create_share(author=fp, template=template, title=f"Drill {i}", content=content,
         concerned_states=State.objects.filter(code="RU"), recipient_states=State.objects.filter(code="CN"))
