@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | sha1sum | cut -
 PIP_COMPILE := $(BIN)/pip-compile --quiet --extra dev --strip-extras --no-emit-index-url \
 	--no-emit-find-links --output-file $(LOCK) pyproject.toml
 
-.PHONY: run test install lock lock-upgrade lint format migrate seed check-deploy bench load faults screenshots messages clean
+.PHONY: run test test-fast install lock lock-upgrade lint format migrate seed check-deploy bench load faults screenshots messages clean
 
 $(STAMP): pyproject.toml $(LOCK)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,8 +45,16 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run > /dev/null
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## make test-fast: the edit-test loop: the suite without the browser journeys, the tests that
+## start their own servers, the fault drills, the fuzzers and the slow sweeps (markers browser,
+## services, faults, fuzz, slow; tests/conftest.py); no lint. `make test` stays the whole suite.
+test-fast: export SECRET_KEY ?= test-only-not-secret
+test-fast: install
+	$(BIN)/pytest $(PYTEST_ARGS) -m "not (browser or services or faults or fuzz or slow)"
 
 lint: export SECRET_KEY ?= test-only-not-secret
 lint: export AUDIT_KEYS ?= test:test-only-audit-key-not-secret-0123456789
@@ -54,6 +62,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .
