@@ -4,6 +4,7 @@ import argparse
 import json
 import os
 import secrets
+import time
 from importlib import import_module
 
 import _django  # noqa: F401
@@ -12,6 +13,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.db.models import Count
 from django.utils import timezone
 
+from cica_portal.middleware import SESSION_STARTED_KEY
 from cica_portal.models import User
 from cica_portal.pagination import NEXT, encode_cursor
 from exchange.models import Share
@@ -23,13 +25,14 @@ USERS = ["secretariat", "fp-kz", "approver-kz"]
 
 def session_for(user: User, key: str | None = None) -> str:
     store = import_module(settings.SESSION_ENGINE).SessionStore()
-    if key:
-        store._session_key = key  # the same cookie on both data sets
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store[SESSION_STARTED_KEY] = int(time.time())  # as the login sets it (the 12-hour limit)
     store.set_expiry(24 * 3600)
     if key:
+        # The same cookie on both data sets (set last: reading a missing key clears it).
+        store._session_key = key
         store.save(must_create=True)
     else:
         store.create()

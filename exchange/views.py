@@ -21,6 +21,7 @@ from .api import check_document
 from .forms import DocumentCheckForm, ShareForm
 from .models import Share, ShareRead, ShareTemplate
 
+COUNT_LIMIT = 1000
 BOXES = [
     ("", gettext_lazy("Everything I may see")),
     ("mine", gettext_lazy("From my state")),
@@ -52,7 +53,11 @@ def index(request):
         )
     context = {
         "page": page,
-        "count": queryset.count(),
+        # Counting every visible row grows with the data whatever the index (20 to 50 ms for
+        # the 7,500 shares released to one state at 100,000 shares): the page counts up to
+        # COUNT_LIMIT and then says "more than"; the walk stops there.
+        "count": min(queryset[: COUNT_LIMIT + 1].count(), COUNT_LIMIT + 1),
+        "count_limit": COUNT_LIMIT,
         "query": {k: v for k, v in request.GET.items() if k in ("box", "status", "template")},
         "shares": selectors.attach_state_codes(page.object_list),
         "boxes": BOXES,
