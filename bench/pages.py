@@ -96,6 +96,26 @@ def deep_pages(config: dict) -> list[tuple[str, str, str, int]]:
     ]
 
 
+# An Indico of one's own (docs/PERFORMANCE.md says how it was set up) with a category of 1,000
+# upcoming events: its category page and its category feed, timed in the same rounds.
+INDICO = os.environ.get("BENCH_INDICO_URL", "")
+INDICO_CATEGORY = os.environ.get("BENCH_INDICO_CATEGORY", "1")
+
+
+def indico_pages() -> list[tuple[str, str, str, int]]:
+    if not INDICO:
+        return []
+    return [
+        ("Indico category page", "", f"/category/{INDICO_CATEGORY}/", 200),
+        (
+            "Indico category feed (.ics, upcoming)",
+            "",
+            f"/export/categ/{INDICO_CATEGORY}.ics?from=today",
+            200,
+        ),
+    ]
+
+
 def touch(connections: dict, config: dict) -> None:
     """The change between rounds, committed in both databases before any page is timed."""
     for connection in connections.values():
@@ -170,6 +190,9 @@ def main() -> None:
             for _name, _user, path, expected, cookie in plan + (deep if size == "large" else []):
                 fetch(SERVERS[size], path, cookie, expected)
     times = {size: {name: {"cold": [], "warm": []} for name, *_ in plan + deep} for size in sizes}
+    indico: dict[str, list[float]] = {}
+    for _name, _user, path, expected in indico_pages():
+        fetch(INDICO, path, "", expected)  # its first request builds caches: not timed
     for round_number in range(REPEAT):
         touch(connections, config)
         order = sizes if round_number % 2 == 0 else list(reversed(sizes))
@@ -181,6 +204,8 @@ def main() -> None:
         for name, _user, path, expected, cookie in deep:
             for kind in ("cold", "warm"):
                 times["large"][name][kind].append(fetch(SERVERS["large"], path, cookie, expected))
+        for name, _user, path, expected in indico_pages():
+            indico.setdefault(name, []).append(fetch(INDICO, path, "", expected))
     feed_path = next(path for name, _u, path, *_ in plan if name.startswith("iCalendar"))
     events = LAST_BODY[feed_path].count(b"BEGIN:VEVENT")
     for size in sizes:
@@ -188,7 +213,11 @@ def main() -> None:
             name: {**summary(times[size][name]), "path": path, "user": user}
             for name, user, path, _expected, _cookie in plan + (deep if size == "large" else [])
         }
-        results["_meta"] = {"feed_events": events, "rounds": REPEAT}
+        results["_meta"] = {
+            "feed_events": events,
+            "rounds": REPEAT,
+            "indico": {name: statistics.median(values) for name, values in indico.items()},
+        }
         with open(os.path.join(directory, f"pages-{size}.json"), "w") as handle:
             json.dump(results, handle, indent=1)
     print(f"   {'page':45} {'cold 1k':>9} {'cold 100k':>9} {'warm 1k':>9} {'warm 100k':>9}")
@@ -202,6 +231,8 @@ def main() -> None:
     for name, *_ in deep:
         cold, warm = (statistics.median(times["large"][name][kind]) for kind in ("cold", "warm"))
         print(f"   {name:45} {'':9} {cold:9.1f} {'':9} {warm:9.1f}")
+    for name, values in indico.items():
+        print(f"   {name:45} {'':9} {'':9} {'':9} {statistics.median(values):9.1f}")
 
 
 if __name__ == "__main__":

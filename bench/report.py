@@ -100,6 +100,8 @@ def main() -> int:
     )
     if max(feed["cold_median_ms"], feed["warm_median_ms"]) >= MAX_FEED_MS:
         missed.append(f"the feed takes {feed['cold_median_ms']:.0f} ms")
+    for name, median in meta.get("indico", {}).items():
+        print(f"{name} (1,000 upcoming events, same rounds): median {median:.1f} ms")
     for name in (FEED, CALENDAR):
         for size, data in (("small", small), ("large", large)):
             median, p90 = data[name]["warm_median_ms"], data[name]["warm_p90_ms"]

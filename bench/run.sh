@@ -15,7 +15,8 @@
 # medians, ratios and the 90th percentiles, and exits non-zero when a target is missed.
 # Knobs (environment): BENCH_DB, BENCH_PORT (and the next port), BENCH_REDIS_PORT,
 # BENCH_WORKERS, BENCH_REPEAT, BENCH_SHARES_SMALL, BENCH_SHARES_LARGE, BENCH_FOCAL_POINTS,
-# BENCH_MEETINGS, BENCH_AUDIT, BENCH_REUSE=1 (keep both databases when they exist: migrate them
+# BENCH_MEETINGS, BENCH_AUDIT, BENCH_INDICO_URL (an Indico to time beside the feed),
+# BENCH_REUSE=1 (keep both databases when they exist: migrate them
 # and measure again, without the 5 to 10 minutes of generating).
 set -euo pipefail
 cd "$(dirname "$0")/.."
