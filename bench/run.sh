@@ -41,7 +41,7 @@ export SECRET_KEY=${SECRET_KEY:-$("$BIN/python" -c 'import secrets; print(secret
 [[ -n "${AUDIT_KEYS:-}${AUDIT_KEY:-}${AUDIT_KEY_FILE:-}" ]] || export AUDIT_KEYS="bench:bench-only-audit-key-not-secret-0123456"
 export DEBUG=0 TWO_FACTOR_REQUIRED=0 SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 ALLOWED_HOSTS=127.0.0.1
 export VAR_DIR="$ROOT/var/bench" LOG_LEVEL=WARNING
-export DJANGO_SETTINGS_MODULE=${BENCH_SETTINGS:-cica_portal.settings}
+export DJANGO_SETTINGS_MODULE=${BENCH_SETTINGS:-portal_site.settings}
 mkdir -p "$VAR_DIR"
 RUN_DIR=$(mktemp -d /tmp/cica-bench.XXXXXX)
 export BENCH_DIR="$RUN_DIR"

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "focalpoints",
     "meetings",
     "exchange",
+    "portal_site",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +79,7 @@ MIDDLEWARE = [
     "cica_portal.input_guard.InputGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "cica_portal.middleware.AccountLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -91,8 +93,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "cica_portal.urls"
-WSGI_APPLICATION = "cica_portal.wsgi.application"
+ROOT_URLCONF = "portal_site.urls"
+WSGI_APPLICATION = "portal_site.wsgi.application"
 AUTH_USER_MODEL = "cica_portal.User"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
