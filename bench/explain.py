@@ -7,6 +7,7 @@ import _django  # noqa: F401
 from django.db import connection
 
 from cica_portal.models import User
+from cica_portal.pagination import _older_than
 from exchange.selectors import rows_for_page, shares_for_list
 
 
@@ -17,8 +18,12 @@ def queries() -> dict:
     mine = rows_for_page(shares_for_list(fp))
     everything = rows_for_page(shares_for_list(approver))
     asked = rows_for_page(shares_for_list(approver, box="asked"))
+    position = received.values_list("updated_at", "pk")[7499:7500][0]
+    older = received.filter(_older_than(*position)).order_by("-updated_at", "-pk")
     return {
         "received, page 1": received[:26],
+        "received, page 301 (cursor)": older[:26],
+        "received, the page's count (up to 201)": received[:201],
         "received, count": shares_for_list(fp, box="received"),
         "all my shares (focal point), page 1": mine[:26],
         "all my shares (focal point), count": shares_for_list(fp),
@@ -34,7 +39,10 @@ def main() -> None:
     for name, queryset in queries().items():
         if wanted and name not in wanted:
             continue
-        if name.endswith("count"):
+        if name.endswith("(up to 201)"):
+            sql, params = queryset.values("pk").query.sql_with_params()
+            sql = f"SELECT count(*) FROM ({sql}) counted"  # noqa: S608 (Django's own SQL)
+        elif name.endswith("count"):
             sql, params = queryset.order_by().values("pk").query.sql_with_params()
             sql = f"SELECT count(*) FROM ({sql}) counted"  # noqa: S608 (Django's own SQL)
         else:
