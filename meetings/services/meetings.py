@@ -52,6 +52,9 @@ MEETING_FIELDS = (
     "max_delegates_per_state",
     "series",
 )
+# A change to any of these is a new version of the event for calendars (SEQUENCE + 1) and a
+# message, with the new .ics, to the states registered for it.
+PLACE_AND_DATE = ("start", "end", "time_zone", "venue", "host_state", "online_link", "format")
 SERIES_FIELDS = (
     "title",
     "kind",
@@ -155,9 +158,19 @@ def update_meeting(
     _check_zone(fields.get("time_zone", meeting.time_zone))
     if fields.get("end", meeting.end) <= fields.get("start", meeting.start):
         raise MeetingError(_("A meeting must end after it starts."), field="end")
+    moved = {key for key in PLACE_AND_DATE if key in fields} & set(_changes(meeting, fields))
+    if moved:
+        meeting.sequence += 1
     _apply_changes(
-        meeting, fields, areas, by=by, action="meetings.meeting.changed", also_save=("updated_at",)
+        meeting,
+        fields,
+        areas,
+        by=by,
+        action="meetings.meeting.changed",
+        also_save=("updated_at", "sequence") if moved else ("updated_at",),
     )
+    if moved:
+        _tell_registered_states_of_move(meeting)
     return meeting
 
 
@@ -288,7 +301,11 @@ def change_status(meeting: Meeting, status: str, *, by: User | None, note: str =
         )
     previous = meeting.status
     meeting.status = status
-    meeting.save(update_fields=["status", "updated_at"])
+    fields = ["status", "updated_at"]
+    if status in (Status.CANCELLED, Status.POSTPONED):
+        meeting.sequence += 1  # calendars replace their copy (RFC 5546 CANCEL, or new dates)
+        fields.append("sequence")
+    meeting.save(update_fields=fields)
     audit.log(meeting, "meetings.meeting.status", actor=by, data={"from": previous, "to": status})
     if status in TOLD_PARTICIPANTS:
         _tell_registered_states(meeting, note=note)
@@ -327,6 +344,35 @@ def _tell_registered_states(meeting: Meeting, *, note: str) -> None:
             _("%(title)s: %(status)s")
             % {"title": meeting.title, "status": meeting.get_status_display()}
         ),
+        body=body,
+        url=meeting.get_absolute_url(),
+    )
+
+
+def _tell_registered_states_of_move(meeting: Meeting) -> None:
+    """The states registered for the meeting hear of its new date or place (with the .ics)."""
+
+    def body() -> str:
+        start = meeting.local_start
+        where = ", ".join(
+            part for part in (meeting.venue, meeting.host_state.name if meeting.host_state else "")
+            if part
+        )  # fmt: skip
+        text = _("%(title)s now starts on %(start)s (%(zone)s).") % {
+            "title": meeting.title,
+            "start": f"{start:%Y-%m-%d %H:%M}",
+            "zone": meeting.time_zone,
+        }
+        if where:
+            text += " " + _("Place: %(where)s.") % {"where": where}
+        if meeting.online_link:
+            text += " " + _("Online: %(link)s") % {"link": meeting.online_link}
+        return text + "\n\n" + _("The attached calendar entry replaces the one you have.")
+
+    notify(
+        registered_focal_points(meeting),
+        key=f"meetings:{meeting.pk}:changed:{meeting.sequence}",
+        subject=lambda: _("%(title)s: new date or place") % {"title": meeting.title},
         body=body,
         url=meeting.get_absolute_url(),
     )
