@@ -162,37 +162,33 @@ def summary(values: dict[str, list[float]]) -> dict:
     }
 
 
-def main() -> None:
-    directory = os.environ["BENCH_DIR"]
-    with open(os.path.join(directory, "config.json")) as handle:
-        config = json.load(handle)
+def _with_cookie(config: dict, rows):
+    """Each page row with the session cookie of the user it is timed as."""
+    return [
+        (
+            name,
+            user,
+            path,
+            expected,
+            f"{config['session_cookie']}={config['sessions'][user]}" if user else "",
+        )
+        for name, user, path, expected in rows
+    ]
 
-    def with_cookie(rows):
-        return [
-            (
-                name,
-                user,
-                path,
-                expected,
-                f"{config['session_cookie']}={config['sessions'][user]}" if user else "",
-            )
-            for name, user, path, expected in rows
-        ]
 
-    plan, deep = with_cookie(pages(config)), with_cookie(deep_pages(config))
-    connections = {
-        size: psycopg.connect(os.environ[f"BENCH_DSN_{size.upper()}"], autocommit=True)
-        for size in SERVERS
-    }
-    sizes = list(SERVERS)
+def _warm_up(sizes, plan, deep) -> None:
     for _ in range(WARMUP):
         for size in sizes:
             for _name, _user, path, expected, cookie in plan + (deep if size == "large" else []):
                 fetch(SERVERS[size], path, cookie, expected)
-    times = {size: {name: {"cold": [], "warm": []} for name, *_ in plan + deep} for size in sizes}
-    indico: dict[str, list[float]] = {}
     for _name, _user, path, expected in indico_pages():
         fetch(INDICO, path, "", expected)  # its first request builds caches: not timed
+
+
+def _time_rounds(connections, config, sizes, plan, deep):
+    """Alternating rounds: a change, then each page cold and warm at each size."""
+    times = {size: {name: {"cold": [], "warm": []} for name, *_ in plan + deep} for size in sizes}
+    indico: dict[str, list[float]] = {}
     for round_number in range(REPEAT):
         touch(connections, config)
         order = sizes if round_number % 2 == 0 else list(reversed(sizes))
@@ -206,6 +202,10 @@ def main() -> None:
                 times["large"][name][kind].append(fetch(SERVERS["large"], path, cookie, expected))
         for name, _user, path, expected in indico_pages():
             indico.setdefault(name, []).append(fetch(INDICO, path, "", expected))
+    return times, indico
+
+
+def _write_results(directory, sizes, plan, deep, times, indico) -> None:
     feed_path = next(path for name, _u, path, *_ in plan if name.startswith("iCalendar"))
     events = LAST_BODY[feed_path].count(b"BEGIN:VEVENT")
     for size in sizes:
@@ -220,6 +220,9 @@ def main() -> None:
         }
         with open(os.path.join(directory, f"pages-{size}.json"), "w") as handle:
             json.dump(results, handle, indent=1)
+
+
+def _print_table(sizes, plan, deep, times, indico) -> None:
     print(f"   {'page':45} {'cold 1k':>9} {'cold 100k':>9} {'warm 1k':>9} {'warm 100k':>9}")
     for name, *_ in plan:
         row = [
@@ -233,6 +236,23 @@ def main() -> None:
         print(f"   {name:45} {'':9} {cold:9.1f} {'':9} {warm:9.1f}")
     for name, values in indico.items():
         print(f"   {name:45} {'':9} {'':9} {'':9} {statistics.median(values):9.1f}")
+
+
+def main() -> None:
+    directory = os.environ["BENCH_DIR"]
+    with open(os.path.join(directory, "config.json")) as handle:
+        config = json.load(handle)
+    plan = _with_cookie(config, pages(config))
+    deep = _with_cookie(config, deep_pages(config))
+    connections = {
+        size: psycopg.connect(os.environ[f"BENCH_DSN_{size.upper()}"], autocommit=True)
+        for size in SERVERS
+    }
+    sizes = list(SERVERS)
+    _warm_up(sizes, plan, deep)
+    times, indico = _time_rounds(connections, config, sizes, plan, deep)
+    _write_results(directory, sizes, plan, deep, times, indico)
+    _print_table(sizes, plan, deep, times, indico)
 
 
 if __name__ == "__main__":

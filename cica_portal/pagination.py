@@ -19,8 +19,10 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
+from rest_framework.views import APIView
 
 PAGE_SIZE = 25
 NEXT, PREVIOUS = "n", "p"
@@ -127,42 +129,51 @@ class NewestFirstPagination(PageNumberPagination):
     still answers (an offset, whose cost grows with N); `?ordering=` other than the default
     falls back to plain page numbers."""
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def paginate_queryset(
+        self, queryset: QuerySet, request: Request, view: APIView | None = None
+    ) -> list[Any]:
         self.request = request
-        self.keyset = None
+        self.keyset: KeysetPage | None = None
         params = request.query_params
         cursor = params.get("cursor")
-        if params.get("ordering") or (params.get(self.page_query_param) and not cursor):
-            if not params.get("ordering"):
-                queryset = queryset.order_by("-updated_at", "-pk")
-            rows = super().paginate_queryset(queryset, request, view)
-            if not params.get("ordering"):
-                page = self.page
-                self.keyset = KeysetPage(list(rows))
-                if rows and page.has_next():
-                    self.keyset.next_cursor = encode_cursor(NEXT, rows[-1].updated_at, rows[-1].pk)
-                if rows and page.has_previous():
-                    self.keyset.previous_cursor = encode_cursor(
-                        PREVIOUS, rows[0].updated_at, rows[0].pk
-                    )
-                self.keyset.extra["count"] = page.paginator.count
-            return rows
+        if params.get("ordering"):
+            return super().paginate_queryset(queryset, request, view) or []
+        if params.get(self.page_query_param) and not cursor:
+            return self._by_page_number(queryset.order_by("-updated_at", "-pk"), request, view)
         try:
-            self.keyset = keyset_page(queryset, cursor, size=self.get_page_size(request))
+            self.keyset = keyset_page(
+                queryset, cursor, size=self.get_page_size(request) or PAGE_SIZE
+            )
         except InvalidCursor as error:
             raise ValidationError({"cursor": [str(INVALID_CURSOR)]}) from error
         self.keyset.extra["count"] = queryset.count()
         return self.keyset.object_list
 
+    def _by_page_number(
+        self, queryset: QuerySet, request: Request, view: APIView | None
+    ) -> list[Any]:
+        """`?page=N` (an offset), with cursor links from it on so a client can walk on cheaply."""
+        rows = list(super().paginate_queryset(queryset, request, view) or [])
+        page = self.page
+        assert page is not None  # set by paginate_queryset above
+        self.keyset = KeysetPage(rows)
+        if rows and page.has_next():
+            self.keyset.next_cursor = encode_cursor(NEXT, rows[-1].updated_at, rows[-1].pk)
+        if rows and page.has_previous():
+            self.keyset.previous_cursor = encode_cursor(PREVIOUS, rows[0].updated_at, rows[0].pk)
+        self.keyset.extra["count"] = page.paginator.count
+        return rows
+
     def _link(self, cursor: str | None) -> str | None:
         if cursor is None:
             return None
+        assert self.request is not None  # set by paginate_queryset
         url = remove_query_param(self.request.build_absolute_uri(), self.page_query_param)
         if not cursor:
             return remove_query_param(url, "cursor")
         return replace_query_param(url, "cursor", cursor)
 
-    def get_paginated_response(self, data):
+    def get_paginated_response(self, data: Any) -> Response:
         if self.keyset is None:
             return super().get_paginated_response(data)
         return Response(
@@ -174,7 +185,7 @@ class NewestFirstPagination(PageNumberPagination):
             }
         )
 
-    def get_schema_operation_parameters(self, view):
+    def get_schema_operation_parameters(self, view: APIView) -> list[dict[str, Any]]:
         return [
             *super().get_schema_operation_parameters(view),
             {

@@ -72,9 +72,11 @@ def test_it_answers_a_bad_cursor_with_400_naming_it(client, fp_kz, sixty_drafts)
     client.force_login(fp_kz)
     for cursor in ("nonsense", "bnx8", encode_cursor(NEXT, sixty_drafts[0].updated_at, 0)):
         response = client.get(reverse("exchange:index"), {"cursor": cursor})
-        assert response.status_code == 400 and b"cursor" in response.content
+        assert response.status_code == 400
+        assert b"cursor" in response.content
     response = client.get("/api/v1/exchange/shares/", {"cursor": "nonsense"})
-    assert response.status_code == 400 and "cursor" in response.json()
+    assert response.status_code == 400
+    assert "cursor" in response.json()
 
 
 def test_a_cursor_shows_an_outsider_nothing(client, fp_kz, fp_cn, sixty_drafts):
@@ -82,16 +84,19 @@ def test_a_cursor_shows_an_outsider_nothing(client, fp_kz, fp_cn, sixty_drafts):
     cursor = client.get(reverse("exchange:index")).context["page"].next_cursor
     client.force_login(fp_cn)
     response = client.get(reverse("exchange:index"), {"cursor": cursor})
-    assert response.status_code == 200 and _ids(response.content.decode()) == []
+    assert response.status_code == 200
+    assert _ids(response.content.decode()) == []
     api = client.get("/api/v1/exchange/shares/", {"cursor": cursor}).json()
-    assert api["count"] == 0 and api["results"] == []
+    assert api["count"] == 0
+    assert api["results"] == []
 
 
 def test_it_counts_up_to_its_limit_and_then_says_more(client, fp_kz, sixty_drafts, monkeypatch):
     monkeypatch.setattr(views, "COUNT_LIMIT", 50)
     client.force_login(fp_kz)
     response = client.get(reverse("exchange:index"), {"box": "mine"})
-    assert response.context["count"] == 51 and b"More than 50 shares" in response.content
+    assert response.context["count"] == 51
+    assert b"More than 50 shares" in response.content
     response = client.get(reverse("exchange:index"), {"box": "mine", "status": "released"})
     assert response.context["count"] == 0
 
@@ -100,13 +105,16 @@ def test_the_api_keeps_its_shape_and_walks_by_next_links(api_client, fp_kz, sixt
     api_client.force_authenticate(fp_kz)
     page = api_client.get("/api/v1/exchange/shares/", {"box": "mine"}).json()
     assert set(page) == {"count", "next", "previous", "results"}
-    assert page["count"] == 60 and page["previous"] is None and "cursor=" in page["next"]
+    assert page["count"] == 60
+    assert page["previous"] is None
+    assert "cursor=" in page["next"]
     seen = [row["id"] for row in page["results"]]
     while page["next"]:
         page = api_client.get(page["next"]).json()
         assert page["count"] == 60
         seen += [row["id"] for row in page["results"]]
-    assert sorted(seen) == sorted(s.pk for s in sixty_drafts) and len(seen) == 60
+    assert sorted(seen) == sorted(s.pk for s in sixty_drafts)
+    assert len(seen) == 60
 
 
 def test_the_api_still_answers_page_numbers(api_client, fp_kz, sixty_drafts):
@@ -115,5 +123,6 @@ def test_the_api_still_answers_page_numbers(api_client, fp_kz, sixty_drafts):
     by_cursor = api_client.get(by_cursor["next"]).json()
     by_number = api_client.get("/api/v1/exchange/shares/", {"page": 2}).json()
     assert [r["id"] for r in by_number["results"]] == [r["id"] for r in by_cursor["results"]]
-    assert "cursor=" in by_number["next"] and "page=" not in by_number["next"]
+    assert "cursor=" in by_number["next"]
+    assert "page=" not in by_number["next"]
     assert api_client.get("/api/v1/exchange/shares/", {"page": 99}).status_code == 404
