@@ -18,7 +18,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cica_portal.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal_site.settings")
 
 import django
 

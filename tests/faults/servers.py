@@ -189,8 +189,8 @@ class PortalNodes:
         worker_concurrency: int = 2,
         beat: bool = False,
         ports: list[int] | None = None,
-        wsgi: str = "cica_portal.wsgi",
-        celery_app: str = "cica_portal",
+        wsgi: str = "portal_site.wsgi",
+        celery_app: str = "portal_site",
     ) -> None:
         self.env = env
         self.root = root
