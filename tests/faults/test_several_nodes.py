@@ -170,7 +170,8 @@ def with_password(user) -> None:
     user.save(update_fields=["password"])
 
 
-def test_it_keeps_a_session_made_on_one_node_on_the_other(nodes, fp_kz):
+def test_it_keeps_a_session_made_on_one_node_on_the_other(nodes, fp_kz, settings):
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"  # not in a process
     with_password(fp_kz)
     session = requests.Session()
     assert log_in(nodes.urls[0], session, PASSWORD).status_code == 302
