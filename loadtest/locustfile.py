@@ -259,7 +259,6 @@ def share_content(origin: str, destination: str) -> dict:
         "indicators": "Refrigerated lorries, new companies",
         "first_detected": "2026-03-01",
         "persons_involved": 4,
-        "handling_restrictions": "Recipient agency only, no onward sharing",
     }
 
 
