@@ -102,6 +102,17 @@ def main() -> None:
     passed = failed == 0 and lost == 0 and args.deadlocks == "0" and bool(verified)
     nodes = args.nodes.split(",") if args.nodes else []
 
+    busy = ""
+    try:
+        if float(args.load_before.split()[0]) > (os.cpu_count() or 1):
+            busy = (
+                "The machine was saturated by other processes before the run started (load "
+                "average above its CPU count): the response times measure the queue for the "
+                "CPUs, not the portal; compare them with a run on an idle machine. The "
+                "correctness figures (failed, lost, duplicated, deadlocks) hold either way."
+            )
+    except (ValueError, IndexError):
+        pass
     lines = [
         "# Load test: last result",
         "",
@@ -120,6 +131,7 @@ def main() -> None:
         f"State answers recorded during the run: {args.answers}. "
         f"Deadlocks counted by PostgreSQL during the run: {args.deadlocks}. "
         f"Writes answered as applied and then not found in the database: {lost}.",
+        *(["", busy] if busy else []),
         "",
         "| Write (answered 2xx) | Applied | Found in the database | Lost |",
         "|---|---:|---:|---:|",
