@@ -143,7 +143,8 @@ def test_it_shows_a_release_on_one_node_at_once_on_the_other_and_a_withdrawal_to
         )
 
     withdrawn = api(nodes, 1, "POST", f"/exchange/shares/{share.pk}/withdraw/", token["fp-kz"])
-    assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "withdrawn"
+    assert withdrawn.status_code == 200
+    assert withdrawn.json()["status"] == "withdrawn"
     for n in (0, 1):  # gone on both at once, the other node's list included
         assert share.pk not in ids(api(nodes, n, "GET", received, token["fp-cn"]))
         assert (
@@ -191,7 +192,8 @@ def test_it_keeps_a_session_made_on_one_node_on_the_other(nodes, fp_kz, settings
     ).status_code in (200, 302)
     # Logged out on node 1: node 0 no longer knows the session either.
     after = session.get(f"{nodes.urls[0]}/exchange/", timeout=30, allow_redirects=False)
-    assert after.status_code == 302 and "/accounts/login/" in after.headers["Location"]
+    assert after.status_code == 302
+    assert "/accounts/login/" in after.headers["Location"]
 
 
 def test_it_locks_an_account_after_failed_logins_spread_over_both_nodes(nodes, fp_kz):

@@ -73,7 +73,8 @@ def test_it_passes_docker_compose_config_with_the_readme_settings(tmp_path):
 
 def test_it_runs_migrations_once_before_the_web_nodes_workers_and_beat_start():
     migrate = SERVICES["migrate"]
-    assert "migrate" in migrate["command"] and migrate["restart"] == "no"
+    assert "migrate" in migrate["command"]
+    assert migrate["restart"] == "no"
     assert "migrate" not in " ".join(SERVICES["web"]["command"])  # not once per replica
     for name in ("web", "worker", "beat"):
         assert SERVICES[name]["depends_on"]["migrate"] == {
@@ -84,13 +85,15 @@ def test_it_runs_migrations_once_before_the_web_nodes_workers_and_beat_start():
 
 def test_it_lets_web_and_worker_scale_behind_the_proxy():
     for name in ("web", "worker"):  # a fixed host port or name would stop a second replica
-        assert "ports" not in SERVICES[name] and "container_name" not in SERVICES[name], name
+        assert "ports" not in SERVICES[name], name
+        assert "container_name" not in SERVICES[name], name
     proxy = SERVICES["proxy"]
     assert proxy["depends_on"]["web"]["condition"] == "service_healthy"
     assert any("deploy/nginx.conf" in volume for volume in proxy["volumes"])
     conf = (ROOT / "deploy/nginx.conf").read_text()
     assert "server web:8000 resolve" in conf  # every replica, re-resolved as they come and go
-    assert "X-Forwarded-Proto https" in conf and "X-Forwarded-For $remote_addr" in conf
+    assert "X-Forwarded-Proto https" in conf
+    assert "X-Forwarded-For $remote_addr" in conf
 
 
 def test_it_names_the_smtp_settings_for_every_portal_process():
