@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | sha1sum | cut -
 PIP_COMPILE := $(BIN)/pip-compile --quiet --extra dev --strip-extras --no-emit-index-url \
 	--no-emit-find-links --output-file $(LOCK) pyproject.toml
 
-.PHONY: run test test-fast install lock lock-upgrade lint format migrate seed check-deploy bench load faults screenshots messages clean
+.PHONY: run test test-fast install lock lock-upgrade lint format migrate seed check-deploy bench load faults nodes screenshots messages clean
 
 $(STAMP): pyproject.toml $(LOCK)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,8 +29,12 @@ lock: install
 lock-upgrade: install
 	$(PIP_COMPILE) --upgrade
 
-## make run: the portal at http://127.0.0.1:8000 with a Celery worker and beat (SQLite, no servers).
+## make run: the portal at http://127.0.0.1:8000 (or PORT: `make run PORT=8010`) with a Celery
+## worker and beat (SQLite, no servers).
 run: export DEBUG ?= 1
+# honcho hands each process a PORT of its own (the web's, plus 100 per process): the portal's
+# port goes under another name.
+run: export PORTAL_PORT := $(or $(PORT),8000)
 run: export PATH := $(abspath $(BIN)):$(PATH)
 run: install
 	$(PY) manage.py migrate --noinput
@@ -73,9 +77,15 @@ check-deploy: export AUDIT_KEYS ?= 1:$(shell $(PY) -c 'import secrets; print(sec
 check-deploy: install
 	DEBUG=0 ALLOWED_HOSTS=portal.example.org $(PY) manage.py check --deploy --fail-level WARNING
 
-## make load: 50 users for 60 s against gunicorn on PostgreSQL (not part of CI); see docs/LOAD.md.
+## make load: 50 users for 60 s writing and answering shares on two web nodes, PostgreSQL and
+## Redis (not part of CI): no failure, no lost write, no deadlock; see docs/LOAD.md.
 load: install
 	scripts/loadtest.sh
+
+## make nodes: the portal on two web nodes and two Celery workers on the PostgreSQL and Redis
+## that DATABASE_URL and REDIS_URL name (NODES_ARGS="--web 3 --ports 8101,8102,8103"); Ctrl-C stops.
+nodes: install
+	$(PY) scripts/nodes.py $(NODES_ARGS)
 
 ## make faults: the fault drill on its own PostgreSQL and Redis, two web nodes, a worker and beat
 ## (needs root); prints the table kept in docs/RELIABILITY.md.

@@ -12,6 +12,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -165,3 +166,111 @@ class PostgresCluster:
             if pid_file.exists():
                 os.kill(int(pid_file.read_text().split()[0]), signal.SIGKILL)
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class PortalNodes:
+    """The portal on several nodes, as on several hosts: separate gunicorn masters (each with
+    its own workers and port) and separate Celery workers, all on one PostgreSQL and Redis.
+
+    `env` is the whole environment every process gets (DATABASE_URL, REDIS_URL, ...); nothing
+    is shared between the processes but those two servers. Used by `scripts/nodes.py` (an
+    operator's two-node stack), `make load`, `make faults` and the several-nodes test.
+    """
+
+    def __init__(
+        self,
+        env: dict[str, str],
+        *,
+        root: Path,
+        log_dir: Path,
+        web: int = 2,
+        web_workers: int = 2,
+        workers: int = 2,
+        worker_concurrency: int = 2,
+        beat: bool = False,
+        ports: list[int] | None = None,
+        wsgi: str = "portal_site.wsgi",
+        celery_app: str = "portal_site",
+    ) -> None:
+        self.env = env
+        self.root = root
+        self.log_dir = log_dir
+        self.web, self.web_workers = web, web_workers
+        self.workers, self.worker_concurrency, self.beat = workers, worker_concurrency, beat
+        self.ports = ports or [free_port() for _ in range(web)]
+        self.wsgi, self.celery_app = wsgi, celery_app
+        self.processes: dict[str, subprocess.Popen] = {}
+        self._logs: list = []
+
+    @property
+    def urls(self) -> list[str]:
+        return [f"http://127.0.0.1:{port}" for port in self.ports]
+
+    @staticmethod
+    def _program(name: str) -> str:
+        return str(Path(sys.executable).parent / name)  # the virtualenv's gunicorn and celery
+
+    def spawn(self, name: str, command: list[str]) -> subprocess.Popen:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_dir / f"{name}.log", "a")  # noqa: SIM115 - closed in stop()
+        self._logs.append(log)
+        process = subprocess.Popen(
+            command, cwd=self.root, env=self.env, stdout=log, stderr=subprocess.STDOUT
+        )
+        self.processes[name] = process
+        return process
+
+    def start_worker(self, n: int) -> subprocess.Popen:
+        return self.spawn(
+            f"worker{n}",
+            [
+                *(self._program("celery"), "-A", self.celery_app, "worker"),
+                *("-n", f"worker{n}@%h", "-c", str(self.worker_concurrency), "-l", "INFO"),
+            ],
+        )
+
+    def start(self, timeout: float = 90.0) -> None:
+        for n, port in enumerate(self.ports):
+            self.spawn(
+                f"web{n}",
+                [
+                    *(self._program("gunicorn"), self.wsgi, "-b", f"127.0.0.1:{port}"),
+                    *("-w", str(self.web_workers), "--timeout", "30"),
+                    *("--error-logfile", "-", "--access-logfile", "/dev/null"),
+                ],
+            )
+        for n in range(self.workers):
+            self.start_worker(n)
+        if self.beat:
+            self.spawn(
+                "beat", [self._program("celery"), "-A", self.celery_app, "beat", "-l", "WARNING"]
+            )
+        for port in self.ports:
+            wait_for_port(port, timeout=timeout)
+        self.wait_for_workers(timeout)
+
+    def wait_for_workers(self, timeout: float) -> None:
+        """Every Celery worker has said it is ready (its log line), so no task waits for one."""
+        deadline = time.monotonic() + timeout
+        for n in range(self.workers):
+            log = self.log_dir / f"worker{n}.log"
+            while b"ready" not in (log.read_bytes() if log.exists() else b""):
+                if self.processes[f"worker{n}"].poll() is not None:
+                    raise RuntimeError(f"worker{n} exited: {log.read_text()[-2000:]}")
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"worker{n} not ready after {timeout} s")
+                time.sleep(0.2)
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.terminate()
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        for log in self._logs:
+            log.close()
+        self._logs = []
