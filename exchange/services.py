@@ -18,6 +18,7 @@ from cica_portal.models import ApprovalRequest, State, User
 from cica_portal.notifications import notify
 from cica_portal.transactions import retry_on_deadlock
 
+from . import audit_actions
 from .models import (
     LOST_STOLEN_SLUG,
     Share,
@@ -86,7 +87,7 @@ def _transition(share: Share, to: str, *, actor: User | None, note: str = "", fi
     ShareTransition.objects.create(
         share=share, from_status=before, to_status=to, actor=actor, note=note[:200]
     )
-    audit.log(share, f"exchange.share.{to}", actor=actor, data={"from": before, "to": to})
+    audit.log(share, audit_actions.share_moved_to(to), actor=actor, data={"from": before, "to": to})
 
 
 def _lock(share: Share) -> Share:
@@ -102,16 +103,32 @@ def _lock(share: Share) -> Share:
 
 
 def _approval_content(share: Share) -> dict[str, Any]:
-    """Exactly what a consent covers: the text, who is concerned and who will read it."""
+    return approval_content(
+        share,
+        concerned=[s.code for s in share.concerned_states.all()],
+        recipients=[s.code for s in share.recipient_states.all()],
+    )
+
+
+def approval_content(
+    share: Share, *, concerned: Iterable[str], recipients: Iterable[str]
+) -> dict[str, Any]:
+    """Exactly what a consent covers: the text, who is concerned and who will read it (state
+    codes given, so that the scale data builds the same content without a query per share)."""
     return {
         "share": share.pk,
         "template": f"{share.template.slug}@{share.template.version}",
         "title": share.title,
         "content": share.content,
-        "concerned": sorted(s.code for s in share.concerned_states.all()),
-        "recipients": sorted(s.code for s in share.recipient_states.all()),
+        "concerned": sorted(concerned),
+        "recipients": sorted(recipients),
         "secretariat_may_read": share.secretariat_may_read,
     }
+
+
+def approval_title(share: Share) -> str:
+    # The Secretariat sees every request's title: it names no content.
+    return _("Release of %(label)s") % {"label": _label(share)}
 
 
 def _required_states(share: Share) -> list[State]:
@@ -185,7 +202,7 @@ def create_share(
     ShareTransition.objects.create(
         share=share, from_status="", to_status=share.status, actor=author
     )
-    audit.log(share, "exchange.share.created", actor=author, data={"template": template.slug})
+    audit.log(share, audit_actions.SHARE_CREATED, actor=author, data={"template": template.slug})
     return share
 
 
@@ -228,7 +245,7 @@ def update_share(
     voided = False
     if share.status == Share.Status.PENDING_CONSENT:
         voided = _revise_consent(share, actor=actor, states_changed=before_states)
-    audit.log(share, "exchange.share.edited", actor=actor, data={"consents_voided": voided})
+    audit.log(share, audit_actions.SHARE_EDITED, actor=actor, data={"consents_voided": voided})
     return share
 
 
@@ -251,8 +268,7 @@ def _open_consent(share: Share, *, actor: User, deadline: datetime | None) -> Ap
     return approvals.open_request(
         share,
         purpose=PURPOSE,
-        # The Secretariat sees every request's title: it names no content.
-        title=_("Release of %(label)s") % {"label": _label(share)},
+        title=approval_title(share),
         content=_approval_content(share),
         states=_required_states(share),
         opened_by=actor,
@@ -401,7 +417,7 @@ def _flag_same_document(share: Share) -> None:
         if told:
             audit.log(
                 share,
-                "exchange.document.same_number",
+                audit_actions.SAME_DOCUMENT_NUMBER,
                 actor=None,
                 data={"shares": [first.pk, second.pk], "told": len(told)},
             )
@@ -472,7 +488,7 @@ def record_read(share: Share, *, user: User, via: str) -> ShareRead:
     An approver asked for consent who reads the share has been shown this version of it: an
     answer given without naming the version is bound to it (the approval mechanism's rule)."""
     read = ShareRead.objects.create(share=share, user=user, via=via)
-    audit.log(share, "exchange.share.read", actor=user, data={"via": via})
+    audit.log(share, audit_actions.SHARE_READ, actor=user, data={"via": via})
     if (
         via != ShareRead.Via.APPROVAL
         and user.is_approver

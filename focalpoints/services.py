@@ -18,6 +18,7 @@ from cica_portal.models import Area, User
 from cica_portal.notifications import approvers_of, notify, notify_many, secretariat_users
 from cica_portal.transactions import retry_on_deadlock
 
+from . import audit_actions
 from .models import (
     FocalPoint,
     FocalPointArea,
@@ -56,7 +57,7 @@ def _transition(entry: FocalPoint, to: str, *, actor: User | None, reason: str =
     )
     audit.log(
         entry,
-        f"focalpoints.entry.{to}",
+        audit_actions.entry_moved_to(to),
         actor=actor,
         data={"from": from_status, "to": to, "reason": reason, "state": entry.state.code},
     )
@@ -188,7 +189,7 @@ def update_nomination(
         entry.return_reason = ""
         changed += ["status", "return_reason"]
     entry.save(update_fields=[*changed, "updated_at"])
-    audit.log(entry, "focalpoints.nomination.updated", actor=approver, data={"fields": changed})
+    audit.log(entry, audit_actions.NOMINATION_UPDATED, actor=approver, data={"fields": changed})
     if resubmitted:
         notify(
             secretariat_users(),
@@ -459,7 +460,7 @@ def correct_entry(entry: FocalPoint, *, actor: User, **data: Any) -> FocalPoint:
         changed.append(key)
     if changed:
         entry.save(update_fields=[*changed, "updated_at"])
-        audit.log(entry, "focalpoints.entry.corrected", actor=actor, data={"fields": changed})
+        audit.log(entry, audit_actions.ENTRY_CORRECTED, actor=actor, data={"fields": changed})
     return entry
 
 

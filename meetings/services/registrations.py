@@ -13,6 +13,7 @@ from cica_portal.models import User
 from cica_portal.notifications import notify
 from cica_portal.transactions import retry_on_deadlock
 
+from .. import audit_actions
 from ..models import Delegate, Meeting, Registration
 from .errors import MeetingError
 
@@ -94,7 +95,7 @@ def register_delegation(
     )
     audit.log(
         registration,
-        "meetings.registration.submitted",
+        audit_actions.REGISTRATION_SUBMITTED,
         actor=by,
         data={"meeting": meeting.pk, "delegates": len(rows), "previous_status": previous},
     )
@@ -118,7 +119,7 @@ def confirm_registration(registration: Registration, *, by: User) -> Registratio
     registration.confirmed_by = by
     registration.confirmed_at = timezone.now()
     registration.save(update_fields=["status", "confirmed_by", "confirmed_at", "updated_at"])
-    audit.log(registration, "meetings.registration.confirmed", actor=by)
+    audit.log(registration, audit_actions.REGISTRATION_CONFIRMED, actor=by)
     meeting = registration.meeting
     notify(
         User.objects.filter(role=User.Role.FOCAL_POINT, state_id=registration.state_id),
@@ -146,5 +147,5 @@ def withdraw_registration(registration: Registration, *, by: User) -> Registrati
         return registration
     registration.status = Registration.Status.WITHDRAWN
     registration.save(update_fields=["status", "updated_at"])
-    audit.log(registration, "meetings.registration.withdrawn", actor=by)
+    audit.log(registration, audit_actions.REGISTRATION_WITHDRAWN, actor=by)
     return registration
