@@ -18,7 +18,7 @@ from cica_portal.models import Area, User
 from cica_portal.notifications import approvers_of, notify, notify_many, secretariat_users
 from cica_portal.transactions import retry_on_deadlock
 
-from . import audit_actions
+from . import audit_actions, selectors
 from .models import (
     FocalPoint,
     FocalPointArea,
@@ -112,7 +112,7 @@ def _entry_url(entry: FocalPoint) -> str:
 @transaction.atomic
 def nominate(*, approver: User, areas: Iterable[Area], **data: Any) -> FocalPoint:
     """A release approver nominates a focal point for their own state."""
-    if not approver.is_approver:
+    if not selectors.may_nominate(approver):
         raise FocalPointError(_("Only a state's release approver may nominate."), code="forbidden")
     areas = list(areas)
     if not areas:
@@ -153,11 +153,11 @@ def update_nomination(
         .select_related("state")
         .get(pk=entry.pk)
     )
-    if not approver.is_approver or approver.state_id != entry.state_id:
+    if not selectors.is_own_states_approver(approver, entry):
         raise FocalPointError(
             _("Only this state's release approver may change it."), code="forbidden"
         )
-    if entry.status not in (Status.NOMINATED, Status.RETURNED):
+    if not selectors.may_correct_nomination(approver, entry):
         raise FocalPointError(
             _("Only a nomination awaiting verification or returned can be changed."),
             code="conflict",
@@ -217,7 +217,7 @@ def verify(entry: FocalPoint, *, actor: User) -> FocalPoint:
     )
     if not actor.is_secretariat:
         raise FocalPointError(_("Only the Secretariat verifies focal points."), code="forbidden")
-    if entry.status not in (Status.NOMINATED, Status.CHANGES_TO_VERIFY):
+    if not selectors.may_verify(actor, entry):
         raise FocalPointError(_("There is nothing to verify on this entry."), code="conflict")
     fields = [
         "status",
@@ -272,16 +272,16 @@ def return_entry(entry: FocalPoint, *, actor: User, reason: str) -> FocalPoint:
     reason = (reason or "").strip()
     if not reason:
         raise FocalPointError(_("Say why it is returned."), field="reason")
+    if not selectors.may_verify(actor, entry):
+        raise FocalPointError(_("Only what awaits verification can be returned."), code="conflict")
     if entry.status == Status.NOMINATED:
         to = Status.RETURNED
-    elif entry.status == Status.CHANGES_TO_VERIFY:
+    else:
         to = Status.ACTIVE  # the verified details stay; the changes are declined
         entry.changes.filter(outcome=FocalPointChange.Outcome.PENDING).update(
             outcome=FocalPointChange.Outcome.RETURNED
         )
         entry.pending_changes = {}
-    else:
-        raise FocalPointError(_("Only what awaits verification can be returned."), code="conflict")
     entry.return_reason = reason
     _transition(entry, to, actor=actor, reason=reason)
     entry.save(update_fields=["status", "return_reason", "pending_changes", "updated_at"])
@@ -311,12 +311,11 @@ def withdraw(entry: FocalPoint, *, actor: User, reason: str = "") -> FocalPoint:
         .select_related("state")
         .get(pk=entry.pk)
     )
-    own_approver = actor.is_approver and actor.state_id == entry.state_id
-    if not (own_approver or actor.is_secretariat):
+    if not (selectors.is_own_states_approver(actor, entry) or actor.is_secretariat):
         raise FocalPointError(
             _("Only this state's approver or the Secretariat may withdraw it."), code="forbidden"
         )
-    if entry.status in FocalPoint.FINAL_STATUSES:
+    if not selectors.may_withdraw(actor, entry):
         raise FocalPointError(_("This entry is already closed."), code="conflict")
     _transition(entry, Status.WITHDRAWN, actor=actor, reason=reason)
     entry.save(update_fields=["status", "updated_at"])
@@ -333,9 +332,9 @@ def update_contact_details(entry: FocalPoint, *, actor: User, **data: Any) -> Fo
         .select_related("state")
         .get(pk=entry.pk)
     )
-    if not actor.is_focal_point or entry.user_id != actor.pk:
+    if not selectors.is_own_entry(actor, entry):
         raise FocalPointError(_("You can change only your own entry."), code="forbidden")
-    if entry.status not in FocalPoint.CURRENT_STATUSES:
+    if not selectors.may_update_own_details(actor, entry):
         raise FocalPointError(_("Only an active entry can be updated."), code="conflict")
     if "languages" in data:
         data["languages"] = languages_to_db(data["languages"] or [])
