@@ -5,7 +5,15 @@ from django.utils.translation import gettext_lazy as _
 
 from cica_portal.models import Area, Organisation
 
-from .models import Delegate, Format, MeetingDocument, TrainingRequest, validate_time_zone
+from .models import (
+    ENDS_AFTER_START,
+    Delegate,
+    Format,
+    Meeting,
+    MeetingDocument,
+    TrainingRequest,
+    validate_time_zone,
+)
 from .uploads import validate_upload
 
 
@@ -101,8 +109,8 @@ class ScheduleForm(forms.Form):
             # The form reads wall-clock times; they are the venue's, not the server's.
             data["start"] = data["start"].replace(tzinfo=None).replace(tzinfo=zone)
             data["end"] = data["end"].replace(tzinfo=None).replace(tzinfo=zone)
-            if data["end"] <= data["start"]:
-                self.add_error("end", _("A meeting must end after it starts."))
+            if not Meeting.ends_after_start(data["start"], data["end"]):
+                self.add_error("end", ENDS_AFTER_START)
         return data
 
 

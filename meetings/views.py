@@ -136,11 +136,20 @@ def meeting_detail(request, pk: int):
         "documents": selectors.documents_readable_by(user).filter(meeting=meeting),
         "own_registration": selectors.own_registration(user, meeting),
         "invitations": selectors.invitations_of(meeting),
-        "may_register": user.is_focal_point and meeting.is_open and meeting.start > timezone.now(),
+    }
+    own = context["own_registration"]
+    context["rights"] = {
+        "register": selectors.may_register(user, meeting),
+        "withdraw_registration": bool(own) and selectors.may_withdraw_registration(user, own),
+        "see_delegation": user.is_focal_point,
+        "see_registrations": user.is_secretariat,
     }
     if user.is_secretariat:
+        registrations = list(selectors.participants_of(meeting))
+        for registration in registrations:
+            registration.may_confirm = selectors.may_confirm_registration(user, registration)
         context.update(
-            registrations=selectors.participants_of(meeting),
+            registrations=registrations,
             invite_form=InviteForm(),
             document_form=DocumentForm(),
         )
@@ -361,8 +370,8 @@ def training_new(request):
 @require_GET
 def training_detail(request, pk: int):
     training = selectors.get_training_request_for(request.user, pk)
-    context = {"training": training}
-    if request.user.is_secretariat:
+    context = {"training": training, "rights": selectors.training_rights(request.user, training)}
+    if context["rights"]["decide"]:
         context.update(
             accept_form=AcceptForm(),
             decline_form=DeclineForm(),
@@ -400,7 +409,7 @@ def training_decide(request, pk: int, action: str):
             return redirect(training)
     context = {
         "training": training,
-        f"{action}_form": form,
+        "rights": selectors.training_rights(request.user, training),
         "accept_form": AcceptForm(),
         "decline_form": DeclineForm(),
         "schedule_form": ScheduleForm(),

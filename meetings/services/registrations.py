@@ -13,7 +13,7 @@ from cica_portal.models import User
 from cica_portal.notifications import notify
 from cica_portal.transactions import retry_on_deadlock
 
-from .. import audit_actions
+from .. import audit_actions, selectors
 from ..models import Delegate, Meeting, Registration
 from .errors import MeetingError
 
@@ -22,17 +22,9 @@ DELEGATE_FIELDS = ("name", "position", "role", "interpretation", "dietary", "acc
 
 def check_registration_open(meeting: Meeting, now=None) -> None:
     """Raise unless a delegation can be registered or changed now."""
-    now = now or timezone.now()
-    if not meeting.is_open:
-        raise MeetingError(
-            _("Registration is closed: the meeting is %(status)s.")
-            % {"status": meeting.get_status_display().lower()},
-            code="conflict",
-        )
-    if meeting.registration_deadline and now > meeting.registration_deadline:
-        raise MeetingError(_("The registration deadline has passed."), code="conflict")
-    if now >= meeting.start:
-        raise MeetingError(_("The meeting has already started."), code="conflict")
+    closed = selectors.why_registration_is_closed(meeting, now)
+    if closed is not None:
+        raise MeetingError(closed, code="conflict")
 
 
 def _clean_delegates(meeting: Meeting, delegates: Iterable[Mapping]) -> list[dict]:
@@ -113,7 +105,7 @@ def confirm_registration(registration: Registration, *, by: User) -> Registratio
         .select_related("meeting")
         .get(pk=registration.pk)
     )
-    if registration.status != Registration.Status.SUBMITTED:
+    if not selectors.may_confirm_registration(by, registration):
         raise MeetingError(_("Only a submitted registration can be confirmed."), code="conflict")
     registration.status = Registration.Status.CONFIRMED
     registration.confirmed_by = by
@@ -141,10 +133,10 @@ def withdraw_registration(registration: Registration, *, by: User) -> Registrati
     registration = Registration.objects.select_for_update(of=("self",), no_key=True).get(
         pk=registration.pk
     )
-    if not (by.is_focal_point and by.state_id == registration.state_id):
+    if not selectors.is_own_states_focal_point(by, registration):
         raise MeetingError(_("Only your state's focal point can withdraw it."), code="forbidden")
-    if registration.status == Registration.Status.WITHDRAWN:
-        return registration
+    if not selectors.may_withdraw_registration(by, registration):
+        return registration  # already withdrawn: nothing changes
     registration.status = Registration.Status.WITHDRAWN
     registration.save(update_fields=["status", "updated_at"])
     audit.log(registration, audit_actions.REGISTRATION_WITHDRAWN, actor=by)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +13,7 @@ from cica_portal.models import Area, User
 from cica_portal.notifications import notify, secretariat_users
 from cica_portal.transactions import retry_on_deadlock
 
+from .. import selectors
 from ..models import Kind, Meeting, TrainingRequest
 from .errors import MeetingError
 from .meetings import create_meeting
@@ -30,7 +33,7 @@ def request_training(
     needs: str = "",
 ) -> TrainingRequest:
     """A focal point asks for a training seminar for their state."""
-    if not by.is_focal_point:
+    if not selectors.may_request_training(by):
         raise MeetingError(
             _("Only a national focal point can request a training seminar."), code="forbidden"
         )
@@ -63,7 +66,12 @@ def request_training(
 
 
 def _decide(
-    request: TrainingRequest, status: str, *, by: User, reason: str, allowed_from: set[str]
+    request: TrainingRequest,
+    status: str,
+    *,
+    by: User,
+    reason: str,
+    may: Callable[[User, TrainingRequest], bool],
 ) -> TrainingRequest:
     if not by.is_secretariat:
         raise MeetingError(
@@ -72,7 +80,7 @@ def _decide(
     request = TrainingRequest.objects.select_for_update(of=("self",), no_key=True).get(
         pk=request.pk
     )
-    if request.status not in allowed_from:
+    if not may(by, request):
         raise MeetingError(
             _("This request is already %(status)s.")
             % {"status": request.get_status_display().lower()},
@@ -109,7 +117,9 @@ def accept_training_request(
     request: TrainingRequest, *, by: User, note: str = ""
 ) -> TrainingRequest:
     """Accept in principle; the meeting is scheduled later."""
-    request = _decide(request, Status.ACCEPTED, by=by, reason=note, allowed_from={Status.SUBMITTED})
+    request = _decide(
+        request, Status.ACCEPTED, by=by, reason=note, may=selectors.may_accept_training
+    )
     _tell_requester(
         request,
         _(
@@ -132,7 +142,7 @@ def decline_training_request(request: TrainingRequest, *, by: User, reason: str)
         Status.DECLINED,
         by=by,
         reason=reason,
-        allowed_from={Status.SUBMITTED, Status.ACCEPTED},
+        may=selectors.may_decline_training,
     )
     _tell_requester(
         request,
@@ -151,7 +161,7 @@ def schedule_training_request(request: TrainingRequest, *, by: User, **meeting_f
         Status.SCHEDULED,
         by=by,
         reason=request.decision_reason,
-        allowed_from={Status.SUBMITTED, Status.ACCEPTED},
+        may=selectors.may_schedule_training,
     )
     meeting_fields.setdefault("title", _("Training seminar: %(topic)s") % {"topic": request.topic})
     meeting_fields.setdefault("host_state", request.state)
