@@ -18,7 +18,7 @@ from cica_portal.models import ApprovalRequest, State, User
 from cica_portal.notifications import notify
 from cica_portal.transactions import retry_on_deadlock
 
-from . import audit_actions
+from . import audit_actions, selectors
 from .models import (
     LOST_STOLEN_SLUG,
     Share,
@@ -177,7 +177,7 @@ def create_share(
     secretariat_may_read: bool = False,
 ) -> Share:
     """A focal point drafts a share for their state; nothing leaves the state yet."""
-    if not author.is_focal_point:
+    if not selectors.may_draft(author):
         raise ExchangeError(_("Only a focal point drafts shares."), code="forbidden")
     if not template.is_current:
         raise ExchangeError(_("Use the current version of the template."), field="template")
@@ -287,7 +287,7 @@ def submit_share(share: Share, *, actor: User, deadline: datetime | None = None)
     )
     if share.author_id != actor.pk:
         raise ExchangeError(_("Only the author can submit this share."), code="forbidden")
-    if share.status != Share.Status.DRAFT:
+    if not selectors.may_submit(actor, share):
         raise ExchangeError(_("Only a draft can be submitted."), code="conflict")
     if not share.recipient_states.exists() and not share.secretariat_may_read:
         raise ExchangeError(

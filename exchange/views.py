@@ -52,6 +52,7 @@ def index(request):
         "status": status,
         "templates": selectors.current_templates(),
         "template_slug": template,
+        "may_draft": selectors.may_draft(request.user),
     }
     return render(request, "exchange/index.html", context)
 
@@ -159,7 +160,7 @@ def _render_detail(request, share: Share, *, decision_form: AnswerForm | None = 
         "reads": selectors.reads_of(share)[:200] if originator else None,
         "transitions": share.transitions.select_related("actor") if originator else None,
         "may_edit": selectors.may_edit(request.user, share),
-        "may_submit": share.author_id == request.user.pk and share.status == Share.Status.DRAFT,
+        "may_submit": selectors.may_submit(request.user, share),
         "may_withdraw": selectors.may_withdraw(request.user, share),
         "may_decide": may_decide,
         "decision_form": decision_form
