@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cica_portal.errors import DomainError
+from cica_portal.errors import DomainError, show_on_form
 from cica_portal.roles import network_member_required, role_required, secretariat_required
 
 from . import exports, selectors, services
@@ -23,10 +23,6 @@ from .forms import (
 from .models import MeasureProposal, PlanItem, ReviewCycle
 
 state_member_required = role_required("is_focal_point", "is_approver")
-
-
-def _form_error(form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 # --- The plan ----------------------------------------------------------------------------------
@@ -69,7 +65,7 @@ def item_change_status(request, pk: int):
         try:
             services.change_status(item, actor=request.user, **form.cleaned_data)
         except DomainError as error:
-            _form_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("The item's status is changed."))
             return redirect(item)
@@ -133,7 +129,7 @@ def propose(request):
         try:
             proposal = services.propose_measure(proposer=request.user, **form.cleaned_data)
         except DomainError as error:
-            _form_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(
                 request, _("Your proposal is sent to every member state for approval.")
@@ -292,7 +288,7 @@ def report_return(request, pk: int):
         try:
             services.return_report(report, actor=request.user, reason=form.cleaned_data["reason"])
         except DomainError as error:
-            _form_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("The report is returned to the state for correction."))
             return redirect(report)
@@ -315,7 +311,7 @@ def attachment_upload(request, pk: int):
                 item=form.cleaned_data["item"],
             )
         except DomainError as error:
-            _form_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("The file is attached."))
             return redirect(report)

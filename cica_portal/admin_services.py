@@ -2,7 +2,7 @@
 
 An admin writes a domain object the way the portal does: its `save_model`, `save_related` and
 actions call the app's services (one business action each, audited in the same transaction).
-The rules a service enforces are checked in the admin's form first (`form_error`), so that bad
+The rules a service enforces are checked in the admin's form first, so that bad
 input is a form error with nothing lost; what a service still refuses at the moment of saving
 (a concurrent change) rolls the whole save back and is shown as a message, never as a 500.
 
@@ -15,18 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django import forms
 from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 
 from .errors import DomainError
-
-
-def form_error(form: forms.BaseForm, error: DomainError) -> None:
-    """Show a service's refusal on the field it names (or on the whole form)."""
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
 
 
 def nothing_saved(formset) -> None:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cica_portal import approvals
-from cica_portal.errors import DomainError
+from cica_portal.errors import DomainError, show_on_form
 from cica_portal.forms import AnswerForm
 from cica_portal.roles import focal_point_required, network_member_required
 
@@ -86,7 +86,7 @@ def create(request, slug: str):
         except services.ShareContentError as error:
             form.add_content_errors(error.errors)
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on_form(form, error)
         else:
             messages.success(request, _("Draft saved. Submit it to ask for consent."))
             return redirect(share)
@@ -121,7 +121,7 @@ def edit(request, pk: int):
         except services.ShareContentError as error:
             form.add_content_errors(error.errors)
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on_form(form, error)
         else:
             if share.status == Share.Status.PENDING_CONSENT:
                 messages.warning(request, _("Saved. Every state is asked to consent again."))
@@ -226,7 +226,7 @@ def decide(request, pk: int):
         except DomainError as error:
             if error.code == "forbidden":
                 raise PermissionDenied from error
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on_form(form, error)
         else:
             messages.success(request, _("Your state's answer is recorded."))
             return redirect(share)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cica_portal import spreadsheets
-from cica_portal.errors import DomainError
+from cica_portal.errors import DomainError, show_on_form
 from cica_portal.roles import (
     approver_required,
     focal_point_required,
@@ -30,10 +30,6 @@ from .forms import ContactDetailsForm, NominationForm, ReturnForm, WithdrawForm
 from .models import EXPIRY_WINDOW_DAYS
 
 PAGE_SIZE = 25
-
-
-def _form_error(form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _filtered(request):
@@ -214,7 +210,7 @@ def nominate(request):
         try:
             entry = services.nominate(approver=request.user, areas=areas, **data)
         except DomainError as error:
-            _form_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(
                 request, _("The nomination was sent to the Secretariat for verification.")
@@ -236,7 +232,7 @@ def edit_nomination(request, pk: int):
         try:
             services.update_nomination(entry, approver=request.user, areas=areas, **data)
         except DomainError as error:
-            _form_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("The nomination was updated."))
             return redirect("focalpoints:detail", pk=entry.pk)
@@ -265,7 +261,7 @@ def return_entry(request, pk: int):
         try:
             services.return_entry(entry, actor=request.user, reason=form.cleaned_data["reason"])
         except DomainError as error:
-            _form_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("Returned with your reason."))
             return redirect("focalpoints:detail", pk=entry.pk)
@@ -306,7 +302,7 @@ def my_details(request, pk: int):
         try:
             entry = services.update_contact_details(entry, actor=request.user, **form.cleaned_data)
         except DomainError as error:
-            _form_error(form, error)
+            show_on_form(form, error)
         else:
             if entry.pending_changes:
                 messages.success(

@@ -20,6 +20,7 @@ from django.utils.translation import pgettext_lazy
 
 from cica_portal.admin_services import ServiceAdminMixin, nothing_saved
 from cica_portal.errors import DomainError
+from cica_portal.uploads import inspect_upload
 
 from . import services
 from .exports import participants_response
@@ -33,7 +34,6 @@ from .models import (
     Registration,
     TrainingRequest,
 )
-from .uploads import inspect_upload
 
 
 def _cleaned(form, names) -> dict:

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cica_portal.models import Area, Organisation
+from cica_portal.uploads import validate_upload
 
 from .models import (
     ENDS_AFTER_START,
@@ -14,7 +15,6 @@ from .models import (
     TrainingRequest,
     validate_time_zone,
 )
-from .uploads import validate_upload
 
 
 class DelegateForm(forms.ModelForm):

@@ -17,7 +17,7 @@ from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cica_portal.errors import DomainError
+from cica_portal.errors import DomainError, show_on_form
 from cica_portal.roles import (
     focal_point_required,
     network_member_required,
@@ -42,10 +42,6 @@ from .ics import calendar_for
 from .models import Meeting, MeetingSeries
 
 ICS = "text/calendar; charset=utf-8"
-
-
-def _form_error(form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _month(value: str | None) -> date:
@@ -302,7 +298,7 @@ def document_upload(request, pk: int):
                 access=form.cleaned_data["access"],
             )
         except DomainError as error:
-            _form_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("Document attached."))
             return redirect(meeting)
@@ -326,7 +322,7 @@ def invite(request, pk: int):
                 message=form.cleaned_data["message"],
             )
         except DomainError as error:
-            _form_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(
                 request,
@@ -358,7 +354,7 @@ def training_new(request):
         try:
             training = services.request_training(by=request.user, **form.cleaned_data)
         except DomainError as error:
-            _form_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("Your request is sent to the Secretariat."))
             return redirect(training)
@@ -403,7 +399,7 @@ def training_decide(request, pk: int, action: str):
                 messages.success(request, _("The seminar is scheduled."))
                 return redirect(meeting)
         except DomainError as error:
-            _form_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("The requesting state is told."))
             return redirect(training)

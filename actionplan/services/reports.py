@@ -14,6 +14,7 @@ from cica_portal import audit
 from cica_portal.models import User
 from cica_portal.notifications import notify, secretariat_users
 from cica_portal.transactions import retry_on_deadlock
+from cica_portal.uploads import refuse_unless_acceptable
 
 from .. import selectors
 from ..models import (
@@ -23,7 +24,6 @@ from ..models import (
     ReportEntry,
     ReviewCycle,
 )
-from ..uploads import inspect_upload
 from .errors import ActionPlanError
 
 Report = ImplementationReport
@@ -130,7 +130,7 @@ def add_attachment(
         raise ActionPlanError(
             _("A report holds at most %(n)s files.") % {"n": MAX_ATTACHMENTS}, field="file"
         )
-    extension, content_type = inspect_upload(upload)
+    extension, content_type = refuse_unless_acceptable(upload, ActionPlanError)
     name = os.path.basename(getattr(upload, "name", "") or "file")[:150]
     attachment = ReportAttachment(
         report=report,
