@@ -6,11 +6,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from cica_portal.models import ApprovalRequest, Area, State, StateAnswer, User
+from cica_portal import approvals
+from cica_portal.models import ApprovalRequest, Area, State, User
 
 from .models import (
     ImplementationReport,
@@ -56,44 +57,19 @@ def history_of(item: PlanItem) -> QuerySet[ItemStatusChange]:
 
 
 def approvals_of(model: type, pks) -> QuerySet[ApprovalRequest]:
-    return (
-        ApprovalRequest.objects.filter(
-            subject_type=ContentType.objects.get_for_model(model), subject_id__in=list(pks)
-        )
-        .annotate(
-            answered=Count(
-                "answers",
-                filter=Q(answers__version=_version_ref())
-                & ~Q(answers__decision=StateAnswer.Decision.PENDING),
-            ),
-            asked=Count("answers", filter=Q(answers__version=_version_ref())),
-        )
-        .order_by("-opened_at")
+    requests = ApprovalRequest.objects.filter(
+        subject_type=ContentType.objects.get_for_model(model), subject_id__in=list(pks)
     )
-
-
-def _version_ref() -> F:
-    """Only the answers to the request's current version count."""
-    return F("version")
+    return approvals.with_answer_counts(requests).order_by("-opened_at")
 
 
 def open_approvals() -> QuerySet[ApprovalRequest]:
     """Open requests about plan items and new measures, with how many states answered."""
     types = ContentType.objects.get_for_models(PlanItem, MeasureProposal).values()
-    return (
-        ApprovalRequest.objects.filter(
-            subject_type__in=list(types), status=ApprovalRequest.Status.OPEN
-        )
-        .annotate(
-            answered=Count(
-                "answers",
-                filter=Q(answers__version=_version_ref())
-                & ~Q(answers__decision=StateAnswer.Decision.PENDING),
-            ),
-            asked=Count("answers", filter=Q(answers__version=_version_ref())),
-        )
-        .order_by("deadline", "opened_at")
+    requests = ApprovalRequest.objects.filter(
+        subject_type__in=list(types), status=ApprovalRequest.Status.OPEN
     )
+    return approvals.with_answer_counts(requests).order_by("deadline", "opened_at")
 
 
 # --- Proposals ---------------------------------------------------------------------------------

@@ -50,13 +50,8 @@ def delegate_formset(data=None, *, registration=None, rows: int = 3):
     return formset(data=data, initial=initial, prefix="delegates")
 
 
-class AreaField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.roman}. {obj.title}"
-
-
 class TrainingRequestForm(forms.ModelForm):
-    area = AreaField(label=_("Area"), queryset=Area.objects.order_by("number"))
+    area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.order_by("number"))
 
     class Meta:
         model = TrainingRequest
