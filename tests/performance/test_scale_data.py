@@ -7,12 +7,12 @@ import pytest
 from django.utils import timezone
 
 from cica_portal import approvals, audit
-from cica_portal.management.commands.generate_scale_data import generate, scale_modules
 from cica_portal.models import AuditRecord, User
 from exchange import services as exchange_services
 from exchange.models import Share
 from focalpoints import services as focalpoint_services
 from meetings import services as meeting_services
+from portal_site.management.commands.generate_scale_data import generate, scale_modules
 from tests.exchange import factories as share_factories
 from tests.focalpoints.factories import area
 from tests.meetings.factories import MeetingFactory

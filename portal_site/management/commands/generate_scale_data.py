@@ -20,7 +20,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 
 from cica_portal import scale
-from cica_portal.app_modules import app_modules
+from portal_site.app_modules import app_modules
 
 # Each app may offer `<app>.scale` (see cica_portal/scale.py); they run in this order, the
 # audit log last so that its records name the rows just made.

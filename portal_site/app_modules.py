@@ -1,5 +1,5 @@
 """Find the modules that apps offer by name (`<app>.seed`, `<app>.scale`): the project's
-commands ask the apps this way, so that the core never names an app."""
+commands (seed_demo, generate_scale_data) find what each app offers this way."""
 
 from __future__ import annotations
 
