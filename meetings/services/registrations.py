@@ -7,10 +7,11 @@ from collections.abc import Iterable, Mapping
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cica_portal import audit
 from cica_portal.models import User
-from cica_portal.notifications import notify
+from cica_portal.notifications import Notice, notify
 from cica_portal.transactions import retry_on_deadlock
 
 from .. import audit_actions, selectors
@@ -116,10 +117,10 @@ def confirm_registration(registration: Registration, *, by: User) -> Registratio
     notify(
         User.objects.filter(role=User.Role.FOCAL_POINT, state_id=registration.state_id),
         key=f"meetings:registration:{registration.pk}:confirmed:{int(registration.confirmed_at.timestamp())}",
-        subject=lambda: _("Delegation confirmed: %(title)s") % {"title": meeting.title},
-        body=lambda: (
-            _("The Secretariat confirmed your state's delegation to %(title)s.")
-            % {"title": meeting.title}
+        notice=Notice(
+            gettext_lazy("Delegation confirmed: %(title)s"),
+            gettext_lazy("The Secretariat confirmed your state's delegation to %(title)s."),
+            {"title": meeting.title},
         ),
         url=meeting.get_absolute_url(),
     )

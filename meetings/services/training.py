@@ -7,10 +7,11 @@ from collections.abc import Callable
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cica_portal import audit
 from cica_portal.models import Area, User
-from cica_portal.notifications import notify, secretariat_users
+from cica_portal.notifications import Notice, StrOrPromise, notify, secretariat_users
 from cica_portal.transactions import retry_on_deadlock
 
 from .. import selectors
@@ -52,13 +53,13 @@ def request_training(
     notify(
         secretariat_users(),
         key=f"meetings:training:{request.pk}:submitted",
-        subject=lambda: _("Training seminar requested by %(state)s") % {"state": by.state.name_en},
-        body=lambda: (
-            _(
+        notice=Notice(
+            gettext_lazy("Training seminar requested by %(state)s"),
+            gettext_lazy(
                 "%(state)s requests a training seminar on “%(topic)s”. Accept, decline with a "
                 "reason, or schedule it."
-            )
-            % {"state": by.state.name_en, "topic": topic}
+            ),
+            {"state": by.state.name_en, "topic": topic},
         ),
         url=request.get_absolute_url(),
     )
@@ -98,15 +99,16 @@ def _decide(
     return request
 
 
-def _tell_requester(request: TrainingRequest, body: str) -> None:
+def _tell_requester(request: TrainingRequest, body: StrOrPromise, **values: object) -> None:
+    """Tell the requester, in their language, what became of the request."""
     notify(
         [request.requested_by],
         key=f"meetings:training:{request.pk}:{request.status}",
-        subject=lambda: (
-            _("Your training seminar request: %(status)s")
-            % {"status": request.get_status_display()}
+        notice=Notice(
+            gettext_lazy("Your training seminar request: %(status)s"),
+            body,
+            {"status": Status(request.status).label, "topic": request.topic, **values},
         ),
-        body=lambda: body,
         url=request.get_absolute_url(),
     )
 
@@ -122,11 +124,10 @@ def accept_training_request(
     )
     _tell_requester(
         request,
-        _(
+        gettext_lazy(
             "The Secretariat accepted your request on “%(topic)s”. It will "
             "propose dates; you will be told when it is scheduled."
-        )
-        % {"topic": request.topic},
+        ),
     )
     return request
 
@@ -146,8 +147,8 @@ def decline_training_request(request: TrainingRequest, *, by: User, reason: str)
     )
     _tell_requester(
         request,
-        _("The Secretariat declined your request on “%(topic)s”: %(reason)s")
-        % {"topic": request.topic, "reason": reason},
+        gettext_lazy("The Secretariat declined your request on “%(topic)s”: %(reason)s"),
+        reason=reason,
     )
     return request
 
@@ -173,10 +174,11 @@ def schedule_training_request(request: TrainingRequest, *, by: User, **meeting_f
     start = meeting.local_start
     _tell_requester(
         request,
-        _(
+        gettext_lazy(
             "Your training seminar on “%(topic)s” is scheduled for %(date)s "
             "(%(zone)s). Register your participants on its page."
-        )
-        % {"topic": request.topic, "date": f"{start:%Y-%m-%d %H:%M}", "zone": meeting.time_zone},
+        ),
+        date=f"{start:%Y-%m-%d %H:%M}",
+        zone=meeting.time_zone,
     )
     return meeting
