@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -11,11 +10,18 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cica_portal import audit
 from cica_portal.errors import DomainError
 from cica_portal.models import Area, User
-from cica_portal.notifications import approvers_of, notify, notify_many, secretariat_users
+from cica_portal.notifications import (
+    Notice,
+    approvers_of,
+    notify,
+    notify_many,
+    secretariat_users,
+)
 from cica_portal.transactions import retry_on_deadlock
 
 from . import audit_actions, selectors
@@ -104,6 +110,11 @@ def _check_term(data: dict[str, Any], state_id: int) -> None:
         raise FocalPointError(_("The term cannot end before it starts."), field="term_end")
 
 
+def _about(entry: FocalPoint) -> dict[str, Any]:
+    """What a notice about an entry names: the person, and the state in the reader's language."""
+    return {"name": entry.name, "state": entry.state.in_their_language("name")}
+
+
 def _entry_url(entry: FocalPoint) -> str:
     return reverse("focalpoints:detail", args=[entry.pk])
 
@@ -129,13 +140,13 @@ def nominate(*, approver: User, areas: Iterable[Area], **data: Any) -> FocalPoin
     notify(
         secretariat_users(),
         key=f"fp:{entry.pk}:nominated",
-        subject=lambda: _("New focal point nominated: %(state)s") % {"state": entry.state.name},
-        body=lambda: (
-            _(
+        notice=Notice(
+            gettext_lazy("New focal point nominated: %(state)s"),
+            gettext_lazy(
                 "%(state)s nominated %(name)s as a focal point. Check the details and verify or "
                 "return the nomination."
-            )
-            % {"state": entry.state.name, "name": entry.name}
+            ),
+            _about(entry),
         ),
         url=_entry_url(entry),
     )
@@ -194,12 +205,12 @@ def update_nomination(
         notify(
             secretariat_users(),
             key=f"fp:{entry.pk}:resubmitted:{entry.transitions.count()}",
-            subject=lambda: (
-                _("Focal point nomination resubmitted: %(state)s") % {"state": entry.state.name}
-            ),
-            body=lambda: (
-                _("%(state)s resubmitted the nomination of %(name)s. Verify or return it.")
-                % {"state": entry.state.name, "name": entry.name}
+            notice=Notice(
+                gettext_lazy("Focal point nomination resubmitted: %(state)s"),
+                gettext_lazy(
+                    "%(state)s resubmitted the nomination of %(name)s. Verify or return it."
+                ),
+                _about(entry),
             ),
             url=_entry_url(entry),
         )
@@ -245,13 +256,13 @@ def verify(entry: FocalPoint, *, actor: User) -> FocalPoint:
     notify(
         [*recipients, *approvers_of([entry.state_id])],
         key=f"fp:{entry.pk}:verified:{entry.verified_at:%Y%m%d%H%M%S%f}",
-        subject=lambda: _("Focal point verified: %(name)s") % {"name": entry.name},
-        body=lambda: (
-            _(
+        notice=Notice(
+            gettext_lazy("Focal point verified: %(name)s"),
+            gettext_lazy(
                 "The Secretariat verified %(name)s as a focal point of %(state)s; the entry is in "
                 "the directory."
-            )
-            % {"name": entry.name, "state": entry.state.name}
+            ),
+            _about(entry),
         ),
         url=_entry_url(entry),
     )
@@ -289,13 +300,13 @@ def return_entry(entry: FocalPoint, *, actor: User, reason: str) -> FocalPoint:
     notify(
         [*recipients, *approvers_of([entry.state_id])],
         key=f"fp:{entry.pk}:returned:{entry.transitions.count()}",
-        subject=lambda: _("Focal point entry returned: %(name)s") % {"name": entry.name},
-        body=lambda: (
-            _(
+        notice=Notice(
+            gettext_lazy("Focal point entry returned: %(name)s"),
+            gettext_lazy(
                 "The Secretariat returned the entry of %(name)s: %(reason)s. Correct it and submit "
                 "it again."
-            )
-            % {"name": entry.name, "reason": reason}
+            ),
+            {**_about(entry), "reason": reason},
         ),
         url=_entry_url(entry),
     )
@@ -389,15 +400,13 @@ def update_contact_details(entry: FocalPoint, *, actor: User, **data: Any) -> Fo
         notify(
             secretariat_users(),
             key=f"fp:{entry.pk}:changes:{entry.transitions.count()}",
-            subject=lambda: (
-                _("Focal point changes to verify: %(state)s") % {"state": entry.state.name}
-            ),
-            body=lambda: (
-                _(
+            notice=Notice(
+                gettext_lazy("Focal point changes to verify: %(state)s"),
+                gettext_lazy(
                     "%(name)s changed details the Secretariat verified (%(fields)s). Verify or "
                     "return the changes."
-                )
-                % {"name": entry.name, "fields": ", ".join(sorted(pending))}
+                ),
+                {**_about(entry), "fields": ", ".join(sorted(pending))},
             ),
             url=_entry_url(entry),
         )
@@ -529,16 +538,16 @@ def end_expired_terms(*, today: datetime.date | None = None, limit: int = 500) -
     return len(entries)
 
 
-def _term_end_subject(entry: FocalPoint) -> str:
-    return _("Focal point term ends on %(date)s") % {"date": entry.term_end}
-
-
-def _term_end_body(entry: FocalPoint) -> str:
-    return _(
-        "The term of %(name)s as a focal point of %(state)s ends on %(date)s. The "
-        "state's release approver should renew it by nominating for a new term, or "
-        "name a successor."
-    ) % {"name": entry.name, "state": entry.state.name, "date": entry.term_end}
+def _term_end_notice(entry: FocalPoint) -> Notice:
+    return Notice(
+        gettext_lazy("Focal point term ends on %(date)s"),
+        gettext_lazy(
+            "The term of %(name)s as a focal point of %(state)s ends on %(date)s. The "
+            "state's release approver should renew it by nominating for a new term, or "
+            "name a successor."
+        ),
+        {**_about(entry), "date": entry.term_end},
+    )
 
 
 def remind_term_ends(*, today: datetime.date | None = None, batch_size: int = 200) -> int:
@@ -573,8 +582,7 @@ def remind_term_ends(*, today: datetime.date | None = None, batch_size: int = 20
                 (
                     people,
                     keys[entry.pk],
-                    functools.partial(_term_end_subject, entry),
-                    functools.partial(_term_end_body, entry),
+                    _term_end_notice(entry),
                     _entry_url(entry),
                 )
             )

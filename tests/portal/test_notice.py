@@ -62,3 +62,17 @@ def test_the_requester_reads_the_decision_in_their_language_not_the_secretariats
     notice = Notification.objects.get(recipient=fp_kz, key__endswith=":declined")
     assert "Risk analysis" in notice.body and "No trainers" in notice.body
     assert "The Secretariat declined" not in notice.body
+
+
+def test_a_focal_point_notice_names_the_state_in_each_readers_language(approver_kz, secretariat):
+    from focalpoints.models import FocalPoint
+    from focalpoints.services import verify
+    from tests.focalpoints.factories import FocalPointFactory
+
+    approver_kz.language, secretariat.language = "ru", "en"
+    approver_kz.save(update_fields=["language"])
+    entry = FocalPointFactory(status=FocalPoint.Status.NOMINATED)
+    verify(entry, actor=secretariat)
+
+    body = Notification.objects.get(recipient=approver_kz, key__contains=":verified:").body
+    assert entry.state.name_ru in body and "Kazakhstan" not in body
