@@ -111,28 +111,7 @@ class FocalPointAdmin(ServiceAdminMixin, admin.ModelAdmin):
         "created_at",
         "updated_at",
     ]
-    fields = [
-        "state",
-        "name",
-        "organisation",
-        "position",
-        "languages",
-        "email",
-        "phone",
-        "address",
-        "term_start",
-        "term_end",
-        "role",
-        "user",
-        "status",
-        "return_reason",
-        "pending_changes",
-        "nominated_by",
-        "verified_by",
-        "verified_at",
-        "created_at",
-        "updated_at",
-    ]
+    fields = ["state", *services.CORRECTABLE_FIELDS, *readonly_fields[1:]]
     inlines = [AreaInline, TransitionInline, ChangeInline]
     actions = ["verify_selected", "return_selected"]
 
