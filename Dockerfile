@@ -4,9 +4,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 VAR_DIR=/var/lib/cica
 RUN useradd --system --create-home --home-dir /app cica && mkdir -p /var/lib/cica \
     && chown cica /var/lib/cica
 WORKDIR /app
-COPY pyproject.toml README.md ./
+COPY pyproject.toml constraints.txt README.md ./
 COPY . .
-RUN pip install --no-cache-dir . && \
+RUN pip install --no-cache-dir -c constraints.txt . && \
     SECRET_KEY=build-only AUDIT_KEY=build-only-never-signs-anything-0123 DEBUG=0 \
         python manage.py collectstatic --noinput && \
     mkdir -p /var/lib/cica/anchors && \

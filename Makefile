@@ -5,17 +5,29 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 PYTEST_ARGS ?= -n 2
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+# Installs are pinned by constraints.txt (the lock file, made by pip-compile: see `make lock`).
+LOCK := constraints.txt
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | sha1sum | cut -c1-12)
+PIP_COMPILE := $(BIN)/pip-compile --quiet --extra dev --strip-extras --no-emit-index-url \
+	--no-emit-find-links --output-file $(LOCK) pyproject.toml
 
-.PHONY: run test install lint format migrate seed check-deploy bench load faults screenshots messages clean
+.PHONY: run test test-fast install lock lock-upgrade lint format migrate seed check-deploy bench load faults screenshots messages clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -c $(LOCK) -e '.[dev]'
 	@rm -f $(VENV)/.installed-* && touch $@
 
 install: $(STAMP)
+
+## make lock: after a change to pyproject.toml, pin the new or changed packages in constraints.txt
+## (every other pin stays); make lock-upgrade moves every pin to the newest release allowed.
+lock: install
+	$(PIP_COMPILE)
+
+lock-upgrade: install
+	$(PIP_COMPILE) --upgrade
 
 ## make run: the portal at http://127.0.0.1:8000 with a Celery worker and beat (SQLite, no servers).
 run: export DEBUG ?= 1
@@ -25,19 +37,32 @@ run: install
 	$(PY) manage.py seed_demo
 	$(BIN)/honcho start -f Procfile.dev
 
-## make test: lint, then the whole suite (PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set).
+## make test: lint and type check, then the whole suite (PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set).
 test: export SECRET_KEY ?= test-only-not-secret
 # The audit key is required when DEBUG is off (makemigrations below); the suite uses its own.
 test: export AUDIT_KEYS ?= test:test-only-audit-key-not-secret-0123456789
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run > /dev/null
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+## make test-fast: the edit-test loop: the suite without the browser journeys, the tests that
+## start their own servers, the fault drills, the fuzzers and the slow sweeps (markers browser,
+## services, faults, fuzz, slow; tests/conftest.py); no lint. `make test` stays the whole suite.
+test-fast: export SECRET_KEY ?= test-only-not-secret
+test-fast: install
+	$(BIN)/pytest $(PYTEST_ARGS) -m "not (browser or services or faults or fuzz or slow)"
+
+lint: export SECRET_KEY ?= test-only-not-secret
+lint: export AUDIT_KEYS ?= test:test-only-audit-key-not-secret-0123456789
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
@@ -56,7 +57,7 @@ def history_of(item: PlanItem) -> QuerySet[ItemStatusChange]:
     return item.status_changes.select_related("by", "approval")
 
 
-def approvals_of(model: type, pks) -> QuerySet[ApprovalRequest]:
+def approvals_of(model: type, pks: Iterable[int]) -> QuerySet[ApprovalRequest]:
     requests = ApprovalRequest.objects.filter(
         subject_type=ContentType.objects.get_for_model(model), subject_id__in=list(pks)
     )
@@ -102,7 +103,7 @@ def reports_visible_to(user: User) -> QuerySet[ImplementationReport]:
         return queryset.none()
     if user.is_secretariat:
         return queryset.exclude(status=ImplementationReport.Status.DRAFT)
-    return queryset.filter(state_id=user.state_id)
+    return queryset.filter(state_id=user.national_state_id)
 
 
 def get_report_for(user: User, pk: int) -> ImplementationReport:
@@ -181,21 +182,27 @@ def step5(value: int) -> int:
     return max(0, min(100, int(5 * round(value / 5))))
 
 
+def _plan_of(area: Area) -> list[PlanItem]:
+    """The area's items in the plan, as `plan_areas()` prefetched them."""
+    return area.plan  # type: ignore[attr-defined]  # set by Prefetch(to_attr="plan")
+
+
 def area_progress() -> list[AreaRow]:
     """Each area's items and statuses: the plan's progress by area (for charts)."""
     areas = list(plan_areas())
-    item_pks = [item.pk for area in areas for item in area.plan]
+    item_pks = [item.pk for area in areas for item in _plan_of(area)]
     by_item: dict[int, list[ApprovalRequest]] = defaultdict(list)
     for request in approvals_of(PlanItem, item_pks):
         by_item[request.subject_id].append(request)
     rows = []
     for area in areas:
+        plan = _plan_of(area)
         rows.append(
             AreaRow(
                 area=area,
-                items=area.plan,
-                statuses=Counter(item.status for item in area.plan),
-                approvals=[r for item in area.plan for r in by_item.get(item.pk, [])],
+                items=plan,
+                statuses=Counter(item.status for item in plan),
+                approvals=[r for item in plan for r in by_item.get(item.pk, [])],
             )
         )
     return rows

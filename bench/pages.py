@@ -1,9 +1,15 @@
-"""Time the pages of two servers with a plain HTTP client, in interleaved rounds; medians in ms.
+"""Time the pages of two servers with a plain HTTP client, cold and warm, in interleaved rounds.
 
 Usage (from bench/run.sh): pages.py. The server at $BENCH_URL_SMALL holds 1,000 shares, the one
 at $BENCH_URL_LARGE a copy of it with 99,000 more (same people, sessions and ids). Reads
 $BENCH_DIR/config.json (sessions and ids from setup.py), writes $BENCH_DIR/pages-small.json and
-pages-large.json. Only the HTML is fetched.
+pages-large.json (medians and 90th percentiles in ms). Only the HTML is fetched.
+
+Each round first changes the listed data in both databases ($BENCH_DSN_SMALL, _LARGE): a share
+released to Kazakhstan and the next meeting are saved again (`updated_at` now), which moves them
+to the top of the lists, as a release or a changed meeting does. Then each page is requested
+twice on each server: the first request after the change ("cold") and one right after it
+("warm"), each answered by whichever gunicorn worker takes it.
 """
 
 import json
@@ -12,6 +18,8 @@ import statistics
 import time
 import urllib.error
 import urllib.request
+
+import psycopg
 
 SERVERS = {"small": os.environ["BENCH_URL_SMALL"], "large": os.environ["BENCH_URL_LARGE"]}
 REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
@@ -56,13 +64,82 @@ def pages(config: dict) -> list[tuple[str, str, str, int]]:
     ]
 
 
+def deep_pages(config: dict) -> list[tuple[str, str, str, int]]:
+    """Pages only the large data set has: a deep page against the first, on the same server."""
+    if not config.get("deep_cursor"):
+        return []
+    return [
+        (
+            "recipient's list, page 301 (cursor)",
+            "fp-kz",
+            f"/exchange/?box=received&cursor={config['deep_cursor']}",
+            200,
+        ),
+        (
+            "API shares list, received, page 301 (cursor)",
+            "fp-kz",
+            f"/api/v1/exchange/shares/?box=received&cursor={config['deep_cursor']}",
+            200,
+        ),
+        (
+            "API shares list, received, page 1",
+            "fp-kz",
+            "/api/v1/exchange/shares/?box=received",
+            200,
+        ),
+        (
+            "API shares list, received, ?page=300 (offset)",
+            "fp-kz",
+            "/api/v1/exchange/shares/?box=received&page=300",
+            200,
+        ),
+    ]
+
+
+# An Indico of one's own (docs/PERFORMANCE.md says how it was set up) with a category of 1,000
+# upcoming events: its category page and its category feed, timed in the same rounds.
+INDICO = os.environ.get("BENCH_INDICO_URL", "")
+INDICO_CATEGORY = os.environ.get("BENCH_INDICO_CATEGORY", "1")
+
+
+def indico_pages() -> list[tuple[str, str, str, int]]:
+    if not INDICO:
+        return []
+    return [
+        ("Indico category page", "", f"/category/{INDICO_CATEGORY}/", 200),
+        (
+            "Indico category feed (.ics, upcoming)",
+            "",
+            f"/export/categ/{INDICO_CATEGORY}.ics?from=today",
+            200,
+        ),
+    ]
+
+
+def touch(connections: dict, config: dict) -> None:
+    """The change between rounds, committed in both databases before any page is timed."""
+    for connection in connections.values():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE exchange_share SET updated_at = now() WHERE id = %s",
+                [config["touch_share"]],
+            )
+            cursor.execute(
+                "UPDATE meetings_meeting SET updated_at = now() WHERE id = %s",
+                [config["touch_meeting"]],
+            )
+
+
+LAST_BODY: dict[str, bytes] = {}
+
+
 def fetch(base: str, path: str, cookie: str, expected: int) -> float:
     headers = {"Cookie": cookie} if cookie else {}
     request = urllib.request.Request(base + path, headers=headers)  # noqa: S310 (http only)
     began = time.perf_counter()
     try:
         with OPENER.open(request, timeout=60) as response:
-            response.read()
+            LAST_BODY[path] = response.read()
             status = response.status
     except urllib.error.HTTPError as error:
         error.read()
@@ -73,39 +150,89 @@ def fetch(base: str, path: str, cookie: str, expected: int) -> float:
     return elapsed * 1000
 
 
+def p90(values: list[float]) -> float:
+    return statistics.quantiles(values, n=10, method="inclusive")[-1]
+
+
+def summary(values: dict[str, list[float]]) -> dict:
+    return {
+        f"{kind}_{stat}": function(values[kind])
+        for kind in ("cold", "warm")
+        for stat, function in (("median_ms", statistics.median), ("p90_ms", p90))
+    }
+
+
 def main() -> None:
     directory = os.environ["BENCH_DIR"]
     with open(os.path.join(directory, "config.json")) as handle:
         config = json.load(handle)
-    plan = [
-        (name, user, path, expected, f"{config['session_cookie']}={config['sessions'][user]}")
-        if user
-        else (name, user, path, expected, "")
-        for name, user, path, expected in pages(config)
-    ]
-    # Rounds, each opening every page once on both servers (which one first alternates): a
-    # passing disturbance, or the machine's speed drifting over minutes on a shared host,
-    # weighs on both sizes and on every page alike, the floor included.
+
+    def with_cookie(rows):
+        return [
+            (
+                name,
+                user,
+                path,
+                expected,
+                f"{config['session_cookie']}={config['sessions'][user]}" if user else "",
+            )
+            for name, user, path, expected in rows
+        ]
+
+    plan, deep = with_cookie(pages(config)), with_cookie(deep_pages(config))
+    connections = {
+        size: psycopg.connect(os.environ[f"BENCH_DSN_{size.upper()}"], autocommit=True)
+        for size in SERVERS
+    }
     sizes = list(SERVERS)
     for _ in range(WARMUP):
         for size in sizes:
-            for _name, _user, path, expected, cookie in plan:
+            for _name, _user, path, expected, cookie in plan + (deep if size == "large" else []):
                 fetch(SERVERS[size], path, cookie, expected)
-    times = {size: {name: [] for name, *_ in plan} for size in sizes}
+    times = {size: {name: {"cold": [], "warm": []} for name, *_ in plan + deep} for size in sizes}
+    indico: dict[str, list[float]] = {}
+    for _name, _user, path, expected in indico_pages():
+        fetch(INDICO, path, "", expected)  # its first request builds caches: not timed
     for round_number in range(REPEAT):
+        touch(connections, config)
+        order = sizes if round_number % 2 == 0 else list(reversed(sizes))
         for name, _user, path, expected, cookie in plan:
-            for size in sizes if round_number % 2 == 0 else reversed(sizes):
-                times[size][name].append(fetch(SERVERS[size], path, cookie, expected))
+            for size in order:
+                times[size][name]["cold"].append(fetch(SERVERS[size], path, cookie, expected))
+            for size in order:
+                times[size][name]["warm"].append(fetch(SERVERS[size], path, cookie, expected))
+        for name, _user, path, expected, cookie in deep:
+            for kind in ("cold", "warm"):
+                times["large"][name][kind].append(fetch(SERVERS["large"], path, cookie, expected))
+        for name, _user, path, expected in indico_pages():
+            indico.setdefault(name, []).append(fetch(INDICO, path, "", expected))
+    feed_path = next(path for name, _u, path, *_ in plan if name.startswith("iCalendar"))
+    events = LAST_BODY[feed_path].count(b"BEGIN:VEVENT")
     for size in sizes:
         results = {
-            name: {"median_ms": statistics.median(times[size][name]), "path": path, "user": user}
-            for name, user, path, _expected, _cookie in plan
+            name: {**summary(times[size][name]), "path": path, "user": user}
+            for name, user, path, _expected, _cookie in plan + (deep if size == "large" else [])
+        }
+        results["_meta"] = {
+            "feed_events": events,
+            "rounds": REPEAT,
+            "indico": {name: statistics.median(values) for name, values in indico.items()},
         }
         with open(os.path.join(directory, f"pages-{size}.json"), "w") as handle:
             json.dump(results, handle, indent=1)
+    print(f"   {'page':45} {'cold 1k':>9} {'cold 100k':>9} {'warm 1k':>9} {'warm 100k':>9}")
     for name, *_ in plan:
-        small, large = (statistics.median(times[size][name]) for size in sizes)
-        print(f"   {name:45} {small:8.1f} ms {large:8.1f} ms")
+        row = [
+            statistics.median(times[size][name][kind])
+            for kind in ("cold", "warm")
+            for size in sizes
+        ]
+        print(f"   {name:45} " + " ".join(f"{value:9.1f}" for value in row))
+    for name, *_ in deep:
+        cold, warm = (statistics.median(times["large"][name][kind]) for kind in ("cold", "warm"))
+        print(f"   {name:45} {'':9} {cold:9.1f} {'':9} {warm:9.1f}")
+    for name, values in indico.items():
+        print(f"   {name:45} {'':9} {'':9} {'':9} {statistics.median(values):9.1f}")
 
 
 if __name__ == "__main__":

@@ -42,7 +42,7 @@ def rights_of(user: User) -> dict:
         "is_superuser": user.is_superuser,
         "is_staff": user.is_staff,
         "role": user.role,
-        "state": user.state.code if user.state_id else None,
+        "state": user.state.code if user.state is not None else None,
         "groups": sorted(user.groups.values_list("name", flat=True)),
         "user_permissions": sorted(
             f"{app}.{codename}"
@@ -94,7 +94,7 @@ class UserAdmin(BaseUserAdmin):
     list_select_related = ["state"]
     readonly_fields = ["last_login", "date_joined"]
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (_("Role in the portal"), {"fields": ("role", "state", "full_name", "language")}),
     )
     add_fieldsets = (
@@ -126,7 +126,8 @@ class UserAdmin(BaseUserAdmin):
             for name, options in fieldsets
         )
 
-    def get_form(self, request, obj=None, **kwargs):
+    # Django's UserAdmin.get_form has no `change` argument; the stubs give it ModelAdmin's.
+    def get_form(self, request, obj=None, **kwargs):  # type: ignore[override]
         if obj is None and not request.user.is_superuser:
             kwargs["form"] = StaffUserCreationForm
         return super().get_form(request, obj, **kwargs)
@@ -260,8 +261,15 @@ class AreaAdmin(ReferenceAdmin):
 
 class StateAnswerInline(admin.TabularInline):
     model = StateAnswer
-    fields = ["state", "version", "decision", "comment", "answered_by", "answered_at", "voided_at"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "state",
+        "version",
+        "decision",
+        "comment",
+        "answered_by",
+        "answered_at",
+        "voided_at",
+    )
     extra = 0
     can_delete = False
 

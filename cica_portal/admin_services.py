@@ -14,12 +14,21 @@ objects are consent-gated registers which of those records a user may not see
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.contrib import admin, messages
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 
 from .errors import DomainError
+
+if TYPE_CHECKING:
+    from django.contrib.admin import ModelAdmin
+
+    # The mixin calls ModelAdmin's methods; the type checker is told where they are from.
+    _ModelAdmin = ModelAdmin
+else:
+    _ModelAdmin = object
 
 
 def nothing_saved(formset) -> None:
@@ -28,7 +37,7 @@ def nothing_saved(formset) -> None:
     formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
 
-class ServiceAdminMixin:
+class ServiceAdminMixin(_ModelAdmin):
     """For a ModelAdmin whose saves call services: a refusal at save time is a message."""
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):

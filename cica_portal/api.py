@@ -19,7 +19,9 @@ def exception_handler(exc, context):
     """DRF's handler, plus domain errors and oversized bodies as JSON instead of 500s."""
     if isinstance(exc, DomainError):
         field = exc.field or "detail"
-        body = {field: [str(exc.message)]} if exc.field else {"detail": str(exc.message)}
+        body: dict[str, str | list[str]] = (
+            {field: [str(exc.message)]} if exc.field else {"detail": str(exc.message)}
+        )
         return Response(body, status=STATUS_OF_CODE.get(exc.code, status.HTTP_400_BAD_REQUEST))
     if isinstance(exc, RequestDataTooBig):
         exc = exceptions.ValidationError({"detail": ["The request body is too large."]})

@@ -6,6 +6,8 @@ from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -16,7 +18,7 @@ from rest_framework.views import APIView
 
 from . import approvals, tokens, twofactor
 from .api import IsApprover, IsNetworkMember
-from .models import Notification, State
+from .models import ApprovalRequest, Notification, State, User
 from .serializers import (
     ApprovalAnswerSerializer,
     ApprovalRequestSerializer,
@@ -142,9 +144,18 @@ class NotificationList(generics.ListAPIView):
     queryset = Notification.objects.none()  # typed for the schema; the real one is per user
 
     def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
+        user = self.request.user
+        if getattr(self, "swagger_fake_view", False) or not isinstance(user, User):
             return Notification.objects.none()
-        return Notification.objects.filter(recipient=self.request.user)
+        return Notification.objects.filter(recipient=user)
+
+
+def _requests_visible_to(user: User | AnonymousUser) -> QuerySet[ApprovalRequest]:
+    if not isinstance(user, User):  # the schema generator asks as nobody
+        return ApprovalRequest.objects.none()
+    return approvals.requests_visible_to(user).prefetch_related(
+        "answers__state", "answers__answered_by"
+    )
 
 
 class ApprovalList(generics.ListAPIView):
@@ -156,9 +167,7 @@ class ApprovalList(generics.ListAPIView):
     ordering_fields = ["opened_at", "deadline"]
 
     def get_queryset(self):
-        return approvals.requests_visible_to(self.request.user).prefetch_related(
-            "answers__state", "answers__answered_by"
-        )
+        return _requests_visible_to(self.request.user)
 
 
 class ApprovalDetail(generics.RetrieveAPIView):
@@ -168,9 +177,7 @@ class ApprovalDetail(generics.RetrieveAPIView):
     permission_classes = [IsNetworkMember]
 
     def get_queryset(self):
-        return approvals.requests_visible_to(self.request.user).prefetch_related(
-            "answers__state", "answers__answered_by"
-        )
+        return _requests_visible_to(self.request.user)
 
     def retrieve(self, request, *args, **kwargs):
         approval = self.get_object()

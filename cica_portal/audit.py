@@ -18,7 +18,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from . import audit_anchors, audit_keys
-from .models import AuditChainHead, AuditRecord
+from .models import AuditChainHead, AuditRecord, User
 
 GENESIS = "0" * 64
 # Keys that must never reach the log, whatever a caller passes in `data`.
@@ -59,7 +59,7 @@ def log(
     obj: models.Model | None,
     action: str,
     *,
-    actor=None,
+    actor: User | None = None,
     data: dict[str, Any] | None = None,
     ip_address: str | None = None,
 ) -> AuditRecord:
@@ -141,7 +141,9 @@ def verify(*, anchor_file: Path | str | None = None, batch_size: int = 5000) -> 
     return result
 
 
-def _walk(result: Verification, keys: dict[str, bytes], anchored: dict, batch_size: int):
+def _walk(
+    result: Verification, keys: dict[str, bytes], anchored: dict, batch_size: int
+) -> ChainBreak | None:
     expected_seq, prev_hash = 1, GENESIS
     for record in AuditRecord.objects.order_by("seq").iterator(chunk_size=batch_size):
         if record.seq != expected_seq:

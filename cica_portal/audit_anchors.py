@@ -17,6 +17,7 @@ import os
 import smtplib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -95,7 +96,7 @@ def read(path: Path, keys: dict[str, bytes]) -> list[Anchor] | None:
         return [decode(raw, keys, number) for number, raw in enumerate(file, start=1)]
 
 
-def _last(file, keys: dict[str, bytes]) -> Anchor | None:
+def _last(file: IO[bytes], keys: dict[str, bytes]) -> Anchor | None:
     size = file.seek(0, os.SEEK_END)
     file.seek(max(0, size - TAIL_BYTES))
     lines = file.read().splitlines()

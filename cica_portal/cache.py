@@ -70,7 +70,9 @@ class FailOpenRedisCache(RedisCache):
     def ping(self) -> bool:
         """Ask Redis itself (for the readiness check); never the fallback."""
         try:
-            return bool(self._cache.get_client(write=False).ping())
+            # RedisCache._cache: Django's client wrapper, which the stubs leave out.
+            client = self._cache.get_client(write=False)  # type: ignore[attr-defined]
+            return bool(client.ping())
         except FAILURES as error:
             self._failed("ping", error)
             return False

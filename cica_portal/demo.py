@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
@@ -28,7 +30,7 @@ def secretariat_group() -> Group:
     return group
 
 
-def _ensure_user(username: str, *, password_hash: str, **fields) -> tuple[User, bool]:
+def _ensure_user(username: str, *, password_hash: str, **fields: Any) -> tuple[User, bool]:
     return User.objects.get_or_create(
         username=username, defaults={**fields, "password": password_hash}
     )

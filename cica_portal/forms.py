@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -32,10 +34,11 @@ class AnswerForm(forms.Form):
         ]
         if allows_abstention:
             choices.append((StateAnswer.Decision.ABSTAIN, _("Abstain")))
-        self.fields["decision"].choices = choices
+        cast(forms.ChoiceField, self.fields["decision"]).choices = choices
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("decision") == StateAnswer.Decision.OBJECT:
             if not (data.get("comment") or "").strip():
                 self.add_error(

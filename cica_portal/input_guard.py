@@ -212,7 +212,7 @@ def _check_body(request: HttpRequest) -> None:
     if _is_json(content_type):
         raw = request.body
         if raw.strip():
-            request._cica_json = load_json(raw)
+            request._cica_json = load_json(raw)  # type: ignore[attr-defined]  # read by the parser
     elif content_type == "application/x-www-form-urlencoded":
         if request.method == "POST":
             _check_pairs(request.POST)
@@ -220,8 +220,9 @@ def _check_body(request: HttpRequest) -> None:
             _check_pairs(QueryDict(request.body, encoding=request.encoding))
     elif content_type == "multipart/form-data" and request.method == "POST":
         _check_pairs(request.POST)
-        for key, upload in request.FILES.items():
-            _check_text([key], upload.name or "")
+        for key in request.FILES:
+            upload = request.FILES.get(key)  # the last file under the key, as FILES[key] gives
+            _check_text([key], (upload.name if upload is not None else None) or "")
 
 
 ADMIN_SELECTION = "_selected_action"  # django.contrib.admin.helpers.ACTION_CHECKBOX_NAME
@@ -302,8 +303,8 @@ class InputGuardMiddleware:
             except InputRefused as refused:
                 return refusal(request, refused)
             except RequestDataTooBig:
-                refused = InputRefused([], _("The request body is too large."), status=413)
-                return refusal(request, refused)
+                too_big = InputRefused([], _("The request body is too large."), status=413)
+                return refusal(request, too_big)
             except (
                 TooManyFieldsSent,
                 MultiPartParserError,

@@ -9,9 +9,15 @@ leading to a 404. Links with no registered rule are opened as they are (the page
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from django.urls import Resolver404, resolve
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from .models import User
 
 MayOpen = Callable[..., bool]
 _rules: dict[str, MayOpen] = {}
@@ -22,7 +28,7 @@ def register(url_name: str, may_open: MayOpen) -> None:
     _rules[url_name] = may_open
 
 
-def may_open(user, url: str) -> bool:
+def may_open(user: User | AnonymousUser, url: str) -> bool:
     if not url:
         return False
     try:

@@ -9,15 +9,23 @@ IntegerField and so for every integer and auto field, as Django registers its ow
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.db.models import IntegerField
 from django.db.models.lookups import In
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler
 
 
 @IntegerField.register_lookup
 class IntegerFieldIn(In):
     lookup_name = "in"
 
-    def process_rhs(self, compiler, connection):
+    def process_rhs(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, Any]:
         if self.rhs_is_direct_value():
             low, high = connection.ops.integer_field_range(
                 self.lhs.output_field.get_internal_type()

@@ -117,6 +117,7 @@ DATABASE_ERRORS = (OperationalError, InterfaceError)
 
 def _database_unavailable(request) -> HttpResponse:
     """503 that says the portal is briefly unavailable and shows nothing of the error."""
+    response: HttpResponse
     if request.path.startswith("/api/"):
         response = JsonResponse(
             {"detail": "The service is temporarily unavailable. Try again in a minute."},

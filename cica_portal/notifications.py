@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.db import transaction
-from django.db.models import F, Q, Value
+from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone, translation
 from django.utils.functional import Promise
@@ -72,6 +72,27 @@ class _Messages:
 
 def _text(message: Text) -> str:
     return str(message() if callable(message) else message)
+
+
+# Files an email carries, by the notice's key: an app registers, in its AppConfig.ready(), a
+# function for the keys it writes (meetings: the .ics of the meeting). It is called when the
+# email is sent, so the file says what is true then, and returns (filename, bytes, mimetype)s.
+Attachment = tuple[str, bytes, str]
+_ATTACHMENTS: dict[str, Callable[[Notification], list[Attachment]]] = {}
+
+
+def register_attachments(prefix: str, files: Callable[[Notification], list[Attachment]]) -> None:
+    """Emails of notices whose key starts with `prefix` carry what `files(notice)` returns."""
+    if prefix in _ATTACHMENTS and _ATTACHMENTS[prefix] is not files:
+        raise ValueError(f"attachments for {prefix!r} are already registered")
+    _ATTACHMENTS[prefix] = files
+
+
+def attachments_for(notice: Notification) -> list[Attachment]:
+    for prefix, files in _ATTACHMENTS.items():
+        if notice.key.startswith(prefix):
+            return files(notice)
+    return []
 
 
 def notify(
@@ -195,12 +216,24 @@ def email_notification(notification_id: int) -> bool:
     link = f"\n\n{settings.SITE_URL}{notice.url}" if notice.url else ""
     try:
         with translation.override(notice.recipient.language or settings.LANGUAGE_CODE):
-            send_mail(
-                f"[CICA] {notice.subject}",
-                f"{notice.body}{link}",
-                settings.DEFAULT_FROM_EMAIL,
-                [notice.recipient.email],
-            )
+            files = attachments_for(notice)
+            if files:
+                message = EmailMessage(
+                    f"[CICA] {notice.subject}",
+                    f"{notice.body}{link}",
+                    settings.DEFAULT_FROM_EMAIL,
+                    [notice.recipient.email],
+                )
+                for name, content, mimetype in files:
+                    message.attach(name, content, mimetype)
+                message.send()
+            else:
+                send_mail(
+                    f"[CICA] {notice.subject}",
+                    f"{notice.body}{link}",
+                    settings.DEFAULT_FROM_EMAIL,
+                    [notice.recipient.email],
+                )
     except Exception as error:  # the mail server refused or did not answer: try again later
         failed = notice.email_attempts >= EMAIL_MAX_ATTEMPTS
         retry_at = timezone.now() + backoff(notice.email_attempts)
@@ -271,9 +304,9 @@ def delivery_counts(now: datetime | None = None) -> dict[str, int]:
     }
 
 
-def secretariat_users():
+def secretariat_users() -> QuerySet[User]:
     return User.objects.filter(role=User.Role.SECRETARIAT, is_active=True)
 
 
-def approvers_of(state_ids: Iterable[int]):
+def approvers_of(state_ids: Iterable[int]) -> QuerySet[User]:
     return User.objects.filter(role=User.Role.APPROVER, state_id__in=state_ids, is_active=True)

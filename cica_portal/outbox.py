@@ -14,11 +14,15 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from .models import OutboxMessage
+
+if TYPE_CHECKING:
+    from celery import Celery
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +31,7 @@ PAUSE_SECONDS = 30.0
 _paused_until = 0.0  # time.monotonic() before which after-commit relays leave work to beat
 
 
-def enqueue(task_name: str, *args) -> OutboxMessage:
+def enqueue(task_name: str, *args: Any) -> OutboxMessage:
     """Record a task to run once this transaction commits; never raises for a broker fault."""
     message = OutboxMessage.objects.create(task_name=task_name, args=list(args))
     transaction.on_commit(lambda: relay([message.pk]))
@@ -46,7 +50,7 @@ def enqueue_many(task_name: str, arg_lists: list[list]) -> list[OutboxMessage]:
     return messages
 
 
-def broker_app():
+def broker_app() -> Celery:
     """The Celery app that relays hand tasks to (one place, so tests can point it elsewhere):
     the project's (portal_site.celery), which makes itself the current app when it loads."""
     from celery import current_app

@@ -7,7 +7,9 @@ exchange's per-state groups, e.g. `exchange:state:KZ`).
 
 from __future__ import annotations
 
-from django.db import models, transaction
+from typing import Any
+
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from . import audit
@@ -15,12 +17,18 @@ from .errors import DomainError
 from .models import Area, Organisation, State, User
 from .transactions import retry_on_deadlock
 
-EDITABLE: dict[type[models.Model], tuple[str, ...]] = {
+Reference = State | Organisation | Area
+
+EDITABLE: dict[type[Reference], tuple[str, ...]] = {
     State: ("name_en", "name_ru", "status"),
     Organisation: ("name_en", "name_ru", "acronym_ru", "kind", "active"),
     Area: ("roman", "title_en", "title_ru"),
 }
-ON_CREATION = {State: ("code",), Organisation: ("code",), Area: ("number",)}
+ON_CREATION: dict[type[Reference], tuple[str, ...]] = {
+    State: ("code",),
+    Organisation: ("code",),
+    Area: ("number",),
+}
 
 
 def _check(by: User) -> None:
@@ -30,7 +38,7 @@ def _check(by: User) -> None:
 
 @retry_on_deadlock
 @transaction.atomic
-def create_reference(model: type[models.Model], *, by: User, **fields) -> models.Model:
+def create_reference(model: type[Reference], *, by: User, **fields: Any) -> Reference:
     """A new state or organisation (the plan's four areas come with the plan)."""
     _check(by)
     if model is Area:
@@ -48,7 +56,7 @@ def create_reference(model: type[models.Model], *, by: User, **fields) -> models
 
 @retry_on_deadlock
 @transaction.atomic
-def change_reference(obj: models.Model, *, by: User, **fields) -> models.Model:
+def change_reference(obj: Reference, *, by: User, **fields: Any) -> Reference:
     """Change a reference record's names, status or kind (never its code)."""
     _check(by)
     model = type(obj)

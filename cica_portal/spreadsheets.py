@@ -9,6 +9,7 @@ sheet title cannot hold (: \\ / ? * [ ]); both are taken out, so an export never
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 # XML 1.0 allows tab, LF and CR among the C0 controls; openpyxl refuses the others.
@@ -26,7 +27,7 @@ def cell(value: Any) -> Any:
     return "'" + value if value.startswith(FORMULA_START) else value
 
 
-def row(values) -> list:
+def row(values: Iterable[Any]) -> list[Any]:
     return [cell(value) for value in values]
 
 

@@ -14,12 +14,23 @@ With Redis away the counters fall back to each process's memory (cica_portal.cac
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from rest_framework import throttling
 
+if TYPE_CHECKING:
+    # The mixin reads SimpleRateThrottle's attributes; the type checker is told where from.
+    _Throttle = throttling.SimpleRateThrottle
+else:
+    _Throttle = object
 
-class AtomicCounterMixin:
+
+class AtomicCounterMixin(_Throttle):
     """`allow_request` for SimpleRateThrottle subclasses, on a per-window counter."""
+
+    # Set by SimpleRateThrottle.__init__ from the rate (declared here for the type checker).
+    duration: int
+    num_requests: int
 
     def allow_request(self, request, view) -> bool:
         if self.rate is None:
@@ -60,5 +71,6 @@ class ScopedRateThrottle(AtomicCounterMixin, throttling.ScopedRateThrottle):
         if not self.scope:
             return True
         self.rate = self.get_rate()
-        self.num_requests, self.duration = self.parse_rate(self.rate)
+        # A rate was found (get_rate raises otherwise), so both parts are numbers.
+        self.num_requests, self.duration = self.parse_rate(self.rate)  # type: ignore[assignment]
         return super().allow_request(request, view)

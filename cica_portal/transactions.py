@@ -15,7 +15,7 @@ import logging
 import random
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar, cast, overload
 
 from django.db import DEFAULT_DB_ALIAS, OperationalError, transaction
 
@@ -25,7 +25,7 @@ TRANSIENT_SQLSTATES = frozenset({"40P01", "40001"})  # deadlock detected, serial
 DEFAULT_ATTEMPTS = 3
 BASE_DELAY_SECONDS = 0.02
 
-F = TypeVar("F", bound=Callable)
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def is_transient(error: BaseException) -> bool:
@@ -35,9 +35,19 @@ def is_transient(error: BaseException) -> bool:
     return code in TRANSIENT_SQLSTATES
 
 
+@overload
+def retry_on_deadlock(func: F) -> F: ...
+
+
+@overload
+def retry_on_deadlock(
+    func: None = None, *, attempts: int = DEFAULT_ATTEMPTS, using: str = DEFAULT_DB_ALIAS
+) -> Callable[[F], F]: ...
+
+
 def retry_on_deadlock(
     func: F | None = None, *, attempts: int = DEFAULT_ATTEMPTS, using: str = DEFAULT_DB_ALIAS
-):
+) -> F | Callable[[F], F]:
     """Run the decorated transaction again (up to `attempts` times in all) when PostgreSQL
     ended it for a deadlock or a serialization failure.
 
@@ -48,7 +58,7 @@ def retry_on_deadlock(
 
     def decorator(inner: F) -> F:
         @functools.wraps(inner)
-        def wrapper(*args, **kwargs):
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
             if transaction.get_connection(using).in_atomic_block:
                 return inner(*args, **kwargs)
             for attempt in range(1, attempts + 1):
@@ -68,6 +78,6 @@ def retry_on_deadlock(
                     time.sleep(BASE_DELAY_SECONDS * (2 ** (attempt - 1)) * (1 + random.random()))
             raise AssertionError("unreachable")  # pragma: no cover
 
-        return wrapper  # type: ignore[return-value]
+        return cast(F, wrapper)
 
     return decorator(func) if func is not None else decorator

@@ -75,14 +75,15 @@ def has_device(user: User) -> bool:
 
 def needs_verification(user: User) -> bool:
     """Whether this authenticated session must pass a code before going further."""
-    if not user.is_authenticated or user.is_verified():
+    if not user.is_authenticated or user.is_verified():  # type: ignore[attr-defined]  # set by OTPMiddleware
         return False
     return is_required_for(user) or has_device(user)
 
 
 def may_change_device(user: User) -> bool:
     """Set up, replace or remove a device: a first one freely, otherwise only once verified."""
-    return user.is_authenticated and (user.is_verified() or not has_device(user))
+    verified = user.is_verified()  # type: ignore[attr-defined]  # set by OTPMiddleware
+    return user.is_authenticated and (verified or not has_device(user))
 
 
 def needs_code_for_token(user: User) -> bool:

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from cica_portal import approvals
 from cica_portal.api import IsNetworkMember
 from cica_portal.errors import DomainError
+from cica_portal.pagination import NewestFirstPagination
 
 from . import selectors, services
 from .models import Share, ShareRead
@@ -79,6 +80,7 @@ class ShareListCreate(generics.ListCreateAPIView):
     permission_classes = [IsNetworkMember]
     filterset_class = ShareFilter
     ordering_fields = ["updated_at", "created_at", "id"]
+    pagination_class = NewestFirstPagination
 
     def get_queryset(self):
         box = self.request.GET.get("box", "")

@@ -83,6 +83,29 @@ def _choose_one(name: str, value: Any, allowed: tuple[str, ...], errors: dict) -
     return None
 
 
+def _clean_codes(codes: Any, clean: dict[str, Any], errors: dict[str, list[str]]) -> None:
+    if not isinstance(codes, list | tuple) or not all(c in HANDLING_CODES for c in codes):
+        errors["handling_codes"] = [
+            str(
+                _("Give a list of handling codes from: %(choices)s.")
+                % {"choices": ", ".join(HANDLING_CODES)}
+            )
+        ]
+    else:
+        clean["handling_codes"] = sorted(set(codes))
+
+
+def _clean_note(note: Any, clean: dict[str, Any], errors: dict[str, list[str]]) -> None:
+    if note is None:
+        note = ""
+    if not isinstance(note, str) or len(note) > MAX_NOTE:
+        errors["handling_note"] = [
+            str(_("Enter text of at most %(n)d characters.") % {"n": MAX_NOTE})
+        ]
+    else:
+        clean["handling_note"] = note.strip()
+
+
 def clean_handling(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """Check the handling fields given (all optional); return (clean values, errors by field).
 
@@ -104,26 +127,9 @@ def clean_handling(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list
             "information_reliability", value, INFORMATION_RELIABILITY, errors
         )
     if "handling_codes" in data:
-        codes = data["handling_codes"]
-        if not isinstance(codes, list | tuple) or not all(c in HANDLING_CODES for c in codes):
-            errors["handling_codes"] = [
-                str(
-                    _("Give a list of handling codes from: %(choices)s.")
-                    % {"choices": ", ".join(HANDLING_CODES)}
-                )
-            ]
-        else:
-            clean["handling_codes"] = sorted(set(codes))
+        _clean_codes(data["handling_codes"], clean, errors)
     if "handling_note" in data:
-        note = data["handling_note"]
-        if note is None:
-            note = ""
-        if not isinstance(note, str) or len(note) > MAX_NOTE:
-            errors["handling_note"] = [
-                str(_("Enter text of at most %(n)d characters.") % {"n": MAX_NOTE})
-            ]
-        else:
-            clean["handling_note"] = note.strip()
+        _clean_note(data["handling_note"], clean, errors)
     codes = clean.get("handling_codes")
     note = clean.get("handling_note")
     if (

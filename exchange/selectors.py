@@ -142,7 +142,7 @@ def attach_state_codes(shares: list[Share]) -> list[Share]:
     reading codes from the link tables instead of building a model and a queryset per state."""
     by_share = {share.pk: share for share in shares}
     for share in shares:
-        share.concerned_codes, share.recipient_codes = [], []
+        share.concerned_codes, share.recipient_codes = [], []  # type: ignore[attr-defined]
     for relation, attribute in (
         (Share.concerned_states, "concerned_codes"),
         (Share.recipient_states, "recipient_codes"),
@@ -165,7 +165,7 @@ def get_share_for(user: User, pk: int) -> Share:
 def consents_of(share: Share, *, with_details: bool = False) -> list[dict]:
     """One row per required state: its current decision (approve/decline/pending); with
     `with_details` (for the parties to the consent only) also the comment and who answered."""
-    if share.approval_id is None:
+    if share.approval is None:
         codes = [share.originating_state] + [
             s for s in share.concerned_states.all() if s.pk != share.originating_state_id
         ]
@@ -218,7 +218,7 @@ def may_withdraw(user: User, share: Share) -> bool:
 
 def may_decide(user: User, share: Share) -> bool:
     """The core's rule of who may answer, on this share's current consent request."""
-    if share.status != Share.Status.PENDING_CONSENT or share.approval_id is None:
+    if share.status != Share.Status.PENDING_CONSENT or share.approval is None:
         return False
     return approvals.may_answer(user, share.approval)
 

@@ -8,13 +8,13 @@ from typing import Any
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cica_portal import approvals, audit
 from cica_portal.errors import DomainError
-from cica_portal.models import ApprovalRequest, State, User
+from cica_portal.models import ApprovalRequest, State, StateAnswer, User
 from cica_portal.notifications import notify
 from cica_portal.transactions import retry_on_deadlock
 
@@ -80,7 +80,9 @@ def sync_exchange_groups(user: User) -> None:
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _transition(share: Share, to: str, *, actor: User | None, note: str = "", fields=()) -> None:
+def _transition(
+    share: Share, to: str, *, actor: User | None, note: str = "", fields: Iterable[str] = ()
+) -> None:
     """Move the share, keep the row of who/when/from/to, and audit it in this transaction."""
     before = share.status
     share.status = to
@@ -187,7 +189,9 @@ def _clean_content(template: ShareTemplate, content: Any) -> dict:
     return clean
 
 
-def _apply_states(share: Share, concerned: Iterable[State] | None, recipients) -> None:
+def _apply_states(
+    share: Share, concerned: Iterable[State] | None, recipients: Iterable[State] | None
+) -> None:
     if concerned is not None:
         share.concerned_states.set([s for s in concerned if s.pk != share.originating_state_id])
     if recipients is not None:
@@ -198,7 +202,7 @@ def _label(share: Share) -> str:
     return share.neutral_label
 
 
-def _users_of_states(state_ids: Iterable[int]):
+def _users_of_states(state_ids: Iterable[int]) -> QuerySet[User]:
     return User.objects.filter(
         state_id__in=list(state_ids),
         is_active=True,
@@ -237,7 +241,7 @@ def create_share(
         title=title.strip()[:200],
         content=clean,
         author=author,
-        originating_state_id=author.state_id,
+        originating_state_id=author.national_state_id,
         secretariat_may_read=bool(secretariat_may_read),
         document_number_normalised=normalise_document_number(clean.get("document_number")),
     )
@@ -305,6 +309,7 @@ def _revise_consent(share: Share, *, actor: User, states_changed: set[int]) -> b
     """Ask again for the new text; a new set of states needs a new request."""
     states = _required_states(share)
     old = share.approval
+    assert old is not None  # a share waiting for consent has its request
     if {s.pk for s in states} != states_changed:
         approvals.withdraw_request(old, actor=actor)
         share.approval = _open_consent(share, actor=actor, deadline=share.consent_deadline)
@@ -452,7 +457,7 @@ def _flag_same_document(share: Share) -> None:
                 readers,
                 key=f"exchange:document-match:{first.pk}:{second.pk}",
                 subject=lambda: _("The same document number is in another state's notice"),
-                body=lambda own=own, theirs=theirs: (
+                body=lambda: (
                     _(
                         "Your lost or stolen document notice #%(own)s and notice #%(theirs)s "
                         "of %(state)s name the same document number. Compare the two notices "
@@ -510,7 +515,7 @@ def withdraw_share(share: Share, *, actor: User) -> Share:
             raise ExchangeError(_("This share cannot be withdrawn now."), code="conflict")
         raise ExchangeError(_("You cannot withdraw this share."), code="forbidden")
     had_access = _people_with_access(share)
-    if share.approval_id and share.approval.is_open:
+    if share.approval is not None and share.approval.is_open:
         approvals.withdraw_request(share.approval, actor=actor)
     ShareGroupObjectPermission.objects.filter(content_object=share).delete()
     ShareUserObjectPermission.objects.filter(content_object=share).delete()
@@ -545,13 +550,13 @@ def record_read(share: Share, *, user: User, via: str) -> ShareRead:
         via != ShareRead.Via.APPROVAL
         and user.is_approver
         and share.status == Share.Status.PENDING_CONSENT
-        and share.approval_id
+        and share.approval is not None
     ):
         approvals.record_view(share.approval, user=user, notify_subject=False)
     return read
 
 
-def notify_author_of_answer(answer) -> None:
+def notify_author_of_answer(answer: StateAnswer) -> None:
     """The author hears of every state's decision on their share (any answering page)."""
     share = (
         Share.objects.select_related("author", "template", "originating_state")

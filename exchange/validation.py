@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -36,46 +37,75 @@ def _is_empty(value: Any) -> bool:
     return value is None or value == [] or (isinstance(value, str) and not value.strip())
 
 
+def _clean_text(spec: dict, value: Any, errors: ContentErrors) -> Any:
+    if not isinstance(value, str):
+        return errors.add(spec["name"], _("Enter text."))
+    limit = MAX_TEXT if spec["type"] == "text" else MAX_LONG_TEXT
+    if len(value) > limit:
+        return errors.add(spec["name"], _("At most %(n)d characters.") % {"n": limit})
+    return value.strip()
+
+
+def _clean_date(spec: dict, value: Any, errors: ContentErrors) -> Any:
+    if isinstance(value, str) and _DATE.fullmatch(value):
+        try:
+            return datetime.date.fromisoformat(value).isoformat()
+        except ValueError:
+            pass
+    return errors.add(spec["name"], _("Enter a date as YYYY-MM-DD."))
+
+
+def _clean_number(spec: dict, value: Any, errors: ContentErrors) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return errors.add(spec["name"], _("Enter a number."))
+    return value
+
+
+def _clean_boolean(spec: dict, value: Any, errors: ContentErrors) -> Any:
+    if not isinstance(value, bool):
+        return errors.add(spec["name"], _("Enter true or false."))
+    return value
+
+
+def _clean_choice(spec: dict, value: Any, errors: ContentErrors) -> Any:
+    choices = spec.get("choices") or []
+    if value not in choices:
+        return errors.add(
+            spec["name"], _("Choose one of: %(choices)s.") % {"choices": ", ".join(choices)}
+        )
+    return value
+
+
+def _clean_state(spec: dict, value: Any, errors: ContentErrors) -> Any:
+    if not isinstance(value, str):
+        return errors.add(spec["name"], _("A state is given by its two-letter ISO code."))
+    return value.strip().upper()
+
+
+def _clean_states(spec: dict, value: Any, errors: ContentErrors) -> Any:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return errors.add(spec["name"], _("Give a list of two-letter ISO state codes."))
+    return list(dict.fromkeys(v.strip().upper() for v in value))
+
+
+# One cleaner per field type of a template; each returns the clean value or records an error.
+_CLEANERS: dict[str, Callable[[dict, Any, ContentErrors], Any]] = {
+    "text": _clean_text,
+    "long_text": _clean_text,
+    "date": _clean_date,
+    "number": _clean_number,
+    "boolean": _clean_boolean,
+    "choice": _clean_choice,
+    "state": _clean_state,
+    "states": _clean_states,
+}
+
+
 def _clean_one(spec: dict, value: Any, errors: ContentErrors) -> Any:
-    name, kind = spec["name"], spec["type"]
-    if kind in ("text", "long_text"):
-        if not isinstance(value, str):
-            return errors.add(name, _("Enter text."))
-        limit = MAX_TEXT if kind == "text" else MAX_LONG_TEXT
-        if len(value) > limit:
-            return errors.add(name, _("At most %(n)d characters.") % {"n": limit})
-        return value.strip()
-    if kind == "date":
-        if isinstance(value, str) and _DATE.fullmatch(value):
-            try:
-                return datetime.date.fromisoformat(value).isoformat()
-            except ValueError:
-                pass
-        return errors.add(name, _("Enter a date as YYYY-MM-DD."))
-    if kind == "number":
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            return errors.add(name, _("Enter a number."))
-        return value
-    if kind == "boolean":
-        if not isinstance(value, bool):
-            return errors.add(name, _("Enter true or false."))
-        return value
-    if kind == "choice":
-        choices = spec.get("choices") or []
-        if value not in choices:
-            return errors.add(
-                name, _("Choose one of: %(choices)s.") % {"choices": ", ".join(choices)}
-            )
-        return value
-    if kind == "state":
-        if not isinstance(value, str):
-            return errors.add(name, _("A state is given by its two-letter ISO code."))
-        return value.strip().upper()
-    if kind == "states":
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            return errors.add(name, _("Give a list of two-letter ISO state codes."))
-        return list(dict.fromkeys(v.strip().upper() for v in value))
-    return errors.add(name, _("This field has an unknown type."))
+    cleaner = _CLEANERS.get(spec["type"])
+    if cleaner is None:
+        return errors.add(spec["name"], _("This field has an unknown type."))
+    return cleaner(spec, value, errors)
 
 
 def _check_state_codes(template: ShareTemplate, clean: dict, errors: ContentErrors) -> None:

@@ -45,7 +45,7 @@ def entries_manageable_by(user: User) -> QuerySet[FocalPoint]:
     if user.is_secretariat:
         queryset = FocalPoint.objects.all()
     elif user.is_approver:
-        queryset = FocalPoint.objects.filter(state_id=user.state_id)
+        queryset = FocalPoint.objects.filter(state_id=user.national_state_id)
     elif user.is_focal_point:
         queryset = FocalPoint.objects.filter(user=user)
     else:
@@ -65,7 +65,9 @@ def nomination_for_approver(user: User, pk: int) -> FocalPoint:
     """An entry of the approver's own state; 404 for any other."""
     if not user.is_approver:
         return get_object_or_404(FocalPoint.objects.none(), pk=pk)
-    return get_object_or_404(_with_lists(FocalPoint.objects.filter(state_id=user.state_id)), pk=pk)
+    return get_object_or_404(
+        _with_lists(FocalPoint.objects.filter(state_id=user.national_state_id)), pk=pk
+    )
 
 
 def own_entry_for(user: User, pk: int) -> FocalPoint:

@@ -128,10 +128,12 @@ def nominate(*, approver: User, areas: Iterable[Area], **data: Any) -> FocalPoin
     areas = list(areas)
     if not areas:
         raise FocalPointError(_("Choose at least one area."), field="areas")
-    _check_term(data, approver.state_id)
+    _check_term(data, approver.national_state_id)
     values = {key: data[key] for key in NOMINATION_FIELDS if key in data}
     values["languages"] = languages_to_db(values.get("languages") or [])
-    entry = FocalPoint(state_id=approver.state_id, nominated_by=approver, status="", **values)
+    entry = FocalPoint(
+        state_id=approver.national_state_id, nominated_by=approver, status="", **values
+    )
     _check_primary_free(entry, areas)
     entry.save()
     _set_areas(entry, areas)
@@ -252,7 +254,7 @@ def verify(entry: FocalPoint, *, actor: User) -> FocalPoint:
     _transition(entry, Status.ACTIVE, actor=actor)
     entry.save(update_fields=fields)
     _hold_primary(entry, True)
-    recipients = [entry.user] if entry.user_id else []
+    recipients = [entry.user] if entry.user is not None else []
     notify(
         [*recipients, *approvers_of([entry.state_id])],
         key=f"fp:{entry.pk}:verified:{entry.verified_at:%Y%m%d%H%M%S%f}",
@@ -296,7 +298,7 @@ def return_entry(entry: FocalPoint, *, actor: User, reason: str) -> FocalPoint:
     entry.return_reason = reason
     _transition(entry, to, actor=actor, reason=reason)
     entry.save(update_fields=["status", "return_reason", "pending_changes", "updated_at"])
-    recipients = [entry.user] if entry.user_id else []
+    recipients = [entry.user] if entry.user is not None else []
     notify(
         [*recipients, *approvers_of([entry.state_id])],
         key=f"fp:{entry.pk}:returned:{entry.transitions.count()}",
@@ -334,6 +336,41 @@ def withdraw(entry: FocalPoint, *, actor: User, reason: str = "") -> FocalPoint:
     return entry
 
 
+def _record_detail_changes(
+    entry: FocalPoint, *, actor: User, data: dict[str, Any], pending: dict[str, Any]
+) -> list[str]:
+    """Keep a change row per field that differs from what is shown: a field the Secretariat
+    verifies goes into `pending` (or out of it, when set back); any other is set on the entry.
+    Returns the fields set on the entry."""
+    applied = []
+    for key in FocalPoint.SELF_SERVICE_FIELDS:
+        if key not in data:
+            continue
+        value = data[key] or ""
+        verified = key in FocalPoint.VERIFIED_FIELDS
+        shown = pending.get(key, getattr(entry, key)) if verified else getattr(entry, key)
+        if value == shown:
+            continue
+        FocalPointChange.objects.create(
+            entry=entry,
+            field=key,
+            old_value=str(shown or ""),
+            new_value=str(value),
+            changed_by=actor,
+            outcome=FocalPointChange.Outcome.PENDING
+            if verified
+            else FocalPointChange.Outcome.APPLIED,
+        )
+        if not verified:
+            setattr(entry, key, value)
+            applied.append(key)
+        elif value == getattr(entry, key):
+            pending.pop(key, None)
+        else:
+            pending[key] = value
+    return applied
+
+
 @retry_on_deadlock
 @transaction.atomic
 def update_contact_details(entry: FocalPoint, *, actor: User, **data: Any) -> FocalPoint:
@@ -349,37 +386,8 @@ def update_contact_details(entry: FocalPoint, *, actor: User, **data: Any) -> Fo
         raise FocalPointError(_("Only an active entry can be updated."), code="conflict")
     if "languages" in data:
         data["languages"] = languages_to_db(data["languages"] or [])
-    applied, pending = [], dict(entry.pending_changes)
-    for key in FocalPoint.SELF_SERVICE_FIELDS:
-        if key not in data:
-            continue
-        value = data[key] or ""
-        shown = (
-            pending.get(key, getattr(entry, key))
-            if key in FocalPoint.VERIFIED_FIELDS
-            else getattr(entry, key)
-        )
-        if value == shown:
-            continue
-        verified = key in FocalPoint.VERIFIED_FIELDS
-        FocalPointChange.objects.create(
-            entry=entry,
-            field=key,
-            old_value=str(shown or ""),
-            new_value=str(value),
-            changed_by=actor,
-            outcome=FocalPointChange.Outcome.PENDING
-            if verified
-            else FocalPointChange.Outcome.APPLIED,
-        )
-        if verified:
-            if value == getattr(entry, key):
-                pending.pop(key, None)
-            else:
-                pending[key] = value
-        else:
-            setattr(entry, key, value)
-            applied.append(key)
+    pending = dict(entry.pending_changes)
+    applied = _record_detail_changes(entry, actor=actor, data=data, pending=pending)
     entry.pending_changes = pending
     fields = [*applied, "pending_changes", "updated_at"]
     newly_pending = bool(pending) and entry.status == Status.ACTIVE
@@ -487,6 +495,7 @@ def save_contact(
             _("Only the Secretariat keeps the organisations' contacts."), code="forbidden"
         )
     data = {key: value for key, value in data.items() if key in CONTACT_FIELDS}
+    changes: dict[str, Any]
     if contact is None:
         contact = OrganisationContact.objects.create(**data)
         changes = {key: str(getattr(value, "pk", value)) for key, value in data.items()}
@@ -573,7 +582,7 @@ def remind_term_ends(*, today: datetime.date | None = None, batch_size: int = 20
         }
         approvers: dict[int, list[User]] = {}
         for approver in approvers_of({entry.state_id for entry in batch}):
-            approvers.setdefault(approver.state_id, []).append(approver)
+            approvers.setdefault(approver.national_state_id, []).append(approver)
         occasions = []
         for entry in batch:
             people = [entry.user] if entry.user_id else []

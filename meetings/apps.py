@@ -7,6 +7,9 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings and seminars")
 
     def ready(self) -> None:
-        from . import approval
+        from cica_portal import notifications
+
+        from . import approval, ics
 
         approval.register()
+        notifications.register_attachments("meetings:", ics.attachments_for_notice)

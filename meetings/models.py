@@ -142,6 +142,9 @@ class Meeting(models.Model):
         related_name="meetings",
         verbose_name=_("series"),
     )
+    # iCalendar's SEQUENCE (RFC 5545 3.8.7.4): one more on every change of date or place and on
+    # cancellation, so that a calendar that holds the meeting replaces its copy.
+    sequence = models.PositiveIntegerField(_("revision"), default=0, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

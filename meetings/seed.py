@@ -67,9 +67,9 @@ def _areas(*numbers: int):
 
 
 def _plan_items(area: int):
-    from actionplan.models import PlanItem
+    from actionplan.selectors import plan_items
 
-    return list(PlanItem.objects.filter(area__number=area).order_by("kind", "number")[:2])
+    return list(plan_items().filter(area__number=area).order_by("kind", "number")[:2])
 
 
 def _meeting(secretariat, *, title, start, end, status, agenda=(), areas=(), **fields):

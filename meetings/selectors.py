@@ -39,9 +39,9 @@ def get_meeting_for(user: User, pk: int) -> Meeting:
     return get_object_or_404(queryset, pk=pk)
 
 
-def _state_registered(user: User):
+def _state_registered(user: User) -> QuerySet[Registration]:
     return Registration.objects.filter(
-        meeting_id=OuterRef("meeting_id"), state_id=user.state_id
+        meeting_id=OuterRef("meeting_id"), state_id=user.national_state_id
     ).exclude(status=Registration.Status.WITHDRAWN)
 
 
@@ -69,7 +69,7 @@ def registrations_visible_to(user: User) -> QuerySet[Registration]:
         return queryset.none()
     if user.is_secretariat:
         return queryset
-    return queryset.filter(state_id=user.state_id)
+    return queryset.filter(state_id=user.national_state_id)
 
 
 def get_registration_for(user: User, pk: int) -> Registration:
@@ -115,7 +115,7 @@ def training_requests_visible_to(user: User) -> QuerySet[TrainingRequest]:
     if user.is_secretariat:
         return queryset
     if user.is_focal_point:
-        return queryset.filter(state_id=user.state_id)
+        return queryset.filter(state_id=user.national_state_id)
     return queryset.none()
 
 
@@ -136,15 +136,39 @@ def feed_user(token: str) -> User | None:
     return user if user and user.is_network_member else None
 
 
+# The feed keeps meetings that ended in the last month (a delegate's calendar still shows the
+# week just past) and every meeting still to come, cancelled ones included (as CANCELLED, so a
+# calendar that holds them strikes them out instead of keeping a stale copy).
+FEED_PAST = timedelta(days=31)
+# What the feed reads of a meeting: the event's lines and nothing else (no areas, no series).
+FEED_FIELDS = (
+    "title", "kind", "start", "end", "time_zone", "venue", "online_link", "status",
+    "sequence", "updated_at", "host_state__name_en",
+)  # fmt: skip
+YEAR_LIMIT = 2000  # a year of meetings on one page; far more than CICA holds
+
+
 def feed_meetings(user: User) -> QuerySet[Meeting]:
-    """What a personal feed carries: every meeting not cancelled, from a year back."""
-    since = timezone.now() - timedelta(days=365)
+    """What a personal feed carries: every upcoming meeting the user may see, and the last
+    month's; no cap (a feed that drops future meetings is wrong, not slow)."""
+    since = timezone.now() - FEED_PAST
     return (
         meetings_visible_to(user)
-        .exclude(status=Meeting.Status.CANCELLED)
+        .prefetch_related(None)
+        .select_related(None)
+        .select_related("host_state")
         .filter(end__gte=since)
-        .order_by("start")[:500]
+        .only(*FEED_FIELDS)
+        .order_by("start", "pk")
     )
+
+
+def meetings_of_year(user: User, year: int) -> QuerySet[Meeting]:
+    """Meetings starting in this year (the portal's time zone), in order."""
+    zone = timezone.get_current_timezone()
+    start = datetime(year, 1, 1, tzinfo=zone)
+    end = datetime(year + 1, 1, 1, tzinfo=zone)
+    return meetings_visible_to(user).filter(start__gte=start, start__lt=end).order_by("start")
 
 
 def upcoming_for(user: User, limit: int = 5) -> list[Meeting]:
@@ -161,7 +185,9 @@ def open_registrations_for(user: User, limit: int = 5) -> list[Meeting]:
     if not user.is_focal_point:
         return []
     now = timezone.now()
-    registered = Registration.objects.filter(meeting_id=OuterRef("pk"), state_id=user.state_id)
+    registered = Registration.objects.filter(
+        meeting_id=OuterRef("pk"), state_id=user.national_state_id
+    )
     return list(
         meetings_visible_to(user)
         .filter(status__in=Meeting.OPEN_STATUSES, start__gt=now)

@@ -111,15 +111,34 @@ def meeting_list(request):
     """Every meeting as a list: upcoming first, or the past ones."""
     past = request.GET.get("when") == "past"
     now = timezone.now()
+    year = _year(request.GET.get("year"))
     queryset = selectors.meetings_visible_to(request.user)
-    queryset = (
-        queryset.filter(end__lt=now).order_by("-start")
-        if past
-        else queryset.filter(end__gte=now).order_by("start")
-    )
+    if year:
+        # A whole year on one page (a few hundred meetings at most), to print or to scan.
+        queryset = selectors.meetings_of_year(request.user, year)
+    elif past:
+        queryset = queryset.filter(end__lt=now).order_by("-start")
+    else:
+        queryset = queryset.filter(end__gte=now).order_by("start")
     filters = MeetingFilter(request.GET, queryset=queryset)
-    page = Paginator(filters.qs, 25).get_page(request.GET.get("page"))
-    return render(request, "meetings/list.html", {"page": page, "filter": filters, "past": past})
+    per_page = selectors.YEAR_LIMIT if year else 25
+    page = Paginator(filters.qs, per_page).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "filter": filters,
+        "past": past,
+        "year": year,
+        "years": [now.year, now.year + 1],
+    }
+    return render(request, "meetings/list.html", context)
+
+
+def _year(value: str | None) -> int | None:
+    """A year the calendar can hold (1992, CICA's first summit, to a century ahead), or None."""
+    if not value or not value.isdigit() or len(value) != 4:
+        return None
+    year = int(value)
+    return year if 1992 <= year <= timezone.now().year + 100 else None
 
 
 @network_member_required

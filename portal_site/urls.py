@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -9,7 +9,7 @@ from cica_portal import account_views, views
 
 from . import views as site_views
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("", include("cica_portal.api_urls")),
     path("", include("actionplan.api_urls")),
     path("", include("focalpoints.api_urls")),

@@ -1,6 +1,7 @@
 """Named people whose roles are obvious, and the switches that make CI strict."""
 
 import os
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -71,7 +72,6 @@ def _fresh_cache(settings):
         settings.CACHES = {**settings.CACHES, "default": {**default, "LOCATION": location}}
     for alias in settings.CACHES:
         caches[alias].clear()
-    yield
 
 
 @pytest.fixture(autouse=True)
@@ -150,9 +150,27 @@ def api_client():
     return APIClient()
 
 
+# What `make test-fast` leaves out besides the browser journeys and the tests that start their
+# own servers: the fault drills (servers stopped, hung and restarted under the portal), the
+# fuzzers (every form, filter and API route fed generated values) and the slow sweeps (every
+# route as seven roles, query counts at 1,000 rows). Marked here by where they live, so a new
+# file there is marked too.
+MARKED_BY_PLACE = {
+    "faults": ("faults/",),
+    "fuzz": ("api/test_fuzz.py", "security/test_form_fuzz.py"),
+    "slow": ("performance/", "security/test_rights_matrix.py"),
+}
+TESTS_DIR = Path(__file__).resolve().parent
+
+
 def pytest_collection_modifyitems(config, items):
     """Under CI (CICA_STRICT=1) a browser or service test must run: a skip becomes a failure."""
     config._cica_strict = os.environ.get("CICA_STRICT") == "1"
+    for item in items:
+        place = Path(item.fspath).resolve().relative_to(TESTS_DIR).as_posix()
+        for marker, prefixes in MARKED_BY_PLACE.items():
+            if place.startswith(prefixes):
+                item.add_marker(marker)
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -20,7 +20,7 @@ from .errors import ActionPlanError
 MEASURE_PURPOSE = "actionplan.measure"
 APPROVAL_DAYS = 60
 
-OUTCOME = {
+OUTCOME: dict[str, str] = {
     ApprovalRequest.Status.APPROVED: MeasureProposal.Status.APPROVED,
     ApprovalRequest.Status.REJECTED: MeasureProposal.Status.REJECTED,
     ApprovalRequest.Status.EXPIRED: MeasureProposal.Status.EXPIRED,
@@ -45,7 +45,7 @@ def propose_measure(
             _("Only a member state's focal point or approver can propose a measure."),
             code="forbidden",
         )
-    if not proposer.state.is_member:
+    if not proposer.national_state.is_member:
         raise ActionPlanError(_("Only member states propose measures."), code="forbidden")
     title, text = (title or "").strip(), (text or "").strip()
     if not title:
@@ -57,14 +57,14 @@ def propose_measure(
         title=title,
         text=text,
         rationale=(rationale or "").strip(),
-        state=proposer.state,
+        state=proposer.national_state,
         proposed_by=proposer,
     )
     audit.log(
         proposal,
         "actionplan.measure.proposed",
         actor=proposer,
-        data={"area": area.number, "state": proposer.state.code},
+        data={"area": area.number, "state": proposer.national_state.code},
     )
     approvals.open_request(
         proposal,

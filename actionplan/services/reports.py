@@ -6,12 +6,13 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cica_portal import audit
-from cica_portal.models import User
+from cica_portal.models import State, User
 from cica_portal.notifications import notify, secretariat_users
 from cica_portal.transactions import retry_on_deadlock
 from cica_portal.uploads import refuse_unless_acceptable
@@ -30,7 +31,7 @@ Report = ImplementationReport
 MAX_ATTACHMENTS = 20
 
 
-def reportable_items(state) -> list[PlanItem]:
+def reportable_items(state: State) -> list[PlanItem]:
     """What a state reports on: every activity and item in the plan in the areas that concern it.
 
     Every member state takes part in all four areas of the plan, so all four concern it;
@@ -64,20 +65,20 @@ def start_report(cycle: ReviewCycle, *, actor: User) -> Report:
     if not selectors.may_start_report(actor):
         raise ActionPlanError(_("Only a focal point writes its state's report."), code="forbidden")
     cycle = ReviewCycle.objects.select_for_update(of=("self",), no_key=True).get(pk=cycle.pk)
-    existing = Report.objects.filter(cycle=cycle, state_id=actor.state_id).first()
+    existing = Report.objects.filter(cycle=cycle, state_id=actor.national_state_id).first()
     if existing is not None:
         return existing
     if not cycle.is_open:
         raise ActionPlanError(_("This review cycle is not open for reports."), code="conflict")
-    report = Report.objects.create(cycle=cycle, state_id=actor.state_id)
+    report = Report.objects.create(cycle=cycle, state_id=actor.national_state_id)
     ReportEntry.objects.bulk_create(
-        ReportEntry(report=report, item=item) for item in reportable_items(actor.state)
+        ReportEntry(report=report, item=item) for item in reportable_items(actor.national_state)
     )
     audit.log(
         report,
         "actionplan.report.started",
         actor=actor,
-        data={"year": cycle.year, "state": actor.state.code},
+        data={"year": cycle.year, "state": actor.national_state.code},
     )
     return report
 
@@ -116,7 +117,7 @@ def save_report(report: Report, *, actor: User, entries: Mapping[int, Mapping[st
 @retry_on_deadlock
 @transaction.atomic
 def add_attachment(
-    report: Report, *, actor: User, upload, item: PlanItem | None = None
+    report: Report, *, actor: User, upload: UploadedFile, item: PlanItem | None = None
 ) -> ReportAttachment:
     """Attach a file checked by its content and size; stored under MEDIA_ROOT."""
     report = (
@@ -138,7 +139,7 @@ def add_attachment(
         original_name=name,
         content_type=content_type,
         extension=extension,
-        size=upload.size,
+        size=upload.size or 0,
         uploaded_by=actor,
     )
     attachment.file.save(name, upload, save=False)

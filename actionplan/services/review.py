@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
@@ -49,12 +50,12 @@ def submitted_state_ids(cycle: ReviewCycle) -> set[int]:
     )
 
 
-def _focal_points_by_state(state_ids) -> dict[int, list[User]]:
+def _focal_points_by_state(state_ids: Iterable[int]) -> dict[int, list[User]]:
     people: dict[int, list[User]] = defaultdict(list)
     for user in User.objects.filter(
         role=User.Role.FOCAL_POINT, state_id__in=state_ids, is_active=True
     ).order_by("pk"):
-        people[user.state_id].append(user)
+        people[user.national_state_id].append(user)
     return people
 
 
@@ -63,10 +64,10 @@ CYCLE_DATES = ("opens_on", "report_deadline", "swg_start", "swg_end", "soc_start
 
 def check_cycle_dates(dates: dict[str, datetime.date]) -> None:
     """The stages follow each other (the database's constraint, said to a person first)."""
-    values = [dates.get(name) for name in CYCLE_DATES]
-    if None in values:
-        missing = CYCLE_DATES[values.index(None)]
-        raise ActionPlanError(_("Give every date of the review."), field=missing)
+    for name in CYCLE_DATES:
+        if dates.get(name) is None:
+            raise ActionPlanError(_("Give every date of the review."), field=name)
+    values = [dates[name] for name in CYCLE_DATES]
     for index in range(1, len(CYCLE_DATES)):
         if values[index] < values[index - 1]:
             raise ActionPlanError(

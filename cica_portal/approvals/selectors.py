@@ -95,11 +95,12 @@ def _requests_in_order(ids: list[int]) -> list[ApprovalRequest]:
     return [rows[pk] for pk in ids]
 
 
-def inbox_page(user: User, number, *, per_page: int = 25) -> Page:
+def inbox_page(user: User, number: int | str | None, *, per_page: int = 25) -> Page:
     """A page of the inbox. The order and the page's ids come from the indexes alone (open
     requests, the state's pending answers); only the page's requests are then read."""
     page = Paginator(inbox_for(user).values_list("pk", flat=True), per_page).get_page(number)
-    page.object_list = _requests_in_order(list(page.object_list))
+    # The page of ids becomes the page of their requests.
+    page.object_list = _requests_in_order(list(page.object_list))  # type: ignore[assignment]
     return page
 
 

@@ -63,7 +63,9 @@ def _lock_request_and_subject(pk: int) -> ApprovalRequest:
     subject while holding the head."""
     request = ApprovalRequest.objects.select_for_update(of=("self",), no_key=True).get(pk=pk)
     model = registry.subject_type_for(request.purpose).model
-    model.objects.select_for_update(of=("self",), no_key=True).filter(pk=request.subject_id).first()
+    model._default_manager.select_for_update(of=("self",), no_key=True).filter(
+        pk=request.subject_id
+    ).first()
     return request
 
 
@@ -206,9 +208,40 @@ def answer_request(
     """
     request = _lock_request_and_subject(request.pk)
     subject_type = registry.subject_type_for(request.purpose)
+    answer = _pending_answer(request, approver, subject_type)
+    decision, comment = _checked_decision(request, decision, comment)
+    _check_seen(request, approver, seen_hash)
+    answer.decision = decision
+    answer.comment = comment
+    answer.content_hash = request.content_hash
+    answer.answered_by = approver
+    answer.answered_at = timezone.now()
+    answer.save(update_fields=["decision", "comment", "content_hash", "answered_by", "answered_at"])
+    audit.log(
+        request,
+        audit_actions.approval_answered(decision),
+        actor=approver,
+        data={
+            "state": approver.national_state.code,
+            "version": request.version,
+            "content_hash": request.content_hash,
+        },
+    )
+    if subject_type.on_answered:
+        subject_type.on_answered(answer)
+    outcome = _outcome(request)
+    if outcome:
+        _close(request, outcome, actor=approver)
+    return request
+
+
+def _pending_answer(
+    request: ApprovalRequest, approver: User, subject_type: registry.SubjectType
+) -> StateAnswer:
+    """The approver's state's answer still to give, or the reason they may not give it."""
     if not approver.is_active or not approver.is_approver:
         raise ApprovalError(_("Only a release approver can answer for a state."), code="forbidden")
-    answer = request.current_answers().filter(state_id=approver.state_id).first()
+    answer = request.current_answers().filter(state_id=approver.national_state_id).first()
     if answer is None:
         raise ApprovalError(_("Your state is not asked to answer this request."), code="forbidden")
     if not request.is_open:  # e.g. withdrawn a moment ago: a conflict, not a refusal
@@ -217,6 +250,11 @@ def answer_request(
         raise ApprovalError(_("Your state is not asked to answer this request."), code="forbidden")
     if not answer.is_pending:
         raise ApprovalError(_("Your state has already answered."), code="conflict")
+    return answer
+
+
+def _checked_decision(request: ApprovalRequest, decision: str, comment: str) -> tuple[str, str]:
+    """The decision in the core's words and the comment, once they make a valid answer."""
     decision = normalise_decision(decision)
     if decision not in {Decision.APPROVE, Decision.OBJECT, Decision.ABSTAIN}:
         raise ApprovalError(_("Choose approve, object or abstain."), field="decision")
@@ -230,6 +268,11 @@ def answer_request(
             _("Give the reason for your objection: it closes the request for every state."),
             field="comment",
         )
+    return decision, comment
+
+
+def _check_seen(request: ApprovalRequest, approver: User, seen_hash: str | None) -> None:
+    """The answer is to the version the approver read: the one they name, or last shown."""
     if seen_hash is None:
         seen_hash = last_shown_version(request, approver)
         if seen_hash is None:
@@ -242,28 +285,6 @@ def answer_request(
             _("The text changed after you opened it. Read the new version and answer again."),
             code="conflict",
         )
-    answer.decision = decision
-    answer.comment = comment
-    answer.content_hash = request.content_hash
-    answer.answered_by = approver
-    answer.answered_at = timezone.now()
-    answer.save(update_fields=["decision", "comment", "content_hash", "answered_by", "answered_at"])
-    audit.log(
-        request,
-        audit_actions.approval_answered(decision),
-        actor=approver,
-        data={
-            "state": approver.state.code,
-            "version": request.version,
-            "content_hash": request.content_hash,
-        },
-    )
-    if subject_type.on_answered:
-        subject_type.on_answered(answer)
-    outcome = _outcome(request)
-    if outcome:
-        _close(request, outcome, actor=approver)
-    return request
 
 
 def last_shown_version(request: ApprovalRequest, user: User) -> str | None:
@@ -311,7 +332,7 @@ def _close(request: ApprovalRequest, status: str, *, actor: User | None) -> None
     request.save(update_fields=["status", "closed_at"])
     audit.log(request, f"approval.{status}", actor=actor)
     registry.subject_type_for(request.purpose).on_closed(request.subject, request, actor=actor)
-    if request.opened_by_id:
+    if request.opened_by is not None:
         notify(
             [request.opened_by],
             key=f"approval:{request.pk}:closed",
@@ -371,6 +392,7 @@ def _reminder_subject(request: ApprovalRequest) -> str:
 
 
 def _reminder_body(request: ApprovalRequest) -> str:
+    assert request.deadline is not None  # only requests with a deadline are reminded of it
     return _("The deadline is %(date)s. Open your inbox to answer.") % {
         "date": request.deadline.strftime("%Y-%m-%d %H:%M UTC")
     }
@@ -397,7 +419,7 @@ def remind_pending_answers(now: datetime | None = None) -> int:
     approvers: dict[int, list[User]] = {}
     all_states = {sid for _, ids in by_request.values() for sid in ids}
     for user in approvers_of(all_states):
-        approvers.setdefault(user.state_id, []).append(user)
+        approvers.setdefault(user.national_state_id, []).append(user)
     # One batch of notices per REMIND_BATCH requests: a fixed number of queries per batch,
     # whatever the number of requests and people (docs/PERFORMANCE.md).
     occasions = []

@@ -2,8 +2,11 @@
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from .reference import State
 
 
 class User(AbstractUser):
@@ -67,3 +70,18 @@ class User(AbstractUser):
     def is_network_member(self) -> bool:
         """Focal points, approvers and the Secretariat: who may see the directory."""
         return self.is_secretariat or self.is_focal_point or self.is_approver
+
+    @property
+    def national_state(self) -> State:
+        """The state a focal point or approver acts for, read after `is_focal_point` or
+        `is_approver` (both require one); anyone without a state has none to act for."""
+        if self.state is None:
+            raise PermissionDenied
+        return self.state
+
+    @property
+    def national_state_id(self) -> int:
+        """The id of `national_state`, without loading the state."""
+        if self.state_id is None:
+            raise PermissionDenied
+        return self.state_id

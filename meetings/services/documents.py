@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -17,7 +18,7 @@ from .errors import MeetingError
 @retry_on_deadlock
 @transaction.atomic
 def upload_document(
-    meeting: Meeting, *, by: User, upload, kind: str, title: str, access: str
+    meeting: Meeting, *, by: User, upload: UploadedFile, kind: str, title: str, access: str
 ) -> MeetingDocument:
     """Attach a document to a meeting with who may read it."""
     if not by.is_secretariat:
@@ -30,11 +31,11 @@ def upload_document(
     document = MeetingDocument(
         meeting=meeting,
         kind=kind,
-        title=title or upload.name,
+        title=title or upload.name or "",
         access=access,
         original_name=(upload.name or "document")[:255],
         content_type=content_type,
-        size=upload.size,
+        size=upload.size or 0,
         uploaded_by=by,
     )
     document.file.save(upload.name or "document", upload, save=False)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,6 +17,9 @@ from cica_portal.notifications import notify, secretariat_users
 from cica_portal.transactions import retry_on_deadlock
 
 from ..models import Invitation, Meeting
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 from .errors import MeetingError
 
 PURPOSE = "meetings.invitation"
@@ -71,7 +76,9 @@ def invite_organisation(
     return invitation
 
 
-def invitation_decided(invitation: Invitation, request: ApprovalRequest, *, actor=None) -> None:
+def invitation_decided(
+    invitation: Invitation, request: ApprovalRequest, *, actor: User | None = None
+) -> None:
     """Called by the approval mechanism, in its transaction, when the request closes."""
     invitation = (
         Invitation.objects.select_for_update(of=("self",), no_key=True)
@@ -97,7 +104,7 @@ def invitation_decided(invitation: Invitation, request: ApprovalRequest, *, acto
         )
     invitation.save(update_fields=["status", "sent_at"])
 
-    def in_language(text):
+    def in_language(text: StrOrPromise) -> Callable[[], str]:
         """The message, rendered when notify() has switched to a recipient's language."""
         return lambda: (
             text
@@ -138,7 +145,7 @@ def withdraw_invitation(invitation: Invitation, *, by: User) -> Invitation:
         raise MeetingError(_("Only a proposal still awaiting approval can be withdrawn."))
     invitation.status = Invitation.Status.WITHDRAWN
     invitation.save(update_fields=["status"])
-    if invitation.approval_id:
+    if invitation.approval is not None:
         approvals.withdraw_request(invitation.approval, actor=by)
     audit.log(invitation, "meetings.invitation.withdrawn", actor=by)
     return invitation

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import secrets
 import zoneinfo
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from dateutil.rrule import MONTHLY, rrule
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cica_portal import audit
-from cica_portal.models import User
+from cica_portal.models import Area, User
 from cica_portal.notifications import notify
 from cica_portal.transactions import retry_on_deadlock
 
@@ -56,6 +59,9 @@ MEETING_FIELDS = (
     "max_delegates_per_state",
     "series",
 )
+# A change to any of these is a new version of the event for calendars (SEQUENCE + 1) and a
+# message, with the new .ics, to the states registered for it.
+PLACE_AND_DATE = ("start", "end", "time_zone", "venue", "host_state", "online_link", "format")
 SERIES_FIELDS = (
     "title",
     "kind",
@@ -83,14 +89,14 @@ def _check_calendar_keeper(by: User | None) -> None:
         raise MeetingError(_("Only the Secretariat runs the meeting calendar."), code="forbidden")
 
 
-def _shown(value) -> str | int | None:
+def _shown(value: object) -> str | int | None:
     """A field's value as the audit log records it."""
     if value is None or isinstance(value, int | str):
         return value
     return getattr(value, "pk", None) or str(value)
 
 
-def _changes(obj, fields: dict) -> dict:
+def _changes(obj: models.Model, fields: dict[str, Any]) -> dict[str, Any]:
     return {
         key: {"before": _shown(getattr(obj, key)), "after": _shown(value)}
         for key, value in fields.items()
@@ -100,7 +106,13 @@ def _changes(obj, fields: dict) -> dict:
 
 @retry_on_deadlock
 @transaction.atomic
-def create_meeting(*, by: User | None, areas=(), agenda=(), **fields) -> Meeting:
+def create_meeting(
+    *,
+    by: User | None,
+    areas: Iterable[Area] = (),
+    agenda: Iterable[tuple[str, Iterable[Any]]] = (),
+    **fields: Any,
+) -> Meeting:
     """Create one meeting (the admin does the same through its form)."""
     _check_calendar_keeper(by)
     _check_zone(fields.get("time_zone", "Asia/Almaty"))
@@ -116,8 +128,14 @@ def create_meeting(*, by: User | None, areas=(), agenda=(), **fields) -> Meeting
 
 
 def _apply_changes(
-    obj, fields: dict, areas, *, by: User | None, action: str, also_save: tuple[str, ...] = ()
-) -> dict:
+    obj: Meeting | MeetingSeries,
+    fields: dict[str, Any],
+    areas: Iterable[Area] | None,
+    *,
+    by: User | None,
+    action: str,
+    also_save: tuple[str, ...] = (),
+) -> dict[str, Any]:
     """Save what changed of `fields` (and the areas, when given) and audit it as `action`."""
     changes = _changes(obj, fields)
     for key in changes:
@@ -137,7 +155,9 @@ def _apply_changes(
 
 @retry_on_deadlock
 @transaction.atomic
-def update_meeting(meeting: Meeting, *, by: User, areas=None, **fields) -> Meeting:
+def update_meeting(
+    meeting: Meeting, *, by: User, areas: Iterable[Area] | None = None, **fields: Any
+) -> Meeting:
     """Change a meeting's details (not its status: `change_status` tells the participants)."""
     _check_calendar_keeper(by)
     meeting = Meeting.objects.select_for_update(of=("self",), no_key=True).get(pk=meeting.pk)
@@ -147,9 +167,19 @@ def update_meeting(meeting: Meeting, *, by: User, areas=None, **fields) -> Meeti
         fields.get("start", meeting.start), fields.get("end", meeting.end)
     ):
         raise MeetingError(str(ENDS_AFTER_START), field="end")
+    moved = {key for key in PLACE_AND_DATE if key in fields} & set(_changes(meeting, fields))
+    if moved:
+        meeting.sequence += 1
     _apply_changes(
-        meeting, fields, areas, by=by, action="meetings.meeting.changed", also_save=("updated_at",)
+        meeting,
+        fields,
+        areas,
+        by=by,
+        action="meetings.meeting.changed",
+        also_save=("updated_at", "sequence") if moved else ("updated_at",),
     )
+    if moved:
+        _tell_registered_states_of_move(meeting)
     return meeting
 
 
@@ -166,7 +196,8 @@ def save_agenda(meeting: Meeting, *, by: User, items: list[dict]) -> None:
     if removed:
         meeting.agenda_items.filter(pk__in=removed).delete()
     for data in items:
-        agenda_item = existing.get(data.get("pk")) or AgendaItem(meeting=meeting)
+        pk = data.get("pk")
+        agenda_item = (existing.get(pk) if pk is not None else None) or AgendaItem(meeting=meeting)
         agenda_item.position = data.get("position") or 1
         agenda_item.title = data["title"]
         agenda_item.description = data.get("description", "")
@@ -182,7 +213,7 @@ def save_agenda(meeting: Meeting, *, by: User, items: list[dict]) -> None:
 
 @retry_on_deadlock
 @transaction.atomic
-def create_series(*, by: User | None, areas=(), **fields) -> MeetingSeries:
+def create_series(*, by: User | None, areas: Iterable[Area] = (), **fields: Any) -> MeetingSeries:
     """Create a recurring series; its occurrences are proposed, then generated on request."""
     _check_calendar_keeper(by)
     _check_zone(fields.get("time_zone", "Asia/Almaty"))
@@ -194,7 +225,9 @@ def create_series(*, by: User | None, areas=(), **fields) -> MeetingSeries:
 
 @retry_on_deadlock
 @transaction.atomic
-def update_series(series: MeetingSeries, *, by: User, areas=None, **fields) -> MeetingSeries:
+def update_series(
+    series: MeetingSeries, *, by: User, areas: Iterable[Area] | None = None, **fields: Any
+) -> MeetingSeries:
     """Change a series; the meetings already made from it keep their own details."""
     _check_calendar_keeper(by)
     series = MeetingSeries.objects.select_for_update(of=("self",), no_key=True).get(pk=series.pk)
@@ -277,14 +310,18 @@ def change_status(meeting: Meeting, status: str, *, by: User | None, note: str =
         )
     previous = meeting.status
     meeting.status = status
-    meeting.save(update_fields=["status", "updated_at"])
+    fields = ["status", "updated_at"]
+    if status in (Status.CANCELLED, Status.POSTPONED):
+        meeting.sequence += 1  # calendars replace their copy (RFC 5546 CANCEL, or new dates)
+        fields.append("sequence")
+    meeting.save(update_fields=fields)
     audit.log(meeting, "meetings.meeting.status", actor=by, data={"from": previous, "to": status})
     if status in TOLD_PARTICIPANTS:
         _tell_registered_states(meeting, note=note)
     return meeting
 
 
-def registered_focal_points(meeting: Meeting):
+def registered_focal_points(meeting: Meeting) -> QuerySet[User]:
     state_ids = (
         Registration.objects.filter(meeting=meeting)
         .exclude(status=Registration.Status.WITHDRAWN)
@@ -316,6 +353,35 @@ def _tell_registered_states(meeting: Meeting, *, note: str) -> None:
             _("%(title)s: %(status)s")
             % {"title": meeting.title, "status": meeting.get_status_display()}
         ),
+        body=body,
+        url=meeting.get_absolute_url(),
+    )
+
+
+def _tell_registered_states_of_move(meeting: Meeting) -> None:
+    """The states registered for the meeting hear of its new date or place (with the .ics)."""
+
+    def body() -> str:
+        start = meeting.local_start
+        where = ", ".join(
+            part for part in (meeting.venue, meeting.host_state.name if meeting.host_state else "")
+            if part
+        )  # fmt: skip
+        text = _("%(title)s now starts on %(start)s (%(zone)s).") % {
+            "title": meeting.title,
+            "start": f"{start:%Y-%m-%d %H:%M}",
+            "zone": meeting.time_zone,
+        }
+        if where:
+            text += " " + _("Place: %(where)s.") % {"where": where}
+        if meeting.online_link:
+            text += " " + _("Online: %(link)s") % {"link": meeting.online_link}
+        return text + "\n\n" + _("The attached calendar entry replaces the one you have.")
+
+    notify(
+        registered_focal_points(meeting),
+        key=f"meetings:{meeting.pk}:changed:{meeting.sequence}",
+        subject=lambda: _("%(title)s: new date or place") % {"title": meeting.title},
         body=body,
         url=meeting.get_absolute_url(),
     )

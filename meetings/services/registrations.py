@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,7 +22,7 @@ from .errors import MeetingError
 DELEGATE_FIELDS = ("name", "position", "role", "interpretation", "dietary", "access")
 
 
-def check_registration_open(meeting: Meeting, now=None) -> None:
+def check_registration_open(meeting: Meeting, now: datetime | None = None) -> None:
     """Raise unless a delegation can be registered or changed now."""
     closed = selectors.why_registration_is_closed(meeting, now)
     if closed is not None:
@@ -66,13 +67,13 @@ def register_delegation(
     rows = _clean_delegates(meeting, delegates)
     registration = (
         Registration.objects.select_for_update(of=("self",), no_key=True)
-        .filter(meeting=meeting, state=by.state)
+        .filter(meeting=meeting, state=by.national_state)
         .first()
     )
     previous = registration.status if registration else None
     if registration is None:
         registration = Registration.objects.create(
-            meeting=meeting, state=by.state, registered_by=by
+            meeting=meeting, state=by.national_state, registered_by=by
         )
     else:
         registration.status = Registration.Status.SUBMITTED

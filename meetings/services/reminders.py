@@ -4,8 +4,10 @@ fixed number of queries per meeting whatever the number of states or people."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +22,7 @@ MISSING_LOOKBACK = timedelta(days=14)
 BATCH = 200
 
 
-def _open_meetings():
+def _open_meetings() -> QuerySet[Meeting]:
     return Meeting.objects.filter(status__in=Meeting.OPEN_STATUSES).order_by("start")
 
 
@@ -36,12 +38,12 @@ def _registered_states(meeting_ids: list[int]) -> dict[int, set[int]]:
     return registered
 
 
-def _focal_points_by_state(state_ids) -> dict[int, list[User]]:
+def _focal_points_by_state(state_ids: Iterable[int]) -> dict[int, list[User]]:
     people: dict[int, list[User]] = defaultdict(list)
     for user in User.objects.filter(
         role=User.Role.FOCAL_POINT, state_id__in=state_ids, is_active=True
     ):
-        people[user.state_id].append(user)
+        people[user.national_state_id].append(user)
     return people
 
 

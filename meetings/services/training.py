@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -41,7 +42,7 @@ def request_training(
     if expected_participants < 1:
         raise MeetingError(_("Expect at least one participant."), field="expected_participants")
     request = TrainingRequest.objects.create(
-        state=by.state,
+        state=by.national_state,
         requested_by=by,
         area=area,
         topic=topic,
@@ -59,7 +60,7 @@ def request_training(
                 "%(state)s requests a training seminar on “%(topic)s”. Accept, decline with a "
                 "reason, or schedule it."
             ),
-            {"state": by.state.name_en, "topic": topic},
+            {"state": by.national_state.name_en, "topic": topic},
         ),
         url=request.get_absolute_url(),
     )
@@ -155,7 +156,9 @@ def decline_training_request(request: TrainingRequest, *, by: User, reason: str)
 
 @retry_on_deadlock
 @transaction.atomic
-def schedule_training_request(request: TrainingRequest, *, by: User, **meeting_fields) -> Meeting:
+def schedule_training_request(
+    request: TrainingRequest, *, by: User, **meeting_fields: Any
+) -> Meeting:
     """Create the training seminar as a meeting linked to the request."""
     request = _decide(
         request,

@@ -35,7 +35,8 @@ def test_the_secretariat_does_not_see_a_draft_report_in_the_admin(client, staff,
     response = client.get(reverse("admin:actionplan_implementationreport_changelist"))
     cl = response.context["cl"]
     assert [report.pk for report in cl.result_list] == [submitted.pk]
-    assert cl.result_count == 1 and cl.full_result_count == 1
+    assert cl.result_count == 1
+    assert cl.full_result_count == 1
     assert "Russia" not in response.content.decode()
     filtered = client.get(
         reverse("admin:actionplan_implementationreport_changelist"), {"status__exact": "draft"}
@@ -59,12 +60,15 @@ def test_the_review_counts_a_draft_as_no_report(client, secretariat, reports):
     response = client.get(f"/plan/review/{submitted.cycle.year}/")
     rows = {row.state.code: row for row in response.context["rows"]}
     assert rows["KZ"].report == submitted
-    assert rows["RU"].report is None and rows["RU"].status == "missing"
-    assert sum(rows["RU"].progress.values()) == 0 and rows["RU"].percent == 0
+    assert rows["RU"].report is None
+    assert rows["RU"].status == "missing"
+    assert sum(rows["RU"].progress.values()) == 0
+    assert rows["RU"].percent == 0
     assert draft.get_absolute_url() not in response.content.decode()
     states = client.get(f"/api/v1/action-plan/review-cycles/{submitted.cycle.year}/states/")
     by_code = {row["state"]: row["report"] for row in states.json()}
-    assert by_code["KZ"] == "submitted" and by_code["RU"] == "missing"
+    assert by_code["KZ"] == "submitted"
+    assert by_code["RU"] == "missing"
 
 
 def test_a_returned_report_counts_as_the_secretariat_sees_it(client, secretariat, reports):
@@ -86,7 +90,8 @@ def test_a_report_is_returned_from_the_admin_through_the_service(client, staff, 
     assert response.status_code == 302
     submitted.refresh_from_db()
     draft.refresh_from_db()
-    assert submitted.status == "returned" and draft.status == "draft"
+    assert submitted.status == "returned"
+    assert draft.status == "draft"
     assert AuditRecord.objects.filter(action="actionplan.report.returned", actor=staff).count() == 1
 
 
@@ -98,7 +103,8 @@ def test_reports_and_the_plan_are_read_only_in_the_admin(client, staff, reports)
     item = PlanItem.objects.order_by("pk").first()
     item_url = reverse("admin:actionplan_planitem_change", args=[item.pk])
     page = client.get(item_url)
-    assert page.status_code == 200 and item.get_absolute_url() in page.content.decode()
+    assert page.status_code == 200
+    assert item.get_absolute_url() in page.content.decode()
     before = (item.title, item.text, item.status)
     assert client.post(item_url, {"title": "Rewritten", "text": "Rewritten"}).status_code == 403
     item.refresh_from_db()
@@ -126,7 +132,8 @@ def test_a_review_cycle_planned_and_moved_in_the_admin_is_audited(client, staff)
     cycle = ReviewCycle.objects.get(year=2031)
     assert cycle.status == "planned"
     created = AuditRecord.objects.get(action="actionplan.review.scheduled")
-    assert created.actor == staff and created.object_id == str(cycle.pk)
+    assert created.actor == staff
+    assert created.object_id == str(cycle.pk)
     moved = _cycle_data(2031, start)
     moved["report_deadline"] = start + datetime.timedelta(days=35)
     del moved["year"]

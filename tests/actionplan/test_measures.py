@@ -24,8 +24,10 @@ def request_of(proposal):
 def test_a_proposal_asks_all_member_states_and_stays_out_of_the_plan(plan, fp_kz):
     proposal = propose(fp_kz)
     request = request_of(proposal)
-    assert request.required_states.count() == 28 and request.is_open
-    assert proposal.state.code == "KZ" and proposal.status == "pending"
+    assert request.required_states.count() == 28
+    assert request.is_open
+    assert proposal.state.code == "KZ"
+    assert proposal.status == "pending"
     assert not PlanItem.objects.filter(kind="measure").exists()
 
 
@@ -60,7 +62,8 @@ def test_an_objection_keeps_it_out_and_the_proposer_sees_it_rejected(
         seen_hash=request_of(proposal).content_hash,
     )
     proposal.refresh_from_db()
-    assert proposal.status == "rejected" and proposal.item is None
+    assert proposal.status == "rejected"
+    assert proposal.item is None
     assert not PlanItem.objects.filter(kind="measure").exists()
     assert proposal in selectors.proposals_visible_to(fp_kz)
     assert proposal not in selectors.proposals_visible_to(fp_ru)
@@ -101,7 +104,8 @@ def test_the_proposal_form_proposes_for_the_users_own_state(client, plan, approv
     )
     proposal = MeasureProposal.objects.get()
     assert response.status_code == 302
-    assert proposal.state.code == "RU" and proposal.proposed_by == approver_ru
+    assert proposal.state.code == "RU"
+    assert proposal.proposed_by == approver_ru
 
 
 @pytest.mark.django_db
@@ -133,7 +137,8 @@ def test_another_states_rejected_proposal_is_404(client, plan, fp_kz, fp_ru, app
     assert client.get(f"/plan/measures/{proposal.pk}/").status_code == 404
     client.force_login(fp_kz)
     response = client.get(f"/plan/measures/{proposal.pk}/")
-    assert response.status_code == 200 and "Not approved" in response.content.decode()
+    assert response.status_code == 200
+    assert "Not approved" in response.content.decode()
 
 
 @pytest.mark.django_db
@@ -145,4 +150,5 @@ def test_the_proposing_state_withdraws_its_pending_proposal(client, plan, fp_kz,
     assert client.get(f"/plan/measures/{proposal.pk}/withdraw/").status_code == 405
     client.post(f"/plan/measures/{proposal.pk}/withdraw/")
     proposal.refresh_from_db()
-    assert proposal.status == "withdrawn" and request_of(proposal).status == "withdrawn"
+    assert proposal.status == "withdrawn"
+    assert request_of(proposal).status == "withdrawn"

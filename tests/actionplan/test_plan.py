@@ -53,7 +53,8 @@ def test_it_shows_the_plan_to_network_members(client, plan, fp_kz):
     body = response.content.decode()
     assert "Establishment of a CICA focal points network" in body
     assert "Convening a CICA Chiefs of Police meeting." in body
-    assert "style=" not in body and "<script>" not in body
+    assert "style=" not in body
+    assert "<script>" not in body
 
 
 @pytest.mark.django_db

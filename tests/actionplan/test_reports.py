@@ -26,7 +26,8 @@ def first_item(report):
 
 @pytest.mark.django_db
 def test_a_focal_point_starts_a_report_with_one_entry_per_item(report, cycle, fp_kz):
-    assert report.state.code == "KZ" and report.status == "draft"
+    assert report.state.code == "KZ"
+    assert report.status == "draft"
     assert report.entries.count() == 21  # 4 activities and 17 numbered items
     assert services.start_report(cycle, actor=fp_kz) == report
 
@@ -48,7 +49,8 @@ def test_the_draft_is_saved_and_the_submission_is_final(report, fp_kz, secretari
     assert report.entries.get(item_id=item).narrative == "Held."
     services.submit_report(report, actor=fp_kz)
     report.refresh_from_db()
-    assert report.status == "submitted" and report.submitted_by == fp_kz
+    assert report.status == "submitted"
+    assert report.submitted_by == fp_kz
     with pytest.raises(ActionPlanError):
         services.save_report(report, actor=fp_kz, entries={item: {"narrative": "changed"}})
     assert Notification.objects.filter(recipient=secretariat).exists()
@@ -61,7 +63,8 @@ def test_the_secretariat_returns_a_report_with_a_reason(report, fp_kz, secretari
         services.return_report(report, actor=secretariat, reason="")
     services.return_report(report, actor=secretariat, reason="Area III is empty")
     report.refresh_from_db()
-    assert report.status == "returned" and report.return_reason == "Area III is empty"
+    assert report.status == "returned"
+    assert report.return_reason == "Area III is empty"
     assert Notification.objects.filter(recipient=fp_kz, body__contains="Area III").exists()
     services.save_report(report, actor=fp_kz, entries={first_item(report): {"narrative": "x"}})
     services.submit_report(report, actor=fp_kz)
@@ -137,7 +140,8 @@ def test_the_submit_page_submits_and_return_needs_the_secretariat(
     assert client.post(f"/plan/reports/{report.pk}/return/", {"reason": "x"}).status_code == 403
     client.force_login(secretariat)
     response = client.post(f"/plan/reports/{report.pk}/return/", {"reason": ""})
-    assert response.status_code == 200 and response.context["form"].errors["reason"]
+    assert response.status_code == 200
+    assert response.context["form"].errors["reason"]
     client.post(f"/plan/reports/{report.pk}/return/", {"reason": "More on area II"})
     report.refresh_from_db()
     assert report.status == "returned"
@@ -216,7 +220,8 @@ def test_the_api_creates_edits_and_submits_the_own_states_report(
     response = api_client.post("/api/v1/action-plan/reports/", {"year": cycle.year}, format="json")
     assert response.status_code == 201
     report = response.json()
-    assert report["state"] == "KZ" and report["status"] == "draft"
+    assert report["state"] == "KZ"
+    assert report["status"] == "draft"
     item = report["entries"][0]["item"]
     url = f"/api/v1/action-plan/reports/{report['id']}/"
     response = api_client.patch(

@@ -88,10 +88,12 @@ def test_the_secretariat_puts_an_item_to_all_member_states(client, item, secreta
     client.force_login(secretariat)
     response = client.post(f"/plan/items/{item.pk}/approval/")
     request = ApprovalRequest.objects.get()
-    assert response.status_code == 302 and response["Location"] == f"/approvals/{request.pk}/"
+    assert response.status_code == 302
+    assert response["Location"] == f"/approvals/{request.pk}/"
     assert set(request.required_states.all()) == set(State.objects.members())
     assert request.required_states.count() == 28
-    assert request.rule == "consensus" and request.deadline is not None
+    assert request.rule == "consensus"
+    assert request.deadline is not None
 
 
 @pytest.mark.django_db
@@ -102,7 +104,8 @@ def test_consensus_moves_the_item_to_approved_with_the_approval_in_its_history(i
     assert request.status == "approved"
     assert item.status == "approved"
     change = item.status_changes.first()
-    assert change.via == ItemStatusChange.Via.APPROVAL and change.approval == request
+    assert change.via == ItemStatusChange.Via.APPROVAL
+    assert change.approval == request
 
 
 @pytest.mark.django_db

@@ -117,7 +117,8 @@ def test_a_restored_backup_holds_the_same_consents_audit_log_and_files(
     env.update(DATABASE_URL=restored_database, MEDIA_ROOT=str(restored_media))
     restore = run(["scripts/restore.sh", str(backup_dir)], env)
     assert restore.returncode == 0, restore.stderr
-    assert "Audit log intact" in restore.stdout and "1 anchors" in restore.stdout
+    assert "Audit log intact" in restore.stdout
+    assert "1 anchors" in restore.stdout
 
     original = database_url(connection.settings_dict["NAME"])
     for model in TABLES:
@@ -147,10 +148,12 @@ def test_a_restored_backup_holds_the_same_consents_audit_log_and_files(
             "FROM cica_portal_auditrecord r WHERE r.seq = h.seq - 1"
         )
     cut = run(manage, env)
-    assert cut.returncode == 1 and "truncated" in cut.stderr, cut.stderr
+    assert cut.returncode == 1, cut.stderr
+    assert "truncated" in cut.stderr, cut.stderr
 
     # A second restore into a database that is no longer empty is refused.
     refused = run(
         ["scripts/restore.sh", str(backup_dir)], {**env, "MEDIA_ROOT": str(tmp_path / "x")}
     )
-    assert refused.returncode == 2 and "already has" in refused.stderr
+    assert refused.returncode == 2
+    assert "already has" in refused.stderr

@@ -158,7 +158,8 @@ class Portal:
         """Open a page that must answer with an error status (its console line is expected)."""
         self.expected_failures.add(self.url(path))
         response = page.goto(path)
-        assert response is not None and response.status == status, (path, response)
+        assert response is not None, path
+        assert response.status == status, (path, response)
         return response
 
     def check(self, page, name: str | None = None, *, axe: bool = True) -> None:

@@ -33,7 +33,8 @@ def test_it_shows_the_secretariat_only_what_the_portal_shows_it(portal):
 
     secretariat = User.objects.get(username="secretariat")
     released_to_it = sorted(visible_shares(secretariat).values_list("pk", flat=True))
-    assert released_to_it and Share.objects.count() > len(released_to_it)
+    assert released_to_it
+    assert Share.objects.count() > len(released_to_it)
 
     page = portal.login("secretariat")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Administration").click()
@@ -57,12 +58,14 @@ def test_it_shows_the_secretariat_only_what_the_portal_shows_it(portal):
     portal.check(page, axe=False)
     shot(page, "own-account")
     assert page.locator("#id_is_superuser").count() == 0
-    assert page.locator("#id_groups").count() == 0 and page.locator("#id_role").count() == 0
+    assert page.locator("#id_groups").count() == 0
+    assert page.locator("#id_role").count() == 0
 
     # It still creates an account (no rights, the person sets the password) and deactivates it.
     page.goto("/admin/cica_portal/user/add/")
     shot(page, "add-user")
-    assert page.locator("#id_role").count() == 0 and page.locator("#id_password1").count() == 0
+    assert page.locator("#id_role").count() == 0
+    assert page.locator("#id_password1").count() == 0
     page.locator("#id_username").fill("fp-kz-new")
     page.locator("#id_full_name").fill("New focal point, Kazakhstan")
     page.locator("#id_email").fill("fp-kz-new@kz.cica.example")
@@ -73,7 +76,9 @@ def test_it_shows_the_secretariat_only_what_the_portal_shows_it(portal):
     page.get_by_role("button", name="Save", exact=True).click()
     assert "was changed successfully" in admin_outcome(page)
     created = User.objects.get(username="fp-kz-new")
-    assert not created.is_active and not created.is_staff and created.role == ""
+    assert not created.is_active
+    assert not created.is_staff
+    assert created.role == ""
 
     # The review's reports: none of a state's drafts.
     page.goto("/admin/actionplan/implementationreport/")

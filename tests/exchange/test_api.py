@@ -30,7 +30,8 @@ def test_it_lists_the_templates_with_their_fields(api_client, fp_cn):
     names = {f["name"] for f in by_slug["trafficking-case"]["fields"]}
     assert {"origin_state", "transit_states", "destination_states"} <= names
     doc = {f["name"]: f for f in by_slug["lost-stolen-document"]["fields"]}
-    assert doc["document_number"]["type"] == "text" and doc["document_number"]["required"]
+    assert doc["document_number"]["type"] == "text"
+    assert doc["document_number"]["required"]
     assert doc["reported_to_interpol"]["type"] == "boolean"
     # version 2: handling and evaluation left the templates' fields for the share's own
     assert by_slug["trafficking-case"]["version"] == 2
@@ -47,7 +48,8 @@ def test_a_focal_point_creates_a_draft(api_client, fp_kz):
     response = api_client.post(SHARES, body(), format="json")
     assert response.status_code == 201, response.json()
     data = response.json()
-    assert data["status"] == "draft" and data["id"]
+    assert data["status"] == "draft"
+    assert data["id"]
     assert data["originating_state"] == "KZ"
     assert data["recipient_states"] == ["CN", "UZ"]
     assert data["consents"] == [
@@ -62,13 +64,15 @@ def test_read_only_fields_are_ignored(api_client, fp_kz):
     response = api_client.post(SHARES, data, format="json")
     assert response.status_code == 201
     share = Share.objects.get(pk=response.json()["id"])
-    assert share.status == "draft" and share.originating_state.code == "KZ"
+    assert share.status == "draft"
+    assert share.originating_state.code == "KZ"
     patch = api_client.patch(
         f"{SHARES}{share.pk}/", {"status": "released", "originating_state": "CN"}, format="json"
     )
     assert patch.status_code == 200
     share.refresh_from_db()
-    assert share.status == "draft" and share.originating_state.code == "KZ"
+    assert share.status == "draft"
+    assert share.originating_state.code == "KZ"
 
 
 def test_concerned_states_left_out_are_proposed_from_the_case(api_client, fp_kz):
@@ -105,7 +109,8 @@ def test_a_bad_patch_keeps_the_draft_as_it_was(api_client, fp_kz):
     response = api_client.patch(
         f"{SHARES}{share.pk}/", {"content": {"persons_involved": "many"}}, format="json"
     )
-    assert response.status_code == 400 and "persons_involved" in response.json()["content"]
+    assert response.status_code == 400
+    assert "persons_involved" in response.json()["content"]
     share.refresh_from_db()
     assert share.content["persons_involved"] == 4
 
@@ -113,7 +118,8 @@ def test_a_bad_patch_keeps_the_draft_as_it_was(api_client, fp_kz):
 def test_unknown_state_codes_are_named(api_client, fp_kz):
     api_client.force_authenticate(fp_kz)
     response = api_client.post(SHARES, body(recipient_states=["QQ"]), format="json")
-    assert response.status_code == 400 and "recipient_states" in response.json()
+    assert response.status_code == 400
+    assert "recipient_states" in response.json()
 
 
 def test_the_detail_has_the_contract_fields_and_logs_the_read(api_client, fp_kz):
@@ -139,7 +145,8 @@ def test_the_whole_flow_through_the_api(api_client, fp_kz, approver_kz, approver
     api_client.force_authenticate(fp_kz)
     share_id = api_client.post(SHARES, body(), format="json").json()["id"]
     submitted = api_client.post(f"{SHARES}{share_id}/submit/", {}, format="json")
-    assert submitted.status_code == 200 and submitted.json()["status"] == "pending_consent"
+    assert submitted.status_code == 200
+    assert submitted.json()["status"] == "pending_consent"
     api_client.force_authenticate(approver_kz)
     read = api_client.get(f"{SHARES}{share_id}/").json()
     first = api_client.post(
@@ -147,7 +154,8 @@ def test_the_whole_flow_through_the_api(api_client, fp_kz, approver_kz, approver
         {"decision": "approve", "comment": "ok", "content_hash": read["content_hash"]},
         format="json",
     )
-    assert first.status_code == 200 and first.json()["status"] == "pending_consent"
+    assert first.status_code == 200
+    assert first.json()["status"] == "pending_consent"
     api_client.force_authenticate(approver_ru)
     api_client.get(f"{SHARES}{share_id}/")  # read, then answer: bound to the version read
     last = api_client.post(f"{SHARES}{share_id}/decision/", {"decision": "approve"}, format="json")
@@ -158,7 +166,8 @@ def test_the_whole_flow_through_the_api(api_client, fp_kz, approver_kz, approver
     assert all(c["decided_at"] for c in consents)
     api_client.force_authenticate(fp_kz)
     withdrawn = api_client.post(f"{SHARES}{share_id}/withdraw/", format="json")
-    assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "withdrawn"
+    assert withdrawn.status_code == 200
+    assert withdrawn.json()["status"] == "withdrawn"
     api_client.force_authenticate(fp_cn)
     assert api_client.get(f"{SHARES}{share_id}/").status_code == 404
 
@@ -172,7 +181,8 @@ def test_a_decline_is_shown_as_decline(api_client, fp_kz, approver_ru):
     )
     assert response.json()["status"] == "declined"
     consents = {c["state"]: c for c in api_client.get(f"{SHARES}{share.pk}/").json()["consents"]}
-    assert consents["RU"]["decision"] == "decline" and consents["KZ"]["decision"] == "pending"
+    assert consents["RU"]["decision"] == "decline"
+    assert consents["KZ"]["decision"] == "pending"
 
 
 def test_a_recipient_may_read_but_not_edit(api_client, fp_kz, approver_kz, approver_ru, fp_cn):
@@ -237,7 +247,8 @@ def test_a_bad_decision_is_a_400(api_client, fp_kz, approver_ru):
     share = factories.pending(fp_kz)
     api_client.force_authenticate(approver_ru)
     response = api_client.post(f"{SHARES}{share.pk}/decision/", {"decision": "maybe"})
-    assert response.status_code == 400 and "decision" in response.json()
+    assert response.status_code == 400
+    assert "decision" in response.json()
 
 
 def test_submitting_twice_is_a_conflict(api_client, fp_kz):

@@ -56,7 +56,8 @@ def test_an_answer_without_a_hash_is_bound_to_the_version_last_read(api_client, 
     response = api_client.post(f"{SHARES}{share.pk}/decision/", {"decision": "approve"})
     assert response.status_code == 200
     answer = StateAnswer.objects.get(request=share.approval, state__code="RU", version=2)
-    assert answer.decision == "approve" and answer.content_hash == share.approval.content_hash
+    assert answer.decision == "approve"
+    assert answer.content_hash == share.approval.content_hash
 
 
 def test_a_stale_hash_is_refused_with_409_and_nothing_recorded(api_client, fp_kz, approver_ru):
@@ -87,7 +88,8 @@ def test_an_objection_needs_a_reason_on_every_api(api_client, fp_kz, approver_ru
     hash_ = api_client.get(f"{SHARES}{share.pk}/").json()["content_hash"]
     for url in (f"{SHARES}{share.pk}/decision/", f"/api/v1/approvals/{share.approval_id}/answer/"):
         response = api_client.post(url, {"decision": word, "content_hash": hash_})
-        assert response.status_code == 400 and "comment" in response.json(), url
+        assert response.status_code == 400, url
+        assert "comment" in response.json(), url
     assert _pending_answers(share) == 2
 
 
@@ -114,7 +116,8 @@ def test_the_web_form_needs_a_reason_and_a_confirmation_to_object(client, fp_kz,
     response = client.post(url, {"decision": "object", "comment": "", "seen_hash": seen})
     assert response.status_code == 200
     errors = response.context["form"].errors
-    assert "comment" in errors and "confirm_objection" in errors
+    assert "comment" in errors
+    assert "confirm_objection" in errors
     response = client.post(url, {"decision": "object", "comment": "Too early", "seen_hash": seen})
     assert "confirm_objection" in response.context["form"].errors
     assert "Too early" in response.content.decode()  # what was typed is kept
@@ -144,7 +147,8 @@ def test_the_share_page_answers_through_the_same_form_and_service(client, fp_kz,
         reverse("exchange:decide", args=[share.pk]),
         {"decision": "object", "comment": "", "seen_hash": share.approval.content_hash},
     )
-    assert response.status_code == 200 and "comment" in response.context["decision_form"].errors
+    assert response.status_code == 200
+    assert "comment" in response.context["decision_form"].errors
     response = client.post(
         reverse("exchange:decide", args=[share.pk]),
         {"decision": "approve", "seen_hash": share.approval.content_hash},

@@ -84,7 +84,8 @@ def test_the_same_number_is_flagged_to_a_state_that_may_read_the_other_notice(
     assert told == {"fp-kz", "approver-kz"}  # they may read RU's notice
     assert flags.filter(recipient=fp_kz).count() == 1
     body = flags.get(recipient=fp_kz).body
-    assert f"#{ru_notice.pk}" in body and f"#{notice.pk}" in body
+    assert f"#{ru_notice.pk}" in body
+    assert f"#{notice.pk}" in body
 
 
 def test_the_same_number_names_no_notice_the_state_may_not_read(notice, fp_ru, approver_ru, fp_kz):

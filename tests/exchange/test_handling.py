@@ -66,7 +66,7 @@ def test_it_keeps_the_authors_choice_and_shows_it_in_list_and_detail(api_client,
 
 
 @pytest.mark.parametrize(
-    "field,value",
+    ("field", "value"),
     [
         ("tlp", "red"),
         ("tlp", "TLP:RED"),
@@ -88,10 +88,12 @@ def test_it_refuses_a_value_outside_the_scheme_naming_the_field(api_client, fp_k
 def test_it_asks_for_the_restriction_in_words_with_h3(api_client, fp_kz):
     api_client.force_authenticate(fp_kz)
     response = api_client.post(SHARES, body(handling_codes=["H3"]), format="json")
-    assert response.status_code == 400 and "handling_note" in response.json()
+    assert response.status_code == 400
+    assert "handling_note" in response.json()
     share = factories.draft(fp_kz)
     response = api_client.patch(f"{SHARES}{share.pk}/", {"handling_codes": ["H3"]}, format="json")
-    assert response.status_code == 400 and "handling_note" in response.json()
+    assert response.status_code == 400
+    assert "handling_note" in response.json()
     share.refresh_from_db()
     assert share.handling_codes == ["H2"]
 
@@ -112,14 +114,17 @@ def test_a_changed_handling_is_a_changed_version_for_consent(api_client, fp_kz):
     response = api_client.patch(f"{SHARES}{share.pk}/", {"tlp": "RED"}, format="json")
     assert response.status_code == 200, response.json()
     share.refresh_from_db()
-    assert share.tlp == "RED" and share.approval.content_hash != before
+    assert share.tlp == "RED"
+    assert share.approval.content_hash != before
 
 
 def test_the_form_offers_each_choice_with_its_meaning_and_saves_it(client, fp_kz):
     client.force_login(fp_kz)
     url = reverse("exchange:create", args=["trafficking-case"])
     page = client.get(url).content.decode()
-    assert "TLP:AMBER+STRICT" in page and "H1" in page and 'name="source_reliability"' in page
+    assert "TLP:AMBER+STRICT" in page
+    assert "H1" in page
+    assert 'name="source_reliability"' in page
     response = client.post(
         url,
         form_data(tlp="RED", handling_codes=["H1", "H2"], source_reliability="A"),
@@ -143,7 +148,8 @@ def test_the_form_refuses_an_unknown_tlp(client, fp_kz):
     client.force_login(fp_kz)
     url = reverse("exchange:create", args=["trafficking-case"])
     response = client.post(url, form_data(tlp="PURPLE"))
-    assert response.status_code == 200 and "tlp" in response.context["form"].errors
+    assert response.status_code == 200
+    assert "tlp" in response.context["form"].errors
 
 
 def test_the_share_page_opens_with_the_handling_banner(client, fp_kz):
@@ -152,7 +158,9 @@ def test_the_share_page_opens_with_the_handling_banner(client, fp_kz):
     page = client.get(share.get_absolute_url()).content.decode()
     banner = page.index('class="handling-banner"')
     assert banner < page.index("<h1>")
-    assert "TLP:AMBER+STRICT" in page and "H2" in page and "X4" in page
+    assert "TLP:AMBER+STRICT" in page
+    assert "H2" in page
+    assert "X4" in page
 
 
 def test_the_tlp_label_stays_in_english_and_its_meaning_is_in_russian(client, fp_kz):
@@ -168,7 +176,8 @@ def test_list_rows_carry_the_handling(client, fp_kz):
     factories.draft(fp_kz)
     client.force_login(fp_kz)
     page = client.get(reverse("exchange:index")).content.decode()
-    assert "TLP:AMBER+STRICT" in page and ">X4<" in page
+    assert "TLP:AMBER+STRICT" in page
+    assert ">X4<" in page
 
 
 def test_a_red_share_has_a_neutral_label_in_lists_and_its_title_on_its_page(
@@ -181,10 +190,12 @@ def test_a_red_share_has_a_neutral_label_in_lists_and_its_title_on_its_page(
     assert "Informant" not in client.get(reverse("exchange:index")).content.decode()
     page = client.get(share.get_absolute_url()).content.decode()
     assert "Informant in the northern cell" in page
-    assert "print-stamp" in page and (fp_kz.get_full_name() or fp_kz.username) in page
+    assert "print-stamp" in page
+    assert (fp_kz.get_full_name() or fp_kz.username) in page
     api_client.force_authenticate(fp_kz)
     row = api_client.get(SHARES).json()["results"][0]
-    assert "Informant" not in row["title"] and f"#{share.pk}" in row["title"]
+    assert "Informant" not in row["title"]
+    assert f"#{share.pk}" in row["title"]
     assert api_client.get(f"{SHARES}{share.pk}/").json()["title"] == share.title
 
 
@@ -213,7 +224,8 @@ def test_the_old_choices_become_handling_and_templates_lose_them(fp_kz):
     released_like.refresh_from_db()
     assert (draft.tlp, draft.handling_codes) == ("AMBER", ["H0"])
     assert "handling_restrictions" not in draft.content
-    assert draft.template.version == 3 and draft.template.is_current
+    assert draft.template.version == 3
+    assert draft.template.is_current
     assert (released_like.tlp, released_like.handling_codes) == ("AMBER+STRICT", ["H2"])
     assert released_like.template_id == old.pk  # its consent covers that version
     assert "handling_restrictions" in released_like.content

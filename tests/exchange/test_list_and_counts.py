@@ -17,7 +17,7 @@ def listed(client, **params) -> tuple[int, list[int]]:
     response = client.get(reverse("exchange:index"), params)
     assert response.status_code == 200
     ids = [int(pk) for pk in re.findall(r'href="/exchange/(\d+)/"', response.content.decode())]
-    return response.context["page"].paginator.count, ids
+    return response.context["count"], ids
 
 
 def test_a_state_removed_from_the_concerned_states_no_longer_sees_the_share(
@@ -40,7 +40,8 @@ def test_each_row_names_the_concerned_and_recipient_states(client, fp_kz):
     (row,) = selectors.attach_state_codes([share])
     assert (row.concerned_codes, row.recipient_codes) == (["RU", "UZ"], ["CN", "TR"])
     page = client.get(reverse("exchange:index")).content.decode()
-    assert "RU, UZ" in page and "CN, TR" in page
+    assert "RU, UZ" in page
+    assert "CN, TR" in page
 
 
 def test_the_received_list_follows_a_release_and_a_withdrawal_at_once(
@@ -87,4 +88,5 @@ def test_no_share_title_or_row_reaches_a_cache(
 def test_a_box_that_cannot_hold_anything_counts_zero(api_client, fp_kz):
     api_client.force_authenticate(fp_kz)  # a focal point is never asked for consent
     response = api_client.get("/api/v1/exchange/shares/", {"box": "asked"})
-    assert response.status_code == 200 and response.json()["count"] == 0
+    assert response.status_code == 200
+    assert response.json()["count"] == 0

@@ -33,10 +33,12 @@ def test_a_focal_point_drafts_a_share_from_the_template_form(client, fp_kz):
     client.force_login(fp_kz)
     url = reverse("exchange:create", args=["trafficking-case"])
     page = client.get(url).content.decode()
-    assert 'name="c_origin_state"' in page and 'name="c_transit_states"' in page
+    assert 'name="c_origin_state"' in page
+    assert 'name="c_transit_states"' in page
     response = client.post(url, form_data())
     share = Share.objects.get()
-    assert response.status_code == 302 and response["Location"] == share.get_absolute_url()
+    assert response.status_code == 302
+    assert response["Location"] == share.get_absolute_url()
     assert share.content["persons_involved"] == 3
     assert share.content["first_detected"] == "2026-03-01"
     # left empty, concerned states are proposed from origin, transit and destination
@@ -129,7 +131,8 @@ def test_the_originating_state_sees_the_read_log(client, fp_kz, fp_kz_colleague,
     assert "Who has read it" not in page
     client.force_login(fp_kz_colleague)
     page = client.get(share.get_absolute_url()).content.decode()
-    assert "Who has read it" in page and str(approver_ru) in page
+    assert "Who has read it" in page
+    assert str(approver_ru) in page
     assert ShareRead.objects.filter(share=share, via="page").count() == 2
 
 
@@ -154,7 +157,8 @@ def test_the_list_filters(client, fp_kz):
     factories.pending(fp_kz, title="A pending one")
     client.force_login(fp_kz)
     page = client.get(reverse("exchange:index"), {"status": "draft"}).content.decode()
-    assert "A draft one" in page and "A pending one" not in page
+    assert "A draft one" in page
+    assert "A pending one" not in page
     assert client.post(reverse("exchange:index")).status_code == 405
 
 

@@ -108,7 +108,8 @@ def test_anonymous_gets_nothing(request, api_client, client):
     assert api_client.get("/api/v1/exchange/shares/").status_code in (401, 403)
     assert api_client.get(f"/api/v1/exchange/shares/{share.pk}/").status_code in (401, 403)
     response = client.get(reverse("exchange:detail", args=[share.pk]))
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
 
 
 def test_guardian_agrees_with_the_selector(request, fp_cn, fp_ru):

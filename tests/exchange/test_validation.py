@@ -14,7 +14,8 @@ def test_valid_content_comes_back_clean():
         factories.trafficking_content(origin_state="kz", transit_states=["uz", "UZ"]),
     )
     assert not errors
-    assert clean["origin_state"] == "KZ" and clean["transit_states"] == ["UZ"]
+    assert clean["origin_state"] == "KZ"
+    assert clean["transit_states"] == ["UZ"]
 
 
 @pytest.mark.parametrize(

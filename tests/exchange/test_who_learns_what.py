@@ -47,13 +47,15 @@ def test_the_admin_shows_the_secretariat_no_approval_of_a_share(
     for user in (secretariat, superuser):
         client.force_login(user)
         listing = client.get("/admin/cica_portal/approvalrequest/").content.decode()
-        assert SECRET not in listing and "Kazakhstan" not in listing
+        assert SECRET not in listing
+        assert "Kazakhstan" not in listing
         detail = client.get(
             f"/admin/cica_portal/approvalrequest/{declined_by_ru.approval_id}/change/"
         )
         missing = client.get("/admin/cica_portal/approvalrequest/999999/change/")
         assert detail.status_code == missing.status_code  # as if it did not exist
-        assert SECRET not in detail.content.decode() and REASON not in detail.content.decode()
+        assert SECRET not in detail.content.decode()
+        assert REASON not in detail.content.decode()
 
 
 def test_the_parties_see_the_answers_and_reasons(declined_by_ru, client, approver_ru, fp_kz):
@@ -71,11 +73,14 @@ def test_a_recipient_reads_the_share_but_not_who_consented_and_why(
     share = factories.decide(share, approver=approver_ru, decision="approve", comment="RU-NOTE")
     client.force_login(fp_cn)
     page = client.get(share.get_absolute_url()).content.decode()
-    assert "KZ-NOTE" not in page and "RU-NOTE" not in page and str(approver_ru) not in page
+    assert "KZ-NOTE" not in page
+    assert "RU-NOTE" not in page
+    assert str(approver_ru) not in page
     assert client.get(reverse("approval-detail", args=[share.approval_id])).status_code == 404
     api_client.force_authenticate(fp_cn)
     data = api_client.get(f"/api/v1/exchange/shares/{share.pk}/").json()
-    assert "KZ-NOTE" not in str(data) and "RU-NOTE" not in str(data)
+    assert "KZ-NOTE" not in str(data)
+    assert "RU-NOTE" not in str(data)
 
 
 def test_a_withdrawal_empties_every_list_count_and_card_at_once(
@@ -90,7 +95,7 @@ def test_a_withdrawal_empties_every_list_count_and_card_at_once(
     services.withdraw_share(share, actor=fp_kz)
     listing = client.get(reverse("exchange:index") + "?box=received")
     assert SECRET not in listing.content.decode()
-    assert listing.context["page"].paginator.count == 0
+    assert listing.context["count"] == 0
     assert api_client.get("/api/v1/exchange/shares/?box=received").json()["count"] == 0
     assert api_client.get(f"/api/v1/exchange/shares/{share.pk}/").status_code == 404
 
@@ -112,7 +117,8 @@ def test_a_notice_of_a_withdrawn_share_says_it_is_gone_instead_of_a_404(
     notice = Notification.objects.get(recipient=fp_cn, key=f"exchange:share:{share.pk}:released")
     client.force_login(fp_cn)
     opened = client.post(reverse("notification-open", args=[notice.pk]))
-    assert opened.status_code == 302 and opened["Location"] == share.get_absolute_url()
+    assert opened.status_code == 302
+    assert opened["Location"] == share.get_absolute_url()
     services.withdraw_share(share, actor=fp_kz)
     listing = client.get(reverse("notifications")).content.decode()
     assert "No longer available to you" in listing

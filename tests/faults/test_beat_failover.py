@@ -82,4 +82,5 @@ def test_a_crontab_job_runs_once_per_scheduled_time_across_failover():
     holder_dies()
     standby = beat("node-2:200")
     standby.apply_entry(hourly)
-    assert first.sent == ["hourly"] and standby.sent == []
+    assert first.sent == ["hourly"]
+    assert standby.sent == []

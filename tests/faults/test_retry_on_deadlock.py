@@ -36,7 +36,8 @@ def test_it_runs_a_deadlocked_transaction_again_and_returns_its_result(sqlstate)
             raise _operational(sqlstate)
         return "applied"
 
-    assert action() == "applied" and len(calls) == 2
+    assert action() == "applied"
+    assert len(calls) == 2
 
 
 def test_it_gives_up_after_the_bound_and_raises_the_database_error():

@@ -53,7 +53,8 @@ def test_admin_lists_and_filters_by_term(admin_client, kz, ru):
     url = "/admin/focalpoints/focalpoint/"
     assert admin_client.get(url).status_code == 200
     page = admin_client.get(url, {"term": "expiring"}).content.decode()
-    assert "Soon" in page and "Later" not in page
+    assert "Soon" in page
+    assert "Later" not in page
     for query in ({"status__exact": "active"}, {"state__id__exact": kz.pk}, {"q": "Later"}):
         assert admin_client.get(url, query).status_code == 200
 
@@ -66,7 +67,9 @@ def test_admin_actions_verify_and_return(admin_client, kz, ru):
     admin_client.post(url, {"action": "return_selected", "_selected_action": [two.pk]})
     one.refresh_from_db()
     two.refresh_from_db()
-    assert one.status == "active" and two.status == "returned" and two.return_reason
+    assert one.status == "active"
+    assert two.status == "returned"
+    assert two.return_reason
     assert admin_client.get(f"{url}{one.pk}/change/").status_code == 200
 
 
@@ -81,11 +84,13 @@ def test_an_entry_corrected_in_the_admin_is_kept_in_its_history(admin_client, st
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     entry.refresh_from_db()
-    assert entry.email == "new@kz.example" and entry.languages == ",en,kk,"
+    assert entry.email == "new@kz.example"
+    assert entry.languages == ",en,kk,"
     changes = {c.field: (c.old_value, c.new_value, c.changed_by) for c in entry.changes.all()}
     assert changes["email"] == ("old@kz.example", "new@kz.example", staff)
     record = AuditRecord.objects.get(action="focalpoints.entry.corrected")
-    assert record.actor == staff and sorted(record.data["fields"]) == ["email", "languages"]
+    assert record.actor == staff
+    assert sorted(record.data["fields"]) == ["email", "languages"]
 
 
 def test_the_admin_does_not_change_an_entrys_state_role_account_or_status(
@@ -134,7 +139,8 @@ def test_an_organisation_contact_saved_in_the_admin_is_audited(admin_client, sta
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     contact.refresh_from_db()
-    assert contact.position == "Senior programme officer" and not contact.active
+    assert contact.position == "Senior programme officer"
+    assert not contact.active
     record = AuditRecord.objects.get(action="focalpoints.contact.changed")
     assert record.actor == staff
     assert record.data["active"] == {"before": "True", "after": "False"}
@@ -164,8 +170,10 @@ def test_seed_fills_the_network_with_gaps_and_expiring_terms_and_is_idempotent()
         OrganisationContact.objects.count(),
     )
     kz = FocalPoint.objects.get(state__code="KZ", role="primary")
-    assert kz.name == "Focal point, Kazakhstan" and kz.user.username == "fp-kz"
-    assert kz.status == "active" and kz.areas.count() == 4
+    assert kz.name == "Focal point, Kazakhstan"
+    assert kz.user.username == "fp-kz"
+    assert kz.status == "active"
+    assert kz.areas.count() == 4
     assert FocalPoint.objects.filter(status="nominated").count() == 1
     assert FocalPoint.objects.filter(status="returned").count() == 1
     assert FocalPoint.objects.filter(role="deputy", status="active").exists()

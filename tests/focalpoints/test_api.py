@@ -35,8 +35,10 @@ def test_it_lists_active_entries_with_the_contract_fields(api_client, fp_cn, ent
     assert set(body) >= {"count", "next", "previous", "results"}
     assert body["count"] == 2
     first = next(r for r in body["results"] if r["state"] == "KZ")
-    assert first["id"] == entries[0].pk and first["areas"] == [1, 2]
-    assert first["name"] == "Focal point, Kazakhstan" and first["email"] == entries[0].email
+    assert first["id"] == entries[0].pk
+    assert first["areas"] == [1, 2]
+    assert first["name"] == "Focal point, Kazakhstan"
+    assert first["email"] == entries[0].email
 
 
 def test_it_filters_by_state_and_area(api_client, fp_cn, entries):
@@ -71,7 +73,8 @@ def test_a_token_has_its_users_rights(api_client, fp_cn, entries):
 def test_detail_shows_only_directory_entries(api_client, fp_cn, entries):
     api_client.force_authenticate(fp_cn)
     response = api_client.get(f"{URL}{entries[0].pk}/")
-    assert response.status_code == 200 and response.json()["state"] == "KZ"
+    assert response.status_code == 200
+    assert response.json()["state"] == "KZ"
     assert api_client.get(f"{URL}{entries[2].pk}/").status_code == 404
     assert api_client.get(f"{URL}{entries[3].pk}/").status_code == 404
     assert api_client.post(URL, {}).status_code == 405
@@ -82,7 +85,8 @@ def test_organisation_contact_points_list(api_client, fp_cn):
     assert api_client.get("/api/v1/organisation-contact-points/").status_code in (401, 403)
     api_client.force_authenticate(fp_cn)
     (result,) = api_client.get("/api/v1/organisation-contact-points/").json()["results"]
-    assert result["organisation"] == "IOM" and result["email"] == "contact@iom.example"
+    assert result["organisation"] == "IOM"
+    assert result["email"] == "contact@iom.example"
 
 
 def test_the_schema_builds_without_warnings_for_focal_points(api_client, secretariat):

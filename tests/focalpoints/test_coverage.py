@@ -21,14 +21,19 @@ def test_it_shows_who_covers_each_cell_primary_first(client, fp_kz, kz, ru):
     )
     areas, rows = selectors.coverage_matrix(fp_kz)
     by_state = {row.state.code: row.cells for row in rows}
-    assert len(rows) == 28 and [a.number for a in areas] == [1, 2, 3, 4]
+    assert len(rows) == 28
+    assert [a.number for a in areas] == [1, 2, 3, 4]
     assert [e.name for e in by_state["KZ"][0].entries] == ["Primary KZ", "Deputy KZ"]
-    assert by_state["KZ"][2].empty and by_state["RU"][0].expiring and not by_state["KZ"][0].expiring
+    assert by_state["KZ"][2].empty
+    assert by_state["RU"][0].expiring
+    assert not by_state["KZ"][0].expiring
 
     client.force_login(fp_kz)
     page = client.get(reverse("focalpoints:coverage")).content.decode()
-    assert "matrix__cell--empty" in page and "No focal point" in page
-    assert "matrix__cell--expiring" in page and "Term ends soon" in page
+    assert "matrix__cell--empty" in page
+    assert "No focal point" in page
+    assert "matrix__cell--expiring" in page
+    assert "Term ends soon" in page
     assert "matrix__cell--covered" in page
     assert "/focal-points/coverage/KZ/1/" not in page  # only the Secretariat opens cells
 
@@ -41,7 +46,8 @@ def test_the_secretariat_opens_a_cell_with_history(client, secretariat, approver
     assert "/focal-points/coverage/KZ/1/" in page
     response = client.get(reverse("focalpoints:coverage-cell", args=["KZ", 1]))
     assert response.status_code == 200
-    assert "Old primary" in response.content.decode() and "Moved on" in response.content.decode()
+    assert "Old primary" in response.content.decode()
+    assert "Moved on" in response.content.decode()
     assert client.get(reverse("focalpoints:coverage-cell", args=["XX", 1])).status_code == 404
     assert client.get(reverse("focalpoints:coverage-cell", args=["KZ", 9])).status_code == 404
 

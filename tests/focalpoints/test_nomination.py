@@ -56,7 +56,8 @@ def test_it_lets_an_approver_nominate_for_their_own_state(client, approver_kz, s
     entry = FocalPoint.objects.get()
     assert response.status_code == 302
     assert entry.state.code == "KZ"  # from the server, not the posted "state"
-    assert entry.status == "nominated" and entry.nominated_by == approver_kz
+    assert entry.status == "nominated"
+    assert entry.nominated_by == approver_kz
     assert entry.language_codes == ["en", "ru"]
     assert [a.number for a in entry.areas.all()] == [2]
     assert entry.transitions.get().to_status == "nominated"
@@ -74,7 +75,8 @@ def test_a_focal_point_cannot_nominate(client, fp_kz):
 
 def test_anonymous_is_sent_to_login_for_nominating(client):
     response = client.get(reverse("focalpoints:nominate"))
-    assert response.status_code == 302 and "/accounts/login/" in response.url
+    assert response.status_code == 302
+    assert "/accounts/login/" in response.url
 
 
 def test_nominate_refuses_wrong_method(client, approver_kz):
@@ -97,7 +99,8 @@ def test_bad_input_shows_form_errors_and_keeps_what_was_typed(client, approver_k
 def test_an_approver_cannot_link_another_states_focal_point(client, approver_kz, fp_ru):
     client.force_login(approver_kz)
     response = client.post(reverse("focalpoints:nominate"), _form(user=fp_ru.pk))
-    assert response.status_code == 200 and "user" in response.context["form"].errors
+    assert response.status_code == 200
+    assert "user" in response.context["form"].errors
     assert not FocalPoint.objects.exists()
 
 
@@ -122,7 +125,8 @@ def test_the_secretariat_verifies_a_nomination(client, approver_kz, secretariat)
     response = client.post(reverse("focalpoints:verify", args=[entry.pk]))
     entry.refresh_from_db()
     assert response.status_code == 302
-    assert entry.status == "active" and entry.verified_by == secretariat
+    assert entry.status == "active"
+    assert entry.verified_by == secretariat
     assert entry.coverage.get().holds_primary
     assert [t.to_status for t in entry.transitions.all()] == ["nominated", "active"]
     assert Notification.objects.filter(
@@ -149,10 +153,12 @@ def test_the_secretariat_returns_with_a_reason(client, approver_kz, secretariat)
     client.force_login(secretariat)
     url = reverse("focalpoints:return", args=[entry.pk])
     response = client.post(url, {"reason": ""})
-    assert response.status_code == 200 and "reason" in response.context["form"].errors
+    assert response.status_code == 200
+    assert "reason" in response.context["form"].errors
     client.post(url, {"reason": "Use the official address."})
     entry.refresh_from_db()
-    assert entry.status == "returned" and entry.return_reason == "Use the official address."
+    assert entry.status == "returned"
+    assert entry.return_reason == "Use the official address."
     assert entry.transitions.last().reason == "Use the official address."
 
 
@@ -165,7 +171,8 @@ def test_a_returned_nomination_is_corrected_and_goes_back(client, approver_kz, s
     )
     entry.refresh_from_db()
     assert response.status_code == 302
-    assert entry.status == "nominated" and entry.email == "official@kz.example"
+    assert entry.status == "nominated"
+    assert entry.email == "official@kz.example"
     assert entry.changes.filter(field="email", new_value="official@kz.example").exists()
 
 
@@ -206,5 +213,6 @@ def test_terms_that_ended_are_closed(kz):
     )
     assert services.end_expired_terms() == 1
     old.refresh_from_db()
-    assert old.status == "ended" and not old.coverage.filter(holds_primary=True).exists()
+    assert old.status == "ended"
+    assert not old.coverage.filter(holds_primary=True).exists()
     assert services.end_expired_terms() == 0

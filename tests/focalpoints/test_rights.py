@@ -123,7 +123,8 @@ def test_it_shows_the_history_only_to_those_who_manage_the_entry(
 
 
 def test_it_offers_a_nomination_only_to_approvers(client, approver_kz, fp_kz):
-    assert selectors.may_nominate(approver_kz) and not selectors.may_nominate(fp_kz)
+    assert selectors.may_nominate(approver_kz)
+    assert not selectors.may_nominate(fp_kz)
     client.force_login(fp_kz)
     page = client.get(reverse("focalpoints:nominations"))
     assert reverse("focalpoints:nominate") not in page.text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,48 +44,62 @@ class Entry:
 
 def parse(path: Path | str) -> list[Entry]:
     """Every entry of the file, the header included, obsolete (#~) entries left out."""
-    entries: list[Entry] = []
-    current: Entry | None = None
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    entries = [_parse_block(path, block) for block in _blocks(lines)]
+    return [entry for entry in entries if entry is not None]
+
+
+def _blocks(lines: list[str]) -> Iterator[list[tuple[int, str]]]:
+    """The file's runs of non-blank lines, each line with its number."""
+    block: list[tuple[int, str]] = []
+    for number, line in enumerate(lines, 1):
+        line = line.strip()
+        if line:
+            block.append((number, line))
+        elif block:
+            yield block
+            block = []
+    if block:
+        yield block
+
+
+def _parse_block(path: Path | str, block: list[tuple[int, str]]) -> Entry | None:
+    """The entry one block holds, or None for a block with no msgid (comments only)."""
+    entry = Entry()
     seen_id = False
     target: tuple[str, int | None] | None = None
-
-    def finish():
-        if current is not None and seen_id:
-            entries.append(current)
-
-    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
-        line = line.strip()
-        if not line:
-            finish()
-            current, seen_id, target = None, False, None
-            continue
-        if current is None:
-            current = Entry()
+    for number, line in block:
         if line.startswith("#,"):
-            current.flags |= {flag.strip() for flag in line[2:].split(",") if flag.strip()}
+            entry.flags |= {flag.strip() for flag in line[2:].split(",") if flag.strip()}
+        elif line.startswith("#"):
             continue
-        if line.startswith("#"):
-            continue
-        if line.startswith('"'):
+        elif line.startswith('"'):
             if target is None:
                 raise ValueError(f"{path}:{number}: a continuation line without a keyword")
-            _append(current, target, ast.literal_eval(line))
-            continue
-        match = KEYWORD.match(line)
-        if not match:
-            raise ValueError(f"{path}:{number}: cannot read {line!r}")
-        keyword, index, text = match.groups()
-        if keyword == "msgid" and seen_id:
-            raise ValueError(f"{path}:{number}: two msgids without a blank line between them")
-        seen_id = seen_id or keyword == "msgid"
-        target = (keyword, int(index) if index is not None else None)
-        if keyword == "msgstr":
-            current.msgstr[target[1] or 0] = ""
+            _append(entry, target, ast.literal_eval(line))
         else:
-            setattr(current, keyword, "")
-        _append(current, target, ast.literal_eval(text))
-    finish()
-    return entries
+            target = _start_keyword(path, number, line, entry, seen_id=seen_id)
+            seen_id = seen_id or target[0] == "msgid"
+    return entry if seen_id else None
+
+
+def _start_keyword(
+    path: Path | str, number: int, line: str, entry: Entry, *, seen_id: bool
+) -> tuple[str, int | None]:
+    """Read a `msgid "..."`-style line into the entry; returns what continuation lines extend."""
+    match = KEYWORD.match(line)
+    if not match:
+        raise ValueError(f"{path}:{number}: cannot read {line!r}")
+    keyword, index, text = match.groups()
+    if keyword == "msgid" and seen_id:
+        raise ValueError(f"{path}:{number}: two msgids without a blank line between them")
+    target = (keyword, int(index) if index is not None else None)
+    if keyword == "msgstr":
+        entry.msgstr[target[1] or 0] = ""
+    else:
+        setattr(entry, keyword, "")
+    _append(entry, target, ast.literal_eval(text))
+    return target
 
 
 def _append(entry: Entry, target, text: str) -> None:

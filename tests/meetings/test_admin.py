@@ -153,9 +153,11 @@ def test_a_meeting_saved_in_the_admin_is_audited(admin_client_, staff):
     assert list(meeting.agenda_items.values_list("title", flat=True)) == ["Opening of the meeting"]
     assert [a.number for a in meeting.areas.all()] == [1]
     created = AuditRecord.objects.get(action="meetings.meeting.created")
-    assert created.actor == staff and created.object_id == str(meeting.pk)
+    assert created.actor == staff
+    assert created.object_id == str(meeting.pk)
     agenda = AuditRecord.objects.get(action="meetings.agenda.changed")
-    assert agenda.actor == staff and agenda.data["items"] == ["Opening of the meeting"]
+    assert agenda.actor == staff
+    assert agenda.data["items"] == ["Opening of the meeting"]
 
 
 def test_a_meeting_edited_in_the_admin_records_what_changed(admin_client_, staff):
@@ -171,7 +173,8 @@ def test_a_meeting_edited_in_the_admin_records_what_changed(admin_client_, staff
     response = admin_client_.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     meeting.refresh_from_db()
-    assert meeting.venue == "Almaty" and not meeting.agenda_items.exists()
+    assert meeting.venue == "Almaty"
+    assert not meeting.agenda_items.exists()
     record = AuditRecord.objects.get(action="meetings.meeting.changed")
     assert record.actor == staff
     assert record.data["venue"] == {"before": "Astana", "after": "Almaty"}
@@ -217,9 +220,11 @@ def test_a_document_attached_in_the_admin_goes_through_the_upload_service(admin_
     response = admin_client_.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     document = MeetingDocument.objects.get(meeting=meeting)
-    assert document.uploaded_by == staff and document.content_type == "application/pdf"
+    assert document.uploaded_by == staff
+    assert document.content_type == "application/pdf"
     record = AuditRecord.objects.get(action="meetings.document.uploaded")
-    assert record.actor == staff and record.data["access"] == "participants"
+    assert record.actor == staff
+    assert record.data["access"] == "participants"
 
 
 def test_a_document_that_is_not_allowed_is_a_form_error(admin_client_):
@@ -263,7 +268,8 @@ def test_a_document_changed_in_the_admin_is_audited_and_keeps_its_file(admin_cli
     assert response.status_code == 302, response.context["adminform"].form.errors
     document.refresh_from_db()
     assert document.access == "all_members"
-    assert document.file.name == stored and document.meeting == meeting
+    assert document.file.name == stored
+    assert document.meeting == meeting
     record = AuditRecord.objects.get(action="meetings.document.changed")
     assert record.actor == staff
     assert record.data["access"] == {"before": "participants", "after": "all_members"}
@@ -315,7 +321,8 @@ def test_a_series_changed_in_the_admin_is_audited(admin_client_, staff):
     series.refresh_from_db()
     assert series.duration_days == 3
     record = AuditRecord.objects.get(action="meetings.series.changed")
-    assert record.actor == staff and record.data["duration_days"] == {"before": 2, "after": 3}
+    assert record.actor == staff
+    assert record.data["duration_days"] == {"before": 2, "after": 3}
     delete = reverse("admin:meetings_meetingseries_delete", args=[series.pk])
     assert admin_client_.post(delete, {"post": "yes"}).status_code == 403
     assert MeetingSeries.objects.filter(pk=series.pk).exists()

@@ -42,7 +42,8 @@ def test_it_lists_meetings_with_the_contract_fields(api_client, fp_kz, two_meeti
     response = api_client.get("/api/v1/meetings/")
     assert response.status_code == 200
     body = response.json()
-    assert body["count"] == 2 and {"next", "previous"} <= body.keys()
+    assert body["count"] == 2
+    assert {"next", "previous"} <= body.keys()
     first = body["results"][0]
     assert {"id", "title", "kind", "start", "end", "status", "areas"} <= first.keys()
     assert first["areas"] == [2, 4]
@@ -82,7 +83,8 @@ def test_the_ics_endpoint_gives_one_event(api_client, fp_kz, two_meetings):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
     events = Calendar.from_ical(response.content).walk("VEVENT")
-    assert len(events) == 1 and events[0].decoded("dtstart") == meeting.start
+    assert len(events) == 1
+    assert events[0].decoded("dtstart") == meeting.start
     assert api_client.get("/api/v1/meetings/99999/ics/").status_code == 404
 
 
@@ -115,7 +117,8 @@ def test_the_state_comes_from_the_server_not_the_body(api_client, fp_kz, two_mee
     )
     assert response.status_code == 201
     registration = Registration.objects.get()
-    assert registration.state.code == "KZ" and registration.status == "submitted"
+    assert registration.state.code == "KZ"
+    assert registration.status == "submitted"
 
 
 def test_the_api_enforces_the_size_limit(api_client, fp_kz):
@@ -187,7 +190,8 @@ def test_training_requests_through_the_api(api_client, fp_kz, fp_ru):
         format="json",
     )
     assert response.status_code == 201, response.json()
-    assert response.json()["state"] == "KZ" and response.json()["status"] == "submitted"
+    assert response.json()["state"] == "KZ"
+    assert response.json()["status"] == "submitted"
     pk = response.json()["id"]
     api_client.force_authenticate(fp_ru)
     assert api_client.get(f"/api/v1/meetings/training-requests/{pk}/").status_code == 404

@@ -164,7 +164,8 @@ def test_the_upload_page_refuses_a_wrong_type_and_keeps_the_title(client, secret
         },
     )
     assert response.status_code == 400
-    assert b"not accepted" in response.content and b"Draft agenda" in response.content
+    assert b"not accepted" in response.content
+    assert b"Draft agenda" in response.content
     assert not MeetingDocument.objects.exists()
 
 

@@ -35,7 +35,8 @@ def test_a_meeting_title_with_a_colon_exports_its_participants(client, secretari
     workbook = _participants(client, secretariat, meeting)
     (title,) = workbook.sheetnames
     assert title.startswith(f"{meeting.pk} CICA- Seminar -draft-")
-    assert len(title) <= 31 and not set(title) & set(":\\/?*[]")
+    assert len(title) <= 31
+    assert not set(title) & set(":\\/?*[]")
 
 
 @pytest.mark.parametrize("title", ["''", "'Quoted title'"])
@@ -45,7 +46,9 @@ def test_a_title_that_would_end_the_sheet_name_with_an_apostrophe_is_trimmed(
     meeting = MeetingFactory(title=title)
     workbook = _participants(client, secretariat, meeting)
     (name,) = workbook.sheetnames
-    assert name and not name.startswith("'") and not name.endswith("'")
+    assert name
+    assert not name.startswith("'")
+    assert not name.endswith("'")
 
 
 def test_control_characters_in_a_delegates_details_do_not_break_the_export(
@@ -57,7 +60,8 @@ def test_control_characters_in_a_delegates_details_do_not_break_the_export(
     DelegateFactory(registration=registration, name="Ivan\x0bov\x1b", dietary="Halal\x07")
     sheet = _participants(client, secretariat, meeting).active
     row = [cell.value for cell in sheet[2]]
-    assert row[1] == "Ivanov" and row[5] == "Halal"
+    assert row[1] == "Ivanov"
+    assert row[5] == "Halal"
 
 
 def test_text_that_starts_like_a_formula_stays_text(client, secretariat, fp_kz):
@@ -67,7 +71,9 @@ def test_text_that_starts_like_a_formula_stays_text(client, secretariat, fp_kz):
         registration=registration, name="=HYPERLINK(1)", position="\t=1+1", access="@SUM(A1)"
     )
     row = [cell.value for cell in _participants(client, secretariat, meeting).active[2]]
-    assert row[1] == "'=HYPERLINK(1)" and row[2] == "'\t=1+1" and row[6] == "'@SUM(A1)"
+    assert row[1] == "'=HYPERLINK(1)"
+    assert row[2] == "'\t=1+1"
+    assert row[6] == "'@SUM(A1)"
 
 
 # --- iCalendar -------------------------------------------------------------------------------
@@ -88,13 +94,15 @@ def test_a_bare_carriage_return_or_line_feed_never_reaches_an_ics_line(settings)
     )
     data = calendar_for([meeting], name="Feed\u2028X-EVIL:2")
     for line in _lines(data):
-        assert b"\r" not in line and b"\n" not in line
+        assert b"\r" not in line
+        assert b"\n" not in line
         assert not any(byte < 0x20 and byte != 0x09 for byte in line.lstrip(b" "))
         assert not line.startswith((b"ATTENDEE", b"ORGANIZER", b"X-EVIL"))
     event = Calendar.from_ical(data).walk("VEVENT")[0]
     assert str(event["summary"]) == "Seminar\nATTENDEE:mailto:a@evil.example"
     assert str(event["location"]).startswith("Astana\nORGANIZER:mailto:b@evil.example")
-    assert "\r" not in str(event["url"]) and "\n" not in str(event["url"])
+    assert "\r" not in str(event["url"])
+    assert "\n" not in str(event["url"])
     assert str(event["uid"]) == f"meeting-{meeting.pk}@cica-portal"
 
 

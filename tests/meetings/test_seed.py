@@ -34,7 +34,8 @@ def test_the_demo_calendar_is_realistic_and_idempotent():
     seed_demo(password="demo-pass-2008", stdout=StringIO())
     assert counts() == first
     police = Meeting.objects.filter(kind="police_seminar").order_by("start")
-    assert police.first().start.year == 2009 and police.count() == 8
+    assert police.first().start.year == 2009
+    assert police.count() == 8
     assert police.filter(status="report_published").exists()
     assert MeetingDocument.objects.filter(kind="report").exists()
     upcoming = Meeting.objects.filter(start__year=2027)

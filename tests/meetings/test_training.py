@@ -25,7 +25,8 @@ def training(fp_kz, secretariat):
 
 
 def test_a_focal_point_requests_for_their_state(training, fp_kz, kz, secretariat):
-    assert training.state == kz and training.status == TrainingRequest.Status.SUBMITTED
+    assert training.state == kz
+    assert training.status == TrainingRequest.Status.SUBMITTED
     assert Notification.objects.filter(
         recipient=secretariat, key=f"meetings:training:{training.pk}:submitted"
     ).exists()
@@ -60,7 +61,8 @@ def test_scheduling_creates_a_linked_training_meeting(training, fp_kz, secretari
     )
     training.refresh_from_db()
     assert training.status == TrainingRequest.Status.SCHEDULED
-    assert training.meeting == meeting and meeting.kind == Kind.TRAINING_SEMINAR
+    assert training.meeting == meeting
+    assert meeting.kind == Kind.TRAINING_SEMINAR
     assert list(meeting.areas.values_list("number", flat=True)) == [1]
     assert Notification.objects.filter(recipient=fp_kz).count() == 2  # accepted, scheduled
 

@@ -103,7 +103,8 @@ def test_staff_cannot_change_anyones_rights_but_can_deactivate(client, staff, fp
     assert not fp_kz.is_active
     assert fp_kz.email == "fp-kz@example.org"  # else a reset would sign staff in as fp-kz
     after = rights(fp_kz)
-    assert after[:4] == before[:4] and after[5] == before[5]
+    assert after[:4] == before[:4]
+    assert after[5] == before[5]
     assert AuditRecord.objects.filter(action="auth.deactivated", object_id=str(fp_kz.pk)).exists()
 
 
@@ -128,7 +129,8 @@ def test_staff_cannot_edit_a_superuser_account(client, staff, root):
     password = reverse("admin:auth_user_password_change", args=[root.pk])
     assert client.post(password, {"password1": "x" * 20, "password2": "x" * 20}).status_code == 403
     root.refresh_from_db()
-    assert root.is_active and root.full_name != "Taken over"
+    assert root.is_active
+    assert root.full_name != "Taken over"
     delete = reverse("admin:cica_portal_user_delete", args=[root.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
 
@@ -152,9 +154,11 @@ def test_staff_create_accounts_without_rights_or_a_password_they_know(client, st
     assert response.status_code == 302, _errors(response)
     user = User.objects.get(username="new-fp")
     assert rights(user) == (False, False, "", None, [], [])
-    assert user.has_usable_password() and not user.check_password("Known-to-staff-2008")
+    assert user.has_usable_password()
+    assert not user.check_password("Known-to-staff-2008")
     record = AuditRecord.objects.get(action="auth.user.created", object_id=str(user.pk))
-    assert record.actor == staff and record.data["rights"]["role"] == ""
+    assert record.actor == staff
+    assert record.data["rights"]["role"] == ""
 
 
 def test_a_superuser_gives_rights_and_it_is_audited(client, root, fp_kz):
@@ -166,7 +170,8 @@ def test_a_superuser_gives_rights_and_it_is_audited(client, root, fp_kz):
     fp_kz.refresh_from_db()
     assert (fp_kz.role, fp_kz.state.code, fp_kz.is_staff) == ("approver", "RU", True)
     record = AuditRecord.objects.get(action="auth.user.rights_changed")
-    assert record.actor == root and record.object_id == str(fp_kz.pk)
+    assert record.actor == root
+    assert record.object_id == str(fp_kz.pk)
     assert record.data["role"] == {"before": "focal_point", "after": "approver"}
     assert record.data["state"] == {"before": "KZ", "after": "RU"}
     assert record.data["is_staff"] == {"before": False, "after": True}
@@ -201,7 +206,8 @@ def test_staff_cannot_edit_groups(client, staff):
     response = client.post(change, {"name": "exchange:state:KZ", "permissions": []})
     assert response.status_code == 403
     add = client.post(reverse("admin:auth_group_add"), {"name": "Mine"})
-    assert add.status_code == 403 and not Group.objects.filter(name="Mine").exists()
+    assert add.status_code == 403
+    assert not Group.objects.filter(name="Mine").exists()
     delete = reverse("admin:auth_group_delete", args=[group.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
 
@@ -219,7 +225,8 @@ def test_a_superuser_edits_other_groups_audited_but_not_the_exchanges(client, ro
     )
     assert response.status_code == 302
     record = AuditRecord.objects.get(action="auth.group.permissions_changed")
-    assert record.actor == root and record.data["after"] == ["view_meeting"]
+    assert record.actor == root
+    assert record.data["after"] == ["view_meeting"]
 
 
 def test_no_admin_page_grants_object_rights_or_permissions():
@@ -240,7 +247,8 @@ def test_the_notifications_admin_shows_deliveries_but_only_ones_own_notices_cont
     response = client.get(reverse("admin:cica_portal_notification_changelist"))
     page = response.content.decode()
     assert len(response.context["cl"].result_list) == 2  # every delivery, for the operator
-    assert "The review is open" in page and "Information released to you" not in page
+    assert "The review is open" in page
+    assert "Information released to you" not in page
     assert "another person" in page
     searched = client.get(
         reverse("admin:cica_portal_notification_changelist"), {"q": "Information released"}
@@ -263,7 +271,8 @@ def test_reference_data_changed_in_the_admin_is_audited_and_its_code_fixed(clien
     kz.refresh_from_db()
     assert (kz.code, kz.status, kz.name_ru) == ("KZ", "observer", "Казахстан")
     record = AuditRecord.objects.get(action="reference.state.changed")
-    assert record.actor == staff and record.data["status"] == {
+    assert record.actor == staff
+    assert record.data["status"] == {
         "before": "member",
         "after": "observer",
     }

@@ -52,7 +52,8 @@ def test_it_approves_when_the_last_state_approves(request_for_kz_and_ru, approve
     request_for_kz_and_ru.refresh_from_db()
     assert request_for_kz_and_ru.status == ApprovalRequest.Status.APPROVED
     answer = request_for_kz_and_ru.current_answers().get(state__code="RU")
-    assert answer.answered_by == approver_ru and answer.answered_at is not None
+    assert answer.answered_by == approver_ru
+    assert answer.answered_at is not None
 
 
 def test_one_objection_rejects(request_for_kz_and_ru, approver_kz):
@@ -124,7 +125,8 @@ def test_a_changed_text_voids_the_answers_given(request_for_kz_and_ru, approver_
     assert revised.version == 2
     assert all(a.is_pending for a in revised.current_answers())
     old = StateAnswer.objects.get(request=revised, state__code="KZ", version=1)
-    assert old.decision == "approve" and old.voided_at is not None  # history is kept
+    assert old.decision == "approve"
+    assert old.voided_at is not None
     approvals.answer_request(
         revised, approver=approver_ru, decision="approve", seen_hash=revised.content_hash
     )
@@ -149,7 +151,8 @@ def test_every_answer_is_audited(request_for_kz_and_ru, approver_kz):
         seen_hash=request_for_kz_and_ru.content_hash,
     )
     record = AuditRecord.objects.get(action="approval.answer.approve")
-    assert record.actor == approver_kz and record.data["state"] == "KZ"
+    assert record.actor == approver_kz
+    assert record.data["state"] == "KZ"
 
 
 def test_the_inbox_shows_only_requests_waiting_for_my_state(
@@ -181,7 +184,8 @@ def test_an_approver_answers_through_the_web_form(client, request_for_kz_and_ru,
     )
     assert response.status_code == 302
     answer = request_for_kz_and_ru.current_answers().get(state__code="KZ")
-    assert answer.decision == "approve" and answer.comment == "Agreed"
+    assert answer.decision == "approve"
+    assert answer.comment == "Agreed"
 
 
 def test_another_states_approver_gets_404(client, request_for_kz_and_ru, approver_cn):

@@ -55,7 +55,8 @@ def test_a_tail_cut_off_with_the_head_moved_back_is_found_by_the_anchor():
     _cut_after(3)
     problem = _first_break()
     assert problem.seq == 4
-    assert "truncated" in problem.reason and "#5 was anchored" in problem.reason
+    assert "truncated" in problem.reason
+    assert "#5 was anchored" in problem.reason
     err = io.StringIO()
     with pytest.raises(SystemExit) as exit_info:
         call_command("verify_audit_log", stdout=io.StringIO(), stderr=err)
@@ -81,7 +82,8 @@ def test_an_anchored_record_rewritten_even_with_the_key_is_found():
     AuditRecord.objects.filter(pk=records[1].pk).update(action="test.rewritten")
     recompute_from(records[1].seq, hmac_with(TEST_KEY))  # the key itself leaked
     problem = _first_break()
-    assert problem.seq == records[-1].seq and "anchored" in problem.reason
+    assert problem.seq == records[-1].seq
+    assert "anchored" in problem.reason
 
 
 @pytest.mark.django_db
@@ -92,7 +94,8 @@ def test_an_altered_anchor_line_is_found():
     fields["seq"] = 2
     settings.AUDIT_ANCHOR_FILE.write_text(json.dumps(fields) + "\n")
     problem = _first_break()
-    assert problem.anchor_line == 1 and "HMAC does not match" in problem.reason
+    assert problem.anchor_line == 1
+    assert "HMAC does not match" in problem.reason
 
 
 @pytest.mark.parametrize(
@@ -152,7 +155,8 @@ def test_anchoring_refuses_a_log_that_ends_before_the_last_anchor():
     err = io.StringIO()
     with pytest.raises(SystemExit) as exit_info:
         call_command("anchor_audit_log", stdout=io.StringIO(), stderr=err)
-    assert exit_info.value.code == 1 and "Not anchored" in err.getvalue()
+    assert exit_info.value.code == 1
+    assert "Not anchored" in err.getvalue()
     assert len(_lines()) == 1
 
 
@@ -162,7 +166,8 @@ def test_the_command_anchors_on_demand():
     out = io.StringIO()
     call_command("anchor_audit_log", stdout=out)
     call_command("anchor_audit_log", stdout=out)
-    assert "Anchored record #2" in out.getvalue() and "Nothing new to anchor" in out.getvalue()
+    assert "Anchored record #2" in out.getvalue()
+    assert "Nothing new to anchor" in out.getvalue()
     assert len(_lines()) == 1
 
 
@@ -175,7 +180,8 @@ def test_verifying_names_the_anchors_it_checked_or_their_absence():
     audit_anchors.anchor()
     out = io.StringIO()
     call_command("verify_audit_log", stdout=out)
-    assert "1 anchors" in out.getvalue() and "last at #2" in out.getvalue()
+    assert "1 anchors" in out.getvalue()
+    assert "last at #2" in out.getvalue()
 
 
 @pytest.mark.django_db
@@ -192,7 +198,8 @@ def test_each_anchor_is_mailed_to_the_secretariat_when_asked(settings):
     audit_anchors.anchor()
     audit_anchors.anchor()  # unchanged: no second mail either
     (message,) = mail.outbox
-    assert message.to == ["audit-anchors@cica.example"] and "#2" in message.subject
+    assert message.to == ["audit-anchors@cica.example"]
+    assert "#2" in message.subject
     assert _lines()[0] in message.body
 
 

@@ -38,7 +38,8 @@ def test_it_finds_an_altered_record():
     records = _chain()
     AuditRecord.objects.filter(pk=records[2].pk).update(data={"n": 99})
     problem = _first_break()
-    assert problem.seq == records[2].seq and "altered" in problem.reason
+    assert problem.seq == records[2].seq
+    assert "altered" in problem.reason
 
 
 @pytest.mark.django_db
@@ -81,7 +82,8 @@ def test_the_command_exits_non_zero_on_a_broken_chain():
 @pytest.mark.django_db
 def test_no_password_reaches_the_log():
     record = audit.log(None, "test.secret", data={"password": "hunter2", "token": "abc", "ok": 1})
-    assert "hunter2" not in str(record.data) and "abc" not in str(record.data)
+    assert "hunter2" not in str(record.data)
+    assert "abc" not in str(record.data)
     assert record.data["ok"] == 1
 
 
@@ -160,7 +162,8 @@ def test_it_finds_a_record_altered_with_every_later_hash_recomputed_in_plain_sha
     AuditRecord.objects.filter(pk=records[2].pk).update(data={"n": 99})
     recompute_from(records[2].seq, plain_sha256)
     problem = _first_break()
-    assert problem.seq == records[2].seq and "altered" in problem.reason
+    assert problem.seq == records[2].seq
+    assert "altered" in problem.reason
     with pytest.raises(SystemExit) as exit_info:
         call_command("verify_audit_log", stdout=io.StringIO(), stderr=io.StringIO())
     assert exit_info.value.code == 1
@@ -182,7 +185,8 @@ def test_without_the_key_an_hmac_cannot_be_forged(guess):
     AuditRecord.objects.filter(pk=records[1].pk).update(action="test.forged")
     recompute_from(records[1].seq, hmac_with(guess))
     problem = _first_break()
-    assert problem.seq == records[1].seq and "altered" in problem.reason
+    assert problem.seq == records[1].seq
+    assert "altered" in problem.reason
 
 
 @pytest.mark.django_db
@@ -191,7 +195,8 @@ def test_a_record_signed_with_a_key_outside_the_keyring_is_refused():
     AuditRecord.objects.filter(pk=records[1].pk).update(key_id="mine")
     recompute_from(records[1].seq, hmac_with("an-insider-key-of-their-own-making-0123456789"))
     problem = _first_break()
-    assert problem.seq == records[1].seq and "'mine'" in problem.reason
+    assert problem.seq == records[1].seq
+    assert "'mine'" in problem.reason
     assert "not in the keyring" in problem.reason
 
 
@@ -223,7 +228,8 @@ def test_it_finds_the_head_moved_back_over_records_that_remain():
     records = _chain()
     AuditChainHead.objects.filter(pk=1).update(seq=records[2].seq, hash=records[2].hash)
     problem = _first_break()
-    assert problem.seq == records[3].seq and "head" in problem.reason
+    assert problem.seq == records[3].seq
+    assert "head" in problem.reason
 
 
 @pytest.mark.django_db
@@ -259,4 +265,5 @@ def test_the_admin_shows_the_log_and_changes_nothing(client, secretariat):
     assert client.post(f"{base}add/", {"action": "x"}).status_code == 403
     assert client.post(base, {"action": "delete_selected", "_selected_action": [record.pk]})
     record.refresh_from_db()
-    assert record.action == "test.event" and _first_break() is None
+    assert record.action == "test.event"
+    assert _first_break() is None

@@ -64,7 +64,8 @@ def test_plain_sha256_records_are_re_signed_with_the_key_and_the_re_signing_is_l
     assert audit.verify().problem is None
     records = list(AuditRecord.objects.order_by("seq"))
     assert [r.key_id for r in records] == ["test"] * 5
-    assert records[-1].action == "audit.rekeyed" and records[-1].data["records"] == 4
+    assert records[-1].action == "audit.rekeyed"
+    assert records[-1].data["records"] == 4
     assert records[0].data == {"n": 1}  # the content is untouched, only the seal changes
     audit.log(None, "test.after")
     assert audit.verify().problem is None

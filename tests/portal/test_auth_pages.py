@@ -14,7 +14,8 @@ def test_the_login_page_is_served_with_the_local_stylesheet(client):
 
 def test_pages_require_login(client):
     response = client.get("/")
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
 
 
 def test_a_focal_point_logs_in_and_sees_their_state(client, fp_kz):
@@ -36,7 +37,8 @@ def test_a_wrong_password_is_refused_with_a_message(client, fp_kz):
 def test_the_navigation_fits_the_role(client, fp_kz, approver_kz, secretariat):
     client.force_login(fp_kz)
     page = client.get("/").content.decode()
-    assert "Approvals inbox" not in page and "Administration" not in page
+    assert "Approvals inbox" not in page
+    assert "Administration" not in page
     client.force_login(approver_kz)
     assert "Approvals inbox" in client.get("/").content.decode()
     client.force_login(secretariat)
@@ -57,5 +59,6 @@ def test_logout_is_a_post(client, fp_kz):
     client.force_login(fp_kz)
     assert client.get("/accounts/logout/").status_code == 405
     response = client.post("/accounts/logout/")
-    assert response.status_code == 302 and response["Location"] == "/accounts/login/"
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/"
     assert client.get("/").status_code == 302

@@ -62,8 +62,10 @@ def test_it_has_an_embedded_default_that_needs_no_server():
         check=True,
     )
     engine, name, zone, broker, use_tz = result.stdout.split()
-    assert engine == "django.db.backends.sqlite3" and name.endswith("var/cica.sqlite3")
-    assert zone == "Asia/Almaty" and use_tz == "True"
+    assert engine == "django.db.backends.sqlite3"
+    assert name.endswith("var/cica.sqlite3")
+    assert zone == "Asia/Almaty"
+    assert use_tz == "True"
     assert broker.startswith("sqla+sqlite:///")
 
 
@@ -153,7 +155,8 @@ def test_healthz_ready_is_503_when_the_database_is_down_and_liveness_stays_200(c
         live = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"].startswith("down")
-    assert live.status_code == 200 and live.json() == {"status": "ok"}
+    assert live.status_code == 200
+    assert live.json() == {"status": "ok"}
 
 
 @pytest.mark.django_db
@@ -185,7 +188,8 @@ def test_seed_demo_creates_the_contracted_accounts_and_changes_nothing_the_secon
     call_command("seed_demo", password="another-demo-pass", stdout=io.StringIO())
     assert User.objects.get(username="secretariat").is_secretariat
     fp = User.objects.get(username="fp-kz")
-    assert fp.is_focal_point and fp.state.code == "KZ"
+    assert fp.is_focal_point
+    assert fp.state.code == "KZ"
     assert fp.full_name == "Focal point, Kazakhstan"
     assert User.objects.get(username="approver-vn").is_approver
     assert fp.check_password("another-demo-pass")
@@ -215,5 +219,6 @@ def test_docker_compose_describes_the_production_stack():
 
 def test_static_files_are_local():
     base = (ROOT / "templates" / "base.html").read_text()
-    assert "http://" not in base and "https://" not in base
+    assert "http://" not in base
+    assert "https://" not in base
     assert settings.STATIC_URL.strip("/") == "static"

@@ -73,7 +73,8 @@ def test_spraying_locks_the_address_on_the_api_token_endpoint(api_client, fp_kz)
             REMOTE_ADDR=SPRAYER,
         )
     response = _api_token(api_client, SPRAYER)
-    assert response.status_code == 429 and "token" not in response.json()
+    assert response.status_code == 429
+    assert "token" not in response.json()
     assert _api_token(api_client, ELSEWHERE).status_code == 200
 
 

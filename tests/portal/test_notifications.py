@@ -14,7 +14,8 @@ pytestmark = pytest.mark.django_db
 def test_it_notifies_each_person_once_per_occasion(fp_kz, fp_ru):
     first = notifications.notify([fp_kz, fp_ru], key="occasion-1", subject="S", body="B")
     again = notifications.notify([fp_kz, fp_ru], key="occasion-1", subject="S", body="B")
-    assert len(first) == 2 and again == []
+    assert len(first) == 2
+    assert again == []
     assert Notification.objects.filter(key="occasion-1").count() == 2
 
 
@@ -23,7 +24,8 @@ def test_it_emails_a_notification_once(fp_kz):
     assert notifications.email_notification(notice.pk) is True
     assert notifications.email_notification(notice.pk) is False
     assert len(mail.outbox) == 1
-    assert mail.outbox[0].subject == "[CICA] Subject" and mail.outbox[0].to == [fp_kz.email]
+    assert mail.outbox[0].subject == "[CICA] Subject"
+    assert mail.outbox[0].to == [fp_kz.email]
 
 
 def test_a_failed_email_is_recorded_and_tried_again(fp_kz):
@@ -31,11 +33,14 @@ def test_a_failed_email_is_recorded_and_tried_again(fp_kz):
     with mock.patch("cica_portal.notifications.send_mail", side_effect=OSError("smtp down")):
         assert notifications.email_notification(notice.pk) is False
     notice.refresh_from_db()
-    assert notice.emailed_at is None and notice.email_status == "pending"
-    assert "smtp down" in notice.email_error and notice.email_next_at is not None
+    assert notice.emailed_at is None
+    assert notice.email_status == "pending"
+    assert "smtp down" in notice.email_error
+    assert notice.email_next_at is not None
     assert notifications.email_notification(notice.pk) is True
     notice.refresh_from_db()
-    assert notice.email_status == "sent" and notice.emailed_at is not None
+    assert notice.email_status == "sent"
+    assert notice.emailed_at is not None
 
 
 def test_deactivated_people_are_not_notified(fp_kz):
@@ -49,7 +54,9 @@ def test_the_outbox_keeps_a_task_when_the_broker_refuses_it():
         message = outbox.enqueue("cica_portal.ping", "x")
         assert outbox.relay() == 0
     message.refresh_from_db()
-    assert message.sent_at is None and message.attempts == 1 and "refused" in message.last_error
+    assert message.sent_at is None
+    assert message.attempts == 1
+    assert "refused" in message.last_error
     with mock.patch("portal_site.celery.app.send_task") as send:
         assert outbox.relay() == 1
     send.assert_called_once_with("cica_portal.ping", args=["x"], retry=False)

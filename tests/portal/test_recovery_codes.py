@@ -58,17 +58,20 @@ def test_setting_up_shows_ten_codes_once_and_stores_only_their_hashes(client, ap
 def test_the_verify_page_offers_a_recovery_code_when_the_phone_is_lost(client, approver_kz):
     _set_up(client, approver_kz)
     page = _new_session().get("/account/two-factor/verify/").content.decode()
-    assert "/account/two-factor/recovery/" in page and "Lost your phone?" in page
+    assert "/account/two-factor/recovery/" in page
+    assert "Lost your phone?" in page
 
 
 def test_a_recovery_code_lets_a_person_in_once(client, approver_kz):
     codes = _set_up(client, approver_kz)
     first = _new_session()
     response = first.post("/account/two-factor/recovery/", {"code": codes[3]})
-    assert response.status_code == 302 and _verified(first)
+    assert response.status_code == 302
+    assert _verified(first)
     again = _new_session()
     refused = again.post("/account/two-factor/recovery/", {"code": codes[3]})
-    assert refused.status_code == 200 and refused.context["form"].errors["code"]
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["code"]
     assert not _verified(again)
     assert RecoveryCode.objects.filter(user=approver_kz, used_at__isnull=True).count() == 9
 
@@ -95,7 +98,8 @@ def test_a_verified_session_makes_new_codes_and_the_old_ones_stop_working(client
     page = client.post("/account/two-factor/recovery-codes/")
     assert page.status_code == 200
     new = page.context["codes"]
-    assert len(new) == 10 and not set(new) & set(old)
+    assert len(new) == 10
+    assert not set(new) & set(old)
     stale = _new_session()
     stale.post("/account/two-factor/recovery/", {"code": old[0]})
     assert not _verified(stale)
@@ -110,7 +114,8 @@ def test_an_unverified_session_cannot_make_new_codes(client, approver_kz):
     before = set(RecoveryCode.objects.values_list("code_hash", flat=True))
     unverified = _new_session()
     response = unverified.post("/account/two-factor/recovery-codes/")
-    assert response.status_code == 302 and "/account/two-factor/verify/" in response["Location"]
+    assert response.status_code == 302
+    assert "/account/two-factor/verify/" in response["Location"]
     assert set(RecoveryCode.objects.values_list("code_hash", flat=True)) == before
     assert len(old) == 10
 
@@ -146,4 +151,5 @@ def test_odd_recovery_input_is_a_form_error_not_a_500(client, approver_kz, code)
     if "\x00" in code:  # refused by the input guard before any view reads it
         assert response.status_code == 400
     else:
-        assert response.status_code == 200 and response.context["form"].errors
+        assert response.status_code == 200
+        assert response.context["form"].errors

@@ -46,7 +46,8 @@ def test_pages_have_no_inline_scripts_or_styles(client, secretariat):
     client.force_login(secretariat)
     for path in ["/accounts/login/", "/", "/approvals/", "/account/api-tokens/"]:
         html = client.get(path).content.decode()
-        assert "<script>" not in html and 'style="' not in html, path
+        assert "<script>" not in html, path
+        assert 'style="' not in html, path
 
 
 def test_check_deploy_reports_nothing_with_production_settings():

@@ -33,7 +33,8 @@ def test_a_session_past_its_absolute_lifetime_is_logged_out_however_active(
     assert client.get("/").status_code == 200  # active, half-way: still in
     monkeypatch.setattr(middleware, "time", _Clock(3601))
     response = client.get("/")
-    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
     monkeypatch.setattr(middleware, "time", time)
     assert client.get("/").status_code == 302  # the session is gone, not only refused once
 

@@ -37,22 +37,26 @@ def _device(user, **kwargs) -> TOTPDevice:
 def test_an_approver_without_a_device_is_sent_to_set_one_up(client, approver_kz):
     _login(client, "approver-kz")
     response = client.get("/approvals/inbox/")
-    assert response.status_code == 302 and "/account/two-factor/setup/" in response["Location"]
+    assert response.status_code == 302
+    assert "/account/two-factor/setup/" in response["Location"]
 
 
 def test_the_admin_is_closed_until_the_second_factor(client, secretariat):
     _login(client, "secretariat")
     response = client.get("/admin/")
-    assert response.status_code == 302 and "two-factor" in response["Location"]
+    assert response.status_code == 302
+    assert "two-factor" in response["Location"]
 
 
 def test_setting_up_a_device_verifies_the_session(client, approver_kz):
     _login(client, "approver-kz")
     page = client.get("/account/two-factor/setup/")
-    assert page.status_code == 200 and "data:image/svg+xml" in page.content.decode()
+    assert page.status_code == 200
+    assert "data:image/svg+xml" in page.content.decode()
     device = TOTPDevice.objects.get(user=approver_kz, confirmed=False)
     response = client.post("/account/two-factor/setup/", {"code": totp_code(device), "next": "/"})
-    assert response.status_code == 200 and len(response.context["codes"]) == 10
+    assert response.status_code == 200
+    assert len(response.context["codes"]) == 10
     assert client.get("/approvals/inbox/").status_code == 200
 
 
@@ -85,7 +89,8 @@ def test_a_pending_device_belongs_to_the_session_that_was_shown_its_secret(clien
     assert TOTPDevice.objects.get(user=approver_kz, confirmed=True).pk == device.pk
     # the other session's secret never became the account's device
     response = other.post("/account/two-factor/setup/", {"code": "123456"})
-    assert response.status_code == 302 and "/verify/" in response["Location"]
+    assert response.status_code == 302
+    assert "/verify/" in response["Location"]
 
 
 # --- verifying at each login ------------------------------------------------------------------
@@ -109,9 +114,11 @@ def test_a_correct_code_right_after_a_wrong_one_passes(client, approver_kz):
     device = _device(approver_kz)
     _login(client, "approver-kz")
     wrong = client.post("/account/two-factor/verify/", {"code": wrong_totp_code(device)})
-    assert wrong.status_code == 200 and wrong.context["form"].errors["code"]
+    assert wrong.status_code == 200
+    assert wrong.context["form"].errors["code"]
     right = client.post("/account/two-factor/verify/", {"code": totp_code(device), "next": "/"})
-    assert right.status_code == 302 and right["Location"] == "/"
+    assert right.status_code == 302
+    assert right["Location"] == "/"
     assert _verified(client)
 
 
@@ -180,10 +187,12 @@ def test_an_unverified_session_cannot_reach_the_set_up_page_of_a_protected_accou
     device = _device(approver_kz)
     _login(client, "approver-kz")
     response = client.get("/account/two-factor/setup/")
-    assert response.status_code == 302 and "/account/two-factor/verify/" in response["Location"]
+    assert response.status_code == 302
+    assert "/account/two-factor/verify/" in response["Location"]
     assert not TOTPDevice.objects.filter(user=approver_kz, confirmed=False).exists()
     response = client.post("/account/two-factor/setup/", {"code": totp_code(device)})
-    assert response.status_code == 302 and "/account/two-factor/verify/" in response["Location"]
+    assert response.status_code == 302
+    assert "/account/two-factor/verify/" in response["Location"]
     assert list(TOTPDevice.objects.filter(user=approver_kz)) == [device]
     assert not _verified(client)
 
@@ -204,7 +213,8 @@ def test_the_set_up_view_refuses_by_itself_too(client, approver_kz, settings):
     device = _device(approver_kz)
     _login(client, "approver-kz")
     response = client.post("/account/two-factor/setup/", {"code": totp_code(device)})
-    assert response.status_code == 302 and "/account/two-factor/verify/" in response["Location"]
+    assert response.status_code == 302
+    assert "/account/two-factor/verify/" in response["Location"]
     assert list(TOTPDevice.objects.filter(user=approver_kz)) == [device]
 
 
@@ -234,10 +244,12 @@ def test_a_verified_session_replaces_its_device(client, approver_kz):
     _login(client, "approver-kz")
     client.post("/account/two-factor/verify/", {"code": totp_code(old)})
     page = client.get("/account/two-factor/setup/")
-    assert page.status_code == 200 and page.context["replacing"]
+    assert page.status_code == 200
+    assert page.context["replacing"]
     new = TOTPDevice.objects.get(user=approver_kz, confirmed=False)
     response = client.post("/account/two-factor/setup/", {"code": totp_code(new)})
-    assert response.status_code == 200 and response.context["codes"]
+    assert response.status_code == 200
+    assert response.context["codes"]
     assert list(TOTPDevice.objects.filter(user=approver_kz)) == [new]
     assert TOTPDevice.objects.get(pk=new.pk).confirmed
     assert _verified(client)
@@ -267,11 +279,13 @@ def test_the_token_endpoint_asks_for_the_code_where_a_factor_is_required(api_cli
     device = _device(approver_kz)
     body = {"username": "approver-kz", "password": TEST_PASSWORD}
     response = api_client.post("/api/v1/auth/token/", body, format="json")
-    assert response.status_code == 400 and "otp_token" in response.json()
+    assert response.status_code == 400
+    assert "otp_token" in response.json()
     response = api_client.post(
         "/api/v1/auth/token/", {**body, "otp_token": totp_code(device)}, format="json"
     )
-    assert response.status_code == 200 and response.json()["token"]
+    assert response.status_code == 200
+    assert response.json()["token"]
 
 
 def test_the_token_endpoint_gives_nothing_to_a_required_role_without_a_device(
@@ -279,7 +293,8 @@ def test_the_token_endpoint_gives_nothing_to_a_required_role_without_a_device(
 ):
     body = {"username": "approver-kz", "password": TEST_PASSWORD, "otp_token": "123456"}
     response = api_client.post("/api/v1/auth/token/", body, format="json")
-    assert response.status_code == 400 and "token" not in response.json()
+    assert response.status_code == 400
+    assert "token" not in response.json()
 
 
 def test_the_token_endpoint_counts_wrong_codes_towards_the_same_lock(
@@ -295,7 +310,8 @@ def test_the_token_endpoint_counts_wrong_codes_towards_the_same_lock(
     response = api_client.post(
         "/api/v1/auth/token/", {**body, "otp_token": totp_code(device)}, format="json"
     )
-    assert response.status_code == 429 and "token" not in response.json()
+    assert response.status_code == 429
+    assert "token" not in response.json()
 
 
 # --- the audit --------------------------------------------------------------------------------

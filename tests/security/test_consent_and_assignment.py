@@ -58,11 +58,13 @@ def test_global_permissions_and_superuser_open_no_unreleased_share(world, mighty
     assert api.get("/api/v1/exchange/shares/").json()["count"] == 0
     assert "MARK-" not in client.get(reverse("exchange:index")).content.decode()
     answer = api.get("/api/v1/exchange/documents/check/", {"number": "N1234567"})
-    assert answer.status_code == 200 and answer.json()["hits"] == []
+    assert answer.status_code == 200
+    assert answer.json()["hits"] == []
     # Nor does the admin: a share the portal does not show is, there too, as if missing.
     for key in (*UNRELEASED, "share_released"):
         page = client.get(reverse("admin:exchange_share_change", args=[world[key].pk]))
-        assert page.status_code == 302 and page["Location"] == reverse("admin:index")
+        assert page.status_code == 302
+        assert page["Location"] == reverse("admin:index")
         assert "MARK-" not in page.content.decode()
     listing = client.get(reverse("admin:exchange_share_changelist")).content.decode()
     assert "MARK-" not in listing
@@ -197,7 +199,8 @@ def test_the_self_service_form_ignores_state_status_and_owner(world, client):
     entry.refresh_from_db()
     assert entry.state.code == "KZ"
     assert entry.user == world.users["fp_a"]
-    assert entry.nominated_by_id is None and entry.verified_by_id is None
+    assert entry.nominated_by_id is None
+    assert entry.verified_by_id is None
 
 
 def test_an_answer_is_given_for_the_approvers_own_state_only(world):
@@ -287,7 +290,8 @@ def test_rights_go_with_their_share_and_their_user(world):
 def test_the_rights_tables_cascade_in_the_database():
     for model in (ShareUserObjectPermission, ShareGroupObjectPermission):
         fk = model._meta.get_field("content_object")
-        assert fk.related_model is Share and fk.remote_field.on_delete.__name__ == "CASCADE"
+        assert fk.related_model is Share
+        assert fk.remote_field.on_delete.__name__ == "CASCADE"
     assert (
         ShareUserObjectPermission._meta.get_field("user").remote_field.on_delete.__name__
         == "CASCADE"

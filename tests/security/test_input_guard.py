@@ -194,7 +194,8 @@ def test_a_nul_in_a_page_filter_is_a_400_page_naming_it(client, fp_kz, path, fie
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/html")
     page = response.content.decode()
-    assert f"In {field}:" in page and "Null characters are not allowed." in page
+    assert f"In {field}:" in page
+    assert "Null characters are not allowed." in page
 
 
 def test_a_nul_in_a_form_field_is_refused_before_the_view_and_nothing_is_written(client, fp_kz):
@@ -275,7 +276,8 @@ def test_a_session_cookie_holding_a_nul_is_ignored_not_an_error(client, fp_kz):
     the session lookup sent the NUL to PostgreSQL)."""
     cookie = 'sessionid="abcdefgh\\000ijklmnop"; csrftoken="\\000"'
     response = client.get("/", HTTP_COOKIE=cookie)
-    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
     response = client.get("/accounts/login/", HTTP_COOKIE=cookie)
     assert response.status_code == 200
 

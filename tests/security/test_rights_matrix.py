@@ -117,7 +117,8 @@ def test_each_role_gets_exactly_what_it_may(role, settings, tmp_path):
     mismatches, seen, where = walk(world, role, client)
     leaks = [f"{m} shown to {role} at {where[m]}" for m in sorted(seen - MAY_SEE[role])]
     missing = [f"{m} never shown to {role}, who may read it" for m in sorted(MAY_SEE[role] - seen)]
-    assert not (mismatches or leaks or missing), "\n".join(mismatches + leaks + missing)
+    problems = mismatches + leaks + missing
+    assert not problems, "\n".join(problems)
 
 
 def admin_urls(limit: int = 1) -> list[tuple[str, str]]:
@@ -170,4 +171,5 @@ def test_no_admin_page_shows_a_share_even_to_a_superuser(settings, tmp_path):
             errors.append(f"{url}: {response.status_code}")
         for marker in {m.decode() for m in MARK.findall(body)} & ALL_SHARES:
             shown.append(f"{marker} at {url}")
-    assert not (shown or errors), "\n".join(shown + errors)
+    problems = shown + errors
+    assert not problems, "\n".join(problems)

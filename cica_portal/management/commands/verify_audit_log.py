@@ -27,7 +27,7 @@ class Command(BaseCommand):
             sys.exit(1)
         keys = ", ".join(f"{key_id} ({n})" for key_id, n in sorted(result.signed_by.items()))
         last = result.last_anchor
-        if last is None:
+        if last is None or result.anchors is None:
             anchors = (
                 f"no anchors in {result.anchor_file} yet, so a cut-off end could not be checked"
             )
