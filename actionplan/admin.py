@@ -11,7 +11,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cica_portal.admin_services import ServiceAdminMixin
+from cica_portal import admin_services
+from cica_portal.admin_services import ReadOnlyInline, ServiceAdminMixin
 from cica_portal.errors import DomainError
 
 from . import selectors, services
@@ -26,26 +27,8 @@ from .models import (
 )
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyAdmin(admin_services.ReadOnlyAdmin):
+    """Read-only, with a link to the portal page of what it lists."""
 
     @admin.display(description=_("portal page"))
     def portal_link(self, obj):

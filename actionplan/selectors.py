@@ -7,11 +7,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from cica_portal.models import ApprovalRequest, Area, State, StateAnswer, User
+from cica_portal import approvals
+from cica_portal.models import ApprovalRequest, Area, State, User
 
 from .models import (
     ImplementationReport,
@@ -57,44 +58,19 @@ def history_of(item: PlanItem) -> QuerySet[ItemStatusChange]:
 
 
 def approvals_of(model: type, pks: Iterable[int]) -> QuerySet[ApprovalRequest]:
-    return (
-        ApprovalRequest.objects.filter(
-            subject_type=ContentType.objects.get_for_model(model), subject_id__in=list(pks)
-        )
-        .annotate(
-            answered=Count(
-                "answers",
-                filter=Q(answers__version=_version_ref())
-                & ~Q(answers__decision=StateAnswer.Decision.PENDING),
-            ),
-            asked=Count("answers", filter=Q(answers__version=_version_ref())),
-        )
-        .order_by("-opened_at")
+    requests = ApprovalRequest.objects.filter(
+        subject_type=ContentType.objects.get_for_model(model), subject_id__in=list(pks)
     )
-
-
-def _version_ref() -> F:
-    """Only the answers to the request's current version count."""
-    return F("version")
+    return approvals.with_answer_counts(requests).order_by("-opened_at")
 
 
 def open_approvals() -> QuerySet[ApprovalRequest]:
     """Open requests about plan items and new measures, with how many states answered."""
     types = ContentType.objects.get_for_models(PlanItem, MeasureProposal).values()
-    return (
-        ApprovalRequest.objects.filter(
-            subject_type__in=list(types), status=ApprovalRequest.Status.OPEN
-        )
-        .annotate(
-            answered=Count(
-                "answers",
-                filter=Q(answers__version=_version_ref())
-                & ~Q(answers__decision=StateAnswer.Decision.PENDING),
-            ),
-            asked=Count("answers", filter=Q(answers__version=_version_ref())),
-        )
-        .order_by("deadline", "opened_at")
+    requests = ApprovalRequest.objects.filter(
+        subject_type__in=list(types), status=ApprovalRequest.Status.OPEN
     )
+    return approvals.with_answer_counts(requests).order_by("deadline", "opened_at")
 
 
 # --- Proposals ---------------------------------------------------------------------------------
@@ -257,3 +233,80 @@ def review_summary(cycle: ReviewCycle, *, user: User) -> dict:
     submitted = [r for r in rows if r.status == ImplementationReport.Status.SUBMITTED]
     missing = [r for r in rows if r.status != ImplementationReport.Status.SUBMITTED]
     return {"cycle": cycle, "rows": rows, "submitted": submitted, "missing": missing}
+
+
+# --- "may I": each rule once; services refuse with it, views hand the answers to templates ----
+
+# What the Secretariat may put to all member states' approval.
+APPROVABLE_STATUSES = (
+    PlanItem.Status.UNDER_CONSIDERATION,
+    PlanItem.Status.PROPOSED,
+    PlanItem.Status.DEFERRED,
+)
+
+
+def open_request_of(item: PlanItem) -> ApprovalRequest | None:
+    return (
+        ApprovalRequest.objects.filter(
+            subject_type=ContentType.objects.get_for_model(PlanItem),
+            subject_id=item.pk,
+            status=ApprovalRequest.Status.OPEN,
+        )
+        .order_by("-opened_at")
+        .first()
+    )
+
+
+def may_change_item_status(user: User) -> bool:
+    """The Secretariat records the status decided for an item."""
+    return user.is_secretariat
+
+
+def may_put_to_approval(user: User, item: PlanItem, open_request: ApprovalRequest | None) -> bool:
+    """The Secretariat asks all member states about an item not yet in the plan, once at a time."""
+    return user.is_secretariat and item.status in APPROVABLE_STATUSES and open_request is None
+
+
+def may_withdraw_item_approval(user: User, open_request: ApprovalRequest | None) -> bool:
+    return user.is_secretariat and open_request is not None
+
+
+def may_propose(user: User) -> bool:
+    """A member state's focal point or approver proposes a new measure."""
+    return user.is_focal_point or user.is_approver
+
+
+def is_proposing_state(user: User, proposal: MeasureProposal) -> bool:
+    return (user.is_focal_point or user.is_approver) and user.state_id == proposal.state_id
+
+
+def may_withdraw_proposal(user: User, proposal: MeasureProposal) -> bool:
+    """The proposing state takes its proposal back while member states are still answering."""
+    return is_proposing_state(user, proposal) and proposal.status == MeasureProposal.Status.PENDING
+
+
+def is_report_author(user: User, report: ImplementationReport) -> bool:
+    """The state's focal point writes its report."""
+    return user.is_focal_point and user.state_id == report.state_id
+
+
+def may_edit_report(user: User, report: ImplementationReport) -> bool:
+    return is_report_author(user, report) and report.is_editable
+
+
+def may_start_report(user: User) -> bool:
+    return user.is_focal_point
+
+
+def may_return_report(user: User, report: ImplementationReport) -> bool:
+    """The Secretariat returns a submitted report for correction."""
+    return user.is_secretariat and report.status == ImplementationReport.Status.SUBMITTED
+
+
+def item_rights(user: User, item: PlanItem, open_request: ApprovalRequest | None) -> dict:
+    """The answers an item's page needs."""
+    return {
+        "change_status": may_change_item_status(user),
+        "put_to_approval": may_put_to_approval(user, item, open_request),
+        "withdraw_approval": may_withdraw_item_approval(user, open_request),
+    }

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cica_portal.errors import DomainError
+from cica_portal.errors import DomainError, show_on_form
 from cica_portal.roles import network_member_required, role_required, secretariat_required
 
 from . import exports, selectors, services
@@ -21,13 +21,8 @@ from .forms import (
     entry_forms,
 )
 from .models import MeasureProposal, PlanItem, ReviewCycle
-from .services.plan import open_request_of
 
 state_member_required = role_required("is_focal_point", "is_approver")
-
-
-def _form_error(form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 # --- The plan ----------------------------------------------------------------------------------
@@ -38,18 +33,21 @@ def _form_error(form, error: DomainError) -> None:
 def index(request):
     """The whole plan: per area its activity, its numbered issues and its approved measures."""
     areas = selectors.plan_areas()
-    return render(request, "actionplan/index.html", {"areas": areas})
+    context = {"areas": areas, "may_propose": selectors.may_propose(request.user)}
+    return render(request, "actionplan/index.html", context)
 
 
 @require_GET
 @network_member_required
 def item_detail(request, pk: int):
     item = selectors.get_item_for(request.user, pk)
+    open_request = selectors.open_request_of(item)
     context = {
         "item": item,
+        "rights": selectors.item_rights(request.user, item, open_request),
         "history": selectors.history_of(item),
         "approvals": selectors.approvals_of(type(item), [item.pk]),
-        "open_request": open_request_of(item),
+        "open_request": open_request,
         "status_form": StatusChangeForm(initial={"to_status": item.status}),
         "approval_form": ApprovalRequestForm(),
     }
@@ -60,14 +58,14 @@ def item_detail(request, pk: int):
 @network_member_required
 def item_change_status(request, pk: int):
     item = selectors.get_item_for(request.user, pk)
-    if not request.user.is_secretariat:
+    if not selectors.may_change_item_status(request.user):
         raise PermissionDenied
     form = StatusChangeForm(request.POST or None, initial={"to_status": item.status})
     if request.method == "POST" and form.is_valid():
         try:
             services.change_status(item, actor=request.user, **form.cleaned_data)
         except DomainError as error:
-            _form_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("The item's status is changed."))
             return redirect(item)
@@ -119,7 +117,8 @@ def item_withdraw_approval(request, pk: int):
 def proposals(request):
     queryset = selectors.proposals_visible_to(request.user)
     page = Paginator(queryset, 25).get_page(request.GET.get("page"))
-    return render(request, "actionplan/proposals.html", {"page": page})
+    context = {"page": page, "may_propose": selectors.may_propose(request.user)}
+    return render(request, "actionplan/proposals.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -130,7 +129,7 @@ def propose(request):
         try:
             proposal = services.propose_measure(proposer=request.user, **form.cleaned_data)
         except DomainError as error:
-            _form_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(
                 request, _("Your proposal is sent to every member state for approval.")
@@ -144,10 +143,7 @@ def propose(request):
 def proposal_detail(request, pk: int):
     proposal = selectors.get_proposal_for(request.user, pk)
     approvals = selectors.approvals_of(MeasureProposal, [proposal.pk])
-    may_withdraw = (
-        proposal.status == MeasureProposal.Status.PENDING
-        and proposal.state_id == request.user.state_id
-    )
+    may_withdraw = selectors.may_withdraw_proposal(request.user, proposal)
     return render(
         request,
         "actionplan/proposal_detail.html",
@@ -159,7 +155,7 @@ def proposal_detail(request, pk: int):
 @network_member_required
 def proposal_withdraw(request, pk: int):
     proposal = selectors.get_proposal_for(request.user, pk)
-    if proposal.state_id != request.user.state_id:
+    if not selectors.is_proposing_state(request.user, proposal):
         raise PermissionDenied
     try:
         services.withdraw_proposal(proposal, actor=request.user)
@@ -200,7 +196,7 @@ def reports(request):
 @network_member_required
 def report_start(request, year: int):
     cycle = get_object_or_404(selectors.cycles_visible_to(request.user), year=year)
-    if not request.user.is_focal_point:
+    if not selectors.may_start_report(request.user):
         raise PermissionDenied
     try:
         report = services.start_report(cycle, actor=request.user)
@@ -212,20 +208,18 @@ def report_start(request, year: int):
 
 def _report_context(request, report, forms=None, attachment_form=None):
     entries = list(selectors.entries_of(report))
-    editable = (
-        report.is_editable
-        and request.user.is_focal_point
-        and request.user.state_id == report.state_id
-    )
+    editable = selectors.may_edit_report(request.user, report)
+    may_return = selectors.may_return_report(request.user, report)
     return {
         "report": report,
         "editable": editable,
+        "may_return": may_return,
         "entries": entries,
         "forms": forms or (entry_forms(entries) if editable else []),
         "attachments": selectors.attachments_of(report),
         "attachment_form": attachment_form
         or (AttachmentForm(items=_report_items(report)) if editable else None),
-        "return_form": ReturnReportForm() if request.user.is_secretariat else None,
+        "return_form": ReturnReportForm() if may_return else None,
     }
 
 
@@ -240,7 +234,7 @@ def report_detail(request, pk: int):
     report = selectors.get_report_for(request.user, pk)
     if request.method == "GET":
         return render(request, "actionplan/report.html", _report_context(request, report))
-    if not (request.user.is_focal_point and request.user.state_id == report.state_id):
+    if not selectors.is_report_author(request.user, report):
         raise PermissionDenied
     entries = list(selectors.entries_of(report))
     # Entries the post does not mention stay as they are (and their forms unbound).
@@ -270,7 +264,7 @@ def report_detail(request, pk: int):
 @network_member_required
 def report_submit(request, pk: int):
     report = selectors.get_report_for(request.user, pk)
-    if not (request.user.is_focal_point and request.user.state_id == report.state_id):
+    if not selectors.is_report_author(request.user, report):
         raise PermissionDenied
     if request.method == "POST":
         try:
@@ -294,7 +288,7 @@ def report_return(request, pk: int):
         try:
             services.return_report(report, actor=request.user, reason=form.cleaned_data["reason"])
         except DomainError as error:
-            _form_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("The report is returned to the state for correction."))
             return redirect(report)
@@ -305,7 +299,7 @@ def report_return(request, pk: int):
 @network_member_required
 def attachment_upload(request, pk: int):
     report = selectors.get_report_for(request.user, pk)
-    if not (request.user.is_focal_point and request.user.state_id == report.state_id):
+    if not selectors.is_report_author(request.user, report):
         raise PermissionDenied
     form = AttachmentForm(request.POST, request.FILES, items=_report_items(report))
     if form.is_valid():
@@ -317,7 +311,7 @@ def attachment_upload(request, pk: int):
                 item=form.cleaned_data["item"],
             )
         except DomainError as error:
-            _form_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("The file is attached."))
             return redirect(report)

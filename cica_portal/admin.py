@@ -10,7 +10,7 @@ from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils.translation import gettext_lazy as _
 
 from . import approvals, audit, reference
-from .admin_services import ServiceAdminMixin, hidden_audit_records
+from .admin_services import ReadOnlyAdmin, ServiceAdminMixin, hidden_audit_records
 from .models import (
     ApprovalRequest,
     Area,
@@ -59,19 +59,6 @@ def _changes(before: dict, after: dict) -> dict:
         for key, value in after.items()
         if before.get(key) != value
     }
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records that nobody edits: they can be browsed and filtered, never changed."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class StaffUserCreationForm(forms.ModelForm):

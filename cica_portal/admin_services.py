@@ -2,7 +2,7 @@
 
 An admin writes a domain object the way the portal does: its `save_model`, `save_related` and
 actions call the app's services (one business action each, audited in the same transaction).
-The rules a service enforces are checked in the admin's form first (`form_error`), so that bad
+The rules a service enforces are checked in the admin's form first, so that bad
 input is a form error with nothing lost; what a service still refuses at the moment of saving
 (a concurrent change) rolls the whole save back and is shown as a message, never as a 500.
 
@@ -16,8 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 
@@ -30,12 +29,6 @@ if TYPE_CHECKING:
     _ModelAdmin = ModelAdmin
 else:
     _ModelAdmin = object
-
-
-def form_error(form: forms.BaseForm, error: DomainError) -> None:
-    """Show a service's refusal on the field it names (or on the whole form)."""
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
 
 
 def nothing_saved(formset) -> None:
@@ -54,6 +47,33 @@ class ServiceAdminMixin(_ModelAdmin):
         except DomainError as error:
             self.message_user(request, error.message, messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records nobody edits in the admin (history, or what the portal writes): they can be
+    browsed and filtered, never added, changed or deleted."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown beside their parent and never written from there."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 # --- what the audit log's admin hides, per app ------------------------------------------------

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from django import forms
     from django_stubs_ext import StrOrPromise
 
 
@@ -17,3 +18,8 @@ class DomainError(Exception):
         self.message = message
         self.field = field
         self.code = code
+
+
+def show_on_form(form: forms.BaseForm, error: DomainError) -> None:
+    """Show a service's refusal on the field it names (or on the whole form), nothing lost."""
+    form.add_error(error.field if error.field in form.fields else None, error.message)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, send_mail
@@ -12,21 +14,48 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 
 from . import outbox
 from .models import Notification, User
 
+StrOrPromise = str | Promise
+
 logger = logging.getLogger(__name__)
 
-# A message is a function that returns its text in the active language: notify() calls it once
-# per language among the recipients, so each person reads it in the language they chose.
+
+@dataclass(frozen=True)
+class Notice:
+    """What one occasion tells people: a subject and a body, each a translatable text (made
+    with gettext_lazy) with %(name)s placeholders, and the values that fill them.
+
+    notify() renders it once per language among the recipients, so each person reads it in the
+    language they chose; a value that is itself translatable (a lazy string, a choice's label)
+    is rendered in that language too."""
+
+    subject: StrOrPromise
+    body: StrOrPromise
+    context: Mapping[str, Any] = field(default_factory=dict)
+
+    def render(self) -> tuple[str, str]:
+        """(subject, body) in the active language."""
+        values = {k: str(v) if isinstance(v, Promise) else v for k, v in self.context.items()}
+        return _fill(self.subject, values), _fill(self.body, values)
+
+
+def _fill(template: StrOrPromise, values: dict[str, Any]) -> str:
+    return str(template) % values if values else str(template)
+
+
+# Older call sites pass functions that return the text in the active language (called once per
+# language, like a Notice); new ones pass a Notice.
 Text = str | Callable[[], str]
 
 
 class _Messages:
     """The subject and body of one occasion, rendered once per language."""
 
-    def __init__(self, subject: Text, body: Text):
+    def __init__(self, subject: Text | Notice, body: Text | None):
         self.subject, self.body = subject, body
         self.rendered: dict[str, tuple[str, str]] = {}
 
@@ -34,7 +63,10 @@ class _Messages:
         language = user.language or settings.LANGUAGE_CODE
         if language not in self.rendered:
             with translation.override(language):
-                self.rendered[language] = (_text(self.subject), _text(self.body))
+                if isinstance(self.subject, Notice):
+                    self.rendered[language] = self.subject.render()
+                else:
+                    self.rendered[language] = (_text(self.subject), _text(self.body or ""))
         return self.rendered[language]
 
 
@@ -64,22 +96,30 @@ def attachments_for(notice: Notification) -> list[Attachment]:
 
 
 def notify(
-    recipients: Iterable[User], *, key: str, subject: Text, body: Text, url: str = ""
+    recipients: Iterable[User],
+    *,
+    key: str,
+    notice: Notice | None = None,
+    subject: Text = "",
+    body: Text = "",
+    url: str = "",
 ) -> list[Notification]:
     """Create one notification per recipient for this occasion, unless they already have it.
 
     The (recipient, key) pair is unique, so a task that runs twice, or two workers that run at
-    once, create each notice once; only the newly created ones are emailed. `subject` and `body`
-    are functions returning the text, called in each recipient's language.
+    once, create each notice once; only the newly created ones are emailed. The `notice` is
+    rendered in each recipient's language (or `subject` and `body`, functions returning the
+    text, are called in it).
     """
+    if notice is not None:
+        return notify_many([(recipients, key, notice, url)])
     return notify_many([(recipients, key, subject, body, url)])
 
 
 @transaction.atomic
-def notify_many(
-    occasions: Iterable[tuple[Iterable[User], str, Text, Text, str]],
-) -> list[Notification]:
-    """`notify` for many occasions at once: (recipients, key, subject, body, url) each.
+def notify_many(occasions: Iterable[tuple]) -> list[Notification]:
+    """`notify` for many occasions at once: (recipients, key, notice, url) each, or (recipients,
+    key, subject, body, url) where the text is given as functions.
 
     The same rule (one notice per person and key, emailed once), in a fixed number of queries
     for the whole lot rather than a few per occasion: what reminder jobs over many requests use.
@@ -87,8 +127,13 @@ def notify_many(
     killed half-way leaves nothing its re-run would skip (and the sweep sends what is pending).
     """
     wanted: dict[tuple[int, str], Notification] = {}
-    for recipients, key, subject, body, url in occasions:
-        messages = _Messages(subject, body)
+    for occasion in occasions:
+        if len(occasion) == 4:
+            recipients, key, notice, url = occasion
+            messages = _Messages(notice, None)
+        else:
+            recipients, key, subject, body, url = occasion
+            messages = _Messages(subject, body)
         for user in recipients:
             if user.is_active and (user.pk, key) not in wanted:
                 text_subject, text_body = messages.for_user(user)

@@ -10,7 +10,7 @@ from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from . import audit, tokens
+from . import audit, audit_actions, tokens
 from .middleware import LANGUAGE_AT_LOGIN_KEY, LANGUAGE_CHOSEN_KEY, SESSION_STARTED_KEY
 from .models import User
 
@@ -21,7 +21,7 @@ def _address(request) -> str | None:
 
 @receiver(user_logged_in)
 def audit_login(sender, request, user, **kwargs):
-    audit.log(user, "auth.login", actor=user, ip_address=_address(request))
+    audit.log(user, audit_actions.LOGIN, actor=user, ip_address=_address(request))
 
 
 @receiver(user_logged_in)
@@ -47,7 +47,7 @@ def apply_account_language(sender, request, user, **kwargs):
 @receiver(user_logged_out)
 def audit_logout(sender, request, user, **kwargs):
     if user is not None:
-        audit.log(user, "auth.logout", actor=user, ip_address=_address(request))
+        audit.log(user, audit_actions.LOGOUT, actor=user, ip_address=_address(request))
 
 
 @receiver(user_login_failed)

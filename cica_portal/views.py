@@ -13,7 +13,7 @@ from django.views import i18n as i18n_views
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import approvals, links
-from .errors import DomainError
+from .errors import DomainError, show_on_form
 from .forms import AnswerForm
 from .middleware import LANGUAGE_CHOSEN_KEY
 from .roles import approver_required, network_member_required
@@ -64,7 +64,7 @@ def approval_detail(request, pk: int):
                     seen_hash=form.cleaned_data["seen_hash"],
                 )
             except DomainError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                show_on_form(form, error)
             else:
                 messages.success(request, _("Your state's answer is recorded."))
                 return redirect("approval-detail", pk=approval.pk)

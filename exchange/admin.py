@@ -16,6 +16,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cica_portal import admin_services
 from cica_portal.admin_services import ServiceAdminMixin, register_audit_scope
 from cica_portal.models import ApprovalRequest
 
@@ -96,18 +97,9 @@ class ShareTemplateAdmin(ServiceAdminMixin, admin.ModelAdmin):
         return field
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin_services.ReadOnlyAdmin):
     # Counting the rows a user may see on every page is as slow as listing them.
     show_full_result_count = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Share)

@@ -199,6 +199,15 @@ def may_edit(user: User, share: Share) -> bool:
     return share.author_id == user.pk and share.is_editable
 
 
+def may_draft(user: User) -> bool:
+    return user.is_focal_point
+
+
+def may_submit(user: User, share: Share) -> bool:
+    """The author asks for consent to a draft."""
+    return share.author_id == user.pk and share.status == Share.Status.DRAFT
+
+
 def may_withdraw(user: User, share: Share) -> bool:
     return (
         share.status in Share.WITHDRAWABLE

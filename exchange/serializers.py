@@ -2,7 +2,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cica_portal.serializers import StateCodeField
+from cica_portal.serializers import ApprovalAnswerSerializer, StateCodeField
 
 from . import handling
 from .models import Share, ShareTemplate
@@ -237,23 +237,10 @@ class SubmitSerializer(serializers.Serializer):
     )
 
 
-class DecisionSerializer(serializers.Serializer):
-    """One state's answer; "decline" and "object" are the same answer and need a reason."""
+class DecisionSerializer(ApprovalAnswerSerializer):
+    """The core's answer to a request, without abstention: a release needs every state's yes."""
 
     decision = serializers.ChoiceField(choices=["approve", "decline", "object"])
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
-    content_hash = serializers.RegexField(
-        r"^[0-9a-f]{64}$",
-        required=False,
-        help_text="The SHA-256 of the version you read; refused with 409 if it is not current.",
-    )
-
-    def validate(self, data):
-        if data["decision"] in {"decline", "object"} and not data.get("comment", "").strip():
-            raise serializers.ValidationError(
-                {"comment": [_("Give the reason for your objection.")]}
-            )
-        return data
 
 
 class StatusSerializer(serializers.Serializer):

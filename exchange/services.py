@@ -18,6 +18,7 @@ from cica_portal.models import ApprovalRequest, State, StateAnswer, User
 from cica_portal.notifications import notify
 from cica_portal.transactions import retry_on_deadlock
 
+from . import audit_actions, selectors
 from .handling import clean_handling
 from .models import (
     LOST_STOLEN_SLUG,
@@ -89,7 +90,7 @@ def _transition(
     ShareTransition.objects.create(
         share=share, from_status=before, to_status=to, actor=actor, note=note[:200]
     )
-    audit.log(share, f"exchange.share.{to}", actor=actor, data={"from": before, "to": to})
+    audit.log(share, audit_actions.share_moved_to(to), actor=actor, data={"from": before, "to": to})
 
 
 def _lock(share: Share) -> Share:
@@ -105,14 +106,25 @@ def _lock(share: Share) -> Share:
 
 
 def _approval_content(share: Share) -> dict[str, Any]:
-    """Exactly what a consent covers: the text, who is concerned and who will read it."""
+    return approval_content(
+        share,
+        concerned=[s.code for s in share.concerned_states.all()],
+        recipients=[s.code for s in share.recipient_states.all()],
+    )
+
+
+def approval_content(
+    share: Share, *, concerned: Iterable[str], recipients: Iterable[str]
+) -> dict[str, Any]:
+    """Exactly what a consent covers: the text, who is concerned and who will read it (state
+    codes given, so that the scale data builds the same content without a query per share)."""
     return {
         "share": share.pk,
         "template": f"{share.template.slug}@{share.template.version}",
         "title": share.title,
         "content": share.content,
-        "concerned": sorted(s.code for s in share.concerned_states.all()),
-        "recipients": sorted(s.code for s in share.recipient_states.all()),
+        "concerned": sorted(concerned),
+        "recipients": sorted(recipients),
         "secretariat_may_read": share.secretariat_may_read,
         "handling": {
             "tlp": share.tlp,
@@ -121,6 +133,11 @@ def _approval_content(share: Share) -> dict[str, Any]:
             "evaluation": share.evaluation,
         },
     }
+
+
+def approval_title(share: Share) -> str:
+    # The Secretariat sees every request's title: it names no content.
+    return _("Release of %(label)s") % {"label": _label(share)}
 
 
 def _required_states(share: Share) -> list[State]:
@@ -212,7 +229,7 @@ def create_share(
     """A focal point drafts a share for their state; nothing leaves the state yet.
 
     `handling` holds any of HANDLING_FIELDS; what is left out takes its default."""
-    if not author.is_focal_point:
+    if not selectors.may_draft(author):
         raise ExchangeError(_("Only a focal point drafts shares."), code="forbidden")
     if not template.is_current:
         raise ExchangeError(_("Use the current version of the template."), field="template")
@@ -239,7 +256,7 @@ def create_share(
     ShareTransition.objects.create(
         share=share, from_status="", to_status=share.status, actor=author
     )
-    audit.log(share, "exchange.share.created", actor=author, data={"template": template.slug})
+    audit.log(share, audit_actions.SHARE_CREATED, actor=author, data={"template": template.slug})
     return share
 
 
@@ -284,7 +301,7 @@ def update_share(
     voided = False
     if share.status == Share.Status.PENDING_CONSENT:
         voided = _revise_consent(share, actor=actor, states_changed=before_states)
-    audit.log(share, "exchange.share.edited", actor=actor, data={"consents_voided": voided})
+    audit.log(share, audit_actions.SHARE_EDITED, actor=actor, data={"consents_voided": voided})
     return share
 
 
@@ -308,8 +325,7 @@ def _open_consent(share: Share, *, actor: User, deadline: datetime | None) -> Ap
     return approvals.open_request(
         share,
         purpose=PURPOSE,
-        # The Secretariat sees every request's title: it names no content.
-        title=_("Release of %(label)s") % {"label": _label(share)},
+        title=approval_title(share),
         content=_approval_content(share),
         states=_required_states(share),
         opened_by=actor,
@@ -328,7 +344,7 @@ def submit_share(share: Share, *, actor: User, deadline: datetime | None = None)
     )
     if share.author_id != actor.pk:
         raise ExchangeError(_("Only the author can submit this share."), code="forbidden")
-    if share.status != Share.Status.DRAFT:
+    if not selectors.may_submit(actor, share):
         raise ExchangeError(_("Only a draft can be submitted."), code="conflict")
     if not share.recipient_states.exists() and not share.secretariat_may_read:
         raise ExchangeError(
@@ -458,7 +474,7 @@ def _flag_same_document(share: Share) -> None:
         if told:
             audit.log(
                 share,
-                "exchange.document.same_number",
+                audit_actions.SAME_DOCUMENT_NUMBER,
                 actor=None,
                 data={"shares": [first.pk, second.pk], "told": len(told)},
             )
@@ -529,7 +545,7 @@ def record_read(share: Share, *, user: User, via: str) -> ShareRead:
     An approver asked for consent who reads the share has been shown this version of it: an
     answer given without naming the version is bound to it (the approval mechanism's rule)."""
     read = ShareRead.objects.create(share=share, user=user, via=via)
-    audit.log(share, "exchange.share.read", actor=user, data={"via": via})
+    audit.log(share, audit_actions.SHARE_READ, actor=user, data={"via": via})
     if (
         via != ShareRead.Via.APPROVAL
         and user.is_approver

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cica_portal import approvals
-from cica_portal.errors import DomainError
+from cica_portal.errors import DomainError, show_on_form
 from cica_portal.forms import AnswerForm
 from cica_portal.pagination import INVALID_CURSOR, InvalidCursor, keyset_page
 from cica_portal.roles import focal_point_required, network_member_required
@@ -67,6 +67,7 @@ def index(request):
         "status": status,
         "templates": selectors.current_templates(),
         "template_slug": template,
+        "may_draft": selectors.may_draft(request.user),
     }
     return render(request, "exchange/index.html", context)
 
@@ -101,7 +102,7 @@ def create(request, slug: str):
         except services.ShareContentError as error:
             form.add_content_errors(error.errors)
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on_form(form, error)
         else:
             messages.success(request, _("Draft saved. Submit it to ask for consent."))
             return redirect(share)
@@ -137,7 +138,7 @@ def edit(request, pk: int):
         except services.ShareContentError as error:
             form.add_content_errors(error.errors)
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on_form(form, error)
         else:
             if share.status == Share.Status.PENDING_CONSENT:
                 messages.warning(request, _("Saved. Every state is asked to consent again."))
@@ -176,7 +177,7 @@ def _render_detail(request, share: Share, *, decision_form: AnswerForm | None = 
         "reads": selectors.reads_of(share)[:200] if originator else None,
         "transitions": share.transitions.select_related("actor") if originator else None,
         "may_edit": selectors.may_edit(request.user, share),
-        "may_submit": share.author_id == request.user.pk and share.status == Share.Status.DRAFT,
+        "may_submit": selectors.may_submit(request.user, share),
         "may_withdraw": selectors.may_withdraw(request.user, share),
         "may_decide": may_decide,
         "decision_form": decision_form
@@ -242,7 +243,7 @@ def decide(request, pk: int):
         except DomainError as error:
             if error.code == "forbidden":
                 raise PermissionDenied from error
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on_form(form, error)
         else:
             messages.success(request, _("Your state's answer is recorded."))
             return redirect(share)

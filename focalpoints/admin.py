@@ -9,7 +9,12 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cica_portal.admin_services import ServiceAdminMixin, nothing_saved
+from cica_portal.admin_services import (
+    ReadOnlyAdmin,
+    ReadOnlyInline,
+    ServiceAdminMixin,
+    nothing_saved,
+)
 from cica_portal.errors import DomainError
 
 from . import services
@@ -46,17 +51,6 @@ class TermFilter(admin.SimpleListFilter):
         if self.value() == "open":
             return queryset.filter(term_end__isnull=True)
         return queryset
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class AreaInline(ReadOnlyInline):
@@ -117,28 +111,7 @@ class FocalPointAdmin(ServiceAdminMixin, admin.ModelAdmin):
         "created_at",
         "updated_at",
     ]
-    fields = [
-        "state",
-        "name",
-        "organisation",
-        "position",
-        "languages",
-        "email",
-        "phone",
-        "address",
-        "term_start",
-        "term_end",
-        "role",
-        "user",
-        "status",
-        "return_reason",
-        "pending_changes",
-        "nominated_by",
-        "verified_by",
-        "verified_at",
-        "created_at",
-        "updated_at",
-    ]
+    fields = ["state", *services.CORRECTABLE_FIELDS, *readonly_fields[1:]]
     inlines = [AreaInline, TransitionInline, ChangeInline]
     actions = ["verify_selected", "return_selected"]
 
@@ -186,20 +159,11 @@ class FocalPointAdmin(ServiceAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(FocalPointTransition)
-class FocalPointTransitionAdmin(admin.ModelAdmin):
+class FocalPointTransitionAdmin(ReadOnlyAdmin):
     list_display = ["entry", "from_status", "to_status", "actor", "at"]
     list_filter = ["to_status"]
     list_select_related = ["entry__state", "actor"]
     search_fields = ["entry__name", "reason"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(FocalPointChange)

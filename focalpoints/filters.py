@@ -5,7 +5,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cica_portal.models import Area, State
+from cica_portal.filters import AreaFilter
+from cica_portal.models import State
 
 from .models import FocalPoint, Language
 
@@ -24,15 +25,6 @@ class StateCodeFilter(django_filters.ModelChoiceFilter):
     field_class = StateCodeChoiceField
 
 
-class AreaChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.roman}. {obj.title}"
-
-
-class AreaFilter(django_filters.ModelChoiceFilter):
-    field_class = AreaChoiceField
-
-
 class FocalPointFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Name, organisation or position"), method="search", max_length=100
@@ -43,13 +35,7 @@ class FocalPointFilter(django_filters.FilterSet):
         to_field_name="code",
         empty_label=_("All states"),
     )
-    area = AreaFilter(
-        label=_("Area"),
-        queryset=Area.objects.order_by("number"),
-        to_field_name="number",
-        field_name="areas",
-        empty_label=_("All areas"),
-    )
+    area = AreaFilter()
     language = django_filters.ChoiceFilter(
         label=_("Language"),
         choices=Language.choices,

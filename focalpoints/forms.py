@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 
 from cica_portal.models import Area, User
 
-from .filters import AreaChoiceField
 from .models import FocalPoint, Language
 
 
@@ -19,10 +18,9 @@ class LanguagesField(forms.MultipleChoiceField):
 class NominationForm(forms.ModelForm):
     """What a release approver fills in to nominate, or to correct a nomination."""
 
-    areas = AreaChoiceField(
+    areas = forms.ModelMultipleChoiceField(
         queryset=Area.objects.order_by("number"),
         label=_("Areas"),
-        required=True,
         widget=forms.CheckboxSelectMultiple,
     )
     languages = LanguagesField()
@@ -57,12 +55,6 @@ class NominationForm(forms.ModelForm):
 
     def __init__(self, *args, state, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["areas"] = forms.ModelMultipleChoiceField(
-            queryset=Area.objects.order_by("number"),
-            label=_("Areas"),
-            widget=forms.CheckboxSelectMultiple,
-        )
-        self.fields["areas"].label_from_instance = lambda area: f"{area.roman}. {area.title}"
         self.fields["user"].queryset = User.objects.filter(
             role=User.Role.FOCAL_POINT, state=state, is_active=True
         ).order_by("username")

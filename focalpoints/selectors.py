@@ -173,3 +173,59 @@ def cell_entries(
         .order_by("-role", "-status", "name")
     )
     return state, area, entries
+
+
+# --- "may I": each rule once; services refuse with it, views hand the answers to templates ----
+
+CORRECTABLE_STATUSES = (FocalPoint.Status.NOMINATED, FocalPoint.Status.RETURNED)
+TO_VERIFY_STATUSES = (FocalPoint.Status.NOMINATED, FocalPoint.Status.CHANGES_TO_VERIFY)
+
+
+def is_own_states_approver(user: User, entry: FocalPoint) -> bool:
+    return user.is_approver and user.state_id == entry.state_id
+
+
+def is_own_entry(user: User, entry: FocalPoint) -> bool:
+    return user.is_focal_point and entry.user_id == user.pk
+
+
+def may_manage(user: User, entry: FocalPoint) -> bool:
+    """Who sees an entry's status, pending changes and history."""
+    return user.is_secretariat or is_own_states_approver(user, entry) or is_own_entry(user, entry)
+
+
+def may_nominate(user: User) -> bool:
+    return user.is_approver
+
+
+def may_correct_nomination(user: User, entry: FocalPoint) -> bool:
+    """The state's approver corrects a nomination not yet verified, or one returned."""
+    return is_own_states_approver(user, entry) and entry.status in CORRECTABLE_STATUSES
+
+
+def may_verify(user: User, entry: FocalPoint) -> bool:
+    """The Secretariat verifies (or returns) what awaits verification."""
+    return user.is_secretariat and entry.status in TO_VERIFY_STATUSES
+
+
+def may_withdraw(user: User, entry: FocalPoint) -> bool:
+    """The state's approver or the Secretariat withdraws an entry not yet closed."""
+    return (user.is_secretariat or is_own_states_approver(user, entry)) and (
+        entry.status not in FocalPoint.FINAL_STATUSES
+    )
+
+
+def may_update_own_details(user: User, entry: FocalPoint) -> bool:
+    """A focal point keeps their own current entry up to date."""
+    return is_own_entry(user, entry) and entry.is_current
+
+
+def rights_on(user: User, entry: FocalPoint) -> dict[str, bool]:
+    """Every answer the entry's page needs, from the predicates above."""
+    return {
+        "manage": may_manage(user, entry),
+        "correct": may_correct_nomination(user, entry),
+        "verify": may_verify(user, entry),
+        "withdraw": may_withdraw(user, entry),
+        "update_own_details": may_update_own_details(user, entry),
+    }

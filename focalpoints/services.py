@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -11,13 +10,21 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cica_portal import audit
 from cica_portal.errors import DomainError
 from cica_portal.models import Area, User
-from cica_portal.notifications import approvers_of, notify, notify_many, secretariat_users
+from cica_portal.notifications import (
+    Notice,
+    approvers_of,
+    notify,
+    notify_many,
+    secretariat_users,
+)
 from cica_portal.transactions import retry_on_deadlock
 
+from . import audit_actions, selectors
 from .models import (
     FocalPoint,
     FocalPointArea,
@@ -56,7 +63,7 @@ def _transition(entry: FocalPoint, to: str, *, actor: User | None, reason: str =
     )
     audit.log(
         entry,
-        f"focalpoints.entry.{to}",
+        audit_actions.entry_moved_to(to),
         actor=actor,
         data={"from": from_status, "to": to, "reason": reason, "state": entry.state.code},
     )
@@ -103,6 +110,11 @@ def _check_term(data: dict[str, Any], state_id: int) -> None:
         raise FocalPointError(_("The term cannot end before it starts."), field="term_end")
 
 
+def _about(entry: FocalPoint) -> dict[str, Any]:
+    """What a notice about an entry names: the person, and the state in the reader's language."""
+    return {"name": entry.name, "state": entry.state.in_their_language("name")}
+
+
 def _entry_url(entry: FocalPoint) -> str:
     return reverse("focalpoints:detail", args=[entry.pk])
 
@@ -111,7 +123,7 @@ def _entry_url(entry: FocalPoint) -> str:
 @transaction.atomic
 def nominate(*, approver: User, areas: Iterable[Area], **data: Any) -> FocalPoint:
     """A release approver nominates a focal point for their own state."""
-    if not approver.is_approver:
+    if not selectors.may_nominate(approver):
         raise FocalPointError(_("Only a state's release approver may nominate."), code="forbidden")
     areas = list(areas)
     if not areas:
@@ -130,13 +142,13 @@ def nominate(*, approver: User, areas: Iterable[Area], **data: Any) -> FocalPoin
     notify(
         secretariat_users(),
         key=f"fp:{entry.pk}:nominated",
-        subject=lambda: _("New focal point nominated: %(state)s") % {"state": entry.state.name},
-        body=lambda: (
-            _(
+        notice=Notice(
+            gettext_lazy("New focal point nominated: %(state)s"),
+            gettext_lazy(
                 "%(state)s nominated %(name)s as a focal point. Check the details and verify or "
                 "return the nomination."
-            )
-            % {"state": entry.state.name, "name": entry.name}
+            ),
+            _about(entry),
         ),
         url=_entry_url(entry),
     )
@@ -154,11 +166,11 @@ def update_nomination(
         .select_related("state")
         .get(pk=entry.pk)
     )
-    if not approver.is_approver or approver.state_id != entry.state_id:
+    if not selectors.is_own_states_approver(approver, entry):
         raise FocalPointError(
             _("Only this state's release approver may change it."), code="forbidden"
         )
-    if entry.status not in (Status.NOMINATED, Status.RETURNED):
+    if not selectors.may_correct_nomination(approver, entry):
         raise FocalPointError(
             _("Only a nomination awaiting verification or returned can be changed."),
             code="conflict",
@@ -190,17 +202,17 @@ def update_nomination(
         entry.return_reason = ""
         changed += ["status", "return_reason"]
     entry.save(update_fields=[*changed, "updated_at"])
-    audit.log(entry, "focalpoints.nomination.updated", actor=approver, data={"fields": changed})
+    audit.log(entry, audit_actions.NOMINATION_UPDATED, actor=approver, data={"fields": changed})
     if resubmitted:
         notify(
             secretariat_users(),
             key=f"fp:{entry.pk}:resubmitted:{entry.transitions.count()}",
-            subject=lambda: (
-                _("Focal point nomination resubmitted: %(state)s") % {"state": entry.state.name}
-            ),
-            body=lambda: (
-                _("%(state)s resubmitted the nomination of %(name)s. Verify or return it.")
-                % {"state": entry.state.name, "name": entry.name}
+            notice=Notice(
+                gettext_lazy("Focal point nomination resubmitted: %(state)s"),
+                gettext_lazy(
+                    "%(state)s resubmitted the nomination of %(name)s. Verify or return it."
+                ),
+                _about(entry),
             ),
             url=_entry_url(entry),
         )
@@ -218,7 +230,7 @@ def verify(entry: FocalPoint, *, actor: User) -> FocalPoint:
     )
     if not actor.is_secretariat:
         raise FocalPointError(_("Only the Secretariat verifies focal points."), code="forbidden")
-    if entry.status not in (Status.NOMINATED, Status.CHANGES_TO_VERIFY):
+    if not selectors.may_verify(actor, entry):
         raise FocalPointError(_("There is nothing to verify on this entry."), code="conflict")
     fields = [
         "status",
@@ -246,13 +258,13 @@ def verify(entry: FocalPoint, *, actor: User) -> FocalPoint:
     notify(
         [*recipients, *approvers_of([entry.state_id])],
         key=f"fp:{entry.pk}:verified:{entry.verified_at:%Y%m%d%H%M%S%f}",
-        subject=lambda: _("Focal point verified: %(name)s") % {"name": entry.name},
-        body=lambda: (
-            _(
+        notice=Notice(
+            gettext_lazy("Focal point verified: %(name)s"),
+            gettext_lazy(
                 "The Secretariat verified %(name)s as a focal point of %(state)s; the entry is in "
                 "the directory."
-            )
-            % {"name": entry.name, "state": entry.state.name}
+            ),
+            _about(entry),
         ),
         url=_entry_url(entry),
     )
@@ -273,16 +285,16 @@ def return_entry(entry: FocalPoint, *, actor: User, reason: str) -> FocalPoint:
     reason = (reason or "").strip()
     if not reason:
         raise FocalPointError(_("Say why it is returned."), field="reason")
+    if not selectors.may_verify(actor, entry):
+        raise FocalPointError(_("Only what awaits verification can be returned."), code="conflict")
     if entry.status == Status.NOMINATED:
         to = Status.RETURNED
-    elif entry.status == Status.CHANGES_TO_VERIFY:
+    else:
         to = Status.ACTIVE  # the verified details stay; the changes are declined
         entry.changes.filter(outcome=FocalPointChange.Outcome.PENDING).update(
             outcome=FocalPointChange.Outcome.RETURNED
         )
         entry.pending_changes = {}
-    else:
-        raise FocalPointError(_("Only what awaits verification can be returned."), code="conflict")
     entry.return_reason = reason
     _transition(entry, to, actor=actor, reason=reason)
     entry.save(update_fields=["status", "return_reason", "pending_changes", "updated_at"])
@@ -290,13 +302,13 @@ def return_entry(entry: FocalPoint, *, actor: User, reason: str) -> FocalPoint:
     notify(
         [*recipients, *approvers_of([entry.state_id])],
         key=f"fp:{entry.pk}:returned:{entry.transitions.count()}",
-        subject=lambda: _("Focal point entry returned: %(name)s") % {"name": entry.name},
-        body=lambda: (
-            _(
+        notice=Notice(
+            gettext_lazy("Focal point entry returned: %(name)s"),
+            gettext_lazy(
                 "The Secretariat returned the entry of %(name)s: %(reason)s. Correct it and submit "
                 "it again."
-            )
-            % {"name": entry.name, "reason": reason}
+            ),
+            {**_about(entry), "reason": reason},
         ),
         url=_entry_url(entry),
     )
@@ -312,12 +324,11 @@ def withdraw(entry: FocalPoint, *, actor: User, reason: str = "") -> FocalPoint:
         .select_related("state")
         .get(pk=entry.pk)
     )
-    own_approver = actor.is_approver and actor.state_id == entry.state_id
-    if not (own_approver or actor.is_secretariat):
+    if not (selectors.is_own_states_approver(actor, entry) or actor.is_secretariat):
         raise FocalPointError(
             _("Only this state's approver or the Secretariat may withdraw it."), code="forbidden"
         )
-    if entry.status in FocalPoint.FINAL_STATUSES:
+    if not selectors.may_withdraw(actor, entry):
         raise FocalPointError(_("This entry is already closed."), code="conflict")
     _transition(entry, Status.WITHDRAWN, actor=actor, reason=reason)
     entry.save(update_fields=["status", "updated_at"])
@@ -369,9 +380,9 @@ def update_contact_details(entry: FocalPoint, *, actor: User, **data: Any) -> Fo
         .select_related("state")
         .get(pk=entry.pk)
     )
-    if not actor.is_focal_point or entry.user_id != actor.pk:
+    if not selectors.is_own_entry(actor, entry):
         raise FocalPointError(_("You can change only your own entry."), code="forbidden")
-    if entry.status not in FocalPoint.CURRENT_STATUSES:
+    if not selectors.may_update_own_details(actor, entry):
         raise FocalPointError(_("Only an active entry can be updated."), code="conflict")
     if "languages" in data:
         data["languages"] = languages_to_db(data["languages"] or [])
@@ -397,15 +408,13 @@ def update_contact_details(entry: FocalPoint, *, actor: User, **data: Any) -> Fo
         notify(
             secretariat_users(),
             key=f"fp:{entry.pk}:changes:{entry.transitions.count()}",
-            subject=lambda: (
-                _("Focal point changes to verify: %(state)s") % {"state": entry.state.name}
-            ),
-            body=lambda: (
-                _(
+            notice=Notice(
+                gettext_lazy("Focal point changes to verify: %(state)s"),
+                gettext_lazy(
                     "%(name)s changed details the Secretariat verified (%(fields)s). Verify or "
                     "return the changes."
-                )
-                % {"name": entry.name, "fields": ", ".join(sorted(pending))}
+                ),
+                {**_about(entry), "fields": ", ".join(sorted(pending))},
             ),
             url=_entry_url(entry),
         )
@@ -467,7 +476,7 @@ def correct_entry(entry: FocalPoint, *, actor: User, **data: Any) -> FocalPoint:
         changed.append(key)
     if changed:
         entry.save(update_fields=[*changed, "updated_at"])
-        audit.log(entry, "focalpoints.entry.corrected", actor=actor, data={"fields": changed})
+        audit.log(entry, audit_actions.ENTRY_CORRECTED, actor=actor, data={"fields": changed})
     return entry
 
 
@@ -538,16 +547,16 @@ def end_expired_terms(*, today: datetime.date | None = None, limit: int = 500) -
     return len(entries)
 
 
-def _term_end_subject(entry: FocalPoint) -> str:
-    return _("Focal point term ends on %(date)s") % {"date": entry.term_end}
-
-
-def _term_end_body(entry: FocalPoint) -> str:
-    return _(
-        "The term of %(name)s as a focal point of %(state)s ends on %(date)s. The "
-        "state's release approver should renew it by nominating for a new term, or "
-        "name a successor."
-    ) % {"name": entry.name, "state": entry.state.name, "date": entry.term_end}
+def _term_end_notice(entry: FocalPoint) -> Notice:
+    return Notice(
+        gettext_lazy("Focal point term ends on %(date)s"),
+        gettext_lazy(
+            "The term of %(name)s as a focal point of %(state)s ends on %(date)s. The "
+            "state's release approver should renew it by nominating for a new term, or "
+            "name a successor."
+        ),
+        {**_about(entry), "date": entry.term_end},
+    )
 
 
 def remind_term_ends(*, today: datetime.date | None = None, batch_size: int = 200) -> int:
@@ -582,8 +591,7 @@ def remind_term_ends(*, today: datetime.date | None = None, batch_size: int = 20
                 (
                     people,
                     keys[entry.pk],
-                    functools.partial(_term_end_subject, entry),
-                    functools.partial(_term_end_body, entry),
+                    _term_end_notice(entry),
                     _entry_url(entry),
                 )
             )

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cica_portal import spreadsheets
-from cica_portal.errors import DomainError
+from cica_portal.errors import DomainError, show_on_form
 from cica_portal.roles import (
     approver_required,
     focal_point_required,
@@ -27,13 +27,9 @@ from cica_portal.roles import (
 from . import selectors, services, vcard
 from .filters import FocalPointFilter
 from .forms import ContactDetailsForm, NominationForm, ReturnForm, WithdrawForm
-from .models import EXPIRY_WINDOW_DAYS, FocalPoint
+from .models import EXPIRY_WINDOW_DAYS
 
 PAGE_SIZE = 25
-
-
-def _form_error(form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _filtered(request):
@@ -72,19 +68,14 @@ def directory(request):
 def detail(request, pk: int):
     """One contact card; its status and history for those who manage the entry."""
     entry = selectors.entry_for(request.user, pk)
-    user = request.user
-    manages = (
-        user.is_secretariat
-        or (user.is_approver and user.state_id == entry.state_id)
-        or (user.is_focal_point and entry.user_id == user.pk)
-    )
-    transitions, changes = selectors.history_of(entry) if manages else ([], [])
+    rights = selectors.rights_on(request.user, entry)
+    transitions, changes = selectors.history_of(entry) if rights["manage"] else ([], [])
     return render(
         request,
         "focalpoints/detail.html",
         {
             "entry": entry,
-            "manages": manages,
+            "rights": rights,
             "transitions": transitions,
             "changes": changes,
             "return_form": ReturnForm(),
@@ -204,7 +195,8 @@ def nominations(request):
     user = request.user
     queue = selectors.to_verify(user) if user.is_secretariat else None
     entries = None if user.is_secretariat else selectors.entries_manageable_by(user)
-    return render(request, "focalpoints/nominations.html", {"queue": queue, "entries": entries})
+    context = {"queue": queue, "entries": entries, "may_nominate": selectors.may_nominate(user)}
+    return render(request, "focalpoints/nominations.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -218,7 +210,7 @@ def nominate(request):
         try:
             entry = services.nominate(approver=request.user, areas=areas, **data)
         except DomainError as error:
-            _form_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(
                 request, _("The nomination was sent to the Secretariat for verification.")
@@ -231,7 +223,7 @@ def nominate(request):
 @approver_required
 def edit_nomination(request, pk: int):
     entry = selectors.nomination_for_approver(request.user, pk)
-    if entry.status not in (FocalPoint.Status.NOMINATED, FocalPoint.Status.RETURNED):
+    if not selectors.may_correct_nomination(request.user, entry):
         raise PermissionDenied
     form = NominationForm(request.POST or None, instance=entry, state=request.user.state)
     if request.method == "POST" and form.is_valid():
@@ -240,7 +232,7 @@ def edit_nomination(request, pk: int):
         try:
             services.update_nomination(entry, approver=request.user, areas=areas, **data)
         except DomainError as error:
-            _form_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("The nomination was updated."))
             return redirect("focalpoints:detail", pk=entry.pk)
@@ -269,7 +261,7 @@ def return_entry(request, pk: int):
         try:
             services.return_entry(entry, actor=request.user, reason=form.cleaned_data["reason"])
         except DomainError as error:
-            _form_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("Returned with your reason."))
             return redirect("focalpoints:detail", pk=entry.pk)
@@ -303,14 +295,14 @@ def withdraw(request, pk: int):
 def my_details(request, pk: int):
     """A focal point updates their own contact details."""
     entry = selectors.own_entry_for(request.user, pk)
-    if not entry.is_current:
+    if not selectors.may_update_own_details(request.user, entry):
         raise PermissionDenied
     form = ContactDetailsForm(request.POST or None, initial=ContactDetailsForm.initial_for(entry))
     if request.method == "POST" and form.is_valid():
         try:
             entry = services.update_contact_details(entry, actor=request.user, **form.cleaned_data)
         except DomainError as error:
-            _form_error(form, error)
+            show_on_form(form, error)
         else:
             if entry.pending_changes:
                 messages.success(

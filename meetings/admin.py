@@ -18,8 +18,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cica_portal.admin_services import ServiceAdminMixin, nothing_saved
+from cica_portal.admin_services import (
+    ReadOnlyAdmin,
+    ReadOnlyInline,
+    ServiceAdminMixin,
+    nothing_saved,
+)
 from cica_portal.errors import DomainError
+from cica_portal.uploads import inspect_upload
 
 from . import services
 from .exports import participants_response
@@ -33,7 +39,6 @@ from .models import (
     Registration,
     TrainingRequest,
 )
-from .uploads import inspect_upload
 
 
 def _cleaned(form, names) -> dict:
@@ -272,24 +277,18 @@ def _agenda_items(formset) -> list[dict]:
     return items
 
 
-class DelegateInline(admin.TabularInline):
+class DelegateInline(ReadOnlyInline):
     """A delegation is written by its state's focal point, in the portal."""
 
     model = Delegate
-    extra = 0
     fields = ["order", "name", "position", "role", "interpretation", "dietary", "access"]
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(ReadOnlyAdmin):
+    """Confirmed by the action; written, and withdrawn, by the state in the portal."""
+
     list_display = ["meeting", "state", "status", "registered_by", "created_at", "confirmed_at"]
     list_filter = ["status", "meeting__kind", "state"]
     search_fields = ["meeting__title", "state__name_en", "delegates__name"]
@@ -305,15 +304,6 @@ class RegistrationAdmin(admin.ModelAdmin):
     ]
     inlines = [DelegateInline]
     actions = ["confirm"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False  # confirmed by the action; written by the state in the portal
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # a state withdraws its registration in the portal
 
     @admin.action(description=_("Confirm the selected registrations"))
     def confirm(self, request, queryset):
@@ -361,7 +351,9 @@ class MeetingSeriesAdmin(ServiceAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(ReadOnlyAdmin):
+    """Proposed on the meeting page, which asks the member states, who decide it."""
+
     list_display = ["organisation", "meeting", "status", "sent_at", "approval"]
     list_filter = ["status", "organisation"]
     list_select_related = ["organisation", "meeting", "approval"]
@@ -377,18 +369,11 @@ class InvitationAdmin(admin.ModelAdmin):
         "sent_at",
     ]
 
-    def has_add_permission(self, request):
-        return False  # through the meeting page, which opens the approval request
-
-    def has_change_permission(self, request, obj=None):
-        return False  # the member states decide it by approval
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(TrainingRequest)
-class TrainingRequestAdmin(admin.ModelAdmin):
+class TrainingRequestAdmin(ReadOnlyAdmin):
+    """A focal point requests it in the portal; it is decided on its portal page."""
+
     list_display = ["topic", "state", "area", "preferred_period", "status", "created_at"]
     list_filter = ["status", "area", "state"]
     list_select_related = ["state", "area"]
@@ -408,15 +393,6 @@ class TrainingRequestAdmin(admin.ModelAdmin):
         "meeting",
         "created_at",
     ]
-
-    def has_add_permission(self, request):
-        return False  # a focal point requests it in the portal
-
-    def has_change_permission(self, request, obj=None):
-        return False  # decided on its portal page
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(MeetingDocument)

@@ -1,31 +1,15 @@
 """Calendar filters, shared by the pages and the API."""
 
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cica_portal.models import Area
+from cica_portal.filters import AreaFilter
 
 from .models import Kind, Meeting
 
 
-class AreaChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.roman}. {obj.title}"
-
-
-class AreaFilter(django_filters.ModelChoiceFilter):
-    field_class = AreaChoiceField
-
-
 class MeetingFilter(django_filters.FilterSet):
-    area = AreaFilter(
-        label=_("Area"),
-        queryset=Area.objects.order_by("number"),
-        to_field_name="number",
-        field_name="areas",
-        empty_label=_("All areas"),
-    )
+    area = AreaFilter()
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=Kind.choices, empty_label=_("All kinds")
     )

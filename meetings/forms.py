@@ -4,9 +4,17 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cica_portal.models import Area, Organisation
+from cica_portal.uploads import validate_upload
 
-from .models import Delegate, Format, MeetingDocument, TrainingRequest, validate_time_zone
-from .uploads import validate_upload
+from .models import (
+    ENDS_AFTER_START,
+    Delegate,
+    Format,
+    Meeting,
+    MeetingDocument,
+    TrainingRequest,
+    validate_time_zone,
+)
 
 
 class DelegateForm(forms.ModelForm):
@@ -42,13 +50,8 @@ def delegate_formset(data=None, *, registration=None, rows: int = 3):
     return formset(data=data, initial=initial, prefix="delegates")
 
 
-class AreaField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.roman}. {obj.title}"
-
-
 class TrainingRequestForm(forms.ModelForm):
-    area = AreaField(label=_("Area"), queryset=Area.objects.order_by("number"))
+    area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.order_by("number"))
 
     class Meta:
         model = TrainingRequest
@@ -101,8 +104,8 @@ class ScheduleForm(forms.Form):
             # The form reads wall-clock times; they are the venue's, not the server's.
             data["start"] = data["start"].replace(tzinfo=None).replace(tzinfo=zone)
             data["end"] = data["end"].replace(tzinfo=None).replace(tzinfo=zone)
-            if data["end"] <= data["start"]:
-                self.add_error("end", _("A meeting must end after it starts."))
+            if not Meeting.ends_after_start(data["start"], data["end"]):
+                self.add_error("end", ENDS_AFTER_START)
         return data
 
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import secrets
 import zoneinfo
+from datetime import datetime
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+ENDS_AFTER_START = _("A meeting must end after it starts.")
 
 
 def validate_time_zone(value: str) -> None:
@@ -153,7 +156,7 @@ class Meeting(models.Model):
             models.CheckConstraint(
                 name="meeting_ends_after_it_starts",
                 condition=models.Q(end__gt=models.F("start")),
-                violation_error_message=_("A meeting must end after it starts."),
+                violation_error_message=ENDS_AFTER_START,
             ),
             models.UniqueConstraint(
                 fields=["series", "start"],
@@ -184,9 +187,15 @@ class Meeting(models.Model):
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
 
+    @staticmethod
+    def ends_after_start(start: datetime | None, end: datetime | None) -> bool:
+        """The one rule of a meeting's times (the database holds it too, as a constraint):
+        the model's clean, the forms, the admin and the services all ask here."""
+        return start is None or end is None or end > start
+
     def clean(self) -> None:
-        if self.start and self.end and self.end <= self.start:
-            raise ValidationError({"end": _("A meeting must end after it starts.")})
+        if not self.ends_after_start(self.start, self.end):
+            raise ValidationError({"end": ENDS_AFTER_START})
         if self.registration_deadline and self.start and self.registration_deadline > self.start:
             raise ValidationError(
                 {"registration_deadline": _("Registration must close before the meeting starts.")}

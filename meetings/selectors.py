@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cica_portal.models import User
 
@@ -194,3 +195,71 @@ def open_registrations_for(user: User, limit: int = 5) -> list[Meeting]:
         .exclude(Exists(registered))
         .order_by("start")[:limit]
     )
+
+
+# --- "may I": each rule once; services refuse with it, views hand the answers to templates ----
+
+
+def why_registration_is_closed(meeting: Meeting, now: datetime | None = None) -> str | None:
+    """None while a delegation can be registered or changed; otherwise why not, for people."""
+    now = now or timezone.now()
+    if not meeting.is_open:
+        return _("Registration is closed: the meeting is %(status)s.") % {
+            "status": meeting.get_status_display().lower()
+        }
+    if meeting.registration_deadline and now > meeting.registration_deadline:
+        return _("The registration deadline has passed.")
+    if now >= meeting.start:
+        return _("The meeting has already started.")
+    return None
+
+
+def may_register(user: User, meeting: Meeting, now: datetime | None = None) -> bool:
+    """A focal point registers (or changes) their state's delegation while registration is open."""
+    return user.is_focal_point and why_registration_is_closed(meeting, now) is None
+
+
+def is_own_states_focal_point(user: User, registration: Registration) -> bool:
+    return user.is_focal_point and user.state_id == registration.state_id
+
+
+def may_withdraw_registration(user: User, registration: Registration) -> bool:
+    """The state's focal point withdraws its delegation (once: a second time changes nothing)."""
+    return (
+        is_own_states_focal_point(user, registration)
+        and registration.status != Registration.Status.WITHDRAWN
+    )
+
+
+def may_confirm_registration(user: User, registration: Registration) -> bool:
+    return user.is_secretariat and registration.status == Registration.Status.SUBMITTED
+
+
+TRAINING_OPEN = (TrainingRequest.Status.SUBMITTED, TrainingRequest.Status.ACCEPTED)
+
+
+def may_accept_training(user: User, training: TrainingRequest) -> bool:
+    return user.is_secretariat and training.status == TrainingRequest.Status.SUBMITTED
+
+
+def may_decline_training(user: User, training: TrainingRequest) -> bool:
+    return user.is_secretariat and training.status in TRAINING_OPEN
+
+
+def may_schedule_training(user: User, training: TrainingRequest) -> bool:
+    return user.is_secretariat and training.status in TRAINING_OPEN
+
+
+def may_request_training(user: User) -> bool:
+    return user.is_focal_point
+
+
+def training_rights(user: User, training: TrainingRequest) -> dict[str, bool]:
+    """The answers a training request's page needs."""
+    rights = {
+        "accept": may_accept_training(user, training),
+        "decline": may_decline_training(user, training),
+        "schedule": may_schedule_training(user, training),
+    }
+    rights["decide"] = any(rights.values())
+    return rights

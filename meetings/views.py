@@ -17,7 +17,7 @@ from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cica_portal.errors import DomainError
+from cica_portal.errors import DomainError, show_on_form
 from cica_portal.roles import (
     focal_point_required,
     network_member_required,
@@ -42,10 +42,6 @@ from .ics import calendar_for
 from .models import Meeting, MeetingSeries
 
 ICS = "text/calendar; charset=utf-8"
-
-
-def _form_error(form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _month(value: str | None) -> date:
@@ -155,11 +151,20 @@ def meeting_detail(request, pk: int):
         "documents": selectors.documents_readable_by(user).filter(meeting=meeting),
         "own_registration": selectors.own_registration(user, meeting),
         "invitations": selectors.invitations_of(meeting),
-        "may_register": user.is_focal_point and meeting.is_open and meeting.start > timezone.now(),
+    }
+    own = context["own_registration"]
+    context["rights"] = {
+        "register": selectors.may_register(user, meeting),
+        "withdraw_registration": bool(own) and selectors.may_withdraw_registration(user, own),
+        "see_delegation": user.is_focal_point,
+        "see_registrations": user.is_secretariat,
     }
     if user.is_secretariat:
+        registrations = list(selectors.participants_of(meeting))
+        for registration in registrations:
+            registration.may_confirm = selectors.may_confirm_registration(user, registration)
         context.update(
-            registrations=selectors.participants_of(meeting),
+            registrations=registrations,
             invite_form=InviteForm(),
             document_form=DocumentForm(),
         )
@@ -312,7 +317,7 @@ def document_upload(request, pk: int):
                 access=form.cleaned_data["access"],
             )
         except DomainError as error:
-            _form_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("Document attached."))
             return redirect(meeting)
@@ -336,7 +341,7 @@ def invite(request, pk: int):
                 message=form.cleaned_data["message"],
             )
         except DomainError as error:
-            _form_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(
                 request,
@@ -368,7 +373,7 @@ def training_new(request):
         try:
             training = services.request_training(by=request.user, **form.cleaned_data)
         except DomainError as error:
-            _form_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("Your request is sent to the Secretariat."))
             return redirect(training)
@@ -380,8 +385,8 @@ def training_new(request):
 @require_GET
 def training_detail(request, pk: int):
     training = selectors.get_training_request_for(request.user, pk)
-    context = {"training": training}
-    if request.user.is_secretariat:
+    context = {"training": training, "rights": selectors.training_rights(request.user, training)}
+    if context["rights"]["decide"]:
         context.update(
             accept_form=AcceptForm(),
             decline_form=DeclineForm(),
@@ -413,13 +418,13 @@ def training_decide(request, pk: int, action: str):
                 messages.success(request, _("The seminar is scheduled."))
                 return redirect(meeting)
         except DomainError as error:
-            _form_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("The requesting state is told."))
             return redirect(training)
     context = {
         "training": training,
-        f"{action}_form": form,
+        "rights": selectors.training_rights(request.user, training),
         "accept_form": AcceptForm(),
         "decline_form": DeclineForm(),
         "schedule_form": ScheduleForm(),

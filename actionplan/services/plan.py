@@ -6,7 +6,6 @@ import json
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from cica_portal import approvals, audit
 from cica_portal.models import ApprovalRequest, Area, State, User
 from cica_portal.transactions import retry_on_deadlock
 
+from .. import selectors
 from ..models import ItemStatusChange, PlanItem
 from .errors import ActionPlanError
 
@@ -73,18 +73,6 @@ def load_plan(path: Path | str = DATA_FILE) -> dict[str, int]:
     return {"created": created, "updated": updated}
 
 
-def open_request_of(item: PlanItem) -> ApprovalRequest | None:
-    return (
-        ApprovalRequest.objects.filter(
-            subject_type=ContentType.objects.get_for_model(PlanItem),
-            subject_id=item.pk,
-            status=ApprovalRequest.Status.OPEN,
-        )
-        .order_by("-opened_at")
-        .first()
-    )
-
-
 def _record(
     item: PlanItem,
     to_status: str,
@@ -139,7 +127,7 @@ def change_status(item: PlanItem, *, to_status: str, actor: User, reason: str) -
         raise ActionPlanError(_("The item already has this status."), field="to_status")
     if not reason:
         raise ActionPlanError(_("Say why the status changes."), field="reason")
-    if open_request_of(item) is not None:
+    if selectors.open_request_of(item) is not None:
         raise ActionPlanError(
             _(
                 "Member states are being asked to approve this item. Withdraw that request "
@@ -164,12 +152,12 @@ def put_to_approval(
         .select_related("area")
         .get(pk=item.pk)
     )
-    if item.status not in (Status.UNDER_CONSIDERATION, Status.PROPOSED, Status.DEFERRED):
+    if item.status not in selectors.APPROVABLE_STATUSES:
         raise ActionPlanError(
             _("Only an item under consideration can be put to member states' approval."),
             code="conflict",
         )
-    if open_request_of(item) is not None:
+    if selectors.open_request_of(item) is not None:
         raise ActionPlanError(
             _("Member states are already asked to approve this item."), code="conflict"
         )
@@ -199,7 +187,7 @@ def withdraw_item_approval(item: PlanItem, *, actor: User) -> ApprovalRequest:
     """The Secretariat takes back an open request about an item."""
     if not actor.is_secretariat:
         raise ActionPlanError(_("Only the Secretariat withdraws a request."), code="forbidden")
-    request = open_request_of(item)
+    request = selectors.open_request_of(item)
     if request is None:
         raise ActionPlanError(_("No request about this item is open."), code="conflict")
     return approvals.withdraw_request(request, actor=actor)

@@ -13,6 +13,7 @@ from cica_portal import approvals, audit
 from cica_portal.models import ApprovalRequest, Area, State, User
 from cica_portal.transactions import retry_on_deadlock
 
+from .. import selectors
 from ..models import ItemStatusChange, MeasureProposal, PlanItem
 from .errors import ActionPlanError
 
@@ -39,7 +40,7 @@ def propose_measure(
     deadline: datetime | None = None,
 ) -> MeasureProposal:
     """A member state proposes a new measure; every member state is asked to approve it."""
-    if not (proposer.is_focal_point or proposer.is_approver):
+    if not selectors.may_propose(proposer):
         raise ActionPlanError(
             _("Only a member state's focal point or approver can propose a measure."),
             code="forbidden",
@@ -98,9 +99,9 @@ def withdraw_proposal(proposal: MeasureProposal, *, actor: User) -> MeasurePropo
     proposal = MeasureProposal.objects.select_for_update(of=("self",), no_key=True).get(
         pk=proposal.pk
     )
-    if actor.state_id != proposal.state_id or not (actor.is_focal_point or actor.is_approver):
+    if not selectors.is_proposing_state(actor, proposal):
         raise ActionPlanError(_("Only the proposing state can withdraw it."), code="forbidden")
-    if proposal.status != MeasureProposal.Status.PENDING:
+    if not selectors.may_withdraw_proposal(actor, proposal):
         raise ActionPlanError(_("This proposal is no longer pending."), code="conflict")
     request = request_of(proposal)
     if request is not None:

@@ -15,7 +15,9 @@ from cica_portal import audit
 from cica_portal.models import State, User
 from cica_portal.notifications import notify, secretariat_users
 from cica_portal.transactions import retry_on_deadlock
+from cica_portal.uploads import refuse_unless_acceptable
 
+from .. import selectors
 from ..models import (
     ImplementationReport,
     PlanItem,
@@ -23,7 +25,6 @@ from ..models import (
     ReportEntry,
     ReviewCycle,
 )
-from ..uploads import inspect_upload
 from .errors import ActionPlanError
 
 Report = ImplementationReport
@@ -44,7 +45,7 @@ def reportable_items(state: State) -> list[PlanItem]:
 
 
 def _check_author(report: Report, actor: User) -> None:
-    if not (actor.is_focal_point and actor.state_id == report.state_id):
+    if not selectors.is_report_author(actor, report):
         raise ActionPlanError(
             _("Only your state's focal point writes its report."), code="forbidden"
         )
@@ -61,7 +62,7 @@ def _check_editable(report: Report) -> None:
 @transaction.atomic
 def start_report(cycle: ReviewCycle, *, actor: User) -> Report:
     """The focal point's draft for this cycle, made with one entry per reportable item."""
-    if not actor.is_focal_point:
+    if not selectors.may_start_report(actor):
         raise ActionPlanError(_("Only a focal point writes its state's report."), code="forbidden")
     cycle = ReviewCycle.objects.select_for_update(of=("self",), no_key=True).get(pk=cycle.pk)
     existing = Report.objects.filter(cycle=cycle, state_id=actor.national_state_id).first()
@@ -130,7 +131,7 @@ def add_attachment(
         raise ActionPlanError(
             _("A report holds at most %(n)s files.") % {"n": MAX_ATTACHMENTS}, field="file"
         )
-    extension, content_type = inspect_upload(upload)
+    extension, content_type = refuse_unless_acceptable(upload, ActionPlanError)
     name = os.path.basename(getattr(upload, "name", "") or "file")[:150]
     attachment = ReportAttachment(
         report=report,
@@ -219,7 +220,7 @@ def return_report(report: Report, *, actor: User, reason: str) -> Report:
         .get(pk=report.pk)
     )
     reason = (reason or "").strip()
-    if report.status != Report.Status.SUBMITTED:
+    if not selectors.may_return_report(actor, report):
         raise ActionPlanError(_("Only a submitted report can be returned."), code="conflict")
     if not reason:
         raise ActionPlanError(_("Say what must be corrected."), field="reason")

@@ -18,6 +18,7 @@ from .selectors import (
     subjects_with_open_request,
     summary_for,
     tally,
+    with_answer_counts,
 )
 from .services import (
     REMIND_BEFORE,
@@ -65,5 +66,6 @@ __all__ = [
     "subjects_with_open_request",
     "summary_for",
     "tally",
+    "with_answer_counts",
     "withdraw_request",
 ]

@@ -120,6 +120,18 @@ def tally(request: ApprovalRequest) -> dict[str, int]:
     return counts
 
 
+def with_answer_counts(queryset: QuerySet[ApprovalRequest]) -> QuerySet[ApprovalRequest]:
+    """Each request with `asked` (states asked about its current version) and `answered` (of
+    them, those that answered): only the answers to the current version count."""
+    current = models.Q(answers__version=models.F("version"))
+    return queryset.annotate(
+        answered=models.Count(
+            "answers", filter=current & ~models.Q(answers__decision=StateAnswer.Decision.PENDING)
+        ),
+        asked=models.Count("answers", filter=current),
+    )
+
+
 def subjects_with_open_request(model: type[models.Model]) -> Q:
     """A Q for `model` rows that have an open approval request (for list filters)."""
     ids = ApprovalRequest.objects.filter(

@@ -22,7 +22,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cica_portal import audit
+from cica_portal import audit, audit_actions
 from cica_portal.errors import DomainError
 from cica_portal.models import ApprovalRequest, ApprovalView, State, StateAnswer, User
 from cica_portal.notifications import approvers_of, notify, notify_many
@@ -219,7 +219,7 @@ def answer_request(
     answer.save(update_fields=["decision", "comment", "content_hash", "answered_by", "answered_at"])
     audit.log(
         request,
-        f"approval.answer.{decision}",
+        audit_actions.approval_answered(decision),
         actor=approver,
         data={
             "state": approver.national_state.code,

@@ -6,6 +6,7 @@ edited by the Secretariat in the admin. Names carry both working languages.
 
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.functional import Promise, lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +18,11 @@ class Bilingual:
         if (get_language() or "en").startswith("ru"):
             return getattr(self, f"{field}_ru") or getattr(self, f"{field}_en")
         return getattr(self, f"{field}_en")
+
+    def in_their_language(self, field: str) -> Promise:
+        """The field as a lazy text: rendered in the language active when it is read (a notice
+        names the state in each recipient's language)."""
+        return lazy(self._in_language, str)(field)
 
 
 class StateQuerySet(models.QuerySet):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -10,9 +9,9 @@ from django.utils.translation import gettext as _
 from cica_portal import audit
 from cica_portal.models import User
 from cica_portal.transactions import retry_on_deadlock
+from cica_portal.uploads import refuse_unless_acceptable
 
 from ..models import Meeting, MeetingDocument
-from ..uploads import inspect_upload
 from .errors import MeetingError
 
 
@@ -28,10 +27,7 @@ def upload_document(
         raise MeetingError(_("Choose what kind of document this is."), field="kind")
     if access not in MeetingDocument.Access.values:
         raise MeetingError(_("Choose who may read it."), field="access")
-    try:
-        _extension, content_type = inspect_upload(upload)
-    except ValidationError as error:
-        raise MeetingError(error.messages[0], field="file") from error
+    _extension, content_type = refuse_unless_acceptable(upload, MeetingError)
     document = MeetingDocument(
         meeting=meeting,
         kind=kind,

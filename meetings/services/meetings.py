@@ -20,7 +20,14 @@ from cica_portal.models import Area, User
 from cica_portal.notifications import notify
 from cica_portal.transactions import retry_on_deadlock
 
-from ..models import AgendaItem, Meeting, MeetingSeries, Registration, validate_time_zone
+from ..models import (
+    ENDS_AFTER_START,
+    AgendaItem,
+    Meeting,
+    MeetingSeries,
+    Registration,
+    validate_time_zone,
+)
 from .errors import MeetingError
 
 Status = Meeting.Status
@@ -109,8 +116,8 @@ def create_meeting(
     """Create one meeting (the admin does the same through its form)."""
     _check_calendar_keeper(by)
     _check_zone(fields.get("time_zone", "Asia/Almaty"))
-    if fields["end"] <= fields["start"]:
-        raise MeetingError(_("A meeting must end after it starts."), field="end")
+    if not Meeting.ends_after_start(fields["start"], fields["end"]):
+        raise MeetingError(str(ENDS_AFTER_START), field="end")
     meeting = Meeting.objects.create(**fields)
     meeting.areas.set(areas)
     for position, (title, plan_items) in enumerate(agenda, start=1):
@@ -156,8 +163,10 @@ def update_meeting(
     meeting = Meeting.objects.select_for_update(of=("self",), no_key=True).get(pk=meeting.pk)
     fields = {key: value for key, value in fields.items() if key in MEETING_FIELDS}
     _check_zone(fields.get("time_zone", meeting.time_zone))
-    if fields.get("end", meeting.end) <= fields.get("start", meeting.start):
-        raise MeetingError(_("A meeting must end after it starts."), field="end")
+    if not Meeting.ends_after_start(
+        fields.get("start", meeting.start), fields.get("end", meeting.end)
+    ):
+        raise MeetingError(str(ENDS_AFTER_START), field="end")
     moved = {key for key in PLACE_AND_DATE if key in fields} & set(_changes(meeting, fields))
     if moved:
         meeting.sequence += 1

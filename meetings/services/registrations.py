@@ -8,12 +8,14 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cica_portal import audit
 from cica_portal.models import User
-from cica_portal.notifications import notify
+from cica_portal.notifications import Notice, notify
 from cica_portal.transactions import retry_on_deadlock
 
+from .. import audit_actions, selectors
 from ..models import Delegate, Meeting, Registration
 from .errors import MeetingError
 
@@ -22,17 +24,9 @@ DELEGATE_FIELDS = ("name", "position", "role", "interpretation", "dietary", "acc
 
 def check_registration_open(meeting: Meeting, now: datetime | None = None) -> None:
     """Raise unless a delegation can be registered or changed now."""
-    now = now or timezone.now()
-    if not meeting.is_open:
-        raise MeetingError(
-            _("Registration is closed: the meeting is %(status)s.")
-            % {"status": meeting.get_status_display().lower()},
-            code="conflict",
-        )
-    if meeting.registration_deadline and now > meeting.registration_deadline:
-        raise MeetingError(_("The registration deadline has passed."), code="conflict")
-    if now >= meeting.start:
-        raise MeetingError(_("The meeting has already started."), code="conflict")
+    closed = selectors.why_registration_is_closed(meeting, now)
+    if closed is not None:
+        raise MeetingError(closed, code="conflict")
 
 
 def _clean_delegates(meeting: Meeting, delegates: Iterable[Mapping]) -> list[dict]:
@@ -95,7 +89,7 @@ def register_delegation(
     )
     audit.log(
         registration,
-        "meetings.registration.submitted",
+        audit_actions.REGISTRATION_SUBMITTED,
         actor=by,
         data={"meeting": meeting.pk, "delegates": len(rows), "previous_status": previous},
     )
@@ -113,21 +107,21 @@ def confirm_registration(registration: Registration, *, by: User) -> Registratio
         .select_related("meeting")
         .get(pk=registration.pk)
     )
-    if registration.status != Registration.Status.SUBMITTED:
+    if not selectors.may_confirm_registration(by, registration):
         raise MeetingError(_("Only a submitted registration can be confirmed."), code="conflict")
     registration.status = Registration.Status.CONFIRMED
     registration.confirmed_by = by
     registration.confirmed_at = timezone.now()
     registration.save(update_fields=["status", "confirmed_by", "confirmed_at", "updated_at"])
-    audit.log(registration, "meetings.registration.confirmed", actor=by)
+    audit.log(registration, audit_actions.REGISTRATION_CONFIRMED, actor=by)
     meeting = registration.meeting
     notify(
         User.objects.filter(role=User.Role.FOCAL_POINT, state_id=registration.state_id),
         key=f"meetings:registration:{registration.pk}:confirmed:{int(registration.confirmed_at.timestamp())}",
-        subject=lambda: _("Delegation confirmed: %(title)s") % {"title": meeting.title},
-        body=lambda: (
-            _("The Secretariat confirmed your state's delegation to %(title)s.")
-            % {"title": meeting.title}
+        notice=Notice(
+            gettext_lazy("Delegation confirmed: %(title)s"),
+            gettext_lazy("The Secretariat confirmed your state's delegation to %(title)s."),
+            {"title": meeting.title},
         ),
         url=meeting.get_absolute_url(),
     )
@@ -141,11 +135,11 @@ def withdraw_registration(registration: Registration, *, by: User) -> Registrati
     registration = Registration.objects.select_for_update(of=("self",), no_key=True).get(
         pk=registration.pk
     )
-    if not (by.is_focal_point and by.state_id == registration.state_id):
+    if not selectors.is_own_states_focal_point(by, registration):
         raise MeetingError(_("Only your state's focal point can withdraw it."), code="forbidden")
-    if registration.status == Registration.Status.WITHDRAWN:
-        return registration
+    if not selectors.may_withdraw_registration(by, registration):
+        return registration  # already withdrawn: nothing changes
     registration.status = Registration.Status.WITHDRAWN
     registration.save(update_fields=["status", "updated_at"])
-    audit.log(registration, "meetings.registration.withdrawn", actor=by)
+    audit.log(registration, audit_actions.REGISTRATION_WITHDRAWN, actor=by)
     return registration

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cica_portal import audit
 from cica_portal.models import Area, User
-from cica_portal.notifications import notify, secretariat_users
+from cica_portal.notifications import Notice, StrOrPromise, notify, secretariat_users
 from cica_portal.transactions import retry_on_deadlock
 
+from .. import selectors
 from ..models import Kind, Meeting, TrainingRequest
 from .errors import MeetingError
 from .meetings import create_meeting
@@ -32,7 +35,7 @@ def request_training(
     needs: str = "",
 ) -> TrainingRequest:
     """A focal point asks for a training seminar for their state."""
-    if not by.is_focal_point:
+    if not selectors.may_request_training(by):
         raise MeetingError(
             _("Only a national focal point can request a training seminar."), code="forbidden"
         )
@@ -51,15 +54,13 @@ def request_training(
     notify(
         secretariat_users(),
         key=f"meetings:training:{request.pk}:submitted",
-        subject=lambda: (
-            _("Training seminar requested by %(state)s") % {"state": by.national_state.name_en}
-        ),
-        body=lambda: (
-            _(
+        notice=Notice(
+            gettext_lazy("Training seminar requested by %(state)s"),
+            gettext_lazy(
                 "%(state)s requests a training seminar on “%(topic)s”. Accept, decline with a "
                 "reason, or schedule it."
-            )
-            % {"state": by.national_state.name_en, "topic": topic}
+            ),
+            {"state": by.national_state.name_en, "topic": topic},
         ),
         url=request.get_absolute_url(),
     )
@@ -67,7 +68,12 @@ def request_training(
 
 
 def _decide(
-    request: TrainingRequest, status: str, *, by: User, reason: str, allowed_from: set[str]
+    request: TrainingRequest,
+    status: str,
+    *,
+    by: User,
+    reason: str,
+    may: Callable[[User, TrainingRequest], bool],
 ) -> TrainingRequest:
     if not by.is_secretariat:
         raise MeetingError(
@@ -76,7 +82,7 @@ def _decide(
     request = TrainingRequest.objects.select_for_update(of=("self",), no_key=True).get(
         pk=request.pk
     )
-    if request.status not in allowed_from:
+    if not may(by, request):
         raise MeetingError(
             _("This request is already %(status)s.")
             % {"status": request.get_status_display().lower()},
@@ -94,15 +100,16 @@ def _decide(
     return request
 
 
-def _tell_requester(request: TrainingRequest, body: str) -> None:
+def _tell_requester(request: TrainingRequest, body: StrOrPromise, **values: object) -> None:
+    """Tell the requester, in their language, what became of the request."""
     notify(
         [request.requested_by],
         key=f"meetings:training:{request.pk}:{request.status}",
-        subject=lambda: (
-            _("Your training seminar request: %(status)s")
-            % {"status": request.get_status_display()}
+        notice=Notice(
+            gettext_lazy("Your training seminar request: %(status)s"),
+            body,
+            {"status": Status(request.status).label, "topic": request.topic, **values},
         ),
-        body=lambda: body,
         url=request.get_absolute_url(),
     )
 
@@ -113,14 +120,15 @@ def accept_training_request(
     request: TrainingRequest, *, by: User, note: str = ""
 ) -> TrainingRequest:
     """Accept in principle; the meeting is scheduled later."""
-    request = _decide(request, Status.ACCEPTED, by=by, reason=note, allowed_from={Status.SUBMITTED})
+    request = _decide(
+        request, Status.ACCEPTED, by=by, reason=note, may=selectors.may_accept_training
+    )
     _tell_requester(
         request,
-        _(
+        gettext_lazy(
             "The Secretariat accepted your request on “%(topic)s”. It will "
             "propose dates; you will be told when it is scheduled."
-        )
-        % {"topic": request.topic},
+        ),
     )
     return request
 
@@ -136,12 +144,12 @@ def decline_training_request(request: TrainingRequest, *, by: User, reason: str)
         Status.DECLINED,
         by=by,
         reason=reason,
-        allowed_from={Status.SUBMITTED, Status.ACCEPTED},
+        may=selectors.may_decline_training,
     )
     _tell_requester(
         request,
-        _("The Secretariat declined your request on “%(topic)s”: %(reason)s")
-        % {"topic": request.topic, "reason": reason},
+        gettext_lazy("The Secretariat declined your request on “%(topic)s”: %(reason)s"),
+        reason=reason,
     )
     return request
 
@@ -157,7 +165,7 @@ def schedule_training_request(
         Status.SCHEDULED,
         by=by,
         reason=request.decision_reason,
-        allowed_from={Status.SUBMITTED, Status.ACCEPTED},
+        may=selectors.may_schedule_training,
     )
     meeting_fields.setdefault("title", _("Training seminar: %(topic)s") % {"topic": request.topic})
     meeting_fields.setdefault("host_state", request.state)
@@ -169,10 +177,11 @@ def schedule_training_request(
     start = meeting.local_start
     _tell_requester(
         request,
-        _(
+        gettext_lazy(
             "Your training seminar on “%(topic)s” is scheduled for %(date)s "
             "(%(zone)s). Register your participants on its page."
-        )
-        % {"topic": request.topic, "date": f"{start:%Y-%m-%d %H:%M}", "zone": meeting.time_zone},
+        ),
+        date=f"{start:%Y-%m-%d %H:%M}",
+        zone=meeting.time_zone,
     )
     return meeting

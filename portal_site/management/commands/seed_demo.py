@@ -1,11 +1,9 @@
 """Load the demo: the plan, reference data, demo people, meetings, shares. Idempotent."""
 
-from importlib import import_module
-
-from django.apps import apps
 from django.core.management.base import BaseCommand
 
 from cica_portal.demo import DEFAULT_PASSWORD, create_demo_people
+from portal_site.app_modules import app_modules
 
 # Each app may offer `<app>.seed.seed_demo(*, password, stdout)`; they run in this order.
 SEEDED_APPS = ["actionplan", "focalpoints", "meetings", "exchange"]
@@ -24,15 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, password: str, **options):
         created = create_demo_people(password)
         self.stdout.write(f"Demo accounts: {created} created.")
-        for label in SEEDED_APPS:
-            if not apps.is_installed(label):
-                continue
-            try:
-                module = import_module(f"{label}.seed")
-            except ModuleNotFoundError as error:
-                if error.name != f"{label}.seed":
-                    raise
-                continue
+        for module in app_modules(SEEDED_APPS, "seed"):
             module.seed_demo(password=password, stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(

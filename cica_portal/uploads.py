@@ -1,4 +1,5 @@
-"""Check an uploaded document by what it is, not by what it is called."""
+"""Check an uploaded file by what it is (its first bytes), not by what it is called: the one
+check of meeting documents and report attachments, in forms, the admin and the services."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+
+from .errors import DomainError
 
 # The extension filetype detects → the content type we serve it with.
 ALLOWED = {
@@ -48,6 +51,14 @@ def inspect_upload(upload) -> tuple[str, str]:
             code="file_type",
         )
     return kind.extension, ALLOWED[kind.extension]
+
+
+def refuse_unless_acceptable(upload, error_class: type[DomainError]) -> tuple[str, str]:
+    """`inspect_upload` for a service: a refusal is the app's domain error on the field "file"."""
+    try:
+        return inspect_upload(upload)
+    except ValidationError as error:
+        raise error_class(error.messages[0], field="file") from error
 
 
 def validate_upload(upload) -> None:
