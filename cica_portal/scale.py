@@ -55,7 +55,7 @@ AUDIT_COLUMNS = [
 @contextlib.contextmanager
 def dates_as_given(*model_classes: type[models.Model]) -> Iterator[None]:
     """Let bulk_create keep the historical dates set on the objects (auto_now paused)."""
-    fields = [
+    fields: list[Any] = [  # the date fields, whose auto_now flags are paused
         f
         for m in model_classes
         for f in m._meta.concrete_fields
@@ -71,18 +71,22 @@ def dates_as_given(*model_classes: type[models.Model]) -> Iterator[None]:
             f.auto_now, f.auto_now_add = now, add
 
 
-def bulk(model: type[models.Model], objs: Sequence, *, batch_size: int = BATCH, **kwargs) -> list:
+def bulk(
+    model: type[models.Model], objs: Sequence, *, batch_size: int = BATCH, **kwargs: Any
+) -> list:
     """bulk_create in batches; the created objects (with their keys)."""
     created: list = []
     for i in range(0, len(objs), batch_size):
-        created += model.objects.bulk_create(objs[i : i + batch_size], **kwargs)
+        created += model._default_manager.bulk_create(objs[i : i + batch_size], **kwargs)
     return created
 
 
 class ScaleRun:
     """One run of the generator: what every app's scale module draws on and records into."""
 
-    def __init__(self, *, seed: int = 2008, stdout=None, states: Iterable[str] | None = None):
+    def __init__(
+        self, *, seed: int = 2008, stdout: Any = None, states: Iterable[str] | None = None
+    ) -> None:
         self.rnd = random.Random(seed)
         self.stdout = stdout
         self.now = timezone.now()
@@ -146,7 +150,13 @@ class ScaleRun:
 
 
 def _audit_rows(
-    run: ScaleRun, mix: Sequence[tuple[str, str]], *, first: int, count: int, total: int, chain
+    run: ScaleRun,
+    mix: Sequence[tuple[str, str]],
+    *,
+    first: int,
+    count: int,
+    total: int,
+    chain: Any,
 ) -> list[tuple]:
     """`count` records from number `first` on, each chained to the one before."""
     actors = list(run.people.values())

@@ -3,7 +3,9 @@ check of meeting documents and report attachments, in forms, the admin and the s
 
 from __future__ import annotations
 
-import filetype
+from typing import Any
+
+import filetype  # type: ignore[import-untyped]  # ships no type information
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
@@ -24,7 +26,7 @@ ALLOWED = {
 HEAD_BYTES = 8192
 
 
-def inspect_upload(upload) -> tuple[str, str]:
+def inspect_upload(upload: Any) -> tuple[str, str]:
     """Return (extension, content type) of an allowed upload; raise ValidationError otherwise."""
     size = getattr(upload, "size", 0) or 0
     if size > settings.UPLOAD_MAX_BYTES:
@@ -53,7 +55,7 @@ def inspect_upload(upload) -> tuple[str, str]:
     return kind.extension, ALLOWED[kind.extension]
 
 
-def refuse_unless_acceptable(upload, error_class: type[DomainError]) -> tuple[str, str]:
+def refuse_unless_acceptable(upload: Any, error_class: type[DomainError]) -> tuple[str, str]:
     """`inspect_upload` for a service: a refusal is the app's domain error on the field "file"."""
     try:
         return inspect_upload(upload)
@@ -61,7 +63,7 @@ def refuse_unless_acceptable(upload, error_class: type[DomainError]) -> tuple[st
         raise error_class(error.messages[0], field="file") from error
 
 
-def validate_upload(upload) -> None:
+def validate_upload(upload: Any) -> None:
     """Field validator: the same check, for forms and the admin."""
     if hasattr(upload, "seek") and not getattr(upload, "_committed", False):
         inspect_upload(upload)

@@ -22,7 +22,7 @@ class Bilingual:
     def in_their_language(self, field: str) -> Promise:
         """The field as a lazy text: rendered in the language active when it is read (a notice
         names the state in each recipient's language)."""
-        return lazy(self._in_language, str)(field)
+        return lazy(self._in_language, str)(field)  # type: ignore[return-value]  # lazy() is a Promise
 
 
 class StateQuerySet(models.QuerySet):
