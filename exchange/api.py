@@ -1,4 +1,4 @@
-"""The exchange API: exactly the paths of API-CONTRACT.md, with the pages' rights."""
+"""The exchange API: exactly the paths of the REST API contract, with the pages' rights."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The exchange API as API-CONTRACT.md fixes it."""
+"""The exchange API as the REST API contract fixes it."""
 
 import pytest
 
