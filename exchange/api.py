@@ -20,6 +20,8 @@ from .models import Share, ShareRead
 from .serializers import (
     DecisionSerializer,
     DocumentCheckSerializer,
+    JudicialPermissionSerializer,
+    ReshareRequestSerializer,
     ShareCreateSerializer,
     ShareDetailSerializer,
     ShareListSerializer,
@@ -205,13 +207,93 @@ class ShareWithdraw(APIView):
         return Response({"id": share.pk, "status": share.status})
 
 
+class ShareReshareRequests(APIView):
+    """Requests to pass a released share on (H2): a recipient state's focal point asks for named
+    states (or a national authority); the originating and concerned states decide."""
+
+    permission_classes = [IsNetworkMember]
+
+    @extend_schema(responses=ReshareRequestSerializer(many=True))
+    def get(self, request, pk: int):
+        share = selectors.get_share_for(request.user, pk)
+        rows = selectors.reshare_requests_for(request.user, share)
+        return Response(ReshareRequestSerializer(rows, many=True).data)
+
+    @extend_schema(request=ReshareRequestSerializer, responses={201: ReshareRequestSerializer})
+    def post(self, request, pk: int):
+        share = selectors.get_share_for(request.user, pk)
+        if share.status != Share.Status.RELEASED:
+            raise DomainError(_("Only a released share can be passed on."), code="conflict")
+        if not selectors.may_request_reshare(request.user, share):
+            raise exceptions.PermissionDenied(
+                "Only a focal point of a recipient state asks to pass a share on."
+            )
+        serializer = ReshareRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        reshare = services.request_reshare(
+            share,
+            by=request.user,
+            states=data.get("states", []),
+            authority=data.get("authority", ""),
+            reason=data["reason"],
+        )
+        return Response(ReshareRequestSerializer(reshare).data, status=status.HTTP_201_CREATED)
+
+
+class ShareJudicialPermissions(APIView):
+    """The provider records permission (H1) for a recipient state's judicial use."""
+
+    permission_classes = [IsNetworkMember]
+
+    @extend_schema(
+        request=JudicialPermissionSerializer, responses={201: JudicialPermissionSerializer}
+    )
+    def post(self, request, pk: int):
+        share = selectors.get_share_for(request.user, pk)
+        if not selectors.may_grant_judicial_use(request.user, share):
+            raise exceptions.PermissionDenied(
+                "Only the originating state records permission for judicial use (H1)."
+            )
+        serializer = JudicialPermissionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.grant_judicial_use(
+            share,
+            by=request.user,
+            state=serializer.validated_data["state"],
+            note=serializer.validated_data["note"],
+        )
+        return Response(serializer.data, status=status.HTTP_201_CREATED)
+
+
+class ShareExport(APIView):
+    """The share as a document to keep (`?purpose=intelligence|judicial`); never a RED share,
+    and with H1 not for judicial use until the provider's permission is recorded (403)."""
+
+    permission_classes = [IsNetworkMember]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("purpose", str, enum=list(selectors.EXPORT_PURPOSES), required=True)
+        ],
+        responses={200: dict},
+    )
+    def get(self, request, pk: int):
+        share = selectors.get_share_for(request.user, pk)
+        if share.status != Share.Status.RELEASED:
+            raise exceptions.PermissionDenied("Only a released share is exported.")
+        purpose = request.GET.get("purpose", "")
+        return Response(services.export_share(share, user=request.user, purpose=purpose))
+
+
 def document_hit(share: Share) -> dict:
-    content = share.content
+    # A RED notice's content stays on its own page: the hit says only where to read it.
+    content = {} if share.is_red else share.content
     return {
         "share": share.pk,
         "title": share.display_title,
         "originating_state": share.originating_state.code,
-        "document_number": content.get("document_number", ""),
+        "document_number": content.get("document_number", ""),  # what was asked, if RED
         "document_type": content.get("document_type"),
         "issuing_state": content.get("issuing_state"),
         "lost_or_stolen": content.get("lost_or_stolen"),

@@ -22,6 +22,21 @@ urlpatterns = [
         name="api-exchange-share-withdraw",
     ),
     path(
+        "exchange/shares/<int:pk>/reshare-requests/",
+        api.ShareReshareRequests.as_view(),
+        name="api-exchange-share-reshare-requests",
+    ),
+    path(
+        "exchange/shares/<int:pk>/judicial-permissions/",
+        api.ShareJudicialPermissions.as_view(),
+        name="api-exchange-share-judicial-permissions",
+    ),
+    path(
+        "exchange/shares/<int:pk>/export/",
+        api.ShareExport.as_view(),
+        name="api-exchange-share-export",
+    ),
+    path(
         "exchange/documents/check/",
         api.DocumentCheck.as_view(),
         name="api-exchange-document-check",

@@ -4,7 +4,7 @@ links a person may still open."""
 from cica_portal import approvals, links
 
 from . import selectors, services
-from .models import Share, ShareRead
+from .models import ReshareRequest, Share, ShareRead
 
 
 def _record_read(share: Share, user) -> None:
@@ -25,8 +25,21 @@ RELEASE = approvals.SubjectType(
 )
 
 
+# Passing a released share on (H2): the originating and concerned states decide on exactly
+# that extension; the requesting state follows its request.
+RESHARE = approvals.SubjectType(
+    purpose=selectors.RESHARE_PURPOSE,
+    model=ReshareRequest,
+    visible_to=selectors.reshare_parties,
+    on_closed=services.close_reshare,
+    summary_template="exchange/approval_subject_reshare.html",
+    summary_context=selectors.reshare_summary,
+)
+
+
 def register() -> None:
     approvals.register(RELEASE)
+    approvals.register(RESHARE)
     links.register(
         "exchange:detail", lambda user, pk: selectors.visible_shares(user).filter(pk=pk).exists()
     )

@@ -212,3 +212,50 @@ class DocumentCheckForm(forms.Form):
         max_length=100,
         help_text=_("Case, spaces and dashes do not matter."),
     )
+
+
+class ReshareForm(forms.Form):
+    """A recipient state asks to pass a share on: named states, or a national authority."""
+
+    states = forms.ModelMultipleChoiceField(
+        label=_("States to pass it on to"),
+        queryset=State.objects.none(),
+        required=False,
+        to_field_name="code",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    authority = forms.CharField(
+        label=_("Or a national authority of your state"),
+        max_length=300,
+        required=False,
+        help_text=_("In words, e.g. the prosecutor's office."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, share: Share, **kwargs):
+        super().__init__(*args, **kwargs)
+        have = {share.originating_state_id, *share.recipient_states.values_list("pk", flat=True)}
+        self.fields["states"].queryset = _member_states().exclude(pk__in=have)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("states") and not (cleaned.get("authority") or "").strip():
+            self.add_error("states", _("Name the states, or the national authority."))
+        return cleaned
+
+
+class JudicialUseForm(forms.Form):
+    """The provider records permission (H1) for one recipient state's judicial use."""
+
+    state = forms.ModelChoiceField(
+        label=_("State permitted to use it in judicial proceedings"),
+        queryset=State.objects.none(),
+        to_field_name="code",
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, share: Share, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].queryset = share.recipient_states.order_by("name_en")

@@ -250,6 +250,7 @@ class ShareRead(models.Model):
         API = "api", _("API")
         APPROVAL = "approval", _("Approval page")
         CHECK = "check", _("Document check")
+        EXPORT = "export", _("Export")
 
     share = models.ForeignKey(Share, on_delete=models.CASCADE, related_name="reads")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -287,3 +288,76 @@ class ShareTransition(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.share_id}: {self.from_status or '∅'} → {self.to_status}"
+
+
+class ReshareRequest(models.Model):
+    """A recipient state asks to pass a share on: to named states, or to a national authority.
+
+    Decided by the originating and concerned states through the shared approvals, on exactly
+    this extension of exactly the released version (`share_hash`)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        EXPIRED = "expired", _("Expired")
+
+    share = models.ForeignKey(Share, on_delete=models.CASCADE, related_name="reshare_requests")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requesting_state = models.ForeignKey(
+        "cica_portal.State", on_delete=models.PROTECT, related_name="+"
+    )
+    states = models.ManyToManyField(
+        "cica_portal.State", related_name="+", blank=True, verbose_name=_("new recipient states")
+    )
+    authority = models.CharField(_("national authority"), max_length=300, blank=True)
+    reason = models.TextField(_("reason"))
+    share_hash = models.CharField(_("version of the share"), max_length=64)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status, default=Status.PENDING, db_index=True
+    )
+    approval = models.OneToOneField(
+        "cica_portal.ApprovalRequest",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("re-share request")
+        verbose_name_plural = _("re-share requests")
+
+    def __str__(self) -> str:
+        return _("Re-share request #%(id)s") % {"id": self.pk}
+
+    def get_absolute_url(self) -> str:
+        return reverse("exchange:detail", args=[self.share_id])
+
+
+class JudicialPermission(models.Model):
+    """The provider's permission (H1) for one state to use a share in judicial proceedings."""
+
+    share = models.ForeignKey(Share, on_delete=models.CASCADE, related_name="judicial_permissions")
+    state = models.ForeignKey("cica_portal.State", on_delete=models.PROTECT, related_name="+")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("permission for judicial use")
+        verbose_name_plural = _("permissions for judicial use")
+        constraints = [
+            models.UniqueConstraint(fields=["share", "state"], name="one_judicial_permission")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.share_id} judicial use by {self.state_id}"

@@ -14,12 +14,15 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
 from cica_portal import approvals
 from cica_portal.models import ApprovalRequest, State, User
 
+from . import handling
 from .models import (
     LOST_STOLEN_SLUG,
+    ReshareRequest,
     Share,
     ShareGroupObjectPermission,
     ShareRead,
@@ -268,3 +271,75 @@ def shares_with_history_for(user: User) -> QuerySet[Share]:
     if not user.is_authenticated or not user.state_id:
         return Share.objects.none()
     return visible_shares(user).filter(originating_state_id=user.state_id)
+
+
+# --- binding handling: re-share requests (H2) and exports (RED, H1) -----------------------------
+
+RESHARE_PURPOSE = "exchange.reshare"
+EXPORT_PURPOSES = ("intelligence", "judicial")
+
+
+def may_request_reshare(user: User, share: Share) -> bool:
+    """A focal point of a state the share was released to may ask to pass it on."""
+    return (
+        share.status == Share.Status.RELEASED
+        and user.is_authenticated
+        and user.is_focal_point
+        and bool(user.state_id)
+        and user.state_id != share.originating_state_id
+        and share.recipient_states.filter(pk=user.state_id).exists()
+    )
+
+
+def reshare_parties(user: User) -> QuerySet[ReshareRequest]:
+    """The re-share requests a user may read: those on shares whose consent they take part in
+    (the originating state, the approvers asked), and their own state's requests."""
+    if not user.is_authenticated or not user.is_network_member or not user.state_id:
+        return ReshareRequest.objects.none()
+    return ReshareRequest.objects.filter(
+        Q(share__in=consent_parties(user).values("pk")) | Q(requesting_state_id=user.state_id)
+    )
+
+
+def reshare_requests_for(user: User, share: Share) -> list[ReshareRequest]:
+    return list(
+        reshare_parties(user)
+        .filter(share=share)
+        .select_related("requesting_state", "requested_by")
+        .prefetch_related("states")
+    )
+
+
+def reshare_summary(reshare: ReshareRequest, user: User) -> dict:
+    return {"reshare": reshare, "share": reshare.share}
+
+
+def export_refusal(user: User, share: Share, purpose: str) -> str | None:
+    """Why this user may not export this share for this purpose; None when they may."""
+    if share.is_red:
+        return str(_("A TLP:RED share is never exported: read it on its own page."))
+    if purpose not in EXPORT_PURPOSES:
+        return str(_("Choose what the export is for."))
+    if (
+        purpose == "judicial"
+        and handling.H1 in (share.handling_codes or ())
+        and user.state_id != share.originating_state_id
+        and not share.judicial_permissions.filter(state_id=user.state_id).exists()
+    ):
+        return str(
+            _(
+                "H1: this share may be used in judicial proceedings only with the provider's "
+                "permission, and none is recorded for your state. Ask the originating state."
+            )
+        )
+    return None
+
+
+def may_grant_judicial_use(user: User, share: Share) -> bool:
+    """The provider (originating state's focal point or approver) records permission (H1)."""
+    return (
+        share.status == Share.Status.RELEASED
+        and handling.H1 in (share.handling_codes or ())
+        and user.state_id == share.originating_state_id
+        and (user.is_focal_point or user.is_approver)
+    )

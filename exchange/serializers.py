@@ -264,3 +264,33 @@ class DocumentHitSerializer(serializers.Serializer):
 class DocumentCheckSerializer(serializers.Serializer):
     number = serializers.CharField()
     hits = DocumentHitSerializer(many=True)
+
+
+class ReshareRequestSerializer(serializers.Serializer):
+    """A recipient state's request to pass a share on (H2), decided by its providers."""
+
+    id = serializers.IntegerField(read_only=True)
+    status = serializers.CharField(read_only=True)
+    states = StateCodeField(many=True, required=False, default=list)
+    authority = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=300,
+        default="",
+        help_text="A national authority of the requesting state, in words.",
+    )
+    reason = serializers.CharField(max_length=4000)
+    requesting_state = serializers.CharField(source="requesting_state.code", read_only=True)
+    approval = serializers.IntegerField(source="approval_id", read_only=True, allow_null=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    closed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["states"] = sorted(s.code for s in instance.states.all())
+        return data
+
+
+class JudicialPermissionSerializer(serializers.Serializer):
+    state = StateCodeField()
+    note = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")

@@ -22,6 +22,8 @@ from . import audit_actions, selectors
 from .handling import clean_handling
 from .models import (
     LOST_STOLEN_SLUG,
+    JudicialPermission,
+    ReshareRequest,
     Share,
     ShareGroupObjectPermission,
     ShareRead,
@@ -29,7 +31,17 @@ from .models import (
     ShareTransition,
     ShareUserObjectPermission,
 )
-from .selectors import PURPOSE, VIEW_PERMISSION, may_withdraw, visible_shares
+from .selectors import (
+    EXPORT_PURPOSES,
+    PURPOSE,
+    RESHARE_PURPOSE,
+    VIEW_PERMISSION,
+    export_refusal,
+    may_grant_judicial_use,
+    may_request_reshare,
+    may_withdraw,
+    visible_shares,
+)
 from .validation import ContentErrors, normalise_document_number, validate_content
 
 DEFAULT_CONSENT_DAYS = 14
@@ -392,16 +404,7 @@ def _release(share: Share, *, actor: User | None) -> None:
     groups = [state_group(state) for state in share.recipient_states.all()]
     if share.secretariat_may_read:
         groups.append(secretariat_group())
-    permission = Permission.objects.get(
-        content_type__app_label="exchange", codename=VIEW_PERMISSION
-    )
-    ShareGroupObjectPermission.objects.bulk_create(
-        [
-            ShareGroupObjectPermission(group=g, permission=permission, content_object=share)
-            for g in groups
-        ],
-        ignore_conflicts=True,
-    )
+    _grant(share, groups)
     share.released_at = share.closed_at
     share.document_number_normalised = normalise_document_number(
         share.content.get("document_number")
@@ -517,6 +520,12 @@ def withdraw_share(share: Share, *, actor: User) -> Share:
     had_access = _people_with_access(share)
     if share.approval is not None and share.approval.is_open:
         approvals.withdraw_request(share.approval, actor=actor)
+    for reshare in share.reshare_requests.filter(status=ReshareRequest.Status.PENDING):
+        if reshare.approval_id:
+            approvals.withdraw_request(reshare.approval, actor=actor)
+    share.reshare_requests.filter(status=ReshareRequest.Status.PENDING).update(
+        status=ReshareRequest.Status.WITHDRAWN, closed_at=timezone.now()
+    )
     ShareGroupObjectPermission.objects.filter(content_object=share).delete()
     ShareUserObjectPermission.objects.filter(content_object=share).delete()
     share.closed_at = timezone.now()
@@ -584,3 +593,204 @@ def notify_author_of_answer(answer: StateAnswer) -> None:
         ),
         url=share.get_absolute_url(),
     )
+
+
+# --- binding handling: re-share requests (H2), judicial use (H1), exports ------------------------
+
+
+def _reshare_content(reshare: ReshareRequest, codes: list[str]) -> dict[str, Any]:
+    """Exactly what the states consent to: this extension of this released version."""
+    return {
+        "reshare": reshare.pk,
+        "share": reshare.share_id,
+        "share_version": reshare.share_hash,
+        "requesting_state": reshare.requesting_state.code,
+        "states": codes,
+        "authority": reshare.authority,
+        "reason": reshare.reason,
+    }
+
+
+@retry_on_deadlock
+@transaction.atomic
+def request_reshare(
+    share: Share,
+    *,
+    by: User,
+    states: Iterable[State] = (),
+    authority: str = "",
+    reason: str = "",
+) -> ReshareRequest:
+    """A recipient state asks to pass a released share on; its providers decide on exactly that."""
+    share = _lock(share)
+    if not may_request_reshare(by, share):
+        if share.status != Share.Status.RELEASED:
+            raise ExchangeError(_("Only a released share can be passed on."), code="conflict")
+        raise ExchangeError(
+            _("Only a focal point of a recipient state asks to pass a share on."),
+            code="forbidden",
+        )
+    states = list({s.pk: s for s in states}.values())
+    already = {share.originating_state_id, *share.recipient_states.values_list("pk", flat=True)}
+    known = [s.code for s in states if s.pk in already]
+    if known:
+        raise ExchangeError(
+            _("These states already have the share: %(codes)s.") % {"codes": ", ".join(known)},
+            field="states",
+        )
+    authority = (authority or "").strip()[:300]
+    if not states and not authority:
+        raise ExchangeError(
+            _("Name the states, or the national authority, to pass it on to."), field="states"
+        )
+    if not (reason or "").strip():
+        raise ExchangeError(_("Give the reason for passing it on."), field="reason")
+    reshare = ReshareRequest.objects.create(
+        share=share,
+        requested_by=by,
+        requesting_state_id=by.state_id,
+        authority=authority,
+        reason=reason.strip()[:4000],
+        share_hash=share.approval.content_hash if share.approval_id else "",
+    )
+    reshare.states.set(states)
+    codes = sorted(s.code for s in states)
+    reshare.approval = approvals.open_request(
+        reshare,
+        purpose=RESHARE_PURPOSE,
+        title=_("Passing on %(label)s") % {"label": _label(share)},
+        content=_reshare_content(reshare, codes),
+        states=_required_states(share),
+        opened_by=by,
+        deadline=timezone.now() + timedelta(days=DEFAULT_CONSENT_DAYS),
+    )
+    reshare.save(update_fields=["approval"])
+    audit.log(
+        share,
+        "exchange.reshare.requested",
+        actor=by,
+        data={"reshare": reshare.pk, "states": codes, "authority": bool(authority)},
+    )
+    return reshare
+
+
+def close_reshare(reshare: ReshareRequest, request: ApprovalRequest, *, actor: User | None) -> None:
+    """Called by the approval mechanism when a re-share request closes (same transaction)."""
+    reshare = ReshareRequest.objects.select_for_update(of=("self",), no_key=True).get(pk=reshare.pk)
+    if reshare.approval_id != request.pk or reshare.status != ReshareRequest.Status.PENDING:
+        return
+    share = (
+        Share.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("template", "originating_state")
+        .get(pk=reshare.share_id)
+    )
+    reshare.closed_at = timezone.now()
+    outcome = {
+        ApprovalRequest.Status.APPROVED: ReshareRequest.Status.APPROVED,
+        ApprovalRequest.Status.REJECTED: ReshareRequest.Status.DECLINED,
+        ApprovalRequest.Status.EXPIRED: ReshareRequest.Status.EXPIRED,
+    }.get(request.status, ReshareRequest.Status.WITHDRAWN)
+    current = share.approval.content_hash if share.approval_id else ""
+    if outcome == ReshareRequest.Status.APPROVED and (
+        share.status != Share.Status.RELEASED or current != reshare.share_hash
+    ):
+        outcome = ReshareRequest.Status.WITHDRAWN  # not the version consented to: nothing given
+    reshare.status = outcome
+    reshare.save(update_fields=["status", "closed_at"])
+    audit.log(share, f"exchange.reshare.{outcome}", actor=actor, data={"reshare": reshare.pk})
+    if outcome == ReshareRequest.Status.APPROVED:
+        new_states = list(reshare.states.all())
+        if new_states:
+            share.recipient_states.add(*new_states)
+            _grant(share, [state_group(state) for state in new_states])
+            notify(
+                User.objects.filter(state__in=new_states, is_active=True),
+                key=f"exchange:share:{share.pk}:reshared:{reshare.pk}",
+                subject=lambda: (
+                    _("Information passed on to you: %(label)s") % {"label": _label(share)}
+                ),
+                body=lambda: (
+                    _(
+                        "The states that provided %(label)s consented to pass it on to your "
+                        "state. Open it in the portal to read it and its handling codes; each "
+                        "reading is recorded."
+                    )
+                    % {"label": _label(share)}
+                ),
+                url=share.get_absolute_url(),
+            )
+    notify(
+        [reshare.requested_by],
+        key=f"exchange:reshare:{reshare.pk}:closed",
+        subject=lambda: (
+            _("Your request to pass on %(label)s: %(outcome)s")
+            % {"label": _label(share), "outcome": reshare.get_status_display().lower()}
+        ),
+        body=lambda: (
+            _(
+                "The request to pass on %(label)s is %(outcome)s. Open the share to see "
+                "who may now read it."
+            )
+            % {"label": _label(share), "outcome": reshare.get_status_display().lower()}
+        ),
+        url=share.get_absolute_url(),
+    )
+
+
+def _grant(share: Share, groups: list[Group]) -> None:
+    permission = Permission.objects.get(
+        content_type__app_label="exchange", codename=VIEW_PERMISSION
+    )
+    ShareGroupObjectPermission.objects.bulk_create(
+        [
+            ShareGroupObjectPermission(group=g, permission=permission, content_object=share)
+            for g in groups
+        ],
+        ignore_conflicts=True,
+    )
+
+
+@retry_on_deadlock
+@transaction.atomic
+def grant_judicial_use(share: Share, *, by: User, state: State, note: str = "") -> None:
+    """The provider records its permission (H1) for one state to use the share in court."""
+    share = _lock(share)
+    if not may_grant_judicial_use(by, share):
+        raise ExchangeError(
+            _("Only the originating state records permission for judicial use."),
+            code="forbidden",
+        )
+    if not share.recipient_states.filter(pk=state.pk).exists():
+        raise ExchangeError(_("Choose a state the share was released to."), field="state")
+    _permission, created = JudicialPermission.objects.get_or_create(
+        share=share, state=state, defaults={"granted_by": by, "note": note.strip()[:300]}
+    )
+    if created:
+        audit.log(share, "exchange.judicial_use.permitted", actor=by, data={"state": state.code})
+
+
+@retry_on_deadlock
+@transaction.atomic
+def export_share(share: Share, *, user: User, purpose: str) -> dict[str, Any]:
+    """The share as a document to keep outside the portal; refused where its handling binds."""
+    refusal = export_refusal(user, share, purpose)
+    if refusal:
+        code = "invalid" if purpose not in EXPORT_PURPOSES else "forbidden"
+        raise ExchangeError(refusal, field="purpose" if code == "invalid" else None, code=code)
+    ShareRead.objects.create(share=share, user=user, via=ShareRead.Via.EXPORT)
+    audit.log(share, "exchange.share.exported", actor=user, data={"purpose": purpose})
+    return {
+        "id": share.pk,
+        "title": share.title,
+        "template": f"{share.template.slug}@{share.template.version}",
+        "originating_state": share.originating_state.code,
+        "tlp": share.tlp,
+        "handling_codes": list(share.handling_codes or ()),
+        "handling_note": share.handling_note,
+        "evaluation": share.evaluation,
+        "content": share.content,
+        "content_hash": share.approval.content_hash if share.approval_id else None,
+        "purpose": purpose,
+        "exported_by": user.get_username(),
+        "exported_at": timezone.now().isoformat(),
+    }

@@ -13,4 +13,7 @@ urlpatterns = [
     path("<int:pk>/submit/", views.submit, name="submit"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("<int:pk>/decision/", views.decide, name="decide"),
+    path("<int:pk>/reshare/", views.reshare, name="reshare"),
+    path("<int:pk>/judicial-use/", views.judicial_use, name="judicial-use"),
+    path("<int:pk>/export/", views.export, name="export"),
 ]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,7 +20,7 @@ from cica_portal.roles import focal_point_required, network_member_required
 
 from . import selectors, services
 from .api import check_document
-from .forms import DocumentCheckForm, ShareForm
+from .forms import DocumentCheckForm, JudicialUseForm, ReshareForm, ShareForm
 from .models import Share, ShareRead, ShareTemplate
 
 COUNT_LIMIT = 200
@@ -159,12 +161,32 @@ def detail(request, pk: int):
     return _render_detail(request, share)
 
 
-def _render_detail(request, share: Share, *, decision_form: AnswerForm | None = None):
+def _render_detail(
+    request,
+    share: Share,
+    *,
+    decision_form: AnswerForm | None = None,
+    reshare_form: ReshareForm | None = None,
+    judicial_form: JudicialUseForm | None = None,
+    status: int = 200,
+):
     """The share page; a refused answer comes back with its form bound, nothing lost."""
     originator = selectors.is_originator(request.user, share)
     may_decide = selectors.may_decide(request.user, share)
     party = selectors.is_consent_party(request.user, share)
+    may_reshare = selectors.may_request_reshare(request.user, share)
+    may_grant = selectors.may_grant_judicial_use(request.user, share)
     context = {
+        "may_reshare": may_reshare,
+        "reshare_form": reshare_form or (ReshareForm(share=share) if may_reshare else None),
+        "reshare_requests": selectors.reshare_requests_for(request.user, share),
+        "may_grant_judicial_use": may_grant,
+        "judicial_form": judicial_form or (JudicialUseForm(share=share) if may_grant else None),
+        "judicial_permissions": share.judicial_permissions.select_related("state")
+        if share.status == Share.Status.RELEASED
+        else [],
+        "may_export": share.status == Share.Status.RELEASED and not share.is_red,
+        "judicial_refusal": selectors.export_refusal(request.user, share, "judicial"),
         "share": share,
         "fields": [
             (spec, share.content.get(spec["name"]))
@@ -183,7 +205,7 @@ def _render_detail(request, share: Share, *, decision_form: AnswerForm | None = 
         "decision_form": decision_form
         or (AnswerForm(initial={"seen_hash": share.approval.content_hash}) if may_decide else None),
     }
-    return render(request, "exchange/detail.html", context)
+    return render(request, "exchange/detail.html", context, status=status)
 
 
 def _act(request, share: Share, action) -> bool:
@@ -248,6 +270,77 @@ def decide(request, pk: int):
             messages.success(request, _("Your state's answer is recorded."))
             return redirect(share)
     return _render_detail(request, selectors.get_share_for(request.user, pk), decision_form=form)
+
+
+@network_member_required
+@require_POST
+def reshare(request, pk: int):
+    """A recipient state asks to pass the share on (H2); its providers decide."""
+    share = selectors.get_share_for(request.user, pk)
+    if not selectors.may_request_reshare(request.user, share):
+        raise PermissionDenied
+    form = ReshareForm(request.POST, share=share)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.request_reshare(
+                share,
+                by=request.user,
+                states=list(data["states"]),
+                authority=data["authority"],
+                reason=data["reason"],
+            )
+        except DomainError as error:
+            if error.code == "forbidden":
+                raise PermissionDenied from error
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your request is sent to the originating and concerned states. You will be "
+                    "told of their decision."
+                ),
+            )
+            return redirect(share)
+    return _render_detail(request, share, reshare_form=form, status=400)
+
+
+@network_member_required
+@require_POST
+def judicial_use(request, pk: int):
+    """The provider records permission for a recipient state's judicial use (H1)."""
+    share = selectors.get_share_for(request.user, pk)
+    if not selectors.may_grant_judicial_use(request.user, share):
+        raise PermissionDenied
+    form = JudicialUseForm(request.POST, share=share)
+    if form.is_valid():
+        services.grant_judicial_use(
+            share, by=request.user, state=form.cleaned_data["state"], note=form.cleaned_data["note"]
+        )
+        messages.success(request, _("The permission for judicial use is recorded."))
+        return redirect(share)
+    return _render_detail(request, share, judicial_form=form, status=400)
+
+
+@network_member_required
+@require_GET
+def export(request, pk: int):
+    """The share as a JSON document, for intelligence or judicial use, where handling allows."""
+    share = selectors.get_share_for(request.user, pk)
+    if share.status != Share.Status.RELEASED:
+        raise PermissionDenied
+    purpose = request.GET.get("purpose", "")
+    try:
+        document = services.export_share(share, user=request.user, purpose=purpose)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(share)
+    response = HttpResponse(
+        json.dumps(document, ensure_ascii=False, indent=2), content_type="application/json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="share-{share.pk}-{purpose}.json"'
+    return response
 
 
 @network_member_required

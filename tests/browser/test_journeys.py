@@ -137,7 +137,11 @@ def test_it_lets_a_focal_point_keep_details_register_request_training_and_share_
     page.get_by_label("Modus operandi").fill(
         "Recruiters online sell forged work visas; migrants cross on foot at night."
     )
-    page.get_by_label("Handling restrictions").select_option(index=1)
+    # Handling and evaluation: each choice is read with its meaning; the label stays TLP:...
+    page.get_by_role("radio", name="TLP:AMBER —").check()
+    page.get_by_role("checkbox", name="H0 —").check()
+    page.get_by_label("Reliability of the source").select_option("B")
+    page.get_by_label("Reliability of the information").select_option("2")
     concerned = page.get_by_role("group", name="Concerned states")
     concerned.get_by_label("Russia").check()
     concerned.get_by_label("Uzbekistan").check()
@@ -156,6 +160,8 @@ def test_it_lets_a_focal_point_keep_details_register_request_training_and_share_
     share = Share.objects.get(title="Forged work visas sold to migrants")
     assert share.status == Share.Status.PENDING_CONSENT
     assert {s.code for s in share.concerned_states.all()} >= {"RU", "UZ"}
+    assert (share.tlp, share.handling_codes, share.evaluation) == ("AMBER", ["H0", "H2"], "B2")
+    assert "TLP:AMBER" in page.locator(".handling-banner").inner_text()
 
 
 @pytest.fixture
@@ -242,6 +248,16 @@ def test_it_releases_a_case_when_every_state_approves_and_only_recipients_read_i
     assert "Small parcels declared as spare parts" in page.locator("main").inner_text()
     portal.check(page, "share")
     assert share.reads.filter(user__username="fp-kg").exists()
+    assert "TLP:AMBER+STRICT" in page.locator(".handling-banner").inner_text()
+
+    # H2: the recipient asks to pass it on; the providers will decide on exactly that.
+    page.get_by_role("group", name="States to pass it on to").get_by_label("Tajikistan").check()
+    page.get_by_label("Reason").fill("The parcels are forwarded to Dushanbe.")
+    page.get_by_role("button", name="Ask to pass it on").click()
+    assert "Your request is sent" in page.get_by_role("status").inner_text()
+    portal.check(page)
+    reshare = share.reshare_requests.get()
+    assert [s.code for s in reshare.states.all()] == ["TJ"] and reshare.status == "pending"
 
     # A state that is neither concerned nor a recipient cannot find it.
     page = portal.login("fp-in")

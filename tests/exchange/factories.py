@@ -96,3 +96,15 @@ def decide(share, *, approver, decision: str, comment: str = "", seen_hash=None)
         seen_hash=seen_hash or share.approval.content_hash,
     )
     return Share.objects.get(pk=share.pk)
+
+
+def submit(share: Share, author) -> Share:
+    return services.submit_share(share, actor=author)
+
+
+def submit_and_release(share: Share, author, approvers) -> Share:
+    share = submit(share, author)
+    for approver in approvers:
+        share = decide(share, approver=approver, decision="approve")
+    assert share.status == Share.Status.RELEASED, share.status
+    return share

@@ -51,7 +51,7 @@ pytestmark = pytest.mark.django_db
 FUZZED_ROLES = ("anon", "fp_a", "ap_a", "sec")
 # Query parameters views read without a form of their own (the completeness test checks every
 # name the code reads is fuzzed), added to each page's own filter fields.
-EXTRA_QUERY = ("page", "next", "when", "month", "year", "box", "cursor")
+EXTRA_QUERY = ("page", "next", "when", "month", "year", "box", "cursor", "purpose")
 # Pages that read the query string without a filter form (see EXTRA_QUERY).
 READS_THE_QUERY_STRING = {
     "approvals-inbox",
@@ -62,6 +62,7 @@ READS_THE_QUERY_STRING = {
     "two-factor-verify",
     "two-factor-recovery",
     "login",
+    "exchange:export",
 }
 FEW = 3
 
@@ -88,6 +89,8 @@ NOT_A_FORM = {
     "actionplan:report-start": "a button, shown only to a state without a report for the year",
     "actionplan:review-open": "a button, shown only while the cycle is planned",
     "two-factor-recovery-codes": "a button, shown only to a verified session with a device",
+    "exchange:reshare": "shown only to a recipient state's focal point (fp_b), a role not walked "
+    "here; its bad input is tested in tests/exchange/test_binding_handling.py",
 }
 # Tables a refused request may still write to: the session (saved on every request), the
 # record of a failed login attempt (django-axes: that is its purpose).
