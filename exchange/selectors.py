@@ -287,7 +287,7 @@ def may_request_reshare(user: User, share: Share) -> bool:
         and user.is_focal_point
         and bool(user.state_id)
         and user.state_id != share.originating_state_id
-        and share.recipient_states.filter(pk=user.state_id).exists()
+        and share.recipient_states.filter(pk=user.national_state_id).exists()
     )
 
 
@@ -324,7 +324,10 @@ def export_refusal(user: User, share: Share, purpose: str) -> str | None:
         purpose == "judicial"
         and handling.H1 in (share.handling_codes or ())
         and user.state_id != share.originating_state_id
-        and not share.judicial_permissions.filter(state_id=user.state_id).exists()
+        and not (
+            user.state_id is not None
+            and share.judicial_permissions.filter(state_id=user.state_id).exists()
+        )
     ):
         return str(
             _(

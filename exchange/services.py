@@ -521,7 +521,7 @@ def withdraw_share(share: Share, *, actor: User) -> Share:
     if share.approval is not None and share.approval.is_open:
         approvals.withdraw_request(share.approval, actor=actor)
     for reshare in share.reshare_requests.filter(status=ReshareRequest.Status.PENDING):
-        if reshare.approval_id:
+        if reshare.approval is not None:
             approvals.withdraw_request(reshare.approval, actor=actor)
     share.reshare_requests.filter(status=ReshareRequest.Status.PENDING).update(
         status=ReshareRequest.Status.WITHDRAWN, closed_at=timezone.now()
@@ -648,10 +648,10 @@ def request_reshare(
     reshare = ReshareRequest.objects.create(
         share=share,
         requested_by=by,
-        requesting_state_id=by.state_id,
+        requesting_state_id=by.national_state_id,
         authority=authority,
         reason=reason.strip()[:4000],
-        share_hash=share.approval.content_hash if share.approval_id else "",
+        share_hash=share.approval.content_hash if share.approval is not None else "",
     )
     reshare.states.set(states)
     codes = sorted(s.code for s in states)
@@ -685,12 +685,13 @@ def close_reshare(reshare: ReshareRequest, request: ApprovalRequest, *, actor: U
         .get(pk=reshare.share_id)
     )
     reshare.closed_at = timezone.now()
-    outcome = {
+    outcomes: dict[str, str] = {
         ApprovalRequest.Status.APPROVED: ReshareRequest.Status.APPROVED,
         ApprovalRequest.Status.REJECTED: ReshareRequest.Status.DECLINED,
         ApprovalRequest.Status.EXPIRED: ReshareRequest.Status.EXPIRED,
-    }.get(request.status, ReshareRequest.Status.WITHDRAWN)
-    current = share.approval.content_hash if share.approval_id else ""
+    }
+    outcome = outcomes.get(request.status, ReshareRequest.Status.WITHDRAWN)
+    current = share.approval.content_hash if share.approval is not None else ""
     if outcome == ReshareRequest.Status.APPROVED and (
         share.status != Share.Status.RELEASED or current != reshare.share_hash
     ):
@@ -789,7 +790,7 @@ def export_share(share: Share, *, user: User, purpose: str) -> dict[str, Any]:
         "handling_note": share.handling_note,
         "evaluation": share.evaluation,
         "content": share.content,
-        "content_hash": share.approval.content_hash if share.approval_id else None,
+        "content_hash": share.approval.content_hash if share.approval is not None else None,
         "purpose": purpose,
         "exported_by": user.get_username(),
         "exported_at": timezone.now().isoformat(),

@@ -257,7 +257,8 @@ def test_it_releases_a_case_when_every_state_approves_and_only_recipients_read_i
     assert "Your request is sent" in page.get_by_role("status").inner_text()
     portal.check(page)
     reshare = share.reshare_requests.get()
-    assert [s.code for s in reshare.states.all()] == ["TJ"] and reshare.status == "pending"
+    assert [s.code for s in reshare.states.all()] == ["TJ"]
+    assert reshare.status == "pending"
 
     # A state that is neither concerned nor a recipient cannot find it.
     page = portal.login("fp-in")

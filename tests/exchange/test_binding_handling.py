@@ -49,7 +49,8 @@ def test_a_recipient_asks_and_the_providers_consent_then_the_new_state_reads_tha
 ):
     response = _ask(api_client, fp_cn, released)
     assert response.status_code == 201, response.json()
-    assert response.json()["status"] == "pending" and response.json()["states"] == ["UZ"]
+    assert response.json()["status"] == "pending"
+    assert response.json()["states"] == ["UZ"]
     reshare = ReshareRequest.objects.get(pk=response.json()["id"])
     assert sorted(s.code for s in reshare.approval.required_states.all()) == ["KZ", "RU"]
     api_client.force_authenticate(fp_uz)
@@ -84,7 +85,7 @@ def test_only_a_recipient_states_focal_point_asks(api_client, released, fp_kz, f
 
 
 @pytest.mark.parametrize(
-    "body,field",
+    ("body", "field"),
     [
         ({"states": [], "authority": ""}, "states"),
         ({"states": ["ZZ"]}, "states"),
@@ -95,13 +96,15 @@ def test_only_a_recipient_states_focal_point_asks(api_client, released, fp_kz, f
 )
 def test_a_bad_re_share_request_is_a_400_naming_the_field(api_client, released, fp_cn, body, field):
     response = _ask(api_client, fp_cn, released, **body)
-    assert response.status_code == 400 and field in response.json(), response.json()
+    assert response.status_code == 400, response.json()
+    assert field in response.json()
     assert not ReshareRequest.objects.exists()
 
 
 def test_a_re_share_to_a_national_authority_in_words(api_client, released, fp_cn):
     response = _ask(api_client, fp_cn, released, states=[], authority="Prosecutor's office")
-    assert response.status_code == 201 and response.json()["authority"] == "Prosecutor's office"
+    assert response.status_code == 201
+    assert response.json()["authority"] == "Prosecutor's office"
 
 
 def test_the_page_offers_the_request_and_keeps_bad_input(client, released, fp_cn):
@@ -110,7 +113,8 @@ def test_the_page_offers_the_request_and_keeps_bad_input(client, released, fp_cn
     assert reverse("exchange:reshare", args=[released.pk]) in page
     url = reverse("exchange:reshare", args=[released.pk])
     response = client.post(url, {"reason": "Kept reason"})
-    assert response.status_code == 400 and "Kept reason" in response.content.decode()
+    assert response.status_code == 400
+    assert "Kept reason" in response.content.decode()
     assert "states" in response.context["reshare_form"].errors
     response = client.post(url, {"states": ["UZ"], "reason": "Route continues"})
     assert response.status_code == 302
@@ -155,17 +159,20 @@ def test_h1_blocks_judicial_export_until_the_provider_permits_it(
     granted = api_client.post(
         f"{SHARES}{released.pk}/judicial-permissions/", {"state": "CN"}, format="json"
     )
-    assert granted.status_code == 201 and JudicialPermission.objects.filter(state=cn).exists()
+    assert granted.status_code == 201
+    assert JudicialPermission.objects.filter(state=cn).exists()
     api_client.force_authenticate(fp_cn)
     document = api_client.get(url, {"purpose": "judicial"}).json()
-    assert document["purpose"] == "judicial" and document["handling_codes"] == ["H1", "H2"]
+    assert document["purpose"] == "judicial"
+    assert document["handling_codes"] == ["H1", "H2"]
     assert ShareRead.objects.filter(share=released, user=fp_cn, via="export").count() == 2
 
 
 def test_an_export_needs_a_purpose(api_client, released, fp_cn):
     api_client.force_authenticate(fp_cn)
     response = api_client.get(f"{SHARES}{released.pk}/export/", {"purpose": "press"})
-    assert response.status_code == 400 and "purpose" in response.json()
+    assert response.status_code == 400
+    assert "purpose" in response.json()
 
 
 def test_an_outsider_exports_nothing(api_client, released, fp_uz):
@@ -178,13 +185,15 @@ def test_the_page_refuses_judicial_export_with_the_reason(client, released, fp_c
     _with_codes(released, "H1")
     client.force_login(fp_cn)
     page = client.get(released.get_absolute_url()).content.decode()
-    assert "?purpose=judicial" not in page and "H1:" in page
+    assert "?purpose=judicial" not in page
+    assert "H1:" in page
     response = client.get(
         reverse("exchange:export", args=[released.pk]), {"purpose": "judicial"}, follow=True
     )
     assert "H1:" in response.content.decode()
     ok = client.get(reverse("exchange:export", args=[released.pk]), {"purpose": "intelligence"})
-    assert ok.status_code == 200 and ok["Content-Disposition"].startswith("attachment")
+    assert ok.status_code == 200
+    assert ok["Content-Disposition"].startswith("attachment")
 
 
 # --- RED ----------------------------------------------------------------------------------------
@@ -204,7 +213,8 @@ def test_no_notice_names_a_red_shares_title(fp_kz, approver_kz, approver_ru):
     share = factories.submit_and_release(share, fp_kz, [approver_kz, approver_ru])
     assert Notification.objects.exists()
     for notice in Notification.objects.all():
-        assert "Informant" not in notice.subject and "Informant" not in notice.body
+        assert "Informant" not in notice.subject
+        assert "Informant" not in notice.body
 
 
 def test_the_approval_page_does_not_show_a_red_shares_content(client, fp_kz, approver_ru):
@@ -214,5 +224,6 @@ def test_the_approval_page_does_not_show_a_red_shares_content(client, fp_kz, app
     share = factories.submit(share, fp_kz)
     client.force_login(approver_ru)
     page = client.get(reverse("approval-detail", args=[share.approval_id])).content.decode()
-    assert "Informant" not in page and "Concealed in agricultural produce" not in page
+    assert "Informant" not in page
+    assert "Concealed in agricultural produce" not in page
     assert share.get_absolute_url() in page
