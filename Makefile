@@ -7,7 +7,7 @@ PY := $(BIN)/python
 PYTEST_ARGS ?= -n 2
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: run test install lint format migrate seed check-deploy bench load faults screenshots messages clean
+.PHONY: run test test-fast install lint format migrate seed check-deploy bench load faults screenshots messages clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,14 @@ test: install
 	$(BIN)/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run > /dev/null
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## make test-fast: the same without the API fuzzing and the browser journeys (minutes less).
+test-fast: export SECRET_KEY ?= test-only-not-secret
+test-fast: export AUDIT_KEYS ?= test:test-only-audit-key-not-secret-0123456789
+test-fast: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest $(PYTEST_ARGS) -m "not fuzz and not browser"
 
 lint: install
 	$(BIN)/ruff check .

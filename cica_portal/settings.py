@@ -364,6 +364,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Request bodies are documented as JSON only: a generated client wants one body type per
+    # operation (openapi-python-client's code for three does not run). Forms still parse, for
+    # the browsable API; no operation takes an upload.
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
 }
 
 # --- Logging ----------------------------------------------------------------------------------
