@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import account_views, views
+from . import account_views, oidc, views
 
 api_v1 = [
     path("", include("cica_portal.api_urls")),
@@ -37,6 +37,9 @@ urlpatterns = [
         name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
+    # OpenID Connect sign-in: 404 unless OIDC_ENABLED (cica_portal/oidc.py).
+    path("oidc/authenticate/", oidc.SignIn.as_view(), name="oidc_authentication_init"),
+    path("oidc/callback/", oidc.Callback.as_view(), name="oidc_authentication_callback"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("approvals/", views.approvals_list, name="approvals"),
