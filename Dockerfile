@@ -13,4 +13,4 @@ RUN pip install --no-cache-dir . && \
     chown -R cica /var/lib/cica
 USER cica
 EXPOSE 8000
-CMD ["gunicorn", "cica_portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "portal_site.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

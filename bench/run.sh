@@ -32,7 +32,7 @@ export SECRET_KEY=${SECRET_KEY:-$("$BIN/python" -c 'import secrets; print(secret
 [[ -n "${AUDIT_KEYS:-}${AUDIT_KEY:-}${AUDIT_KEY_FILE:-}" ]] || export AUDIT_KEYS="bench:bench-only-audit-key-not-secret-0123456"
 export DEBUG=0 TWO_FACTOR_REQUIRED=0 SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 ALLOWED_HOSTS=127.0.0.1
 export VAR_DIR="$ROOT/var/bench" LOG_LEVEL=WARNING
-export DJANGO_SETTINGS_MODULE=cica_portal.settings
+export DJANGO_SETTINGS_MODULE=portal_site.settings
 mkdir -p "$VAR_DIR"
 RUN_DIR=$(mktemp -d /tmp/cica-bench.XXXXXX)
 export BENCH_DIR="$RUN_DIR"
@@ -83,7 +83,7 @@ echo "   ($(( $(date +%s) - START )) s)"
 echo "== gunicorn (1 sync worker each): $SMALL shares on :$PORT, $LARGE on :$(( PORT + 1 ))"
 for size in small large; do
   if [[ $size == small ]]; then url=$SMALL_URL; port=$PORT; else url=$LARGE_URL; port=$(( PORT + 1 )); fi
-  DATABASE_URL="$url" "$BIN/gunicorn" cica_portal.wsgi -b "127.0.0.1:$port" -w 1 --timeout 120 \
+  DATABASE_URL="$url" "$BIN/gunicorn" portal_site.wsgi -b "127.0.0.1:$port" -w 1 --timeout 120 \
     --access-logfile /dev/null --error-logfile "$RUN_DIR/gunicorn-$size.log" &
   PIDS+=($!)
   for _ in $(seq 1 100); do

@@ -1,4 +1,4 @@
-"""The demo people of `seed_demo`: a contract that tests and people rely on (PORTAL.md)."""
+"""The demo people of `seed_demo`: a contract that tests and people rely on."""
 
 from __future__ import annotations
 

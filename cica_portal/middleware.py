@@ -56,6 +56,37 @@ class RequireTwoFactorMiddleware:
 
 
 SESSION_STARTED_KEY = "cica_session_started_at"  # set at login by signals.py
+LANGUAGE_AT_LOGIN_KEY = "cica_language_at_login"  # set at login by signals.py
+
+
+class AccountLanguageMiddleware:
+    """From each login on, the portal speaks the language the person chose on their account.
+
+    The language switcher keeps the choice in a cookie (for this browser) and on the account
+    (for emails). At login the account's choice wins: the login's response sets the cookie, so
+    the next page, on any browser the person signs in from, is in their language. Put it after
+    SessionMiddleware (it reads the mark that the login left in the session).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        language = session.pop(LANGUAGE_AT_LOGIN_KEY, None) if session is not None else None
+        if language in dict(settings.LANGUAGES):
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+        return response
 
 
 class SessionLifetimeMiddleware:

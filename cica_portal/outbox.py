@@ -47,10 +47,11 @@ def enqueue_many(task_name: str, arg_lists: list[list]) -> list[OutboxMessage]:
 
 
 def broker_app():
-    """The Celery app that relays hand tasks to (one place, so tests can point it elsewhere)."""
-    from .celery import app
+    """The Celery app that relays hand tasks to (one place, so tests can point it elsewhere):
+    the project's (portal_site.celery), which makes itself the current app when it loads."""
+    from celery import current_app
 
-    return app
+    return current_app._get_current_object()
 
 
 def relay(pks: list[int] | None = None, limit: int = 500) -> int:

@@ -11,7 +11,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from . import audit, tokens
-from .middleware import SESSION_STARTED_KEY
+from .middleware import LANGUAGE_AT_LOGIN_KEY, SESSION_STARTED_KEY
 from .models import User
 
 
@@ -29,6 +29,13 @@ def mark_session_start(sender, request, user, **kwargs):
     """The absolute lifetime (SessionLifetimeMiddleware) counts from here."""
     if request is not None and hasattr(request, "session"):
         request.session[SESSION_STARTED_KEY] = int(time.time())
+
+
+@receiver(user_logged_in)
+def apply_account_language(sender, request, user, **kwargs):
+    """The language chosen on the account applies from this login on (AccountLanguageMiddleware)."""
+    if request is not None and hasattr(request, "session") and user.language:
+        request.session[LANGUAGE_AT_LOGIN_KEY] = user.language
 
 
 @receiver(user_logged_out)

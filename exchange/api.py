@@ -1,4 +1,4 @@
-"""The exchange API: exactly the paths of API-CONTRACT.md, with the pages' rights."""
+"""The exchange API: exactly the paths of the REST API contract, with the pages' rights."""
 
 from __future__ import annotations
 
@@ -111,6 +111,7 @@ class ShareListCreate(generics.ListCreateAPIView):
                 concerned_states=data.get("concerned_states"),
                 recipient_states=data.get("recipient_states", []),
                 secretariat_may_read=data.get("secretariat_may_read", False),
+                handling=serializer.handling_data(),
             )
         )
         share = selectors.get_share_for(request.user, share.pk)
@@ -146,6 +147,7 @@ class ShareDetail(APIView):
                 concerned_states=data.get("concerned_states"),
                 recipient_states=data.get("recipient_states"),
                 secretariat_may_read=data.get("secretariat_may_read"),
+                handling=serializer.handling_data(),
             )
         )
         return Response(ShareDetailSerializer(selectors.get_share_for(request.user, pk)).data)
@@ -205,7 +207,7 @@ def document_hit(share: Share) -> dict:
     content = share.content
     return {
         "share": share.pk,
-        "title": share.title,
+        "title": share.display_title,
         "originating_state": share.originating_state.code,
         "document_number": content.get("document_number", ""),
         "document_type": content.get("document_type"),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cica_portal.models import State
 
+from . import handling
 from .models import Share, ShareTemplate
 from .validation import validate_content
 
@@ -76,6 +77,57 @@ def content_initial(template: ShareTemplate, content: dict) -> dict:
     return initial
 
 
+HANDLING_FIELD_NAMES = (
+    "tlp",
+    "handling_codes",
+    "handling_note",
+    "source_reliability",
+    "information_reliability",
+)
+
+
+def handling_fields() -> dict[str, forms.Field]:
+    """The author's choice of handling and evaluation, each option with its meaning."""
+    return {
+        "tlp": forms.ChoiceField(
+            label="TLP",
+            choices=[(v, f"TLP:{v} — {handling.TLP_MEANINGS[v]}") for v in handling.TLP_VALUES],
+            initial=handling.DEFAULT_TLP,
+            widget=forms.RadioSelect,
+            help_text=_("How far the recipients may pass it on (Traffic Light Protocol 2.0)."),
+        ),
+        "handling_codes": forms.MultipleChoiceField(
+            label=_("Handling codes"),
+            choices=[
+                (c, f"{c} — {handling.HANDLING_MEANINGS[c]}") for c in handling.HANDLING_CODES
+            ],
+            initial=handling.default_handling_codes(),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            help_text=_("What the recipients may use it for."),
+        ),
+        "handling_note": forms.CharField(
+            label=_("Other restrictions (H3)"),
+            required=False,
+            max_length=handling.MAX_NOTE,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            help_text=_("Required with H3: the restriction, in words."),
+        ),
+        "source_reliability": forms.ChoiceField(
+            label=_("Reliability of the source"),
+            choices=[(v, handling.SOURCE_MEANINGS[v]) for v in handling.SOURCE_RELIABILITY],
+            initial=handling.DEFAULT_SOURCE,
+        ),
+        "information_reliability": forms.ChoiceField(
+            label=_("Reliability of the information"),
+            choices=[
+                (v, handling.INFORMATION_MEANINGS[v]) for v in handling.INFORMATION_RELIABILITY
+            ],
+            initial=handling.DEFAULT_INFORMATION,
+        ),
+    }
+
+
 class ShareForm(forms.Form):
     """Title, the template's fields, then who is concerned and who will read it."""
 
@@ -113,6 +165,7 @@ class ShareForm(forms.Form):
         self.fields["secretariat_may_read"] = forms.BooleanField(
             label=_("The Secretariat may read it once released"), required=False
         )
+        self.fields.update(handling_fields())
 
     def clean(self):
         cleaned = super().clean()
@@ -124,6 +177,12 @@ class ShareForm(forms.Form):
         clean, errors = validate_content(self.template, content)
         self.add_content_errors(errors)
         cleaned["content"] = clean
+        codes = cleaned.get("handling_codes") or []
+        if handling.H3 in codes and not cleaned.get("handling_note", "").strip():
+            self.add_error("handling_note", _("Say in words what H3 restricts."))
+        cleaned["handling"] = {
+            name: cleaned[name] for name in HANDLING_FIELD_NAMES if name in cleaned
+        }
         return cleaned
 
     def add_content_errors(self, errors: dict) -> None:
@@ -143,6 +202,7 @@ class ShareForm(forms.Form):
             "concerned_states": list(share.concerned_states.all()),
             "recipient_states": list(share.recipient_states.all()),
             "secretariat_may_read": share.secretariat_may_read,
+            **{name: getattr(share, name) for name in HANDLING_FIELD_NAMES},
         }
 
 

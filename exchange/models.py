@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from . import handling
+
 FIELD_TYPES = ("text", "long_text", "date", "number", "boolean", "choice", "state", "states")
 LOST_STOLEN_SLUG = "lost-stolen-document"
 
@@ -103,6 +105,27 @@ class Share(models.Model):
         verbose_name=_("recipient states"),
     )
     secretariat_may_read = models.BooleanField(_("the Secretariat may read it"), default=False)
+    # Handling and evaluation (exchange/handling.py): chosen by the author, part of what is
+    # consented to, shown wherever the share is.
+    tlp = models.CharField(
+        "TLP", max_length=12, choices=handling.tlp_choices(), default=handling.DEFAULT_TLP
+    )
+    handling_codes = models.JSONField(
+        _("handling codes"), default=handling.default_handling_codes, blank=True
+    )
+    handling_note = models.TextField(_("other restrictions (H3)"), blank=True)
+    source_reliability = models.CharField(
+        _("reliability of the source"),
+        max_length=1,
+        choices=[(v, v) for v in handling.SOURCE_RELIABILITY],
+        default=handling.DEFAULT_SOURCE,
+    )
+    information_reliability = models.CharField(
+        _("reliability of the information"),
+        max_length=1,
+        choices=[(v, v) for v in handling.INFORMATION_RELIABILITY],
+        default=handling.DEFAULT_INFORMATION,
+    )
     approval = models.OneToOneField(
         "cica_portal.ApprovalRequest",
         on_delete=models.PROTECT,
@@ -157,6 +180,43 @@ class Share(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in self.EDITABLE
+
+    @property
+    def is_red(self) -> bool:
+        return self.tlp == handling.TLP_RED
+
+    @property
+    def tlp_label(self) -> str:
+        return f"TLP:{self.tlp}"
+
+    @property
+    def tlp_css(self) -> str:
+        return self.tlp.lower().replace("+", "-")
+
+    @property
+    def tlp_meaning(self) -> str:
+        return handling.TLP_MEANINGS.get(self.tlp, "")
+
+    @property
+    def handling_list(self) -> list[tuple[str, str]]:
+        """(code, meaning) for each handling code, in order."""
+        return [(code, handling.HANDLING_MEANINGS[code]) for code in self.handling_codes or ()]
+
+    @property
+    def evaluation(self) -> str:
+        return handling.evaluation(self.source_reliability, self.information_reliability)
+
+    @property
+    def evaluation_meanings(self) -> tuple[str, str]:
+        return (
+            handling.SOURCE_MEANINGS.get(self.source_reliability, ""),
+            handling.INFORMATION_MEANINGS.get(self.information_reliability, ""),
+        )
+
+    @property
+    def display_title(self) -> str:
+        """The title where a RED share may not show it (lists, notices): a neutral label."""
+        return self.neutral_label if self.is_red else self.title
 
     @property
     def neutral_label(self) -> str:

@@ -17,8 +17,6 @@ from cica_portal.models import ApprovalRequest, State, User
 from . import services
 from .models import Share, ShareTemplate
 
-HANDLING = "Law enforcement agencies of the recipient state"
-
 
 def _user(username: str) -> User | None:
     return User.objects.filter(username=username).first()
@@ -47,6 +45,7 @@ def _make(cc: str, slug: str, title: str, content: dict, concerned, recipients, 
         concerned_states=concerned,
         recipient_states=recipients,
         secretariat_may_read=kw.get("secretariat_may_read", False),
+        handling=kw.get("handling", {"tlp": "AMBER", "handling_codes": ["H0", "H2"]}),
     )
     return share, True
 
@@ -81,7 +80,6 @@ def _trafficking(origin, transit, destination, **extra) -> dict:
         "first_detected": "2026-02-10",
         "last_detected": "2026-05-28",
         "persons_involved": 6,
-        "handling_restrictions": HANDLING,
         **extra,
     }
 
@@ -155,8 +153,6 @@ def seed_demo(*, password: str, stdout) -> None:
             "places": "Border towns; labour migration hubs",
             "related_states": ["RU"],
             "assessment": "Probably an organised network active in at least two states.",
-            "reliability": "Probably true",
-            "handling_restrictions": HANDLING,
         },
         _states("RU"),
         _states("RU", "KG"),

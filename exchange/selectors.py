@@ -120,7 +120,12 @@ _ROW_FIELDS = (
     "status",
     "updated_at",
     "secretariat_may_read",
+    "tlp",
+    "handling_codes",
+    "source_reliability",
+    "information_reliability",
     "template__title",
+    "template__slug",
     "originating_state__code",
     "originating_state__name_en",
     "originating_state__name_ru",
@@ -210,7 +215,10 @@ def may_decide(user: User, share: Share) -> bool:
 
 
 def approval_summary(share: Share, user: User) -> dict:
-    """What the approval page shows of a share to the parties to its consent."""
+    """What the approval page shows of a share to the parties to its consent: not the content
+    of a RED share, which is read on its own page only."""
+    if share.is_red:
+        return {"fields": []}
     return {
         "fields": [
             (spec, share.content.get(spec["name"]))

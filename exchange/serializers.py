@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from cica_portal.serializers import StateCodeField
 
+from . import handling
 from .models import Share, ShareTemplate
 from .selectors import consents_of
 from .validation import proposed_concerned_states
@@ -39,10 +40,83 @@ class ConsentSerializer(serializers.Serializer):
     decided_at = serializers.DateTimeField(allow_null=True)
 
 
+def _tlp_field(**kwargs) -> serializers.ChoiceField:
+    return serializers.ChoiceField(
+        choices=list(handling.TLP_VALUES),
+        help_text="TLP 2.0: " + ", ".join(handling.TLP_VALUES) + ". A RED share's title and "
+        "content appear only in its own detail.",
+        **kwargs,
+    )
+
+
+def _codes_field(**kwargs) -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.ChoiceField(choices=list(handling.HANDLING_CODES)),
+        help_text="H0: only for preventing and combating crime; H1: not for judicial "
+        "proceedings without the provider's permission; H2: not to be passed on without the "
+        "provider's permission; H3: other restrictions (handling_note).",
+        **kwargs,
+    )
+
+
+def _source_field(**kwargs) -> serializers.ChoiceField:
+    return serializers.ChoiceField(
+        choices=list(handling.SOURCE_RELIABILITY),
+        help_text="Evaluation of the source: A, B, C or X (cannot be assessed).",
+        **kwargs,
+    )
+
+
+def _information_field(**kwargs) -> serializers.ChoiceField:
+    return serializers.ChoiceField(
+        choices=list(handling.INFORMATION_RELIABILITY),
+        help_text="Evaluation of the information: 1 to 4.",
+        **kwargs,
+    )
+
+
+class HandlingInputMixin(serializers.Serializer):
+    """The H3 rule when both the codes and the note are given (else the service checks it)."""
+
+    def validate(self, data):
+        data = super().validate(data)
+        if "handling_codes" in data:
+            data["handling_codes"] = sorted(set(data["handling_codes"]))
+            missing_note = not data.get("handling_note", "").strip()
+            if (
+                handling.H3 in data["handling_codes"]
+                and missing_note
+                and ("handling_note" in data or not self.partial)
+            ):
+                raise serializers.ValidationError(
+                    {"handling_note": [_("Say in words what H3 restricts.")]}
+                )
+        return data
+
+    def handling_data(self) -> dict:
+        return {
+            name: self.validated_data[name]
+            for name in (
+                "tlp",
+                "handling_codes",
+                "handling_note",
+                "source_reliability",
+                "information_reliability",
+            )
+            if name in self.validated_data
+        }
+
+
 class ShareListSerializer(serializers.ModelSerializer):
-    """What a list shows: no content (reading content is logged per share)."""
+    """What a list shows: no content (reading content is logged per share); a RED share's
+    title is replaced by a neutral label."""
 
     template = serializers.CharField(source="template.slug", read_only=True)
+    title = serializers.CharField(source="display_title", read_only=True)
+    tlp = serializers.CharField(read_only=True, help_text=_tlp_field().help_text)
+    handling_codes = serializers.ListField(child=serializers.CharField(), read_only=True)
+    source_reliability = serializers.CharField(read_only=True)
+    information_reliability = serializers.CharField(read_only=True)
     # Text with the values listed, not an enum component: "status" enums of other apps collide.
     status = serializers.CharField(
         read_only=True, help_text="One of: " + ", ".join(Share.Status.values) + "."
@@ -64,6 +138,10 @@ class ShareListSerializer(serializers.ModelSerializer):
             "concerned_states",
             "recipient_states",
             "secretariat_may_read",
+            "tlp",
+            "handling_codes",
+            "source_reliability",
+            "information_reliability",
             "consent_deadline",
             "created_at",
             "updated_at",
@@ -73,6 +151,7 @@ class ShareListSerializer(serializers.ModelSerializer):
 
 
 class ShareDetailSerializer(ShareListSerializer):
+    title = serializers.CharField(read_only=True)
     consents = serializers.SerializerMethodField()
     content_hash = serializers.SerializerMethodField()
     proposed_concerned_states = serializers.SerializerMethodField()
@@ -80,6 +159,7 @@ class ShareDetailSerializer(ShareListSerializer):
     class Meta(ShareListSerializer.Meta):
         fields = [
             *ShareListSerializer.Meta.fields,
+            "handling_note",
             "content",
             "content_hash",
             "consents",
@@ -109,7 +189,7 @@ class ShareDetailSerializer(ShareListSerializer):
         ]
 
 
-class ShareCreateSerializer(serializers.Serializer):
+class ShareCreateSerializer(HandlingInputMixin, serializers.Serializer):
     """Input only: status, originating state and consents are never taken from a client."""
 
     template = serializers.SlugRelatedField(
@@ -125,14 +205,30 @@ class ShareCreateSerializer(serializers.Serializer):
     )
     recipient_states = StateCodeField(many=True, required=False, default=list)
     secretariat_may_read = serializers.BooleanField(required=False, default=False)
+    tlp = _tlp_field(required=False, default=handling.DEFAULT_TLP)
+    handling_codes = _codes_field(required=False, default=handling.default_handling_codes)
+    handling_note = serializers.CharField(
+        required=False, allow_blank=True, max_length=handling.MAX_NOTE, default=""
+    )
+    source_reliability = _source_field(required=False, default=handling.DEFAULT_SOURCE)
+    information_reliability = _information_field(
+        required=False, default=handling.DEFAULT_INFORMATION
+    )
 
 
-class ShareUpdateSerializer(serializers.Serializer):
+class ShareUpdateSerializer(HandlingInputMixin, serializers.Serializer):
     title = serializers.CharField(max_length=200, required=False)
     content = serializers.JSONField(required=False)
     concerned_states = StateCodeField(many=True, required=False)
     recipient_states = StateCodeField(many=True, required=False)
     secretariat_may_read = serializers.BooleanField(required=False)
+    tlp = _tlp_field(required=False)
+    handling_codes = _codes_field(required=False)
+    handling_note = serializers.CharField(
+        required=False, allow_blank=True, max_length=handling.MAX_NOTE
+    )
+    source_reliability = _source_field(required=False)
+    information_reliability = _information_field(required=False)
 
 
 class SubmitSerializer(serializers.Serializer):

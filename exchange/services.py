@@ -18,6 +18,7 @@ from cica_portal.models import ApprovalRequest, State, User
 from cica_portal.notifications import notify
 from cica_portal.transactions import retry_on_deadlock
 
+from .handling import clean_handling
 from .models import (
     LOST_STOLEN_SLUG,
     Share,
@@ -111,11 +112,55 @@ def _approval_content(share: Share) -> dict[str, Any]:
         "concerned": sorted(s.code for s in share.concerned_states.all()),
         "recipients": sorted(s.code for s in share.recipient_states.all()),
         "secretariat_may_read": share.secretariat_may_read,
+        "handling": {
+            "tlp": share.tlp,
+            "codes": list(share.handling_codes or ()),
+            "note": share.handling_note,
+            "evaluation": share.evaluation,
+        },
     }
 
 
 def _required_states(share: Share) -> list[State]:
     return [share.originating_state, *share.concerned_states.exclude(pk=share.originating_state_id)]
+
+
+HANDLING_FIELDS = (
+    "tlp",
+    "handling_codes",
+    "handling_note",
+    "source_reliability",
+    "information_reliability",
+)
+
+
+class HandlingError(ExchangeError):
+    """A handling field has a value it cannot take; `errors` names each field."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        field = next(iter(errors))
+        super().__init__(errors[field][0], field=field)
+        self.errors = errors
+
+
+def _apply_handling(share: Share, given: dict[str, Any]) -> list[str]:
+    """Set the handling fields given (None: unchanged); return the names of those changed."""
+    given = {name: value for name, value in given.items() if value is not None}
+    if not given:
+        return []
+    # The H3 rule reads the codes and the note together, whichever of the two is changed.
+    data = {
+        "handling_codes": share.handling_codes,
+        "handling_note": share.handling_note,
+        **given,
+    }
+    clean, errors = clean_handling(data)
+    if errors:
+        raise HandlingError(errors)
+    changed = [name for name, value in clean.items() if getattr(share, name) != value]
+    for name in changed:
+        setattr(share, name, clean[name])
+    return changed
 
 
 def _clean_content(template: ShareTemplate, content: Any) -> dict:
@@ -158,8 +203,11 @@ def create_share(
     concerned_states: Iterable[State] | None = None,
     recipient_states: Iterable[State] = (),
     secretariat_may_read: bool = False,
+    handling: dict[str, Any] | None = None,
 ) -> Share:
-    """A focal point drafts a share for their state; nothing leaves the state yet."""
+    """A focal point drafts a share for their state; nothing leaves the state yet.
+
+    `handling` holds any of HANDLING_FIELDS; what is left out takes its default."""
     if not author.is_focal_point:
         raise ExchangeError(_("Only a focal point drafts shares."), code="forbidden")
     if not template.is_current:
@@ -167,7 +215,7 @@ def create_share(
     if not title.strip():
         raise ExchangeError(_("This field is required."), field="title")
     clean = _clean_content(template, content)
-    share = Share.objects.create(
+    share = Share(
         template=template,
         title=title.strip()[:200],
         content=clean,
@@ -176,6 +224,8 @@ def create_share(
         secretariat_may_read=bool(secretariat_may_read),
         document_number_normalised=normalise_document_number(clean.get("document_number")),
     )
+    _apply_handling(share, handling or {})
+    share.save(force_insert=True)
     if concerned_states is None:  # not given: propose the states the case itself names
         from .validation import proposed_concerned_states
 
@@ -200,6 +250,7 @@ def update_share(
     concerned_states: Iterable[State] | None = None,
     recipient_states: Iterable[State] | None = None,
     secretariat_may_read: bool | None = None,
+    handling: dict[str, Any] | None = None,
 ) -> Share:
     """The author edits a draft or a pending share; any change voids the consents given."""
     share = _lock(share)
@@ -222,6 +273,7 @@ def update_share(
     if secretariat_may_read is not None:
         share.secretariat_may_read = bool(secretariat_may_read)
         fields.append("secretariat_may_read")
+    fields += _apply_handling(share, handling or {})
     before_states = {s.pk for s in _required_states(share)}
     share.save(update_fields=[*fields, "updated_at"])
     _apply_states(share, concerned_states, recipient_states)

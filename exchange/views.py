@@ -81,6 +81,7 @@ def create(request, slug: str):
                 concerned_states=list(data["concerned_states"]) or None,
                 recipient_states=list(data["recipient_states"]),
                 secretariat_may_read=data["secretariat_may_read"],
+                handling=data["handling"],
             )
         except services.ShareContentError as error:
             form.add_content_errors(error.errors)
@@ -116,6 +117,7 @@ def edit(request, pk: int):
                 concerned_states=list(data["concerned_states"]),
                 recipient_states=list(data["recipient_states"]),
                 secretariat_may_read=data["secretariat_may_read"],
+                handling=data["handling"],
             )
         except services.ShareContentError as error:
             form.add_content_errors(error.errors)

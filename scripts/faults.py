@@ -71,8 +71,7 @@ people = {"fp": fp, "kz": person("approver-kz", User.Role.APPROVER, "KZ"),
 template = ShareTemplate.objects.get(slug="trafficking-case", is_current=True)
 content = {"kind": "Illicit drugs", "origin_state": "KZ", "transit_states": ["UZ"],
            "destination_states": ["RU"], "route": "By road", "modus_operandi": "Concealed",
-           "indicators": "Lorries", "first_detected": "2026-03-01", "persons_involved": 4,
-           "handling_restrictions": "Recipient agency only, no onward sharing"}
+           "indicators": "Lorries", "first_detected": "2026-03-01", "persons_involved": 4}
 def draft(i):
     return services.create_share(author=fp, template=template, title=f"Drill {i}", content=content,
         concerned_states=State.objects.filter(code="RU"), recipient_states=State.objects.filter(code="CN"))
@@ -155,7 +154,7 @@ class Drill:
     def start_worker(self) -> None:
         self.start(
             "worker",
-            [str(VENV_BIN / "celery"), "-A", "cica_portal", "worker", "-c", "2", "-l", "WARNING"],
+            [str(VENV_BIN / "celery"), "-A", "portal_site", "worker", "-c", "2", "-l", "WARNING"],
         )
 
     def up(self) -> None:
@@ -170,13 +169,13 @@ class Drill:
             self.start(
                 f"web{n}",
                 [
-                    *(str(VENV_BIN / "gunicorn"), "cica_portal.wsgi", "-b", f"127.0.0.1:{port}"),
+                    *(str(VENV_BIN / "gunicorn"), "portal_site.wsgi", "-b", f"127.0.0.1:{port}"),
                     *("-w", "2", "--timeout", "30"),
                 ],
             )
             self.nodes.append(f"http://127.0.0.1:{port}")
         self.start_worker()
-        self.start("beat", [str(VENV_BIN / "celery"), "-A", "cica_portal", "beat", "-l", "WARNING"])
+        self.start("beat", [str(VENV_BIN / "celery"), "-A", "portal_site", "beat", "-l", "WARNING"])
         for node in self.nodes:
             wait_for_port(int(node.rsplit(":", 1)[1]), timeout=60)
 

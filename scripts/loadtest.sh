@@ -84,10 +84,10 @@ if [[ ! -f "$MANIFEST" ]] || [[ -n $(find static -newer "$MANIFEST" -type f | he
 fi
 
 echo "== gunicorn (4 workers) on 127.0.0.1:$PORT and a Celery worker"
-"$BIN/gunicorn" cica_portal.wsgi -b "127.0.0.1:$PORT" -w 4 --timeout 60 \
+"$BIN/gunicorn" portal_site.wsgi -b "127.0.0.1:$PORT" -w 4 --timeout 60 \
   --access-logfile /dev/null --error-logfile "$RUN_DIR/gunicorn.log" &
 PIDS+=($!)
-"$BIN/celery" -A cica_portal worker -c 2 -l WARNING >"$RUN_DIR/worker.log" 2>&1 &
+"$BIN/celery" -A portal_site worker -c 2 -l WARNING >"$RUN_DIR/worker.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 100); do
   curl -fsS -o /dev/null "http://127.0.0.1:$PORT/healthz" 2>/dev/null && break

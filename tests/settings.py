@@ -12,4 +12,4 @@ for _name in ("AUDIT_KEY", "AUDIT_KEY_FILE"):
     os.environ.pop(_name, None)
 os.environ["AUDIT_KEYS"] = TEST_AUDIT_KEYS
 
-from cica_portal.settings import *  # noqa: E402, F403
+from portal_site.settings import *  # noqa: E402, F403

@@ -23,7 +23,7 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     # The email's delivery lives on the row, so no fault between two writes can lose it: the
-    # periodic sweep sends whatever is still pending (docs/security-notes/faults.md).
+    # periodic sweep sends whatever is still pending (docs/security/faults.md).
     email_status = models.CharField(
         _("email"), max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING
     )

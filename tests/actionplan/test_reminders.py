@@ -197,7 +197,7 @@ def test_a_real_worker_runs_the_reminders_once_even_when_sent_twice():
     from celery.contrib.testing.worker import start_worker
 
     from actionplan.tasks import send_review_reminders
-    from cica_portal.celery import app
+    from portal_site.celery import app
 
     FocalPointUserFactory(username="fp-kz", state=state("KZ"))
     FocalPointUserFactory(username="fp-cn", state=state("CN"))

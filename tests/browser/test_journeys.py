@@ -178,7 +178,6 @@ def submitted_case(demo):
             "origin_state": "KZ",
             "destination_states": ["RU", "CN"],
             "modus_operandi": "Small parcels declared as spare parts, sent by air freight.",
-            "handling_restrictions": "Law enforcement agencies of the recipient state",
         },
         concerned_states=states("RU", "CN"),
         recipient_states=states("RU", "CN", "KG"),

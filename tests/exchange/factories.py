@@ -7,8 +7,6 @@ from cica_portal.models import State
 from exchange import services
 from exchange.models import Share, ShareTemplate
 
-HANDLING = "Recipient agency only, no onward sharing"
-
 
 def template(slug: str) -> ShareTemplate:
     return ShareTemplate.objects.get(slug=slug, is_current=True)
@@ -25,7 +23,6 @@ def trafficking_content(**overrides) -> dict:
         "indicators": "Refrigerated lorries, new companies",
         "first_detected": "2026-03-01",
         "persons_involved": 4,
-        "handling_restrictions": HANDLING,
     }
     content.update(overrides)
     return content

@@ -19,7 +19,10 @@ def form_data(**overrides):
         "c_modus_operandi": "Concealed in produce",
         "c_persons_involved": "3",
         "c_first_detected": "2026-03-01",
-        "c_handling_restrictions": factories.HANDLING,
+        "tlp": "AMBER+STRICT",
+        "handling_codes": ["H2"],
+        "source_reliability": "B",
+        "information_reliability": "2",
         "recipient_states": ["CN"],
     }
     data.update(overrides)

@@ -1,7 +1,7 @@
 """Who sees a share, through the API and the pages alike, at each stage of its life.
 
 The share: drafted by fp-kz (Kazakhstan), RU concerned, released to CN. Expected rights are
-those of API-CONTRACT.md; everyone else gets 404 and never finds it in a list or a count.
+those of the REST API contract; everyone else gets 404 and never finds it in a list or a count.
 """
 
 import pytest

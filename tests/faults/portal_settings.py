@@ -5,8 +5,8 @@ Two differences, both for speed and independence of the lead's wiring:
 - the 503 middleware is put in place if settings.py does not list it yet.
 """
 
-from cica_portal.settings import *  # noqa: F403
-from cica_portal.settings import MIDDLEWARE, STORAGES
+from portal_site.settings import *  # noqa: F403
+from portal_site.settings import MIDDLEWARE, STORAGES
 
 STORAGES = {
     **STORAGES,

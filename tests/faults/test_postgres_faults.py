@@ -80,7 +80,7 @@ def portal(cluster):
     server = subprocess.Popen(
         [
             str(VENV_BIN / "gunicorn"),
-            "cica_portal.wsgi",
+            "portal_site.wsgi",
             *("-b", f"127.0.0.1:{port}", "-w", "2", "--timeout", "30"),
         ],
         cwd=ROOT,

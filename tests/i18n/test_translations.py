@@ -158,7 +158,7 @@ def test_every_message_in_the_code_has_a_russian_translation(tmp_path):
         **os.environ,
         "DEBUG": "1",
         "SECRET_KEY": "i18n-test-only",
-        "DJANGO_SETTINGS_MODULE": "cica_portal.settings",  # the copy has no tests/
+        "DJANGO_SETTINGS_MODULE": "portal_site.settings",  # the copy has no tests/
     }
     result = subprocess.run(
         [sys.executable, "manage.py", *MAKEMESSAGES],

@@ -16,8 +16,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from cica_portal.management.commands.generate_scale_data import generate
 from cica_portal.models import ApprovalRequest, Notification, State
+from portal_site.management.commands.generate_scale_data import generate
 
 # Queries per page, whatever the rows (docs/PERFORMANCE.md): a list page or API list reads its
 # page of rows; a detail page also reads the object's history and may record the read (a share

@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cica_portal import approvals
-from cica_portal.management.commands.generate_scale_data import generate
 from cica_portal.models import Notification
+from portal_site.management.commands.generate_scale_data import generate
 
 
 def _remind() -> tuple[int, int]:

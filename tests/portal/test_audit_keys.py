@@ -23,7 +23,7 @@ KEY = "k" * 43
 
 def _settings_in_a_fresh_process(**env):
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("AUDIT_", "DJANGO_"))}
-    code = "import cica_portal.settings as s; print(list(s.AUDIT_KEYS))"
+    code = "import portal_site.settings as s; print(list(s.AUDIT_KEYS))"
     return subprocess.run(
         [sys.executable, "-c", code],
         env={**clean, "SECRET_KEY": "x" * 50, **env},

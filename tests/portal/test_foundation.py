@@ -20,7 +20,7 @@ from cica_portal.models import Area, Organisation, State, User
 
 ROOT = Path(__file__).resolve().parents[2]
 PRINT_DEFAULTS = (
-    "import cica_portal.settings as s; d = s.DATABASES['default'];"
+    "import portal_site.settings as s; d = s.DATABASES['default'];"
     "print(d['ENGINE'], d['NAME'], s.TIME_ZONE, s.CELERY_BROKER_URL, s.USE_TZ)"
 )
 
@@ -31,7 +31,7 @@ def _import_settings(**env):
         [
             sys.executable,
             "-c",
-            "import cica_portal.settings",
+            "import portal_site.settings",
         ],
         env={**clean, **env},
         cwd=ROOT,
@@ -84,8 +84,8 @@ def test_a_task_sent_through_celery_is_run_by_a_real_worker():
     from celery.contrib.testing.worker import start_worker
     from django.core.cache import cache
 
-    from cica_portal.celery import app
     from cica_portal.tasks import ping
+    from portal_site.celery import app
 
     if os.environ.get("REDIS_URL"):
         assert app.connection_for_write().transport.driver_type == "redis"
@@ -135,7 +135,7 @@ def test_healthz_ready_says_degraded_not_down_when_the_shared_broker_is_down(cli
     """A broker every node shares must not take every node out of the load balancer."""
     from kombu import Connection
 
-    from cica_portal.celery import app
+    from portal_site.celery import app
 
     refused = Connection("redis://127.0.0.1:1/0", connect_timeout=1)
     with mock.patch.object(app, "connection_for_write", return_value=refused):
@@ -148,7 +148,7 @@ def test_healthz_ready_says_degraded_not_down_when_the_shared_broker_is_down(cli
 
 @pytest.mark.django_db
 def test_healthz_ready_is_503_when_the_database_is_down_and_liveness_stays_200(client):
-    with mock.patch("cica_portal.views.connection.cursor", side_effect=OperationalError("down")):
+    with mock.patch("portal_site.views.connection.cursor", side_effect=OperationalError("down")):
         response = client.get("/healthz/ready")
         live = client.get("/healthz")
     assert response.status_code == 503

@@ -45,12 +45,12 @@ def test_deactivated_people_are_not_notified(fp_kz):
 
 
 def test_the_outbox_keeps_a_task_when_the_broker_refuses_it():
-    with mock.patch("cica_portal.celery.app.send_task", side_effect=ConnectionError("refused")):
+    with mock.patch("portal_site.celery.app.send_task", side_effect=ConnectionError("refused")):
         message = outbox.enqueue("cica_portal.ping", "x")
         assert outbox.relay() == 0
     message.refresh_from_db()
     assert message.sent_at is None and message.attempts == 1 and "refused" in message.last_error
-    with mock.patch("cica_portal.celery.app.send_task") as send:
+    with mock.patch("portal_site.celery.app.send_task") as send:
         assert outbox.relay() == 1
     send.assert_called_once_with("cica_portal.ping", args=["x"], retry=False)
     assert OutboxMessage.objects.get(pk=message.pk).sent_at is not None

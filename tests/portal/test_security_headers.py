@@ -71,7 +71,7 @@ def test_check_deploy_reports_nothing_with_production_settings():
 def test_production_cookies_are_secure_and_http_only():
     env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "x" * 60}
     code = (
-        "import cica_portal.settings as s; print(s.SESSION_COOKIE_SECURE, "
+        "import portal_site.settings as s; print(s.SESSION_COOKIE_SECURE, "
         "s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.SECURE_HSTS_SECONDS > 0)"
     )
     out = subprocess.run(

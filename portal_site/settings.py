@@ -37,7 +37,7 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "development-only-not-secret"  # noqa: S105 - only ever used with DEBUG on
 
-# The audit log is an HMAC chain keyed outside the database (docs/security-notes/audit.md):
+# The audit log is an HMAC chain keyed outside the database (docs/security/audit.md):
 # AUDIT_KEYS (id:key,...; the first signs, the others only verify), AUDIT_KEY or AUDIT_KEY_FILE;
 # required when DEBUG is off, like SECRET_KEY. Its head is anchored to an append-only file.
 AUDIT_KEYS = audit_keys.from_environment(os.environ, debug=DEBUG, secret_key=SECRET_KEY)
@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "focalpoints",
     "meetings",
     "exchange",
+    "portal_site",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +79,7 @@ MIDDLEWARE = [
     "cica_portal.input_guard.InputGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "cica_portal.middleware.AccountLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -91,8 +93,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "cica_portal.urls"
-WSGI_APPLICATION = "cica_portal.wsgi.application"
+ROOT_URLCONF = "portal_site.urls"
+WSGI_APPLICATION = "portal_site.wsgi.application"
 AUTH_USER_MODEL = "cica_portal.User"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -402,7 +404,7 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# --- Faults: what the portal does when a server fails (docs/security-notes/faults.md) ---------
+# --- Faults: what the portal does when a server fails (docs/security/faults.md) ---------
 # Kept in one block so the operator reads every timeout together.
 
 # A task taken by a worker that dies is given to another once the broker's visibility timeout

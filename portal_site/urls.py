@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import account_views, oidc, views
+from cica_portal import account_views, oidc, views
+
+from . import views as site_views
 
 api_v1 = [
     path("", include("cica_portal.api_urls")),
@@ -23,9 +25,9 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
-    path("healthz/ready", views.healthz_ready, name="healthz-ready"),
+    path("", site_views.home, name="home"),
+    path("healthz", site_views.healthz, name="healthz"),
+    path("healthz/ready", site_views.healthz_ready, name="healthz-ready"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
