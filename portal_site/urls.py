@@ -76,6 +76,7 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("exchange/", include("exchange.urls")),
     path("api/v1/", include(api_v1)),
+    path("taxii2/", include("taxii.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -77,8 +77,12 @@ def test_it_runs_the_readme_share_example_through_a_generated_client(
     from cica_client.models import (
         DecisionDecisionEnum,
         DecisionRequest,
+        HandlingCodesEnum,
+        InformationReliabilityEnum,
         ShareCreateRequest,
         ShareDetail,
+        SourceReliabilityEnum,
+        TlpEnum,
         Token,
         TokenRequestRequest,
     )
@@ -113,14 +117,18 @@ def test_it_runs_the_readme_share_example_through_a_generated_client(
                 "transit_states": ["RU"],
                 "destination_states": ["UZ"],
                 "modus_operandi": "Victims recruited online with offers of seasonal work.",
-                "handling_restrictions": "Law enforcement agencies of the recipient state",
             },
+            tlp=TlpEnum("AMBER"),
+            handling_codes=[HandlingCodesEnum("H0"), HandlingCodesEnum("H2")],
+            source_reliability=SourceReliabilityEnum("B"),
+            information_reliability=InformationReliabilityEnum("2"),
             concerned_states=["RU", "UZ"],
             recipient_states=["RU", "UZ", "TJ"],
         ),
     )
     assert isinstance(share, ShareDetail), share
     assert share.status == "draft"
+    assert (share.tlp, share.handling_codes) == ("AMBER", ["H0", "H2"])
     assert exchange_shares_submit_create.sync(share.id, client=focal_point).status == (
         "pending_consent"
     )
