@@ -57,14 +57,16 @@ class RequireTwoFactorMiddleware:
 
 SESSION_STARTED_KEY = "cica_session_started_at"  # set at login by signals.py
 LANGUAGE_AT_LOGIN_KEY = "cica_language_at_login"  # set at login by signals.py
+LANGUAGE_CHOSEN_KEY = "cica_language_chosen"  # set by the switcher before login (views.py)
 
 
 class AccountLanguageMiddleware:
     """From each login on, the portal speaks the language the person chose on their account.
 
     The language switcher keeps the choice in a cookie (for this browser) and on the account
-    (for emails). At login the account's choice wins: the login's response sets the cookie, so
-    the next page, on any browser the person signs in from, is in their language. Put it after
+    (for emails). At login the account's choice wins over a cookie left in the browser (unless the
+    person switched language on the way in, which then becomes the account's choice): the login's
+    response sets the cookie, so the next page, on any browser, is in their language. Put it after
     SessionMiddleware (it reads the mark that the login left in the session).
     """
 

@@ -11,7 +11,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from . import audit, tokens
-from .middleware import LANGUAGE_AT_LOGIN_KEY, SESSION_STARTED_KEY
+from .middleware import LANGUAGE_AT_LOGIN_KEY, LANGUAGE_CHOSEN_KEY, SESSION_STARTED_KEY
 from .models import User
 
 
@@ -34,7 +34,13 @@ def mark_session_start(sender, request, user, **kwargs):
 @receiver(user_logged_in)
 def apply_account_language(sender, request, user, **kwargs):
     """The language chosen on the account applies from this login on (AccountLanguageMiddleware)."""
-    if request is not None and hasattr(request, "session") and user.language:
+    if request is None or not hasattr(request, "session"):
+        return
+    chosen = request.session.pop(LANGUAGE_CHOSEN_KEY, None)
+    if chosen in dict(settings.LANGUAGES) and chosen != user.language:
+        user.language = chosen  # switched on the way in: that is the person's choice now
+        user.save(update_fields=["language"])
+    if user.language:
         request.session[LANGUAGE_AT_LOGIN_KEY] = user.language
 
 

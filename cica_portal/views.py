@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from . import approvals, links
 from .errors import DomainError
 from .forms import AnswerForm
+from .middleware import LANGUAGE_CHOSEN_KEY
 from .roles import approver_required, network_member_required
 
 
@@ -150,7 +151,12 @@ def set_language(request):
     response = i18n_views.set_language(request)
     language = request.POST.get("language", "")
     user = request.user
-    if user.is_authenticated and language in dict(settings.LANGUAGES) and user.language != language:
+    if language not in dict(settings.LANGUAGES):
+        return response
+    if not user.is_authenticated:
+        # Chosen on the login page: it becomes the account's choice at login (signals.py).
+        request.session[LANGUAGE_CHOSEN_KEY] = language
+    elif user.language != language:
         user.language = language
         user.save(update_fields=["language"])
     return response

@@ -44,3 +44,11 @@ def test_a_failed_login_changes_no_language(client, fp_kz):
     fp_kz.save(update_fields=["language"])
     client.post("/accounts/login/", {"username": "fp-kz", "password": "wrong"})
     assert settings.LANGUAGE_COOKIE_NAME not in client.cookies
+
+
+def test_a_language_chosen_on_the_login_page_becomes_the_accounts(client, fp_kz):
+    client.post("/i18n/setlang/", {"language": "ru", "next": "/accounts/login/"})
+    page = _log_in(client, "fp-kz")
+    assert '<html lang="ru"' in page.content.decode()
+    fp_kz.refresh_from_db()
+    assert fp_kz.language == "ru"
