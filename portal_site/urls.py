@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("focalpoints.api_urls")),
     path("", include("meetings.api_urls")),
     path("", include("exchange.api_urls")),
+    path("", include("taxii.export_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its init script from its own address: no inline script for the CSP.
     path(

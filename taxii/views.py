@@ -86,6 +86,8 @@ def _collection(user) -> dict:
 
 
 class TaxiiView(APIView):
+    # TAXII 2.1 is its own specification (OASIS), not part of the portal's OpenAPI document.
+    schema = None
     authentication_classes = [ApiTokenAuthentication, BasicTokenAuthentication]
     permission_classes = [IsAuthenticated]
     renderer_classes = [TaxiiRenderer]
