@@ -11,4 +11,5 @@ def portal(request):
         "unread_notifications": unread,
         "portal_languages": settings.LANGUAGES,
         "login_cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        "oidc_provider_name": settings.OIDC_PROVIDER_NAME if settings.OIDC_ENABLED else "",
     }
