@@ -10,6 +10,8 @@ import uuid
 from datetime import datetime
 
 import stix2
+from django.conf import settings
+from django.urls import reverse
 
 NAMESPACE = uuid.UUID("6f0c5d56-6a0e-4f53-9c39-2a6f3c1c2b18")  # the portal's, fixed forever
 TLP_2_EXTENSION = "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"
@@ -53,6 +55,43 @@ def portal_identity() -> stix2.Identity:
     )
 
 
+# The JSON Schema of the share extension's properties, published at `share_extension_schema_url`
+# so that a national system can check what it reads without asking anyone.
+SHARE_EXTENSION_SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "CICA information share (STIX 2.1 property extension, version 1.0.0)",
+    "type": "object",
+    "required": [
+        "extension_type",
+        "template",
+        "template_version",
+        "fields",
+        "handling_codes",
+        "source_reliability",
+        "information_reliability",
+    ],
+    "properties": {
+        "extension_type": {"const": "property-extension"},
+        "template": {"type": "string", "description": "The share template's slug."},
+        "template_version": {"type": "integer", "minimum": 1},
+        "fields": {"type": "object", "description": "The template's fields, by name."},
+        "handling_codes": {
+            "type": "array",
+            "items": {"enum": ["H0", "H1", "H2", "H3"]},
+            "uniqueItems": True,
+        },
+        "handling_note": {"type": "string", "description": "H3's restrictions, in words."},
+        "source_reliability": {"enum": ["A", "B", "C", "X"]},
+        "information_reliability": {"enum": ["1", "2", "3", "4"]},
+    },
+    "additionalProperties": False,
+}
+
+
+def share_extension_schema_url() -> str:
+    return settings.SITE_URL + reverse("taxii-share-extension-schema")
+
+
 def share_extension() -> stix2.ExtensionDefinition:
     """What the portal adds to a report: the template and its fields, handling and evaluation."""
     return stix2.ExtensionDefinition(
@@ -66,7 +105,7 @@ def share_extension() -> stix2.ExtensionDefinition:
             "fields as a JSON object, handling codes and note, source and information "
             "reliability."
         ),
-        schema="https://cica.example/taxii2/cica/extension-definitions/share-1.json",
+        schema=share_extension_schema_url(),
         version="1.0.0",
         extension_types=["property-extension"],
     )

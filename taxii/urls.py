@@ -5,6 +5,11 @@ from . import views
 urlpatterns = [
     path("", views.Discovery.as_view(), name="taxii-discovery"),
     path("cica/", views.ApiRoot.as_view(), name="taxii-api-root"),
+    path(
+        "cica/extension-definitions/share-1.json",
+        views.share_extension_schema,
+        name="taxii-share-extension-schema",
+    ),
     path("cica/collections/", views.Collections.as_view(), name="taxii-collections"),
     path("cica/collections/<str:pk>/", views.Collection.as_view(), name="taxii-collection"),
     path("cica/collections/<str:pk>/objects/", views.Objects.as_view(), name="taxii-objects"),

@@ -9,8 +9,9 @@ import base64
 import uuid
 from datetime import datetime
 
-from django.http import Http404
+from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.dateparse import parse_datetime
+from django.views.decorators.http import require_GET
 from rest_framework import exceptions, renderers
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.permissions import IsAuthenticated
@@ -248,3 +249,13 @@ class Versions(_Filtered):
         if obj.get("revoked") and entries[0][2] is not None:
             versions.insert(0, stix._stamp(entries[0][2].released_at))
         return Response({"more": False, "versions": versions})
+
+
+@require_GET
+def share_extension_schema(request: HttpRequest) -> JsonResponse:
+    """The JSON Schema of the share extension (public: it describes a format, not a share)."""
+    return JsonResponse(
+        stix.SHARE_EXTENSION_SCHEMA,
+        content_type="application/schema+json",
+        json_dumps_params={"indent": 1},
+    )

@@ -167,6 +167,7 @@ CASES = [
     # TAXII is for national systems: an API token (header or HTTP Basic), never a browser session.
     Case("taxii-discovery", {}, {"GET": "401 401 401 401 401 401 401", "POST": "401 401 401 401 401 401 401"}),
     Case("taxii-api-root", {}, {"GET": "401 401 401 401 401 401 401", "POST": "401 401 401 401 401 401 401"}),
+    Case("taxii-share-extension-schema", {}, {"GET": "200 200 200 200 200 200 200", "POST": "405 405 405 405 405 405 405"}),
     Case("taxii-collections", {}, {"GET": "401 401 401 401 401 401 401", "POST": "401 401 401 401 401 401 401"}),
     Case("taxii-collection", {"pk": "not-a-collection"}, {"GET": "401 401 401 401 401 401 401"}),
     Case("taxii-objects", {"pk": "not-a-collection"}, {"GET": "401 401 401 401 401 401 401"}),

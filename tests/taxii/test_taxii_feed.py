@@ -153,3 +153,38 @@ def test_taxii2_client_polls_the_collection_over_http(taxii_server, shares, fp_c
     ids = {o["id"] for o in envelope["objects"]}
     assert report_id(shares["green"]) in ids
     assert report_id(shares["red"]) not in ids
+
+
+def test_the_share_extension_publishes_a_schema_that_its_objects_meet(api_client, shares, fp_cn):
+    import jsonschema
+
+    objects = _objects(api_client, fp_cn)
+    definition = next(o for o in objects if o["type"] == "extension-definition")
+    path = definition["schema"].removeprefix("http://127.0.0.1:8000")
+    response = api_client.get(path)  # no credentials: it describes a format, not a share
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/schema+json"
+    schema = response.json()
+    reports = [o for o in objects if o["type"] == "report" and not o.get("revoked")]
+    assert reports
+    for report in reports:
+        jsonschema.validate(report["extensions"][definition["id"]], schema)
+
+
+def test_the_extension_schema_refuses_what_the_portal_never_writes(api_client):
+    import jsonschema
+
+    schema = api_client.get("/taxii2/cica/extension-definitions/share-1.json").json()
+    with pytest.raises(jsonschema.ValidationError, match="H9"):
+        jsonschema.validate(
+            {
+                "extension_type": "property-extension",
+                "template": "t",
+                "template_version": 1,
+                "fields": {},
+                "handling_codes": ["H9"],
+                "source_reliability": "A",
+                "information_reliability": "1",
+            },
+            schema,
+        )
