@@ -381,7 +381,9 @@ class OidcIdentityAdmin(admin.ModelAdmin):
     list_display = ["user", "issuer", "subject", "email", "linked_at", "last_used_at"]
     search_fields = ["user__username", "issuer", "subject", "email"]
     list_select_related = ["user"]
-    autocomplete_fields = ["user"]
+    # The account by its id with a look-up popup: an autocomplete widget looks up whatever
+    # was posted before the form validates it (garbage was a 500), the raw id widget does not.
+    raw_id_fields = ["user"]
     readonly_fields = ["created_at", "linked_at", "last_used_at"]
 
     def has_add_permission(self, request):

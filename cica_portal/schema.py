@@ -42,3 +42,28 @@ class PortalAutoSchema(AutoSchema):
                 response["description"] = description
                 responses[code] = response
         return responses
+
+
+# Query parameters whose choices name a value that must be given (not a filter of a list).
+REQUIRED_CHOICE_PARAMETERS = {"purpose"}
+
+
+def empty_filter_means_any(result: dict, generator: object, request: object, public: bool) -> dict:
+    """A list's filter left empty (`?status=`, as the pages' filter forms send "any") filters
+    nothing: say so in the schema, so that a client knows it may send it and the schema does not
+    claim that an empty filter is refused."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                if (
+                    parameter.get("in") == "query"
+                    and "enum" in schema
+                    and parameter["name"] not in REQUIRED_CHOICE_PARAMETERS
+                    and "" not in schema["enum"]
+                ):
+                    schema["enum"] = [*schema["enum"], ""]
+                    parameter["description"] = (
+                        parameter.get("description", "") + " Empty: any."
+                    ).strip()
+    return result

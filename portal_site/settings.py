@@ -394,6 +394,10 @@ SPECTACULAR_SETTINGS = {
     # operation (openapi-python-client's code for three does not run). Forms still parse, for
     # the browsable API; no operation takes an upload.
     "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cica_portal.schema.empty_filter_means_any",
+    ],
 }
 
 # --- Logging ----------------------------------------------------------------------------------

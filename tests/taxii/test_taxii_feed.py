@@ -139,7 +139,7 @@ def taxii_server():
     server.stop()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_taxii2_client_polls_the_collection_over_http(taxii_server, shares, fp_cn):
     from taxii2client.v21 import Server
 
