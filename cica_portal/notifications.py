@@ -49,11 +49,12 @@ def _fill(template: StrOrPromise, values: Mapping[str, Any]) -> str:
 
 # A value of a Notice that is itself a sentence to translate (" before %(date)s"), or a label to
 # lower-case ("approved"): rendered, like the Notice, in the language of whoever reads it.
-phrase: Callable[[StrOrPromise, Mapping[str, Any]], Promise] = lazy(_fill, str)
-lowercase: Callable[[StrOrPromise], Promise] = lazy(lambda text: str(text).lower(), str)
+# (Each returns a lazy text: typed as str, it becomes one only when rendered.)
+phrase = lazy(_fill, str)
+lowercase = lazy(lambda text: str(text).lower(), str)
 # An attribute that follows the active language (a state's .name, a share's .neutral_label),
 # read in the reader's language.
-attribute_in_language: Callable[[Any, str], Promise] = lazy(getattr, str)
+attribute_in_language = lazy(getattr, str)
 
 
 class _Messages:

@@ -10,7 +10,6 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -216,8 +215,8 @@ def _label(share: Share) -> str:
     return share.neutral_label
 
 
-def _label_for_reader(share: Share) -> Promise:
-    """The neutral label in the language of whoever reads the notice."""
+def _label_for_reader(share: Share) -> str:
+    """The neutral label in the language of whoever reads the notice (a lazy text)."""
     return attribute_in_language(share, "neutral_label")
 
 
