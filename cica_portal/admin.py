@@ -16,6 +16,7 @@ from .models import (
     Area,
     AuditRecord,
     Notification,
+    OidcIdentity,
     Organisation,
     OutboxMessage,
     State,
@@ -369,3 +370,43 @@ class NotificationAdmin(ReadOnlyAdmin):
 class OutboxMessageAdmin(ReadOnlyAdmin):
     list_display = ["task_name", "args", "created_at", "sent_at", "attempts", "last_error"]
     list_filter = ["sent_at"]
+
+
+@admin.register(OidcIdentity)
+class OidcIdentityAdmin(admin.ModelAdmin):
+    """Who may sign in through an OpenID Connect provider, as which account. A link opens the
+    account like its password, so, like a person's email and rights, only a superuser makes,
+    changes or removes one (audited); staff see them."""
+
+    list_display = ["user", "issuer", "subject", "email", "linked_at", "last_used_at"]
+    search_fields = ["user__username", "issuer", "subject", "email"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]
+    readonly_fields = ["created_at", "linked_at", "last_used_at"]
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit.log(
+            obj.user,
+            "auth.oidc_identity_changed" if change else "auth.oidc_identity_added",
+            actor=request.user,
+            data={"issuer": obj.issuer, "subject": obj.subject, "email": obj.email},
+        )
+
+    def delete_model(self, request, obj):
+        audit.log(
+            obj.user,
+            "auth.oidc_identity_removed",
+            actor=request.user,
+            data={"issuer": obj.issuer, "subject": obj.subject},
+        )
+        super().delete_model(request, obj)

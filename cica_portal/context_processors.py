@@ -15,4 +15,5 @@ def portal(request):
         "portal_languages": settings.LANGUAGES,
         "portal_rights": portal_rights(user) if user is not None else {},
         "login_cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        "oidc_provider_name": settings.OIDC_PROVIDER_NAME if settings.OIDC_ENABLED else "",
     }

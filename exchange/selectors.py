@@ -346,3 +346,21 @@ def may_grant_judicial_use(user: User, share: Share) -> bool:
         and user.state_id == share.originating_state_id
         and (user.is_focal_point or user.is_approver)
     )
+
+
+def withdrawn_after_release_for(user: User) -> QuerySet[Share]:
+    """Shares once released to the user's state (or to the Secretariat, when it could read
+    them) or by it, and withdrawn since: a feed tells their readers the share is revoked. Only
+    the fact and the id travel (taxii/), never the content again."""
+    if not user.is_authenticated or not user.is_network_member:
+        return Share.objects.none()
+    rule = Q(originating_state_id=user.state_id or 0)
+    if user.state_id:
+        rule |= Q(recipient_states__id=user.state_id)
+    if user.is_secretariat:
+        rule |= Q(secretariat_may_read=True)
+    return (
+        Share.objects.filter(rule, status=Share.Status.WITHDRAWN, released_at__isnull=False)
+        .distinct()
+        .order_by("pk")
+    )

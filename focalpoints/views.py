@@ -86,6 +86,12 @@ def detail(request, pk: int):
     )
 
 
+def _vcard_version(request) -> str:
+    """?version=4.0 for vCard 4.0; anything else is the 3.0 that most address books read."""
+    version = request.GET.get("version", "3.0")
+    return version if version in vcard.VERSIONS else "3.0"
+
+
 def _vcard_response(text: str, filename: str) -> HttpResponse:
     response = HttpResponse(text, content_type="text/vcard; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -96,7 +102,9 @@ def _vcard_response(text: str, filename: str) -> HttpResponse:
 @network_member_required
 def entry_vcard(request, pk: int):
     entry = selectors.entry_for(request.user, pk)
-    return _vcard_response(vcard.focal_point_card(entry), f"focal-point-{entry.pk}.vcf")
+    return _vcard_response(
+        vcard.focal_point_card(entry, _vcard_version(request)), f"focal-point-{entry.pk}.vcf"
+    )
 
 
 @require_GET
@@ -106,7 +114,9 @@ def directory_vcard(request):
     filterset = _filtered(request)
     if not _valid(filterset):
         return HttpResponse(_("Invalid filters."), status=400, content_type="text/plain")
-    return _vcard_response(vcard.cards(filterset.qs), "cica-focal-points.vcf")
+    return _vcard_response(
+        vcard.cards(filterset.qs, _vcard_version(request)), "cica-focal-points.vcf"
+    )
 
 
 @require_GET
@@ -116,7 +126,8 @@ def contact_vcard(request, pk: int):
 
     contact = get_object_or_404(selectors.organisation_contacts(request.user), pk=pk)
     return _vcard_response(
-        vcard.organisation_contact_card(contact), f"contact-point-{contact.pk}.vcf"
+        vcard.organisation_contact_card(contact, _vcard_version(request)),
+        f"contact-point-{contact.pk}.vcf",
     )
 
 

@@ -6,9 +6,22 @@ from cica_portal.models import Area
 from .models import Delegate, Meeting, MeetingDocument, Registration, TrainingRequest
 
 
+class OptionalURLField(serializers.URLField):
+    """A URL or null: the model keeps "" for none, which is not a URI a client could open."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+
 class MeetingSerializer(serializers.ModelSerializer):
     areas = serializers.SerializerMethodField()
-    host_state = serializers.CharField(source="host_state.code", default=None, read_only=True)
+    host_state = serializers.CharField(
+        source="host_state.code", default=None, allow_null=True, read_only=True
+    )
+    online_link = OptionalURLField(read_only=True)
 
     class Meta:
         model = Meeting
@@ -84,7 +97,7 @@ class DocumentSerializer(serializers.ModelSerializer):
 class TrainingRequestSerializer(serializers.ModelSerializer):
     state = serializers.CharField(source="state.code", read_only=True)
     area = serializers.SlugRelatedField(slug_field="number", queryset=Area.objects.all())
-    meeting = serializers.PrimaryKeyRelatedField(read_only=True)
+    meeting = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = TrainingRequest

@@ -324,6 +324,27 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- OpenID Connect sign-in (cica_portal/oidc.py), off by default ----------------------------
+# A provider only finds accounts the Secretariat linked; it never makes one, nor a role.
+OIDC_ENABLED = env_bool("OIDC_ENABLED", False)
+OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "your organisation's sign-in")
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email"
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+# Seconds for each call to the provider (token, keys, user-info): never an unbounded wait.
+OIDC_TIMEOUT = float(os.environ.get("OIDC_TIMEOUT", "5"))
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?oidc=failed"
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.insert(1, "cica_portal.oidc.PortalOIDCBackend")
+
 # --- REST API ---------------------------------------------------------------------------------
 
 REST_FRAMEWORK = {
@@ -369,6 +390,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Request bodies are documented as JSON only: a generated client wants one body type per
+    # operation (openapi-python-client's code for three does not run). Forms still parse, for
+    # the browsable API; no operation takes an upload.
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
 }
 
 # --- Logging ----------------------------------------------------------------------------------

@@ -3,9 +3,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from cica_portal import account_views, views
+from cica_portal import account_views, oidc, views
 
 from . import views as site_views
 
@@ -15,8 +15,14 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("focalpoints.api_urls")),
     path("", include("meetings.api_urls")),
     path("", include("exchange.api_urls")),
+    path("", include("taxii.export_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # The split view serves its init script from its own address: no inline script for the CSP.
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="api/swagger_ui.html"),
+        name="api-docs",
+    ),
 ]
 
 urlpatterns = [
@@ -34,6 +40,9 @@ urlpatterns = [
         name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
+    # OpenID Connect sign-in: 404 unless OIDC_ENABLED (cica_portal/oidc.py).
+    path("oidc/authenticate/", oidc.SignIn.as_view(), name="oidc_authentication_init"),
+    path("oidc/callback/", oidc.Callback.as_view(), name="oidc_authentication_callback"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("approvals/", views.approvals_list, name="approvals"),
@@ -68,6 +77,7 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("exchange/", include("exchange.urls")),
     path("api/v1/", include(api_v1)),
+    path("taxii2/", include("taxii.urls")),
     path("admin/", admin.site.urls),
 ]
 

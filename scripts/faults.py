@@ -53,7 +53,7 @@ DELIVERY_WAIT = float(os.environ.get("FAULT_DELIVERY_WAIT", "180"))
 
 SETUP = r"""
 import json
-from rest_framework.authtoken.models import Token
+from cica_portal.tokens import issue_token
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 from cica_portal.models import State, User
 from exchange import services
@@ -82,7 +82,7 @@ for i in range(N):
 drafts = {name: [draft(f"{name}-{i}").pk for i in range(N)] for name in ("redis", "worker", "smtp")}
 every, _ = IntervalSchedule.objects.get_or_create(every=5, period="seconds")
 PeriodicTask.objects.filter(task="cica_portal.sweep_unsent_emails").update(interval=every)
-print("JSON" + json.dumps({"tokens": {k: Token.objects.create(user=u).key for k, u in people.items()},
+print("JSON" + json.dumps({"tokens": {k: issue_token(u, name="drill")[1] for k, u in people.items()},
                            "pending": pending, "drafts": drafts}))
 """
 

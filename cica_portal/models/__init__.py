@@ -1,6 +1,6 @@
 """Models every app shares: reference data, people, approvals, the audit log, notifications."""
 
-from .access import ApiToken, RecoveryCode
+from .access import ApiToken, OidcIdentity, RecoveryCode
 from .approvals import ApprovalRequest, ApprovalView, StateAnswer
 from .audit import AuditChainHead, AuditRecord
 from .notifications import BeatLease, BeatRun, Notification, OutboxMessage
@@ -17,6 +17,7 @@ __all__ = [
     "BeatLease",
     "BeatRun",
     "Notification",
+    "OidcIdentity",
     "Organisation",
     "OutboxMessage",
     "RecoveryCode",

@@ -53,3 +53,58 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"recovery code #{self.pk}"
+
+
+class OidcIdentity(models.Model):
+    """An account's identity at an OpenID Connect provider, linked by the Secretariat.
+
+    A provider's claims never make an account, a role or a state: they only find the account
+    this row names. Either the subject is known (stored at the first sign-in, or entered by the
+    Secretariat), or only the email the Secretariat entered, which the provider must assert as
+    verified once; that first sign-in stores the subject, and from then on only it matches.
+    """
+
+    user = models.ForeignKey(
+        "cica_portal.User", on_delete=models.CASCADE, related_name="oidc_identities"
+    )
+    issuer = models.CharField(_("provider (issuer)"), max_length=300)
+    subject = models.CharField(
+        _("subject identifier"),
+        max_length=255,
+        blank=True,
+        help_text=_("The provider's identifier of the person; stored at the first sign-in."),
+    )
+    email = models.EmailField(
+        _("verified email"),
+        blank=True,
+        help_text=_(
+            "Until the subject is known: the first sign-in whose verified email is this one "
+            "links the identity."
+        ),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    linked_at = models.DateTimeField(_("linked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("OpenID Connect identity")
+        verbose_name_plural = _("OpenID Connect identities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "subject"],
+                condition=~models.Q(subject=""),
+                name="oidc_identity_unique_subject",
+            ),
+            models.UniqueConstraint(
+                fields=["issuer", "email"],
+                condition=models.Q(subject=""),
+                name="oidc_identity_unique_pending_email",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(subject="") | ~models.Q(email=""),
+                name="oidc_identity_subject_or_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.subject or self.email}"

@@ -5,54 +5,28 @@ drf-spectacular builds, sends them through the WSGI application in this process 
 the test database), logged in by token as a focal point and as an approver.
 """
 
-import json
-
 import pytest
-import schemathesis
-from django.core.signals import request_finished, request_started
-from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
-from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import positive_data_acceptance
 
+from tests.api.openapi_app import loaded_schema
 from tests.factories import api_token_for
 
 MAX_EXAMPLES = 12
 
-
-class _Application:
-    """The WSGI application, built at the first request, after the test settings apply (the
-    security middleware reads them once, when it is built)."""
-
-    handler = None
-
-    def __call__(self, environ, start_response):
-        if self.handler is None:
-            self.handler = get_wsgi_application()
-        return self.handler(environ, start_response)
+# The slowest part of the suite (about three minutes): `make test-fast` leaves it out.
+pytestmark = pytest.mark.fuzz
 
 
-def _schema():
-    document = SchemaGenerator().get_schema(request=None, public=True)
-    loaded = schemathesis.openapi.from_dict(json.loads(json.dumps(document, default=str)))
-    loaded.app = _Application()
-    return loaded
-
-
-schema = _schema()
+schema = loaded_schema()
 
 
 @pytest.fixture(autouse=True)
-def _keep_the_test_connection():
-    """Like Django's test client: a request must not close the connection that holds the
-    test's transaction (a real WSGI request does, at request_finished)."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
+def _connection(keep_the_test_connection, sparse_world):
+    """Requests keep the test's connection; the database holds one of each thing, optional
+    fields empty, so answers carry the values (nulls) a schema most often gets wrong."""
+    return
 
 
 @pytest.fixture(params=["fp_kz", "approver_kz"])

@@ -55,6 +55,7 @@ def draft(
     recipients=("CN",),
     secretariat_may_read: bool = False,
     title: str = "Heroin route through the northern crossing",
+    handling: dict | None = None,
 ) -> Share:
     if content is None:
         content = trafficking_content() if slug == "trafficking-case" else document_content()
@@ -66,6 +67,7 @@ def draft(
         concerned_states=codes(*concerned),
         recipient_states=codes(*recipients),
         secretariat_may_read=secretariat_may_read,
+        handling=handling,
     )
 
 

@@ -1,0 +1,152 @@
+"""A released share as a file for a national system: a MISP event (MISP core format) or a
+STIX 2.1 bundle. Both follow the share's handling: a RED share is never exported (its title
+and content leave only its own page and API detail), H1's restriction on judicial use travels
+with the file (a MISP tag and comment, a STIX statement marking), every export is a read."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import stix2
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.views import APIView
+
+from exchange import selectors, services
+from exchange.handling import HANDLING_MEANINGS
+
+from . import stix
+
+H1_STATEMENT = str(HANDLING_MEANINGS["H1"])
+H1_MARKING = f"marking-definition--{uuid.uuid5(stix.NAMESPACE, 'handling:H1')}"
+
+
+def _exportable(request, pk: int):
+    share = selectors.get_share_for(request.user, pk)  # 404 when not the caller's to see
+    if share.is_red:
+        raise exceptions.PermissionDenied("A RED share is never exported.")
+    if share.status != "released":
+        raise exceptions.PermissionDenied("Only a released share is exported.")
+    services.record_read(share, user=request.user, via="api")
+    return share
+
+
+def _state_uuid(state) -> str:
+    return str(uuid.uuid5(stix.NAMESPACE, "state:" + state.code))
+
+
+def misp_event(share) -> dict:
+    """MISP core format: distribution 4 (a sharing group) naming exactly the recipients."""
+    recipients = sorted(share.recipient_states.all(), key=lambda s: s.code)
+    tags = [f"tlp:{share.tlp.lower()}"]
+    tags += [f'cica:handling="{code}"' for code in share.handling_codes]
+    tags += [
+        f'cica:source-reliability="{share.source_reliability}"',
+        f'cica:information-reliability="{share.information_reliability}"',
+    ]
+    attributes = [
+        {
+            "uuid": str(uuid.uuid5(stix.NAMESPACE, f"share:{share.pk}:field:{name}")),
+            "type": "text",
+            "category": "Other",
+            "object_relation": name,
+            "value": value if isinstance(value, str) else json.dumps(value, ensure_ascii=False),
+            "to_ids": False,
+            "distribution": "5",  # as the event
+            "comment": H1_STATEMENT if "H1" in share.handling_codes else "",
+        }
+        for name, value in sorted(share.content.items())
+        if value not in (None, "", [])
+    ]
+    return {
+        "Event": {
+            "uuid": str(uuid.uuid5(stix.NAMESPACE, f"share:{share.pk}")),
+            "info": share.title,
+            "date": share.released_at.date().isoformat(),
+            "published": True,
+            "analysis": "2",
+            "threat_level_id": "4",
+            "distribution": "4",
+            "Orgc": {
+                "name": share.originating_state.name_en,
+                "uuid": _state_uuid(share.originating_state),
+            },
+            "SharingGroup": {
+                "uuid": str(uuid.uuid5(stix.NAMESPACE, f"share:{share.pk}:recipients")),
+                "name": f"CICA share {share.pk}: recipients",
+                "releasability": ", ".join(s.code for s in recipients),
+                "SharingGroupOrg": [
+                    {"Organisation": {"name": s.name_en, "uuid": _state_uuid(s)}}
+                    for s in recipients
+                ],
+            },
+            "Tag": [{"name": tag} for tag in tags],
+            "Attribute": attributes,
+        }
+    }
+
+
+def stix_bundle(share) -> dict:
+    report = stix.serialise(stix.report(share))
+    objects = [
+        stix.serialise(stix.portal_identity()),
+        stix.serialise(stix.share_extension()),
+        stix.tlp_marking(share.tlp),
+        stix.serialise(stix.state_identity(share.originating_state)),
+    ]
+    states = {share.originating_state, *share.concerned_states.all()}
+    states |= set(share.recipient_states.all())
+    objects += [
+        stix.serialise(stix.state_location(s)) for s in sorted(states, key=lambda s: s.code)
+    ]
+    if "H1" in share.handling_codes:
+        objects.append(
+            stix.serialise(
+                stix2.MarkingDefinition(
+                    id=H1_MARKING,
+                    created=stix.PUBLISHED,
+                    definition_type="statement",
+                    definition=stix2.StatementMarking(statement=H1_STATEMENT),
+                )
+            )
+        )
+        report["object_marking_refs"] = [*report["object_marking_refs"], H1_MARKING]
+    objects.append(report)
+    return {"type": "bundle", "id": f"bundle--{uuid.uuid4()}", "objects": objects}
+
+
+class _Export(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def file(self, data: dict, content_type: str, name: str) -> HttpResponse:
+        response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=1), content_type)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
+class MispExport(_Export):
+    @extend_schema(
+        summary="The share as a MISP event (MISP core format), for a state that may read it.",
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request, pk: int):
+        share = _exportable(request, pk)
+        return self.file(misp_event(share), "application/json", f"cica-share-{share.pk}.misp.json")
+
+
+class StixBundleExport(_Export):
+    @extend_schema(
+        summary="The share as a STIX 2.1 bundle, for a state that may read it.",
+        responses={(200, "application/stix+json;version=2.1"): OpenApiTypes.OBJECT},
+    )
+    def get(self, request, pk: int):
+        share = _exportable(request, pk)
+        return self.file(
+            stix_bundle(share),
+            "application/stix+json;version=2.1",
+            f"cica-share-{share.pk}.stix.json",
+        )
