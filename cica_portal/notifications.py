@@ -52,9 +52,6 @@ def _fill(template: StrOrPromise, values: Mapping[str, Any]) -> str:
 # (Each returns a lazy text: typed as str, it becomes one only when rendered.)
 phrase = lazy(_fill, str)
 lowercase = lazy(lambda text: str(text).lower(), str)
-# An attribute that follows the active language (a state's .name, a share's .neutral_label),
-# read in the reader's language.
-attribute_in_language = lazy(getattr, str)
 
 
 class _Messages:

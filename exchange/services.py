@@ -10,13 +10,14 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cica_portal import approvals, audit
 from cica_portal.errors import DomainError
 from cica_portal.models import ApprovalRequest, State, StateAnswer, User
-from cica_portal.notifications import Notice, attribute_in_language, lowercase, notify
+from cica_portal.notifications import Notice, lowercase, notify
 from cica_portal.transactions import retry_on_deadlock
 
 from . import audit_actions, selectors
@@ -215,9 +216,8 @@ def _label(share: Share) -> str:
     return share.neutral_label
 
 
-def _label_for_reader(share: Share) -> str:
-    """The neutral label in the language of whoever reads the notice (a lazy text)."""
-    return attribute_in_language(share, "neutral_label")
+# The neutral label as a lazy text: a notice renders it in the language of whoever reads it.
+_label_for_reader = lazy(_label, str)
 
 
 def _users_of_states(state_ids: Iterable[int]) -> QuerySet[User]:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from cica_portal import audit
 from cica_portal.models import State, User
-from cica_portal.notifications import Notice, attribute_in_language, notify, secretariat_users
+from cica_portal.notifications import Notice, notify, secretariat_users
 from cica_portal.transactions import retry_on_deadlock
 from cica_portal.uploads import refuse_unless_acceptable
 
@@ -202,7 +202,7 @@ def submit_report(report: Report, *, actor: User) -> Report:
         notice=Notice(
             gettext_lazy("%(state)s submitted its %(year)s implementation report"),
             gettext_lazy("Read the report and return it for correction if something is missing."),
-            {"state": attribute_in_language(report.state, "name"), "year": report.cycle.year},
+            {"state": report.state.in_their_language("name"), "year": report.cycle.year},
         ),
         url=report.get_absolute_url(),
     )

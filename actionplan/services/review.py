@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from cica_portal import audit
 from cica_portal.models import State, User
-from cica_portal.notifications import Notice, attribute_in_language, notify, secretariat_users
+from cica_portal.notifications import Notice, notify, secretariat_users
 from cica_portal.transactions import retry_on_deadlock
 
 from ..models import ImplementationReport, ReviewCycle
@@ -221,7 +221,7 @@ def _remind_missing_reports(cycle: ReviewCycle, today: datetime.date) -> int:
                             "Complete the draft and submit it before %(deadline)s."
                         ),
                         {
-                            "state": attribute_in_language(state, "name"),
+                            "state": state.in_their_language("name"),
                             "year": cycle.year,
                             "deadline": cycle.report_deadline,
                         },

@@ -22,7 +22,6 @@ from cica_portal.models import Area, User
 from cica_portal.notifications import (
     Notice,
     StrOrPromise,
-    attribute_in_language,
     lowercase,
     notify,
     phrase,
@@ -371,7 +370,7 @@ def _tell_registered_states(meeting: Meeting, *, note: str) -> None:
 def _tell_registered_states_of_move(meeting: Meeting) -> None:
     """The states registered for the meeting hear of its new date or place (with the .ics)."""
     start = meeting.local_start
-    host = attribute_in_language(meeting.host_state, "name") if meeting.host_state else ""
+    host = meeting.host_state.in_their_language("name") if meeting.host_state else ""
     where = (
         format_lazy("{}, {}", meeting.venue, host)
         if meeting.venue and host

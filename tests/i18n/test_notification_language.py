@@ -47,9 +47,7 @@ def test_a_state_name_in_a_notice_is_in_the_recipients_language(fp_kz, secretari
     secretariat.language = "ru"
     secretariat.save()
     kz = State.objects.get(code="KZ")
-    notice = notifications.Notice(
-        "%(state)s", "%(state)s", {"state": notifications.attribute_in_language(kz, "name")}
-    )
+    notice = notifications.Notice("%(state)s", "%(state)s", {"state": kz.in_their_language("name")})
     notifications.notify([secretariat], key="name-test", notice=notice)
     assert Notification.objects.get(key="name-test").subject == kz.name_ru
 
