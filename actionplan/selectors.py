@@ -298,6 +298,11 @@ def may_start_report(user: User) -> bool:
     return user.is_focal_point
 
 
+def may_follow_reviews(user: User) -> bool:
+    """The annual review cycles, their planning and the consolidated review: the Secretariat."""
+    return user.is_secretariat
+
+
 def may_return_report(user: User, report: ImplementationReport) -> bool:
     """The Secretariat returns a submitted report for correction."""
     return user.is_secretariat and report.status == ImplementationReport.Status.SUBMITTED

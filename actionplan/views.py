@@ -9,7 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cica_portal.errors import DomainError, show_on_form
-from cica_portal.roles import network_member_required, role_required, secretariat_required
+from cica_portal.roles import (
+    allowed_by,
+    network_member_required,
+    role_required,
+    secretariat_required,
+)
 
 from . import exports, selectors, services
 from .forms import (
@@ -33,7 +38,11 @@ state_member_required = role_required("is_focal_point", "is_approver")
 def index(request):
     """The whole plan: per area its activity, its numbered issues and its approved measures."""
     areas = selectors.plan_areas()
-    context = {"areas": areas, "may_propose": selectors.may_propose(request.user)}
+    context = {
+        "areas": areas,
+        "may_propose": selectors.may_propose(request.user),
+        "may_follow_reviews": selectors.may_follow_reviews(request.user),
+    }
     return render(request, "actionplan/index.html", context)
 
 
@@ -186,6 +195,7 @@ def reports(request):
         "page": page,
         "cycle": cycle,
         "mine": mine,
+        "may_start_report": selectors.may_start_report(request.user),
         "year": year,
         "years": ReviewCycle.objects.values_list("year", flat=True),
     }
@@ -359,7 +369,7 @@ def attachment_delete(request, pk: int):
 
 
 @require_GET
-@secretariat_required
+@allowed_by(selectors.may_follow_reviews)
 def review_list(request):
     cycles = ReviewCycle.objects.all()
     return render(request, "actionplan/review_list.html", {"cycles": cycles})

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone, translation
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
 
 from . import outbox
 from .models import Notification, User
@@ -43,35 +43,30 @@ class Notice:
         return _fill(self.subject, values), _fill(self.body, values)
 
 
-def _fill(template: StrOrPromise, values: dict[str, Any]) -> str:
+def _fill(template: StrOrPromise, values: Mapping[str, Any]) -> str:
     return str(template) % values if values else str(template)
 
 
-# Older call sites pass functions that return the text in the active language (called once per
-# language, like a Notice); new ones pass a Notice.
-Text = str | Callable[[], str]
+# A value of a Notice that is itself a sentence to translate (" before %(date)s"), or a label to
+# lower-case ("approved"): rendered, like the Notice, in the language of whoever reads it.
+# (Each returns a lazy text: typed as str, it becomes one only when rendered.)
+phrase = lazy(_fill, str)
+lowercase = lazy(lambda text: str(text).lower(), str)
 
 
 class _Messages:
     """The subject and body of one occasion, rendered once per language."""
 
-    def __init__(self, subject: Text | Notice, body: Text | None):
-        self.subject, self.body = subject, body
+    def __init__(self, notice: Notice):
+        self.notice = notice
         self.rendered: dict[str, tuple[str, str]] = {}
 
     def for_user(self, user: User) -> tuple[str, str]:
         language = user.language or settings.LANGUAGE_CODE
         if language not in self.rendered:
             with translation.override(language):
-                if isinstance(self.subject, Notice):
-                    self.rendered[language] = self.subject.render()
-                else:
-                    self.rendered[language] = (_text(self.subject), _text(self.body or ""))
+                self.rendered[language] = self.notice.render()
         return self.rendered[language]
-
-
-def _text(message: Text) -> str:
-    return str(message() if callable(message) else message)
 
 
 # Files an email carries, by the notice's key: an app registers, in its AppConfig.ready(), a
@@ -96,30 +91,23 @@ def attachments_for(notice: Notification) -> list[Attachment]:
 
 
 def notify(
-    recipients: Iterable[User],
-    *,
-    key: str,
-    notice: Notice | None = None,
-    subject: Text = "",
-    body: Text = "",
-    url: str = "",
+    recipients: Iterable[User], *, key: str, notice: Notice, url: str = ""
 ) -> list[Notification]:
     """Create one notification per recipient for this occasion, unless they already have it.
 
     The (recipient, key) pair is unique, so a task that runs twice, or two workers that run at
     once, create each notice once; only the newly created ones are emailed. The `notice` is
-    rendered in each recipient's language (or `subject` and `body`, functions returning the
-    text, are called in it).
+    rendered in each recipient's language.
     """
-    if notice is not None:
-        return notify_many([(recipients, key, notice, url)])
-    return notify_many([(recipients, key, subject, body, url)])
+    return notify_many([(recipients, key, notice, url)])
+
+
+Occasion = tuple[Iterable[User], str, Notice, str]  # recipients, key, notice, url
 
 
 @transaction.atomic
-def notify_many(occasions: Iterable[tuple]) -> list[Notification]:
-    """`notify` for many occasions at once: (recipients, key, notice, url) each, or (recipients,
-    key, subject, body, url) where the text is given as functions.
+def notify_many(occasions: Iterable[Occasion]) -> list[Notification]:
+    """`notify` for many occasions at once: (recipients, key, notice, url) each.
 
     The same rule (one notice per person and key, emailed once), in a fixed number of queries
     for the whole lot rather than a few per occasion: what reminder jobs over many requests use.
@@ -127,13 +115,8 @@ def notify_many(occasions: Iterable[tuple]) -> list[Notification]:
     killed half-way leaves nothing its re-run would skip (and the sweep sends what is pending).
     """
     wanted: dict[tuple[int, str], Notification] = {}
-    for occasion in occasions:
-        if len(occasion) == 4:
-            recipients, key, notice, url = occasion
-            messages = _Messages(notice, None)
-        else:
-            recipients, key, subject, body, url = occasion
-            messages = _Messages(subject, body)
+    for recipients, key, notice, url in occasions:
+        messages = _Messages(notice)
         for user in recipients:
             if user.is_active and (user.pk, key) not in wanted:
                 text_subject, text_body = messages.for_user(user)

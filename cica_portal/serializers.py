@@ -2,7 +2,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .models import ApprovalRequest, Area, Notification, Organisation, State, StateAnswer
+from .models import ApprovalRequest, Area, Notification, State, StateAnswer
 
 
 class StateSerializer(serializers.ModelSerializer):
@@ -11,14 +11,6 @@ class StateSerializer(serializers.ModelSerializer):
     class Meta:
         model = State
         fields = ["code", "name", "name_en", "name_ru", "status"]
-
-
-class OrganisationSerializer(serializers.ModelSerializer):
-    name = serializers.CharField(read_only=True)
-
-    class Meta:
-        model = Organisation
-        fields = ["code", "name", "name_en", "name_ru", "kind"]
 
 
 class AreaSerializer(serializers.ModelSerializer):

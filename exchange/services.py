@@ -10,12 +10,14 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cica_portal import approvals, audit
 from cica_portal.errors import DomainError
 from cica_portal.models import ApprovalRequest, State, StateAnswer, User
-from cica_portal.notifications import notify
+from cica_portal.notifications import Notice, lowercase, notify
 from cica_portal.transactions import retry_on_deadlock
 
 from . import audit_actions, selectors
@@ -212,6 +214,10 @@ def _apply_states(
 
 def _label(share: Share) -> str:
     return share.neutral_label
+
+
+# The neutral label as a lazy text: a notice renders it in the language of whoever reads it.
+_label_for_reader = lazy(_label, str)
 
 
 def _users_of_states(state_ids: Iterable[int]) -> QuerySet[User]:
@@ -419,13 +425,13 @@ def _release(share: Share, *, actor: User | None) -> None:
     notify(
         readers,
         key=f"exchange:share:{share.pk}:released",
-        subject=lambda: _("Information released to you: %(label)s") % {"label": _label(share)},
-        body=lambda: (
-            _(
+        notice=Notice(
+            gettext_lazy("Information released to you: %(label)s"),
+            gettext_lazy(
                 "Every state concerned has consented, and %(label)s is released to you.\n"
                 "Open it in the portal to read it; each reading is recorded."
-            )
-            % {"label": _label(share)}
+            ),
+            {"label": _label_for_reader(share)},
         ),
         url=share.get_absolute_url(),
     )
@@ -459,18 +465,18 @@ def _flag_same_document(share: Share) -> None:
             told += notify(
                 readers,
                 key=f"exchange:document-match:{first.pk}:{second.pk}",
-                subject=lambda: _("The same document number is in another state's notice"),
-                body=lambda: (
-                    _(
+                notice=Notice(
+                    gettext_lazy("The same document number is in another state's notice"),
+                    gettext_lazy(
                         "Your lost or stolen document notice #%(own)s and notice #%(theirs)s "
                         "of %(state)s name the same document number. Compare the two notices "
                         "and coordinate with the other state's focal point."
-                    )
-                    % {
+                    ),
+                    {
                         "own": own.pk,
                         "theirs": theirs.pk,
                         "state": theirs.originating_state.name_en,
-                    }
+                    },
                 ),
                 url=theirs.get_absolute_url(),
             )
@@ -533,13 +539,13 @@ def withdraw_share(share: Share, *, actor: User) -> Share:
     notify(
         had_access,
         key=f"exchange:share:{share.pk}:withdrawn",
-        subject=lambda: _("Information withdrawn: %(label)s") % {"label": _label(share)},
-        body=lambda: (
-            _(
+        notice=Notice(
+            gettext_lazy("Information withdrawn: %(label)s"),
+            gettext_lazy(
                 "The originating state has withdrawn %(label)s. It is no longer available to "
                 "recipients; do not use or pass on copies of it."
-            )
-            % {"label": _label(share)}
+            ),
+            {"label": _label_for_reader(share)},
         ),
         url=share.get_absolute_url(),
     )
@@ -574,22 +580,24 @@ def notify_author_of_answer(answer: StateAnswer) -> None:
     )  # an answer to a request of this app's purpose (registered in approval.py)
     if share is None:
         return
-    decision = {"approve": _("approved"), "object": _("declined")}.get(
+    decision = {"approve": gettext_lazy("approved"), "object": gettext_lazy("declined")}.get(
         answer.decision, answer.decision
     )
     notify(
         [share.author],
         key=f"exchange:share:{share.pk}:answer:{answer.pk}",
-        subject=lambda: (
-            _("%(state)s %(decision)s the release of your share #%(id)s")
-            % {"state": answer.state.name_en, "decision": decision, "id": share.pk}
-        ),
-        body=lambda: (
-            _(
+        notice=Notice(
+            gettext_lazy("%(state)s %(decision)s the release of your share #%(id)s"),
+            gettext_lazy(
                 "%(state)s %(decision)s the release of %(label)s. Open the share to see every "
                 "state's answer so far."
-            )
-            % {"state": answer.state.name_en, "decision": decision, "label": _label(share)}
+            ),
+            {
+                "state": answer.state.name_en,
+                "decision": decision,
+                "id": share.pk,
+                "label": _label_for_reader(share),
+            },
         ),
         url=share.get_absolute_url(),
     )
@@ -707,32 +715,30 @@ def close_reshare(reshare: ReshareRequest, request: ApprovalRequest, *, actor: U
             notify(
                 User.objects.filter(state__in=new_states, is_active=True),
                 key=f"exchange:share:{share.pk}:reshared:{reshare.pk}",
-                subject=lambda: (
-                    _("Information passed on to you: %(label)s") % {"label": _label(share)}
-                ),
-                body=lambda: (
-                    _(
+                notice=Notice(
+                    gettext_lazy("Information passed on to you: %(label)s"),
+                    gettext_lazy(
                         "The states that provided %(label)s consented to pass it on to your "
                         "state. Open it in the portal to read it and its handling codes; each "
                         "reading is recorded."
-                    )
-                    % {"label": _label(share)}
+                    ),
+                    {"label": _label_for_reader(share)},
                 ),
                 url=share.get_absolute_url(),
             )
     notify(
         [reshare.requested_by],
         key=f"exchange:reshare:{reshare.pk}:closed",
-        subject=lambda: (
-            _("Your request to pass on %(label)s: %(outcome)s")
-            % {"label": _label(share), "outcome": reshare.get_status_display().lower()}
-        ),
-        body=lambda: (
-            _(
+        notice=Notice(
+            gettext_lazy("Your request to pass on %(label)s: %(outcome)s"),
+            gettext_lazy(
                 "The request to pass on %(label)s is %(outcome)s. Open the share to see "
                 "who may now read it."
-            )
-            % {"label": _label(share), "outcome": reshare.get_status_display().lower()}
+            ),
+            {
+                "label": _label_for_reader(share),
+                "outcome": lowercase(ReshareRequest.Status(reshare.status).label),
+            },
         ),
         url=share.get_absolute_url(),
     )

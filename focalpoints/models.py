@@ -155,20 +155,6 @@ class FocalPoint(models.Model):
     def is_current(self) -> bool:
         return self.status in self.CURRENT_STATUSES
 
-    @property
-    def is_primary(self) -> bool:
-        return self.role == self.Role.PRIMARY
-
-    def ends_within(
-        self, days: int = EXPIRY_WINDOW_DAYS, today: datetime.date | None = None
-    ) -> bool:
-        from django.utils import timezone
-
-        today = today or timezone.localdate()
-        return self.term_end is not None and today <= self.term_end <= today + datetime.timedelta(
-            days
-        )
-
 
 class FocalPointArea(models.Model):
     """An entry covering an area. `holds_primary` marks the one current primary per state and

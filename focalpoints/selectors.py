@@ -198,6 +198,25 @@ def may_nominate(user: User) -> bool:
     return user.is_approver
 
 
+def may_verify_nominations(user: User) -> bool:
+    """The Secretariat's queue of nominations and changes to verify, and its coverage cells."""
+    return user.is_secretariat
+
+
+def may_export_directory(user: User) -> bool:
+    """The whole directory as CSV or a spreadsheet: the Secretariat."""
+    return user.is_secretariat
+
+
+def directory_rights(user: User) -> dict[str, bool]:
+    """The answers the directory and coverage pages need."""
+    return {
+        "verify": may_verify_nominations(user),
+        "nominate": may_nominate(user),
+        "export": may_export_directory(user),
+    }
+
+
 def may_correct_nomination(user: User, entry: FocalPoint) -> bool:
     """The state's approver corrects a nomination not yet verified, or one returned."""
     return is_own_states_approver(user, entry) and entry.status in CORRECTABLE_STATUSES

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cica_portal import spreadsheets
 from cica_portal.errors import DomainError, show_on_form
 from cica_portal.roles import (
+    allowed_by,
     approver_required,
     focal_point_required,
     network_member_required,
@@ -59,6 +60,7 @@ def directory(request):
             "query": query.urlencode(),
             "contacts": selectors.organisation_contacts(request.user),
             "expiry_days": EXPIRY_WINDOW_DAYS,
+            "may": selectors.directory_rights(request.user),
         },
     )
 
@@ -158,7 +160,7 @@ def _export_rows(request):
 
 
 @require_GET
-@secretariat_required
+@allowed_by(selectors.may_export_directory)
 def export_csv(request):
     rows = _export_rows(request)
     if rows is None:
@@ -175,7 +177,7 @@ def export_csv(request):
 
 
 @require_GET
-@secretariat_required
+@allowed_by(selectors.may_export_directory)
 def export_xlsx(request):
     from openpyxl import Workbook
 
@@ -200,12 +202,13 @@ def export_xlsx(request):
 
 
 @require_GET
-@role_required("is_secretariat", "is_approver", "is_focal_point")
+@network_member_required
 def nominations(request):
     """The Secretariat's queue; an approver's own state's entries; a focal point's own entries."""
     user = request.user
-    queue = selectors.to_verify(user) if user.is_secretariat else None
-    entries = None if user.is_secretariat else selectors.entries_manageable_by(user)
+    verifies = selectors.may_verify_nominations(user)
+    queue = selectors.to_verify(user) if verifies else None
+    entries = None if verifies else selectors.entries_manageable_by(user)
     context = {"queue": queue, "entries": entries, "may_nominate": selectors.may_nominate(user)}
     return render(request, "focalpoints/nominations.html", context)
 
@@ -342,12 +345,13 @@ def coverage(request):
             "areas": areas,
             "rows": rows,
             "expiry_days": EXPIRY_WINDOW_DAYS,
+            "may": selectors.directory_rights(request.user),
         },
     )
 
 
 @require_GET
-@secretariat_required
+@allowed_by(selectors.may_verify_nominations)
 def coverage_cell(request, code: str, number: int):
     state, area, entries = selectors.cell_entries(request.user, code, number)
     return render(

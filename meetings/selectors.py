@@ -214,9 +214,14 @@ def why_registration_is_closed(meeting: Meeting, now: datetime | None = None) ->
     return None
 
 
+def may_register_delegations(user: User) -> bool:
+    """Who registers delegations at all: a state's focal point, for their state."""
+    return user.is_focal_point
+
+
 def may_register(user: User, meeting: Meeting, now: datetime | None = None) -> bool:
     """A focal point registers (or changes) their state's delegation while registration is open."""
-    return user.is_focal_point and why_registration_is_closed(meeting, now) is None
+    return may_register_delegations(user) and why_registration_is_closed(meeting, now) is None
 
 
 def is_own_states_focal_point(user: User, registration: Registration) -> bool:
@@ -252,6 +257,24 @@ def may_schedule_training(user: User, training: TrainingRequest) -> bool:
 
 def may_request_training(user: User) -> bool:
     return user.is_focal_point
+
+
+def may_follow_training_requests(user: User) -> bool:
+    """The training seminar requests: the Secretariat's all, a focal point their state's."""
+    return user.is_secretariat or user.is_focal_point
+
+
+def meetings_rights(user: User) -> dict[str, bool]:
+    """The answers the meetings navigation and the dashboard cards need."""
+    if not user.is_authenticated:
+        return dict.fromkeys(
+            ("register_delegations", "request_training", "training_requests"), False
+        )
+    return {
+        "register_delegations": may_register_delegations(user),
+        "request_training": may_request_training(user),
+        "training_requests": may_follow_training_requests(user),
+    }
 
 
 def training_rights(user: User, training: TrainingRequest) -> dict[str, bool]:

@@ -19,9 +19,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cica_portal.errors import DomainError, show_on_form
 from cica_portal.roles import (
+    allowed_by,
     focal_point_required,
     network_member_required,
-    role_required,
     secretariat_required,
 )
 
@@ -357,7 +357,7 @@ def invite(request, pk: int):
 # --- Training seminars upon request -----------------------------------------------------------
 
 
-@role_required("is_secretariat", "is_focal_point")
+@allowed_by(selectors.may_follow_training_requests)
 @require_GET
 def training_list(request):
     queryset = selectors.training_requests_visible_to(request.user)
@@ -381,7 +381,7 @@ def training_new(request):
     return render(request, "meetings/training_new.html", {"form": form}, status=status)
 
 
-@role_required("is_secretariat", "is_focal_point")
+@allowed_by(selectors.may_follow_training_requests)
 @require_GET
 def training_detail(request, pk: int):
     training = selectors.get_training_request_for(request.user, pk)

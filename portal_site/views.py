@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from cica_portal import approvals, notifications
+from cica_portal.rights import may_answer_for_state
 
 
 @require_GET
@@ -60,5 +61,5 @@ def healthz_ready(request):
 def home(request):
     """The landing page: each role sees its own starting points."""
     user = request.user
-    context = {"inbox": approvals.inbox_top(user, 5) if user.is_approver else None}
+    context = {"inbox": approvals.inbox_top(user, 5) if may_answer_for_state(user) else None}
     return render(request, "portal/home.html", context)

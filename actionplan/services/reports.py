@@ -10,10 +10,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cica_portal import audit
 from cica_portal.models import State, User
-from cica_portal.notifications import notify, secretariat_users
+from cica_portal.notifications import Notice, notify, secretariat_users
 from cica_portal.transactions import retry_on_deadlock
 from cica_portal.uploads import refuse_unless_acceptable
 
@@ -198,11 +199,11 @@ def submit_report(report: Report, *, actor: User) -> Report:
     notify(
         secretariat_users(),
         key=f"report:{report.pk}:submitted:{report.submitted_at:%Y%m%d%H%M%S%f}",
-        subject=lambda: (
-            _("%(state)s submitted its %(year)s implementation report")
-            % {"state": report.state.name, "year": report.cycle.year}
+        notice=Notice(
+            gettext_lazy("%(state)s submitted its %(year)s implementation report"),
+            gettext_lazy("Read the report and return it for correction if something is missing."),
+            {"state": report.state.in_their_language("name"), "year": report.cycle.year},
         ),
-        body=lambda: _("Read the report and return it for correction if something is missing."),
         url=report.get_absolute_url(),
     )
     return report
@@ -232,13 +233,12 @@ def return_report(report: Report, *, actor: User, reason: str) -> Report:
     notify(
         User.objects.filter(role=User.Role.FOCAL_POINT, state_id=report.state_id, is_active=True),
         key=f"report:{report.pk}:returned:{report.returned_at:%Y%m%d%H%M%S%f}",
-        subject=lambda: (
-            _("Your %(year)s implementation report was returned for correction")
-            % {"year": report.cycle.year}
-        ),
-        body=lambda: (
-            _("The Secretariat asks: %(reason)s\nCorrect the report and submit it again.")
-            % {"reason": reason}
+        notice=Notice(
+            gettext_lazy("Your %(year)s implementation report was returned for correction"),
+            gettext_lazy(
+                "The Secretariat asks: %(reason)s\nCorrect the report and submit it again."
+            ),
+            {"year": report.cycle.year, "reason": reason},
         ),
         url=report.get_absolute_url(),
     )

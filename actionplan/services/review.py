@@ -13,10 +13,11 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cica_portal import audit
 from cica_portal.models import State, User
-from cica_portal.notifications import notify, secretariat_users
+from cica_portal.notifications import Notice, notify, secretariat_users
 from cica_portal.transactions import retry_on_deadlock
 
 from ..models import ImplementationReport, ReviewCycle
@@ -141,21 +142,24 @@ def open_cycle(cycle: ReviewCycle, *, actor: User | None = None) -> bool:
     notify(
         User.objects.filter(role=User.Role.FOCAL_POINT, state_id__in=members, is_active=True),
         key=f"review:{cycle.year}:opened",
-        subject=lambda: _("The %(year)s implementation review is open") % {"year": cycle.year},
-        body=lambda: (
-            _(
+        notice=Notice(
+            gettext_lazy("The %(year)s implementation review is open"),
+            gettext_lazy(
                 "Write your state's implementation report for %(year)s and submit it by "
                 "%(deadline)s."
-            )
-            % {"year": cycle.year, "deadline": cycle.report_deadline}
+            ),
+            {"year": cycle.year, "deadline": cycle.report_deadline},
         ),
         url="/plan/reports/",
     )
     notify(
         secretariat_users(),
         key=f"review:{cycle.year}:opened",
-        subject=lambda: _("The %(year)s implementation review is open") % {"year": cycle.year},
-        body=lambda: _("Follow which states have reported on the review page."),
+        notice=Notice(
+            gettext_lazy("The %(year)s implementation review is open"),
+            gettext_lazy("Follow which states have reported on the review page."),
+            {"year": cycle.year},
+        ),
         url=cycle.get_absolute_url(),
     )
     return True
@@ -207,23 +211,20 @@ def _remind_missing_reports(cycle: ReviewCycle, today: datetime.date) -> int:
                 notify(
                     users,
                     key=f"review:{cycle.year}:report-missing:{state.code}:{days}",
-                    subject=lambda: (
-                        _(
+                    notice=Notice(
+                        gettext_lazy(
                             "Reminder: %(state)s's %(year)s implementation report is due "
                             "on %(deadline)s"
-                        )
-                        % {
-                            "state": state.name,
-                            "year": cycle.year,
-                            "deadline": cycle.report_deadline,
-                        }
-                    ),
-                    body=lambda: (
-                        _(
+                        ),
+                        gettext_lazy(
                             "Your state's report for the %(year)s review has not been submitted. "
                             "Complete the draft and submit it before %(deadline)s."
-                        )
-                        % {"year": cycle.year, "deadline": cycle.report_deadline}
+                        ),
+                        {
+                            "state": state.in_their_language("name"),
+                            "year": cycle.year,
+                            "deadline": cycle.report_deadline,
+                        },
                     ),
                     url="/plan/reports/",
                 )
@@ -235,8 +236,8 @@ def _remind_stages(cycle: ReviewCycle, today: datetime.date) -> int:
     sent = 0
     missing = State.objects.members().exclude(pk__in=submitted_state_ids(cycle)).count()
     for stage, label, start in (
-        ("swg", _("Special Working Group"), cycle.swg_start),
-        ("soc", _("Senior Officials Committee"), cycle.soc_start),
+        ("swg", gettext_lazy("Special Working Group"), cycle.swg_start),
+        ("soc", gettext_lazy("Senior Officials Committee"), cycle.soc_start),
     ):
         days = reminder_threshold((start - today).days, STAGE_REMINDER_DAYS)
         if days is None:
@@ -246,16 +247,15 @@ def _remind_stages(cycle: ReviewCycle, today: datetime.date) -> int:
                 notify(
                     secretariat_users(),
                     key=f"review:{cycle.year}:{stage}-starts:{days}",
-                    subject=lambda: (
-                        _("The %(body)s stage of the %(year)s review starts on %(date)s")
-                        % {"body": label, "year": cycle.year, "date": start}
-                    ),
-                    body=lambda: (
-                        _(
+                    notice=Notice(
+                        gettext_lazy(
+                            "The %(body)s stage of the %(year)s review starts on %(date)s"
+                        ),
+                        gettext_lazy(
                             "Prepare the consolidated review for the %(body)s. %(missing)s "
                             "member states have not submitted a report yet."
-                        )
-                        % {"body": label, "missing": missing}
+                        ),
+                        {"body": label, "year": cycle.year, "date": start, "missing": missing},
                     ),
                     url=cycle.get_absolute_url(),
                 )

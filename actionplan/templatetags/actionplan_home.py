@@ -24,16 +24,20 @@ def get_count(counter, key) -> int:
 @register.inclusion_tag("actionplan/home_cards.html", takes_context=True)
 def actionplan_home_cards(context):
     user = context["user"]
-    data = {"user": user, "show": False}
+    data = {"user": user, "show": False, "card": None}
     if not user.is_authenticated:
         return data
-    if user.is_secretariat:
+    if selectors.may_follow_reviews(user):
         cycle = selectors.current_cycle()
         areas = selectors.area_progress()
         for row in areas:
             row.width = selectors.step5(row.percent)
         data.update(
-            show=True, areas=areas, open_approvals=list(selectors.open_approvals()[:8]), cycle=cycle
+            show=True,
+            card="progress",
+            areas=areas,
+            open_approvals=list(selectors.open_approvals()[:8]),
+            cycle=cycle,
         )
         if cycle:
             summary = selectors.review_summary(cycle, user=user)
@@ -42,10 +46,10 @@ def actionplan_home_cards(context):
                 missing=summary["missing"],
                 total=len(summary["rows"]),
             )
-    elif user.is_focal_point:
+    elif selectors.may_start_report(user):
         cycle = selectors.current_cycle()
         my_report = (
             selectors.reports_visible_to(user).filter(cycle=cycle).first() if cycle else None
         )
-        data.update(show=True, cycle=cycle, my_report=my_report)
+        data.update(show=True, card="report", cycle=cycle, my_report=my_report)
     return data

@@ -10,7 +10,6 @@ approval request, then the subject's own row, then the audit chain head (last, b
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 from collections.abc import Iterable
@@ -21,11 +20,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cica_portal import audit, audit_actions
 from cica_portal.errors import DomainError
 from cica_portal.models import ApprovalRequest, ApprovalView, State, StateAnswer, User
-from cica_portal.notifications import approvers_of, notify, notify_many
+from cica_portal.notifications import Notice, approvers_of, lowercase, notify, notify_many, phrase
 from cica_portal.transactions import retry_on_deadlock
 
 from . import registry
@@ -77,21 +77,23 @@ def _ask_approvers(request: ApprovalRequest, state_ids: Iterable[int]) -> None:
     notify(
         approvers_of(state_ids),
         key=f"approval:{request.pk}:v{request.version}:asked",
-        subject=lambda: _("Your state's answer is asked: %(title)s") % {"title": request.title},
-        body=lambda: (
-            _(
+        notice=Notice(
+            gettext_lazy("Your state's answer is asked: %(title)s"),
+            gettext_lazy(
                 "Your state is asked to approve: %(title)s.\n"
                 "Open your inbox, read the text and approve or object with a comment%(deadline)s."
-            )
-            % {
+            ),
+            {
                 "title": request.title,
                 "deadline": (
-                    _(" before %(date)s")
-                    % {"date": request.deadline.strftime("%Y-%m-%d %H:%M UTC")}
+                    phrase(
+                        gettext_lazy(" before %(date)s"),
+                        {"date": request.deadline.strftime("%Y-%m-%d %H:%M UTC")},
+                    )
                     if request.deadline
                     else ""
                 ),
-            }
+            },
         ),
         url=_subject_url(request),
     )
@@ -336,13 +338,13 @@ def _close(request: ApprovalRequest, status: str, *, actor: User | None) -> None
         notify(
             [request.opened_by],
             key=f"approval:{request.pk}:closed",
-            subject=lambda: (
-                _("Approval %(status)s: %(title)s")
-                % {"status": request.get_status_display().lower(), "title": request.title}
-            ),
-            body=lambda: (
-                _('The member states\' approval of "%(title)s" is now %(status)s.')
-                % {"title": request.title, "status": request.get_status_display().lower()}
+            notice=Notice(
+                gettext_lazy("Approval %(status)s: %(title)s"),
+                gettext_lazy('The member states\' approval of "%(title)s" is now %(status)s.'),
+                {
+                    "title": request.title,
+                    "status": lowercase(ApprovalRequest.Status(request.status).label),
+                },
             ),
             url=_subject_url(request),
         )
@@ -387,15 +389,13 @@ def close_expired_requests(now: datetime | None = None) -> int:
     return closed
 
 
-def _reminder_subject(request: ApprovalRequest) -> str:
-    return _("Reminder: your state's answer is due: %(title)s") % {"title": request.title}
-
-
-def _reminder_body(request: ApprovalRequest) -> str:
+def _reminder(request: ApprovalRequest) -> Notice:
     assert request.deadline is not None  # only requests with a deadline are reminded of it
-    return _("The deadline is %(date)s. Open your inbox to answer.") % {
-        "date": request.deadline.strftime("%Y-%m-%d %H:%M UTC")
-    }
+    return Notice(
+        gettext_lazy("Reminder: your state's answer is due: %(title)s"),
+        gettext_lazy("The deadline is %(date)s. Open your inbox to answer."),
+        {"title": request.title, "date": request.deadline.strftime("%Y-%m-%d %H:%M UTC")},
+    )
 
 
 def remind_pending_answers(now: datetime | None = None) -> int:
@@ -429,8 +429,7 @@ def remind_pending_answers(now: datetime | None = None) -> int:
             (
                 people,
                 f"approval:{request.pk}:v{request.version}:reminder",
-                functools.partial(_reminder_subject, request),
-                functools.partial(_reminder_body, request),
+                _reminder(request),
                 _subject_url(request),
             )
         )

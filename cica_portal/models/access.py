@@ -33,10 +33,6 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
 
-    @property
-    def is_expired(self) -> bool:
-        return self.expires_at <= timezone.now()
-
 
 class RecoveryCode(models.Model):
     """A one-time code that stands in for the authenticator when the phone is lost."""

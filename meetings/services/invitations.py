@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,13 +11,10 @@ from django.utils.translation import gettext_lazy
 
 from cica_portal import approvals, audit
 from cica_portal.models import ApprovalRequest, Organisation, State, User
-from cica_portal.notifications import notify, secretariat_users
+from cica_portal.notifications import Notice, lowercase, notify, secretariat_users
 from cica_portal.transactions import retry_on_deadlock
 
 from ..models import Invitation, Meeting
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
 from .errors import MeetingError
 
 PURPOSE = "meetings.invitation"
@@ -104,17 +99,6 @@ def invitation_decided(
         )
     invitation.save(update_fields=["status", "sent_at"])
 
-    def in_language(text: StrOrPromise) -> Callable[[], str]:
-        """The message, rendered when notify() has switched to a recipient's language."""
-        return lambda: (
-            text
-            % {
-                "org": invitation.organisation.code,
-                "meeting": invitation.meeting.title,
-                "outcome": request.get_status_display().lower(),
-            }
-        )
-
     audit.log(
         invitation,
         f"meetings.invitation.{invitation.status}",
@@ -124,8 +108,15 @@ def invitation_decided(
     notify(
         secretariat_users(),
         key=f"meetings:invitation:{invitation.pk}:{invitation.status}",
-        subject=in_language(subject),
-        body=in_language(body),
+        notice=Notice(
+            subject,
+            body,
+            {
+                "org": invitation.organisation.code,
+                "meeting": invitation.meeting.title,
+                "outcome": lowercase(ApprovalRequest.Status(request.status).label),
+            },
+        ),
         url=invitation.meeting.get_absolute_url(),
     )
 

@@ -13,11 +13,19 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cica_portal import audit
 from cica_portal.models import Area, User
-from cica_portal.notifications import notify
+from cica_portal.notifications import (
+    Notice,
+    StrOrPromise,
+    lowercase,
+    notify,
+    phrase,
+)
 from cica_portal.transactions import retry_on_deadlock
 
 from ..models import (
@@ -332,57 +340,66 @@ def registered_focal_points(meeting: Meeting) -> QuerySet[User]:
 
 def _tell_registered_states(meeting: Meeting, *, note: str) -> None:
     when = timezone.now()
-
-    def body() -> str:
-        text = _("%(title)s is now %(status)s.") % {
-            "title": meeting.title,
-            "status": meeting.get_status_display().lower(),
-        }
-        if meeting.status == Status.POSTPONED:
-            text += " " + _("New dates will be announced; your delegation's registration is kept.")
-        elif meeting.status == Status.CANCELLED:
-            text += " " + _("No further action is needed from your delegation.")
-        else:
-            text += " " + _("Please make your delegation's travel arrangements.")
-        return f"{text}\n\n{note}" if note else text
-
+    if meeting.status == Status.POSTPONED:
+        next_step = gettext_lazy(
+            "New dates will be announced; your delegation's registration is kept."
+        )
+    elif meeting.status == Status.CANCELLED:
+        next_step = gettext_lazy("No further action is needed from your delegation.")
+    else:
+        next_step = gettext_lazy("Please make your delegation's travel arrangements.")
+    # The first sentence wants the status in lower case, the subject as it is shown.
+    label = Status(meeting.status).label
+    now = phrase(
+        gettext_lazy("%(title)s is now %(status)s."),
+        {"title": meeting.title, "status": lowercase(label)},
+    )
+    body = format_lazy("%(now)s {}", next_step)
     notify(
         registered_focal_points(meeting),
         key=f"meetings:{meeting.pk}:status:{meeting.status}:{int(when.timestamp())}",
-        subject=lambda: (
-            _("%(title)s: %(status)s")
-            % {"title": meeting.title, "status": meeting.get_status_display()}
+        notice=Notice(
+            gettext_lazy("%(title)s: %(status)s"),
+            format_lazy("{}\n\n%(note)s", body) if note else body,
+            {"title": meeting.title, "status": label, "now": now, "note": note},
         ),
-        body=body,
         url=meeting.get_absolute_url(),
     )
 
 
 def _tell_registered_states_of_move(meeting: Meeting) -> None:
     """The states registered for the meeting hear of its new date or place (with the .ics)."""
-
-    def body() -> str:
-        start = meeting.local_start
-        where = ", ".join(
-            part for part in (meeting.venue, meeting.host_state.name if meeting.host_state else "")
-            if part
-        )  # fmt: skip
-        text = _("%(title)s now starts on %(start)s (%(zone)s).") % {
-            "title": meeting.title,
-            "start": f"{start:%Y-%m-%d %H:%M}",
-            "zone": meeting.time_zone,
-        }
-        if where:
-            text += " " + _("Place: %(where)s.") % {"where": where}
-        if meeting.online_link:
-            text += " " + _("Online: %(link)s") % {"link": meeting.online_link}
-        return text + "\n\n" + _("The attached calendar entry replaces the one you have.")
-
+    start = meeting.local_start
+    host = meeting.host_state.in_their_language("name") if meeting.host_state else ""
+    where = (
+        format_lazy("{}, {}", meeting.venue, host)
+        if meeting.venue and host
+        else meeting.venue or host
+    )
+    parts: list[StrOrPromise] = [gettext_lazy("%(title)s now starts on %(start)s (%(zone)s).")]
+    if where:
+        parts.append(gettext_lazy("Place: %(where)s."))
+    if meeting.online_link:
+        parts.append(gettext_lazy("Online: %(link)s"))
+    body = format_lazy(
+        "{}\n\n{}",
+        format_lazy(" ".join("{}" for _part in parts), *parts),
+        gettext_lazy("The attached calendar entry replaces the one you have."),
+    )
     notify(
         registered_focal_points(meeting),
         key=f"meetings:{meeting.pk}:changed:{meeting.sequence}",
-        subject=lambda: _("%(title)s: new date or place") % {"title": meeting.title},
-        body=body,
+        notice=Notice(
+            gettext_lazy("%(title)s: new date or place"),
+            body,
+            {
+                "title": meeting.title,
+                "start": f"{start:%Y-%m-%d %H:%M}",
+                "zone": meeting.time_zone,
+                "where": where,
+                "link": meeting.online_link,
+            },
+        ),
         url=meeting.get_absolute_url(),
     )
 

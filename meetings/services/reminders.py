@@ -9,10 +9,10 @@ from datetime import datetime, timedelta
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cica_portal.models import State, User
-from cica_portal.notifications import notify, secretariat_users
+from cica_portal.notifications import Notice, notify, secretariat_users
 
 from ..models import Meeting, Registration
 
@@ -69,18 +69,18 @@ def remind_registration_deadlines(now: datetime | None = None) -> int:
             notify(
                 recipients,
                 key=f"meetings:{meeting.pk}:registration-deadline",
-                subject=lambda: _("Registration closes soon: %(title)s") % {"title": meeting.title},
-                body=lambda: (
-                    _(
+                notice=Notice(
+                    gettext_lazy("Registration closes soon: %(title)s"),
+                    gettext_lazy(
                         "Your state has not registered a delegation for %(title)s. Registration "
                         "closes on %(deadline)s (%(zone)s). Register your delegates on the "
                         "meeting's page, or ignore this if your state will not attend."
-                    )
-                    % {
+                    ),
+                    {
                         "title": meeting.title,
                         "deadline": f"{deadline:%Y-%m-%d %H:%M}",
                         "zone": meeting.time_zone,
-                    }
+                    },
                 ),
                 url=meeting.get_absolute_url(),
             )
@@ -106,19 +106,19 @@ def remind_upcoming_meetings(now: datetime | None = None) -> int:
             notify(
                 recipients,
                 key=f"meetings:{meeting.pk}:upcoming",
-                subject=lambda: _("Coming up: %(title)s") % {"title": meeting.title},
-                body=lambda: (
-                    _(
+                notice=Notice(
+                    gettext_lazy("Coming up: %(title)s"),
+                    gettext_lazy(
                         "%(title)s starts on %(start)s (%(zone)s)%(venue)s. Your state's "
                         "delegation is registered; check the agenda and documents on the "
                         "meeting's page."
-                    )
-                    % {
+                    ),
+                    {
                         "title": meeting.title,
                         "start": f"{start:%Y-%m-%d %H:%M}",
                         "zone": meeting.time_zone,
                         "venue": f", {meeting.venue}" if meeting.venue else "",
-                    }
+                    },
                 ),
                 url=meeting.get_absolute_url(),
             )
@@ -150,17 +150,14 @@ def report_missing_registrations(now: datetime | None = None) -> int:
             notify(
                 staff,
                 key=f"meetings:{meeting.pk}:missing-registrations",
-                subject=lambda: (
-                    _("%(n)d states did not register: %(title)s")
-                    % {"n": len(missing), "title": meeting.title}
-                ),
-                body=lambda: (
-                    _(
+                notice=Notice(
+                    gettext_lazy("%(n)d states did not register: %(title)s"),
+                    gettext_lazy(
                         "Registration for %(title)s has closed. These member states did not "
                         "register a delegation: %(names)s. Contact their focal points if their "
                         "attendance is expected."
-                    )
-                    % {"title": meeting.title, "names": names}
+                    ),
+                    {"n": len(missing), "title": meeting.title, "names": names},
                 ),
                 url=meeting.get_absolute_url(),
             )

@@ -99,7 +99,7 @@ def received() -> dict[str, int]:
 
 
 def test_it_delivers_every_notice_once_through_a_mail_server_down_for_hours(people):
-    notices = notifications.notify(people, key="outage", subject="S", body="B")
+    notices = notifications.notify(people, key="outage", notice=notifications.Notice("S", "B"))
     MailServer.down = True
     run_queued_emails()  # the normal path: every try refused
     assert received() == {}
@@ -115,7 +115,7 @@ def test_it_delivers_every_notice_once_through_a_mail_server_down_for_hours(peop
 
 
 def test_a_worker_killed_mid_batch_loses_none_and_sends_none_twice(people):
-    notifications.notify(people, key="killed", subject="S", body="B")
+    notifications.notify(people, key="killed", notice=notifications.Notice("S", "B"))
     MailServer.die_at = 4
     with pytest.raises(SystemExit):
         run_queued_emails()  # three sent, the fourth claimed and never finished, four untouched
@@ -140,16 +140,18 @@ def test_a_job_killed_between_its_writes_leaves_nothing_its_rerun_would_skip(peo
 
     monkeypatch.setattr(outbox, "enqueue_many", killed)
     with pytest.raises(RuntimeError):
-        notifications.notify(people, key="reminder", subject="S", body="B")
+        notifications.notify(people, key="reminder", notice=notifications.Notice("S", "B"))
     assert not Notification.objects.filter(key="reminder").exists()  # one transaction: none
     monkeypatch.setattr(outbox, "enqueue_many", real)
-    assert len(notifications.notify(people, key="reminder", subject="S", body="B")) == len(people)
+    assert len(
+        notifications.notify(people, key="reminder", notice=notifications.Notice("S", "B"))
+    ) == len(people)
     run_queued_emails()
     assert received() == {person.email: 1 for person in people}
 
 
 def test_the_sweep_sends_a_notice_whose_task_the_broker_lost(people):
-    notifications.notify(people[:2], key="lost", subject="S", body="B")
+    notifications.notify(people[:2], key="lost", notice=notifications.Notice("S", "B"))
     OutboxMessage.objects.all().delete()  # Redis restarted without persistence: tasks gone
     assert notifications.sweep_unsent_emails() == 0  # not before the normal path had its turn
     pass_time(notifications.FIRST_SWEEP_AFTER + timedelta(seconds=1))
@@ -160,7 +162,9 @@ def test_the_sweep_sends_a_notice_whose_task_the_broker_lost(people):
 
 
 def test_a_notice_claimed_by_a_worker_is_not_sent_by_another(people):
-    (notice,) = notifications.notify(people[:1], key="claimed", subject="S", body="B")
+    (notice,) = notifications.notify(
+        people[:1], key="claimed", notice=notifications.Notice("S", "B")
+    )
     Notification.objects.filter(pk=notice.pk).update(
         email_claimed_until=timezone.now() + timedelta(minutes=1)
     )
@@ -171,7 +175,7 @@ def test_a_notice_claimed_by_a_worker_is_not_sent_by_another(people):
 def test_after_the_last_attempt_it_is_failed_counted_and_filtered_in_the_admin(people, client):
     from tests.factories import SecretariatFactory
 
-    notifications.notify(people[:1], key="doomed", subject="Doomed", body="B")
+    notifications.notify(people[:1], key="doomed", notice=notifications.Notice("Doomed", "B"))
     MailServer.down = True
     for _ in range(48):
         sweep_after(timedelta(hours=1))

@@ -138,7 +138,9 @@ def test_with_redis_stopped_an_answer_is_recorded_and_emailed_once_when_redis_is
 
 
 def test_the_email_task_sent_twice_sends_one_email(broker, task_runs, fp_kz):
-    (notice,) = notifications.notify([fp_kz], key="faults-twice", subject="S", body="B")
+    (notice,) = notifications.notify(
+        [fp_kz], key="faults-twice", notice=notifications.Notice("S", "B")
+    )
     broker.send_task("cica_portal.email_notification", args=[notice.pk])  # a duplicate delivery
     with start_worker(broker, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         wait_until(lambda: task_runs.count("cica_portal.email_notification") == 2)

@@ -3,6 +3,7 @@
 import pytest
 from django.core import mail
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from cica_portal import approvals, notifications
 from cica_portal.models import Notification, State
@@ -46,9 +47,8 @@ def test_a_state_name_in_a_notice_is_in_the_recipients_language(fp_kz, secretari
     secretariat.language = "ru"
     secretariat.save()
     kz = State.objects.get(code="KZ")
-    notifications.notify(
-        [secretariat], key="name-test", subject=lambda: kz.name, body=lambda: kz.name
-    )
+    notice = notifications.Notice("%(state)s", "%(state)s", {"state": kz.in_their_language("name")})
+    notifications.notify([secretariat], key="name-test", notice=notice)
     assert Notification.objects.get(key="name-test").subject == kz.name_ru
 
 
@@ -56,7 +56,7 @@ def test_the_email_is_in_the_recipients_language(fp_kz):
     fp_kz.language = "ru"
     fp_kz.save()
     (notice,) = notifications.notify(
-        [fp_kz], key="email-test", subject=lambda: translation.gettext("Notifications"), body="B"
+        [fp_kz], key="email-test", notice=notifications.Notice(gettext_lazy("Notifications"), "B")
     )
     notifications.email_notification(notice.pk)
     assert mail.outbox[0].subject == f"[CICA] {_in('ru', 'Notifications')}"

@@ -144,7 +144,9 @@ def test_it_sends_a_cancel_when_the_meeting_is_cancelled(secretariat):
 
 
 def test_it_sends_other_notices_without_attachments(fp_kz):
-    (notice,) = notifications.notify([fp_kz], key="occasion-plain", subject="S", body="B")
+    (notice,) = notifications.notify(
+        [fp_kz], key="occasion-plain", notice=notifications.Notice("S", "B")
+    )
     notifications.email_notification(notice.pk)
     assert mail.outbox[-1].attachments == []
 

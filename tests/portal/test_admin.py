@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from cica_portal.models import AuditRecord, Notification, User
-from cica_portal.notifications import notify
+from cica_portal.notifications import Notice, notify
 from tests.factories import (
     TEST_PASSWORD,
     SecretariatAdminFactory,
@@ -241,8 +241,8 @@ def test_no_admin_page_grants_object_rights_or_permissions():
 def test_the_notifications_admin_shows_deliveries_but_only_ones_own_notices_content(
     client, staff, fp_ru
 ):
-    notify([fp_ru], key="x:1", subject="Information released to you: a share", body="", url="/")
-    notify([staff], key="x:2", subject="The review is open", body="", url="/")
+    notify([fp_ru], key="x:1", notice=Notice("Information released to you: a share", ""), url="/")
+    notify([staff], key="x:2", notice=Notice("The review is open", ""), url="/")
     client.force_login(staff)
     response = client.get(reverse("admin:cica_portal_notification_changelist"))
     page = response.content.decode()

@@ -5,7 +5,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy
 
 from cica_portal.models import Area, Notification
-from cica_portal.notifications import Notice, notify
+from cica_portal.notifications import Notice, lowercase, notify, phrase
 from meetings import services
 from meetings.models import TrainingRequest
 
@@ -80,3 +80,30 @@ def test_a_focal_point_notice_names_the_state_in_each_readers_language(approver_
     body = Notification.objects.get(recipient=approver_kz, key__contains=":verified:").body
     assert entry.state.name_ru in body
     assert "Kazakhstan" not in body
+
+
+def test_a_lowered_label_and_a_sentence_within_are_rendered_in_the_readers_language():
+    label = TrainingRequest.Status.DECLINED.label
+    notice = Notice(
+        "%(status)s%(deadline)s",
+        "",
+        {
+            "status": lowercase(label),
+            "deadline": phrase(gettext_lazy(" before %(date)s"), {"date": "2027-01-31"}),
+        },
+    )
+    with translation.override("en"):
+        english, _body = notice.render()
+    with translation.override("ru"):
+        russian, _body = notice.render()
+    assert english == "declined before 2027-01-31"
+    with translation.override("ru"):
+        assert russian == f"{str(label).lower()}{gettext_lazy(' before %(date)s')}" % {
+            "date": "2027-01-31"
+        }
+    assert russian != english
+
+
+def test_notify_takes_only_a_notice(fp_kz):
+    with pytest.raises(TypeError):
+        notify([fp_kz], key="test:text", subject="S", body="B")  # type: ignore[call-arg]

@@ -12,15 +12,21 @@ pytestmark = pytest.mark.django_db
 
 
 def test_it_notifies_each_person_once_per_occasion(fp_kz, fp_ru):
-    first = notifications.notify([fp_kz, fp_ru], key="occasion-1", subject="S", body="B")
-    again = notifications.notify([fp_kz, fp_ru], key="occasion-1", subject="S", body="B")
+    first = notifications.notify(
+        [fp_kz, fp_ru], key="occasion-1", notice=notifications.Notice("S", "B")
+    )
+    again = notifications.notify(
+        [fp_kz, fp_ru], key="occasion-1", notice=notifications.Notice("S", "B")
+    )
     assert len(first) == 2
     assert again == []
     assert Notification.objects.filter(key="occasion-1").count() == 2
 
 
 def test_it_emails_a_notification_once(fp_kz):
-    (notice,) = notifications.notify([fp_kz], key="occasion-2", subject="Subject", body="Body")
+    (notice,) = notifications.notify(
+        [fp_kz], key="occasion-2", notice=notifications.Notice("Subject", "Body")
+    )
     assert notifications.email_notification(notice.pk) is True
     assert notifications.email_notification(notice.pk) is False
     assert len(mail.outbox) == 1
@@ -29,7 +35,9 @@ def test_it_emails_a_notification_once(fp_kz):
 
 
 def test_a_failed_email_is_recorded_and_tried_again(fp_kz):
-    (notice,) = notifications.notify([fp_kz], key="occasion-3", subject="S", body="B")
+    (notice,) = notifications.notify(
+        [fp_kz], key="occasion-3", notice=notifications.Notice("S", "B")
+    )
     with mock.patch("cica_portal.notifications.send_mail", side_effect=OSError("smtp down")):
         assert notifications.email_notification(notice.pk) is False
     notice.refresh_from_db()
@@ -46,7 +54,9 @@ def test_a_failed_email_is_recorded_and_tried_again(fp_kz):
 def test_deactivated_people_are_not_notified(fp_kz):
     fp_kz.is_active = False
     fp_kz.save()
-    assert notifications.notify([fp_kz], key="occasion-4", subject="S", body="B") == []
+    assert (
+        notifications.notify([fp_kz], key="occasion-4", notice=notifications.Notice("S", "B")) == []
+    )
 
 
 def test_the_outbox_keeps_a_task_when_the_broker_refuses_it():
@@ -65,7 +75,10 @@ def test_the_outbox_keeps_a_task_when_the_broker_refuses_it():
 
 def test_a_user_opens_and_reads_a_notification(client, fp_kz):
     (notice,) = notifications.notify(
-        [fp_kz], key="occasion-5", subject="Read me", body="B", url="/notifications/"
+        [fp_kz],
+        key="occasion-5",
+        notice=notifications.Notice("Read me", "B"),
+        url="/notifications/",
     )
     client.force_login(fp_kz)
     assert "Read me" in client.get("/notifications/").content.decode()
@@ -76,6 +89,8 @@ def test_a_user_opens_and_reads_a_notification(client, fp_kz):
 
 
 def test_nobody_opens_another_persons_notification(client, fp_kz, fp_ru):
-    (notice,) = notifications.notify([fp_kz], key="occasion-6", subject="S", body="B")
+    (notice,) = notifications.notify(
+        [fp_kz], key="occasion-6", notice=notifications.Notice("S", "B")
+    )
     client.force_login(fp_ru)
     assert client.post(f"/notifications/{notice.pk}/open/").status_code == 404

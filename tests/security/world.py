@@ -19,7 +19,7 @@ from actionplan.models import PlanItem
 from actionplan.services import proposals
 from cica_portal import tokens
 from cica_portal.models import Area, Notification, Organisation
-from cica_portal.notifications import notify
+from cica_portal.notifications import Notice, notify
 from exchange import services as exchange_services
 from focalpoints import services as fp_services
 from meetings.models import MeetingDocument
@@ -151,7 +151,9 @@ def build_world() -> World:
     o["share_approval"] = o["share_pending"].approval
 
     # --- a notification of A's focal point
-    notify([fp_a], key="security:test", subject="A test notice MARK-NOTICE", body="Body.", url="/")
+    notify(
+        [fp_a], key="security:test", notice=Notice("A test notice MARK-NOTICE", "Body."), url="/"
+    )
     o["notification"] = Notification.objects.get(recipient=fp_a, key="security:test")
 
     # --- the deactivated user had a token; their session is made by the caller.
