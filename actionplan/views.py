@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cica_portal.errors import DomainError, show_on_form
+from cica_portal.errors import DomainError, act, show_on_form
 from cica_portal.roles import (
     allowed_by,
     network_member_required,
@@ -109,12 +109,11 @@ def item_withdraw_approval(request, pk: int):
     item = selectors.get_item_for(request.user, pk)
     if not request.user.is_secretariat:
         raise PermissionDenied
-    try:
-        services.withdraw_item_approval(item, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The request is withdrawn."))
+    act(
+        request,
+        lambda: services.withdraw_item_approval(item, actor=request.user),
+        success=_("The request is withdrawn."),
+    )
     return redirect(item)
 
 
@@ -166,12 +165,11 @@ def proposal_withdraw(request, pk: int):
     proposal = selectors.get_proposal_for(request.user, pk)
     if not selectors.is_proposing_state(request.user, proposal):
         raise PermissionDenied
-    try:
-        services.withdraw_proposal(proposal, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Your proposal is withdrawn."))
+    act(
+        request,
+        lambda: services.withdraw_proposal(proposal, actor=request.user),
+        success=_("Your proposal is withdrawn."),
+    )
     return redirect(proposal)
 
 

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 
 if TYPE_CHECKING:
     from django import forms
+    from django.http import HttpRequest
     from django_stubs_ext import StrOrPromise
 
 
@@ -23,3 +28,21 @@ class DomainError(Exception):
 def show_on_form(form: forms.BaseForm, error: DomainError) -> None:
     """Show a service's refusal on the field it names (or on the whole form), nothing lost."""
     form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+def act(
+    request: HttpRequest, action: Callable[[], object], *, success: StrOrPromise | None = None
+) -> bool:
+    """Run one business action for a page's button: a refusal becomes the page's error message
+    (a 403 when the rule says the person may not act at all), success the given message.
+    True when the action was done."""
+    try:
+        action()
+    except DomainError as error:
+        if error.code == "forbidden":
+            raise PermissionDenied from error
+        messages.error(request, error.message)
+        return False
+    if success is not None:
+        messages.success(request, success)
+    return True

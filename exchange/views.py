@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cica_portal import approvals
-from cica_portal.errors import DomainError, show_on_form
+from cica_portal.errors import DomainError, act, show_on_form
 from cica_portal.forms import AnswerForm
 from cica_portal.pagination import INVALID_CURSOR, InvalidCursor, keyset_page
 from cica_portal.roles import focal_point_required, network_member_required
@@ -208,25 +208,17 @@ def _render_detail(
     return render(request, "exchange/detail.html", context, status=status)
 
 
-def _act(request, share: Share, action) -> bool:
-    try:
-        action()
-    except DomainError as error:
-        if error.code == "forbidden":
-            raise PermissionDenied from error
-        messages.error(request, error.message)
-        return False
-    return True
-
-
 @network_member_required
 @require_POST
 def submit(request, pk: int):
     share = selectors.get_share_for(request.user, pk)
     if share.author_id != request.user.pk:
         raise PermissionDenied
-    if _act(request, share, lambda: services.submit_share(share, actor=request.user)):
-        messages.success(request, _("Consent is now asked of every state concerned."))
+    act(
+        request,
+        lambda: services.submit_share(share, actor=request.user),
+        success=_("Consent is now asked of every state concerned."),
+    )
     return redirect(share)
 
 
@@ -236,8 +228,11 @@ def withdraw(request, pk: int):
     share = selectors.get_share_for(request.user, pk)
     if not selectors.is_originator(request.user, share):
         raise PermissionDenied
-    if _act(request, share, lambda: services.withdraw_share(share, actor=request.user)):
-        messages.success(request, _("The share is withdrawn; recipients can no longer read it."))
+    act(
+        request,
+        lambda: services.withdraw_share(share, actor=request.user),
+        success=_("The share is withdrawn; recipients can no longer read it."),
+    )
     return redirect(share)
 
 

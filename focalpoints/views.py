@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cica_portal import spreadsheets
-from cica_portal.errors import DomainError, show_on_form
+from cica_portal.errors import DomainError, act, show_on_form
 from cica_portal.roles import (
     allowed_by,
     approver_required,
@@ -257,12 +257,11 @@ def edit_nomination(request, pk: int):
 @secretariat_required
 def verify(request, pk: int):
     entry = selectors.entry_for_secretariat(request.user, pk)
-    try:
-        services.verify(entry, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Verified: the entry is in the directory."))
+    act(
+        request,
+        lambda: services.verify(entry, actor=request.user),
+        success=_("Verified: the entry is in the directory."),
+    )
     return redirect("focalpoints:detail", pk=entry.pk)
 
 
@@ -293,14 +292,11 @@ def withdraw(request, pk: int):
     )
     form = WithdrawForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        services.withdraw(entry, actor=user, reason=reason)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request, _("Withdrawn: the entry left the directory and stays in the history.")
-        )
+    act(
+        request,
+        lambda: services.withdraw(entry, actor=user, reason=reason),
+        success=_("Withdrawn: the entry left the directory and stays in the history."),
+    )
     return redirect("focalpoints:detail", pk=entry.pk)
 
 

@@ -17,7 +17,7 @@ from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cica_portal.errors import DomainError, show_on_form
+from cica_portal.errors import DomainError, act, show_on_form
 from cica_portal.roles import (
     allowed_by,
     focal_point_required,
@@ -252,12 +252,11 @@ def registration_withdraw(request, pk: int):
 @require_POST
 def registration_confirm(request, pk: int):
     registration = selectors.get_registration_for(request.user, pk)
-    try:
-        services.confirm_registration(registration, by=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Registration confirmed."))
+    act(
+        request,
+        lambda: services.confirm_registration(registration, by=request.user),
+        success=_("Registration confirmed."),
+    )
     return redirect(registration.meeting)
 
 
