@@ -33,7 +33,8 @@ AUDIT=${BENCH_AUDIT:-1000000}
 export BENCH_REPEAT=${BENCH_REPEAT:-30}
 REDIS_PORT=${BENCH_REDIS_PORT:-6381}
 # As many workers as docker-compose.yml runs for web (its `--workers N`).
-COMPOSE_WORKERS=$(grep -o -- '--workers [0-9]*' docker-compose.yml | head -1 | awk '{print $2}')
+# The web service's "--workers N" (a shell line or a JSON list: "--workers", "3").
+COMPOSE_WORKERS=$(grep -oE -- '--workers"?,? *"?[0-9]+' docker-compose.yml | grep -oE '[0-9]+$' | head -1 || true)
 WORKERS=${BENCH_WORKERS:-${COMPOSE_WORKERS:-3}}
 REUSE=${BENCH_REUSE:-0}
 PG=(-h 127.0.0.1 -p 5432 -U postgres)
