@@ -288,7 +288,7 @@ def reshare(request, pk: int):
         except DomainError as error:
             if error.code == "forbidden":
                 raise PermissionDenied from error
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on_form(form, error)
         else:
             messages.success(
                 request,
