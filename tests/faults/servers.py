@@ -274,3 +274,27 @@ class PortalNodes:
         for log in self._logs:
             log.close()
         self._logs = []
+
+
+def portal_env(database_url: str, var_dir: str | Path, **extra: str) -> dict[str, str]:
+    """The environment of a portal process a fault test starts: production settings (DEBUG
+    off, the test audit key) on the given database, without TLS redirects or two-factor, with
+    this virtualenv's tools first on the PATH. `extra` adds or overrides variables."""
+    from tests.settings import TEST_AUDIT_KEYS
+
+    return {
+        "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '/usr/bin:/bin')}",
+        "HOME": os.environ.get("HOME", "/root"),
+        "DJANGO_SETTINGS_MODULE": "tests.faults.portal_settings",
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "fault-tests-not-secret",
+        "AUDIT_KEYS": TEST_AUDIT_KEYS,
+        "DEBUG": "0",
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_COOKIES": "0",
+        "TWO_FACTOR_REQUIRED": "0",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "VAR_DIR": str(var_dir),
+        "LOG_LEVEL": "WARNING",
+        **extra,
+    }

@@ -16,9 +16,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.settings import TEST_AUDIT_KEYS
-
-from .servers import PostgresCluster, free_port, postgres_bindir, wait_for_port
+from .servers import PostgresCluster, free_port, portal_env, postgres_bindir, wait_for_port
 
 BINDIR = postgres_bindir()
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,21 +53,7 @@ def cluster():
 @pytest.fixture(scope="module")
 def portal(cluster):
     var_dir = tempfile.mkdtemp(prefix="cica-fault-var-")
-    env = {
-        "PATH": f"{VENV_BIN}:{os.environ.get('PATH', '/usr/bin:/bin')}",
-        "HOME": os.environ.get("HOME", "/root"),
-        "DJANGO_SETTINGS_MODULE": "tests.faults.portal_settings",
-        "DATABASE_URL": cluster.url("cica_fault"),
-        "SECRET_KEY": "fault-drill-not-secret",
-        "AUDIT_KEYS": TEST_AUDIT_KEYS,
-        "DEBUG": "0",
-        "SECURE_SSL_REDIRECT": "0",
-        "SECURE_COOKIES": "0",
-        "TWO_FACTOR_REQUIRED": "0",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "VAR_DIR": var_dir,
-        "LOG_LEVEL": "WARNING",
-    }
+    env = portal_env(cluster.url("cica_fault"), var_dir)
     manage = [sys.executable, "manage.py"]
     subprocess.run(
         [*manage, "migrate", "--noinput"], cwd=ROOT, env=env, check=True, capture_output=True

@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -29,9 +28,8 @@ from cica_portal.models import Notification
 from exchange.models import Share
 from tests.exchange import factories
 from tests.factories import api_token_for
-from tests.settings import TEST_AUDIT_KEYS
 
-from .servers import PortalNodes, RedisServer, redis_available
+from .servers import PortalNodes, RedisServer, portal_env, redis_available
 
 ROOT = Path(__file__).resolve().parents[2]
 ON_SERVICES = os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql")) and bool(
@@ -69,25 +67,14 @@ def nodes(django_db_setup, django_db_blocker):
     redis = RedisServer()
     redis.start()
     var_dir = Path(tempfile.mkdtemp(prefix="cica-nodes-"))
-    env = {
-        "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '/usr/bin:/bin')}",
-        "HOME": os.environ.get("HOME", "/root"),
-        "DJANGO_SETTINGS_MODULE": "tests.faults.portal_settings",
-        "DATABASE_URL": url,
-        "REDIS_URL": redis.url,
-        "SECRET_KEY": "several-nodes-not-secret",
-        "AUDIT_KEYS": TEST_AUDIT_KEYS,
-        "DEBUG": "0",
-        "SECURE_SSL_REDIRECT": "0",
-        "SECURE_COOKIES": "0",
-        "TWO_FACTOR_REQUIRED": "0",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "VAR_DIR": str(var_dir),
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "AXES_FAILURE_LIMIT": str(LOGIN_LIMIT),
-        "API_USER_RATE": f"{USER_RATE}/minute",
-        "LOG_LEVEL": "WARNING",
-    }
+    env = portal_env(
+        url,
+        var_dir,
+        REDIS_URL=redis.url,
+        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+        AXES_FAILURE_LIMIT=str(LOGIN_LIMIT),
+        API_USER_RATE=f"{USER_RATE}/minute",
+    )
     stack = PortalNodes(env, root=ROOT, log_dir=var_dir / "logs", web=2, web_workers=1, workers=2)
     stack.worker_concurrency = 1
     try:
