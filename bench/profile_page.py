@@ -24,8 +24,10 @@ def main() -> None:
             response = client.get(path)
             elapsed = (time.perf_counter() - began) * 1000
         total = sum(float(q["time"]) for q in queries.captured_queries) * 1000
-        print(f"== {path}: HTTP {response.status_code}, {elapsed:.1f} ms, "
-              f"{len(queries)} queries, {total:.1f} ms in SQL")
+        print(
+            f"== {path}: HTTP {response.status_code}, {elapsed:.1f} ms, "
+            f"{len(queries)} queries, {total:.1f} ms in SQL"
+        )
         for query in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:8]:
             print(f"  {float(query['time']) * 1000:7.1f} ms  {query['sql'][:600]}")
 

@@ -44,7 +44,6 @@ def test_a_second_run_sends_nothing_again():
     assert second == 0
 
 
-
 def _review_reminder_queries() -> tuple[int, int]:
     """(queries, notices) of one run of the annual-review reminder."""
     from actionplan.services import send_review_reminders
