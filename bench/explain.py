@@ -6,6 +6,7 @@ import sys
 import _django  # noqa: F401
 from django.db import connection
 
+from cica_portal.approvals import inbox_for
 from cica_portal.models import User
 from cica_portal.pagination import _older_than
 from exchange.selectors import rows_for_page, shares_for_list
@@ -31,6 +32,8 @@ def queries() -> dict:
         "everything (approver), count": shares_for_list(approver),
         "asked of my state (approver), page 1": asked[:26],
         "received, offset 7,475 (?page=300)": received[7475:7501],
+        "approver's inbox, page 1": inbox_for(approver).values_list("pk", flat=True)[:25],
+        "approver's inbox, count": inbox_for(approver),
     }
 
 

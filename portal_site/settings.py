@@ -444,7 +444,10 @@ _COMMAND = Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2] != ["runserve
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"].update(
         {
-            "options": "-c statement_timeout={} -c lock_timeout={}".format(
+            # No JIT compilation (jit=off): the portal's queries are short, and a plan whose
+            # estimate crosses jit_above_cost spent 0.6 to 0.7 s compiling a query that runs
+            # in 6 ms (docs/PERFORMANCE.md section 9).
+            "options": "-c statement_timeout={} -c lock_timeout={} -c jit=off".format(
                 int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "0" if _COMMAND else "5000")),
                 int(os.environ.get("DB_LOCK_TIMEOUT_MS", "0" if _COMMAND else "3000")),
             ),

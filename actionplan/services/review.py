@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from cica_portal import audit
 from cica_portal.models import State, User
-from cica_portal.notifications import Notice, notify, secretariat_users
+from cica_portal.notifications import Notice, notify, notify_many, secretariat_users
 from cica_portal.transactions import retry_on_deadlock
 
 from ..models import ImplementationReport, ReviewCycle
@@ -201,35 +201,31 @@ def _remind_missing_reports(cycle: ReviewCycle, today: datetime.date) -> int:
         state.pk: state for state in State.objects.members().exclude(pk__in=done).order_by("code")
     }
     people = _focal_points_by_state(missing)
-    sent = 0
-    # One notify per state (each state's key is its own occasion): bounded by the member
-    # states, never by the number of people.
-    for state_id, users in people.items():
-        state = missing[state_id]
-        with transaction.atomic():
-            sent += len(
-                notify(
-                    users,
-                    key=f"review:{cycle.year}:report-missing:{state.code}:{days}",
-                    notice=Notice(
-                        gettext_lazy(
-                            "Reminder: %(state)s's %(year)s implementation report is due "
-                            "on %(deadline)s"
-                        ),
-                        gettext_lazy(
-                            "Your state's report for the %(year)s review has not been submitted. "
-                            "Complete the draft and submit it before %(deadline)s."
-                        ),
-                        {
-                            "state": state.in_their_language("name"),
-                            "year": cycle.year,
-                            "deadline": cycle.report_deadline,
-                        },
-                    ),
-                    url="/plan/reports/",
-                )
-            )
-    return sent
+    # Every state's reminder in one batch (each state's key is its own occasion): a fixed
+    # number of queries for the whole lot, never a few per state or per person.
+    occasions = [
+        (
+            users,
+            f"review:{cycle.year}:report-missing:{missing[state_id].code}:{days}",
+            Notice(
+                gettext_lazy(
+                    "Reminder: %(state)s's %(year)s implementation report is due on %(deadline)s"
+                ),
+                gettext_lazy(
+                    "Your state's report for the %(year)s review has not been submitted. "
+                    "Complete the draft and submit it before %(deadline)s."
+                ),
+                {
+                    "state": missing[state_id].in_their_language("name"),
+                    "year": cycle.year,
+                    "deadline": cycle.report_deadline,
+                },
+            ),
+            "/plan/reports/",
+        )
+        for state_id, users in people.items()
+    ]
+    return len(notify_many(occasions))
 
 
 def _remind_stages(cycle: ReviewCycle, today: datetime.date) -> int:

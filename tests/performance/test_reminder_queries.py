@@ -30,7 +30,8 @@ def test_it_reminds_of_ten_times_more_consents_in_the_same_number_of_queries():
 
     assert few > 0
     assert many >= 3 * few
-    assert many_queries == few_queries <= 8
+    # The cycle, the reports, the states, the people, one batch of notices, the stages' count.
+    assert many_queries == few_queries <= 12
 
 
 @pytest.mark.django_db
@@ -41,3 +42,36 @@ def test_a_second_run_sends_nothing_again():
 
     assert first > 0
     assert second == 0
+
+
+def _review_reminder_queries() -> tuple[int, int]:
+    """(queries, notices) of one run of the annual-review reminder."""
+    from actionplan.services import send_review_reminders
+
+    before = Notification.objects.count()
+    with CaptureQueriesContext(connection) as queries:
+        send_review_reminders()
+    return len(queries), Notification.objects.count() - before
+
+
+@pytest.mark.django_db
+def test_the_annual_review_reminder_costs_the_same_queries_for_three_states_as_for_twenty():
+    from cica_portal.models import State
+    from tests.actionplan.factories import ReviewCycleFactory
+    from tests.factories import FocalPointUserFactory
+
+    states = list(State.objects.members().order_by("code")[:20])
+    for member in states[:3]:
+        FocalPointUserFactory(username=f"fp-{member.code}", state=member)
+    ReviewCycleFactory(deadline_in=3)
+    few_queries, few = _review_reminder_queries()
+    Notification.objects.all().delete()
+    for member in states[3:]:
+        for n in range(2):
+            FocalPointUserFactory(username=f"fp-{member.code}-{n}", state=member)
+    many_queries, many = _review_reminder_queries()
+
+    assert few == 3
+    assert many == 3 + 17 * 2
+    # The cycle, the reports, the states, the people, one batch of notices, the stages' count.
+    assert many_queries == few_queries <= 12
