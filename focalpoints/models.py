@@ -34,7 +34,7 @@ _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 
 
 def script_of(text: str) -> str:
-    """"cyrillic", "latin" or "" (neither): how a name is written."""
+    """How a name is written: "cyrillic", "latin" or "" (neither)."""
     if _CYRILLIC.search(text or ""):
         return "cyrillic"
     return "latin" if _LATIN.search(text or "") else ""
