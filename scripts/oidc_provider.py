@@ -126,81 +126,80 @@ class LocalProvider:
         return {"keys": [{**jwk, "kid": "local-key", "alg": "RS256", "use": "sig"}]}
 
 
-def handler_for(provider: LocalProvider) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def _send(self, status: int, body: bytes, content_type: str, **headers: str) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(body)
+class Handler(BaseHTTPRequestHandler):
+    provider: LocalProvider
 
-        def _json(self, status: int, body: dict) -> None:
-            self._send(status, json.dumps(body).encode(), "application/json")
+    def _send(self, status: int, body: bytes, content_type: str, **headers: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
 
-        def _form(self) -> dict[str, str]:
-            length = int(self.headers.get("Content-Length") or 0)
-            pairs = parse_qs(self.rfile.read(length).decode())
-            return {key: values[0] for key, values in pairs.items()}
+    def _json(self, status: int, body: dict) -> None:
+        self._send(status, json.dumps(body).encode(), "application/json")
 
-        def do_GET(self) -> None:
-            url = urlsplit(self.path)
-            if url.path == "/authorize":
-                query = {k: v[0] for k, v in parse_qs(url.query).items()}
-                if query.get("client_id") != CLIENT_ID or not query.get("redirect_uri"):
-                    return self._json(400, {"error": "invalid_request"})
-                hidden = "".join(
-                    f'<input type="hidden" name="{name}" value="{html.escape(query[name])}">'
-                    for name in PASSED_ON
-                    if name in query
-                )
-                page = PAGE.format(issuer=html.escape(provider.url), hidden=hidden)
-                return self._send(200, page.encode(), "text/html; charset=utf-8")
-            if url.path == "/.well-known/openid-configuration":
-                return self._json(200, provider.discovery())
-            if url.path == "/jwks":
-                return self._json(200, provider.jwks())
-            if url.path == "/userinfo":
-                token = self.headers.get("Authorization", "").removeprefix("Bearer ")
-                claims = provider.access.get(token)
-                return self._json(200, claims) if claims else self._json(401, {})
-            return self._json(404, {})
+    def _form(self) -> dict[str, str]:
+        length = int(self.headers.get("Content-Length") or 0)
+        pairs = parse_qs(self.rfile.read(length).decode())
+        return {key: values[0] for key, values in pairs.items()}
 
-        def do_POST(self) -> None:
-            form = self._form()
-            if self.path == "/authorize":
-                claims = {"sub": form.get("sub", "").strip()}
-                if not claims["sub"] or form.get("client_id") != CLIENT_ID:
-                    return self._json(400, {"error": "invalid_request"})
-                if form.get("email"):
-                    claims["email"] = form["email"].strip()
-                    claims["email_verified"] = form.get("email_verified") == "1"
-                request = {name: form[name] for name in PASSED_ON if name in form}
-                code = provider.issue_code(request, claims)
-                back = {"code": code, **({"state": form["state"]} if "state" in form else {})}
-                location = f"{form['redirect_uri']}?{urlencode(back)}"
-                return self._send(302, b"", "text/plain", Location=location)
-            if self.path == "/token":
-                grant = provider.redeem(form)
-                if grant is None:
-                    return self._json(400, {"error": "invalid_grant"})
-                access = secrets.token_urlsafe(16)
-                provider.access[access] = grant["claims"]
-                return self._json(
-                    200,
-                    {
-                        "access_token": access,
-                        "token_type": "Bearer",
-                        "expires_in": 300,
-                        "id_token": provider.id_token(grant),
-                    },
-                )
-            return self._json(404, {})
+    def do_GET(self) -> None:
+        url = urlsplit(self.path)
+        if url.path == "/authorize":
+            query = {k: v[0] for k, v in parse_qs(url.query).items()}
+            if query.get("client_id") != CLIENT_ID or not query.get("redirect_uri"):
+                return self._json(400, {"error": "invalid_request"})
+            hidden = "".join(
+                f'<input type="hidden" name="{name}" value="{html.escape(query[name])}">'
+                for name in PASSED_ON
+                if name in query
+            )
+            page = PAGE.format(issuer=html.escape(self.provider.url), hidden=hidden)
+            return self._send(200, page.encode(), "text/html; charset=utf-8")
+        if url.path == "/.well-known/openid-configuration":
+            return self._json(200, self.provider.discovery())
+        if url.path == "/jwks":
+            return self._json(200, self.provider.jwks())
+        if url.path == "/userinfo":
+            token = self.headers.get("Authorization", "").removeprefix("Bearer ")
+            claims = self.provider.access.get(token)
+            return self._json(200, claims) if claims else self._json(401, {})
+        return self._json(404, {})
 
-    return Handler
+    def do_POST(self) -> None:
+        form = self._form()
+        if self.path == "/authorize":
+            claims = {"sub": form.get("sub", "").strip()}
+            if not claims["sub"] or form.get("client_id") != CLIENT_ID:
+                return self._json(400, {"error": "invalid_request"})
+            if form.get("email"):
+                claims["email"] = form["email"].strip()
+                claims["email_verified"] = form.get("email_verified") == "1"
+            request = {name: form[name] for name in PASSED_ON if name in form}
+            code = self.provider.issue_code(request, claims)
+            back = {"code": code, **({"state": form["state"]} if "state" in form else {})}
+            location = f"{form['redirect_uri']}?{urlencode(back)}"
+            return self._send(302, b"", "text/plain", Location=location)
+        if self.path == "/token":
+            grant = self.provider.redeem(form)
+            if grant is None:
+                return self._json(400, {"error": "invalid_grant"})
+            access = secrets.token_urlsafe(16)
+            self.provider.access[access] = grant["claims"]
+            return self._json(
+                200,
+                {
+                    "access_token": access,
+                    "token_type": "Bearer",
+                    "expires_in": 300,
+                    "id_token": self.provider.id_token(grant),
+                },
+            )
+        return self._json(404, {})
 
 
 def main() -> None:
@@ -208,7 +207,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=9400)
     port = parser.parse_args().port
     provider = LocalProvider(port)
-    server = ThreadingHTTPServer(("127.0.0.1", port), handler_for(provider))
+    handler = type("LocalHandler", (Handler,), {"provider": provider})
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     print("Local OpenID Connect provider (development only) at", provider.url)
     print("Start the portal with:")
     env = provider.environment().items()
