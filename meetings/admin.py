@@ -10,13 +10,15 @@ portal keeps in its history is deleted here: a meeting is cancelled, not deleted
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
 from cica_portal.admin_services import (
     ReadOnlyAdmin,
@@ -39,6 +41,22 @@ from .models import (
     Registration,
     TrainingRequest,
 )
+
+
+class StatusReasonForm(forms.Form):
+    """What the registered delegations are told when a meeting is cancelled or postponed."""
+
+    reason = forms.CharField(
+        label=_("Reason, for the registered delegations"),
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        max_length=2000,
+    )
+    new_dates = forms.CharField(
+        label=_("New dates, if known"),
+        required=False,
+        max_length=200,
+        help_text=_("In words, e.g. 'autumn 2027'. Change the dates on the meeting itself."),
+    )
 
 
 def _cleaned(form, names) -> dict:
@@ -219,11 +237,11 @@ class MeetingAdmin(ServiceAdminMixin, admin.ModelAdmin):
                     formset.new_objects.append(document)
         # Registrations and invitations are read-only here: nothing to save.
 
-    def _move(self, request, queryset, status):
+    def _move(self, request, queryset, status, note: str = ""):
         done = 0
         for meeting in queryset:
             try:
-                services.change_status(meeting, status, by=request.user)
+                services.change_status(meeting, status, by=request.user, note=note)
             except DomainError as error:
                 self.message_user(request, f"{meeting}: {error.message}", messages.WARNING)
             else:
@@ -231,9 +249,36 @@ class MeetingAdmin(ServiceAdminMixin, admin.ModelAdmin):
         if done:
             self.message_user(
                 request,
-                _("%(n)d meetings are now %(status)s.")
+                ngettext(
+                    "%(n)d meeting is now %(status)s.",
+                    "%(n)d meetings are now %(status)s.",
+                    done,
+                )
                 % {"n": done, "status": Meeting.Status(status).label.lower()},
             )
+
+    def _move_with_reason(self, request, queryset, status, title):
+        """Cancel or postpone only with a reason (and, for a delay, the new dates if known),
+        asked on a page of its own: the registered delegations read it in their notice."""
+        form = StatusReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            note = form.cleaned_data["reason"].strip()
+            if form.cleaned_data["new_dates"].strip():
+                note += "\n" + _("New dates: %(dates)s") % {
+                    "dates": form.cleaned_data["new_dates"].strip()
+                }
+            self._move(request, queryset, status, note=note)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "form": form,
+            "meetings": list(queryset),
+            "action": request.POST.get("action"),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/meetings/status_reason.html", context)
 
     @admin.action(description=_("Confirm the selected meetings"))
     def confirm(self, request, queryset):
@@ -241,11 +286,15 @@ class MeetingAdmin(ServiceAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Cancel (tells the registered states)"))
     def cancel(self, request, queryset):
-        self._move(request, queryset, Meeting.Status.CANCELLED)
+        return self._move_with_reason(
+            request, queryset, Meeting.Status.CANCELLED, _("Cancel these meetings")
+        )
 
     @admin.action(description=_("Postpone (tells the registered states)"))
     def postpone(self, request, queryset):
-        self._move(request, queryset, Meeting.Status.POSTPONED)
+        return self._move_with_reason(
+            request, queryset, Meeting.Status.POSTPONED, _("Postpone these meetings")
+        )
 
     @admin.action(description=_("Mark as held"))
     def mark_held(self, request, queryset):
@@ -315,7 +364,11 @@ class RegistrationAdmin(ReadOnlyAdmin):
                 self.message_user(request, f"{registration}: {error.message}", messages.WARNING)
             else:
                 done += 1
-        self.message_user(request, _("%(n)d registrations confirmed.") % {"n": done})
+        self.message_user(
+            request,
+            ngettext("%(n)d registration confirmed.", "%(n)d registrations confirmed.", done)
+            % {"n": done},
+        )
 
 
 @admin.register(MeetingSeries)

@@ -3,3 +3,4 @@
 REGISTRATION_SUBMITTED = "meetings.registration.submitted"
 REGISTRATION_CONFIRMED = "meetings.registration.confirmed"
 REGISTRATION_WITHDRAWN = "meetings.registration.withdrawn"
+REGISTRATION_DECIDED = "meetings.registration.decided"

@@ -32,7 +32,7 @@ class DelegateForm(forms.ModelForm):
 MAX_DELEGATES = 50
 
 
-def delegate_formset(data=None, *, registration=None, rows: int = 3):
+def delegate_formset(data=None, *, registration=None, rows: int = 3, cap: int | None = None):
     initial = None
     if registration is not None and data is None:
         initial = [
@@ -42,8 +42,8 @@ def delegate_formset(data=None, *, registration=None, rows: int = 3):
     # absolute_max: a posted TOTAL_FORMS of 100000 builds 50 forms, not Django's default 1050.
     formset = forms.formset_factory(
         DelegateForm,
-        extra=rows if not initial else 1,
-        max_num=MAX_DELEGATES,
+        extra=rows,
+        max_num=cap or MAX_DELEGATES,
         absolute_max=MAX_DELEGATES,
         validate_max=True,
     )
@@ -70,6 +70,22 @@ class DeclineForm(forms.Form):
         label=_("Reason for the requesting state"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=4000,
+    )
+
+
+class RegistrationDecisionForm(forms.Form):
+    """The Secretariat returns a delegation for changes, or declines it, always with a reason."""
+
+    RETURN, DECLINE = "return", "decline"
+
+    reason = forms.CharField(
+        label=_("Reason for the focal point"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+    )
+    action = forms.ChoiceField(
+        choices=[(RETURN, _("Return for changes")), (DECLINE, _("Decline"))],
+        widget=forms.HiddenInput,
     )
 
 

@@ -352,6 +352,8 @@ class Registration(models.Model):
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted")
         CONFIRMED = "confirmed", _("Confirmed by the Secretariat")
+        RETURNED = "returned", _("Returned for changes")
+        DECLINED = "declined", _("Declined by the Secretariat")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="registrations")
@@ -373,6 +375,8 @@ class Registration(models.Model):
         "cica_portal.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    # Why the Secretariat returned or declined it, in words the focal point reads.
+    decision_reason = models.TextField(_("reason given"), blank=True, max_length=4000)
 
     class Meta:
         ordering = ["meeting", "state__name_en"]
@@ -385,9 +389,12 @@ class Registration(models.Model):
     def __str__(self) -> str:
         return f"{self.state.code} · {self.meeting}"
 
+    # Delegations that take seats: on the list of participants and counted against the cap.
+    ACTIVE_STATUSES = (Status.SUBMITTED, Status.CONFIRMED, Status.RETURNED)
+
     @property
     def is_active(self) -> bool:
-        return self.status != self.Status.WITHDRAWN
+        return self.status in self.ACTIVE_STATUSES
 
 
 class Delegate(models.Model):

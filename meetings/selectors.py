@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cica_portal.models import User
 
@@ -41,8 +42,10 @@ def get_meeting_for(user: User, pk: int) -> Meeting:
 
 def _state_registered(user: User) -> QuerySet[Registration]:
     return Registration.objects.filter(
-        meeting_id=OuterRef("meeting_id"), state_id=user.national_state_id
-    ).exclude(status=Registration.Status.WITHDRAWN)
+        meeting_id=OuterRef("meeting_id"),
+        state_id=user.national_state_id,
+        status__in=Registration.ACTIVE_STATUSES,
+    )
 
 
 def documents_readable_by(user: User) -> QuerySet[MeetingDocument]:
@@ -88,6 +91,17 @@ def own_registration(user: User, meeting: Meeting) -> Registration | None:
 
 def participants_of(meeting: Meeting) -> QuerySet[Registration]:
     """Active delegations with their delegates, for lists, badges and the export."""
+    return (
+        meeting.registrations.filter(status__in=Registration.ACTIVE_STATUSES)
+        .select_related("state")
+        .prefetch_related("delegates")
+        .order_by("state__name_en")
+    )
+
+
+def registrations_answered(meeting: Meeting) -> QuerySet[Registration]:
+    """Every delegation a state registered and did not withdraw, declined ones included: the
+    Secretariat's view of who answered."""
     return (
         meeting.registrations.exclude(status=Registration.Status.WITHDRAWN)
         .select_related("state")
@@ -219,9 +233,29 @@ def may_register_delegations(user: User) -> bool:
     return user.is_focal_point
 
 
+DECLINED_IS_FINAL = gettext_lazy(
+    "The Secretariat declined your state's delegation to this meeting; contact the Secretariat."
+)
+
+
 def may_register(user: User, meeting: Meeting, now: datetime | None = None) -> bool:
-    """A focal point registers (or changes) their state's delegation while registration is open."""
-    return may_register_delegations(user) and why_registration_is_closed(meeting, now) is None
+    """A focal point registers (or changes) their state's delegation while registration is open,
+    unless the Secretariat declined it."""
+    if not may_register_delegations(user) or why_registration_is_closed(meeting, now) is not None:
+        return False
+    return not Registration.objects.filter(
+        meeting=meeting, state_id=user.national_state_id, status=Registration.Status.DECLINED
+    ).exists()
+
+
+def delegate_rows(meeting: Meeting, registration: Registration | None) -> int:
+    """How many empty delegate rows the registration form offers: up to the meeting's cap (three
+    where it has none), less the delegates already named."""
+    named = len(registration.delegates.all()) if registration is not None else 0
+    cap = meeting.max_delegates_per_state
+    if cap:
+        return max(cap - named, 0)
+    return 1 if named else 3
 
 
 def is_own_states_focal_point(user: User, registration: Registration) -> bool:
@@ -238,6 +272,14 @@ def may_withdraw_registration(user: User, registration: Registration) -> bool:
 
 def may_confirm_registration(user: User, registration: Registration) -> bool:
     return user.is_secretariat and registration.status == Registration.Status.SUBMITTED
+
+
+def may_decide_registration(user: User, registration: Registration) -> bool:
+    """The Secretariat returns (for changes) or declines a delegation that takes seats."""
+    return user.is_secretariat and registration.status in (
+        Registration.Status.SUBMITTED,
+        Registration.Status.CONFIRMED,
+    )
 
 
 TRAINING_OPEN = (TrainingRequest.Status.SUBMITTED, TrainingRequest.Status.ACCEPTED)

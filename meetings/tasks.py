@@ -18,3 +18,8 @@ def remind_upcoming_meetings() -> int:
 @shared_task(name="meetings.report_missing_registrations")
 def report_missing_registrations() -> int:
     return services.report_missing_registrations()
+
+
+@shared_task(name="meetings.remind_unconfirmed_registrations")
+def remind_unconfirmed_registrations() -> int:
+    return services.remind_unconfirmed_registrations()

@@ -16,6 +16,7 @@ urlpatterns = [
     path(
         "registrations/<int:pk>/confirm/", views.registration_confirm, name="registration-confirm"
     ),
+    path("registrations/<int:pk>/decide/", views.registration_decide, name="registration-decide"),
     path(
         "registrations/<int:pk>/withdraw/",
         views.registration_withdraw,

@@ -34,6 +34,7 @@ from .forms import (
     DocumentForm,
     InviteForm,
     OccurrencesForm,
+    RegistrationDecisionForm,
     ScheduleForm,
     TrainingRequestForm,
     delegate_formset,
@@ -160,9 +161,10 @@ def meeting_detail(request, pk: int):
         "see_registrations": user.is_secretariat,
     }
     if user.is_secretariat:
-        registrations = list(selectors.participants_of(meeting))
+        registrations = list(selectors.registrations_answered(meeting))
         for registration in registrations:
             registration.may_confirm = selectors.may_confirm_registration(user, registration)
+            registration.may_decide = selectors.may_decide_registration(user, registration)
         context.update(
             registrations=registrations,
             invite_form=InviteForm(),
@@ -213,8 +215,17 @@ def register(request, pk: int):
     """The focal point registers or changes their state's delegation."""
     meeting = selectors.get_meeting_for(request.user, pk)
     registration = selectors.own_registration(request.user, meeting)
+    if not selectors.may_register(request.user, meeting):
+        # A closed, past or declined meeting shows why, and no form to fill in vain.
+        closed = selectors.why_registration_is_closed(meeting) or selectors.DECLINED_IS_FINAL
+        context = {"meeting": meeting, "closed": closed, "registration": registration}
+        status = 409 if request.method == "POST" else 200
+        return render(request, "meetings/register.html", context, status=status)
     formset = delegate_formset(
-        request.POST if request.method == "POST" else None, registration=registration
+        request.POST if request.method == "POST" else None,
+        registration=registration,
+        rows=selectors.delegate_rows(meeting, registration),
+        cap=meeting.max_delegates_per_state,
     )
     error = None
     if request.method == "POST" and formset.is_valid():
@@ -237,15 +248,49 @@ def register(request, pk: int):
 
 
 @focal_point_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def registration_withdraw(request, pk: int):
+    """Asks first (GET), then withdraws (POST): the seats go and the Secretariat is told."""
     registration = selectors.get_registration_for(request.user, pk)
+    if not selectors.may_withdraw_registration(request.user, registration):
+        messages.info(request, _("This delegation is already withdrawn."))
+        return redirect(registration.meeting)
+    if request.method == "GET":
+        return render(
+            request, "meetings/registration_withdraw.html", {"registration": registration}
+        )
     try:
         services.withdraw_registration(registration, by=request.user)
     except DomainError as error:
         raise PermissionDenied(error.message) from error
-    messages.success(request, _("Your delegation is withdrawn."))
+    messages.success(request, _("Your delegation is withdrawn; the Secretariat is told."))
     return redirect(registration.meeting)
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def registration_decide(request, pk: int):
+    """The Secretariat returns a delegation for changes or declines it, with a reason."""
+    registration = selectors.get_registration_for(request.user, pk)
+    if not selectors.may_decide_registration(request.user, registration):
+        raise Http404
+    form = RegistrationDecisionForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        decide = (
+            services.return_registration
+            if form.cleaned_data["action"] == RegistrationDecisionForm.RETURN
+            else services.decline_registration
+        )
+        try:
+            decide(registration, by=request.user, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(request, _("The state's focal point is told."))
+            return redirect(registration.meeting)
+    context = {"registration": registration, "form": form}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "meetings/registration_decide.html", context, status=status)
 
 
 @secretariat_required

@@ -16,9 +16,16 @@ from .meetings import (
     update_meeting,
     update_series,
 )
-from .registrations import confirm_registration, register_delegation, withdraw_registration
+from .registrations import (
+    confirm_registration,
+    decline_registration,
+    register_delegation,
+    return_registration,
+    withdraw_registration,
+)
 from .reminders import (
     remind_registration_deadlines,
+    remind_unconfirmed_registrations,
     remind_upcoming_meetings,
     report_missing_registrations,
 )
@@ -39,6 +46,7 @@ __all__ = [
     "confirm_registration",
     "create_meeting",
     "create_series",
+    "decline_registration",
     "decline_training_request",
     "generate_occurrences",
     "invitation_decided",
@@ -46,10 +54,12 @@ __all__ = [
     "propose_occurrences",
     "register_delegation",
     "remind_registration_deadlines",
+    "remind_unconfirmed_registrations",
     "remind_upcoming_meetings",
     "report_missing_registrations",
     "request_training",
     "reset_calendar_token",
+    "return_registration",
     "save_agenda",
     "schedule_training_request",
     "update_meeting",

@@ -330,11 +330,9 @@ def change_status(meeting: Meeting, status: str, *, by: User | None, note: str =
 
 
 def registered_focal_points(meeting: Meeting) -> QuerySet[User]:
-    state_ids = (
-        Registration.objects.filter(meeting=meeting)
-        .exclude(status=Registration.Status.WITHDRAWN)
-        .values("state_id")
-    )
+    state_ids = Registration.objects.filter(
+        meeting=meeting, status__in=Registration.ACTIVE_STATUSES
+    ).values("state_id")
     return User.objects.filter(role=User.Role.FOCAL_POINT, state_id__in=state_ids, is_active=True)
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from cica_portal import audit
 from cica_portal.models import User
-from cica_portal.notifications import Notice, notify
+from cica_portal.notifications import Notice, notify, secretariat_users
 from cica_portal.transactions import retry_on_deadlock
 
 from .. import audit_actions, selectors
@@ -70,6 +70,8 @@ def register_delegation(
         .filter(meeting=meeting, state=by.national_state)
         .first()
     )
+    if registration is not None and registration.status == Registration.Status.DECLINED:
+        raise MeetingError(selectors.DECLINED_IS_FINAL, code="conflict")
     previous = registration.status if registration else None
     if registration is None:
         registration = Registration.objects.create(
@@ -80,8 +82,16 @@ def register_delegation(
         registration.registered_by = by
         registration.confirmed_by = None
         registration.confirmed_at = None
+        registration.decision_reason = ""
         registration.save(
-            update_fields=["status", "registered_by", "confirmed_by", "confirmed_at", "updated_at"]
+            update_fields=[
+                "status",
+                "registered_by",
+                "confirmed_by",
+                "confirmed_at",
+                "decision_reason",
+                "updated_at",
+            ]
         )
         registration.delegates.all().delete()
     Delegate.objects.bulk_create(
@@ -139,7 +149,102 @@ def withdraw_registration(registration: Registration, *, by: User) -> Registrati
         raise MeetingError(_("Only your state's focal point can withdraw it."), code="forbidden")
     if not selectors.may_withdraw_registration(by, registration):
         return registration  # already withdrawn: nothing changes
+    previous = registration.status
     registration.status = Registration.Status.WITHDRAWN
     registration.save(update_fields=["status", "updated_at"])
-    audit.log(registration, audit_actions.REGISTRATION_WITHDRAWN, actor=by)
+    audit.log(
+        registration,
+        audit_actions.REGISTRATION_WITHDRAWN,
+        actor=by,
+        data={"previous_status": previous},
+    )
+    meeting = registration.meeting
+    notify(
+        secretariat_users(),
+        key=f"meetings:registration:{registration.pk}:withdrawn:{int(timezone.now().timestamp())}",
+        notice=Notice(
+            gettext_lazy("Delegation withdrawn: %(state)s, %(title)s"),
+            gettext_lazy(
+                "%(state)s withdrew its delegation to %(title)s. Its seats are free; the list "
+                "of participants no longer shows it."
+            ),
+            {"state": registration.state.name_en, "title": meeting.title},
+        ),
+        url=meeting.get_absolute_url(),
+    )
     return registration
+
+
+RETURN_NOTICE = Notice(
+    gettext_lazy("Delegation returned for changes: %(title)s"),
+    gettext_lazy(
+        "The Secretariat returned your state's delegation to %(title)s for changes: "
+        "%(reason)s Change the delegation on the meeting's page and register it again."
+    ),
+)
+DECLINE_NOTICE = Notice(
+    gettext_lazy("Delegation declined: %(title)s"),
+    gettext_lazy(
+        "The Secretariat declined your state's delegation to %(title)s: %(reason)s "
+        "Contact the Secretariat if you think this is a mistake."
+    ),
+)
+
+
+def _decide(registration: Registration, *, by: User, reason: str, status: str) -> Registration:
+    if not by.is_secretariat:
+        raise MeetingError(_("Only the Secretariat decides on registrations."), code="forbidden")
+    reason = (reason or "").strip()
+    if not reason:
+        raise MeetingError(_("Give the reason; the focal point reads it."), field="reason")
+    registration = (
+        Registration.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("meeting", "state")
+        .get(pk=registration.pk)
+    )
+    if not selectors.may_decide_registration(by, registration):
+        raise MeetingError(
+            _("Only a submitted or confirmed registration can be returned or declined."),
+            code="conflict",
+        )
+    previous = registration.status
+    registration.status = status
+    registration.decision_reason = reason
+    registration.confirmed_by = None
+    registration.confirmed_at = None
+    registration.save(
+        update_fields=["status", "decision_reason", "confirmed_by", "confirmed_at", "updated_at"]
+    )
+    audit.log(
+        registration,
+        audit_actions.REGISTRATION_DECIDED,
+        actor=by,
+        data={"from": previous, "to": status, "reason": reason},
+    )
+    template = RETURN_NOTICE if status == Registration.Status.RETURNED else DECLINE_NOTICE
+    meeting = registration.meeting
+    notify(
+        User.objects.filter(role=User.Role.FOCAL_POINT, state_id=registration.state_id),
+        key=f"meetings:registration:{registration.pk}:{status}:{int(timezone.now().timestamp())}",
+        notice=Notice(
+            template.subject,
+            template.body,
+            {"title": meeting.title, "reason": reason.rstrip(".") + "."},
+        ),
+        url=meeting.get_absolute_url(),
+    )
+    return registration
+
+
+@retry_on_deadlock
+@transaction.atomic
+def return_registration(registration: Registration, *, by: User, reason: str) -> Registration:
+    """The Secretariat sends a delegation back to its focal point to be changed."""
+    return _decide(registration, by=by, reason=reason, status=Registration.Status.RETURNED)
+
+
+@retry_on_deadlock
+@transaction.atomic
+def decline_registration(registration: Registration, *, by: User, reason: str) -> Registration:
+    """The Secretariat declines a delegation; its state cannot register it again."""
+    return _decide(registration, by=by, reason=reason, status=Registration.Status.DECLINED)

@@ -26,14 +26,16 @@ def _open_meetings() -> QuerySet[Meeting]:
     return Meeting.objects.filter(status__in=Meeting.OPEN_STATUSES).order_by("start")
 
 
-def _registered_states(meeting_ids: list[int]) -> dict[int, set[int]]:
+def _registered_states(meeting_ids: list[int], *, attending: bool = False) -> dict[int, set[int]]:
+    """States that answered each meeting (a declined delegation answered too); with
+    `attending`, only the delegations that take seats."""
     registered: dict[int, set[int]] = defaultdict(set)
-    rows = (
-        Registration.objects.filter(meeting_id__in=meeting_ids)
-        .exclude(status=Registration.Status.WITHDRAWN)
-        .values_list("meeting_id", "state_id")
-    )
-    for meeting_id, state_id in rows:
+    rows = Registration.objects.filter(meeting_id__in=meeting_ids)
+    if attending:
+        rows = rows.filter(status__in=Registration.ACTIVE_STATUSES)
+    else:
+        rows = rows.exclude(status=Registration.Status.WITHDRAWN)
+    for meeting_id, state_id in rows.values_list("meeting_id", "state_id"):
         registered[meeting_id].add(state_id)
     return registered
 
@@ -96,7 +98,7 @@ def remind_upcoming_meetings(now: datetime | None = None) -> int:
     )
     if not meetings:
         return 0
-    registered = _registered_states([m.pk for m in meetings])
+    registered = _registered_states([m.pk for m in meetings], attending=True)
     people = _focal_points_by_state({sid for ids in registered.values() for sid in ids})
     sent = 0
     for meeting in meetings:
@@ -158,6 +160,51 @@ def report_missing_registrations(now: datetime | None = None) -> int:
                         "attendance is expected."
                     ),
                     {"n": len(missing), "title": meeting.title, "names": names},
+                ),
+                url=meeting.get_absolute_url(),
+            )
+        )
+    return sent
+
+
+UNCONFIRMED_AFTER = timedelta(days=2)
+
+
+def remind_unconfirmed_registrations(now: datetime | None = None) -> int:
+    """Tell the Secretariat, once a day per meeting, of delegations waiting for its confirmation
+    for more than two days, while the meeting is still ahead."""
+    now = now or timezone.now()
+    waiting: dict[int, list[str]] = defaultdict(list)
+    rows = (
+        Registration.objects.filter(
+            status=Registration.Status.SUBMITTED,
+            updated_at__lte=now - UNCONFIRMED_AFTER,
+            meeting__status__in=Meeting.OPEN_STATUSES,
+            meeting__start__gt=now,
+        )
+        .order_by("meeting_id", "state__name_en")
+        .values_list("meeting_id", "state__name_en")
+    )
+    for meeting_id, state_name in rows[: BATCH * 50]:
+        waiting[meeting_id].append(state_name)
+    if not waiting:
+        return 0
+    staff = list(secretariat_users())
+    sent = 0
+    for meeting in Meeting.objects.filter(pk__in=waiting).order_by("start"):
+        states = waiting[meeting.pk]
+        sent += len(
+            notify(
+                staff,
+                key=f"meetings:{meeting.pk}:unconfirmed:{now.date().isoformat()}",
+                notice=Notice(
+                    gettext_lazy("%(n)d delegations wait for confirmation: %(title)s"),
+                    gettext_lazy(
+                        "These delegations to %(title)s were registered more than two days ago "
+                        "and are not yet confirmed: %(names)s. Confirm, return or decline each "
+                        "on the meeting's page."
+                    ),
+                    {"n": len(states), "title": meeting.title, "names": ", ".join(states)},
                 ),
                 url=meeting.get_absolute_url(),
             )

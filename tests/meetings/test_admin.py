@@ -18,11 +18,9 @@ pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
-def act(client, action, meetings):
-    return client.post(
-        reverse("admin:meetings_meeting_changelist"),
-        {"action": action, "_selected_action": [m.pk for m in meetings]},
-    )
+def act(client, action, meetings, **answers):
+    data = {"action": action, "_selected_action": [m.pk for m in meetings], **answers}
+    return client.post(reverse("admin:meetings_meeting_changelist"), data)
 
 
 @pytest.fixture
@@ -72,22 +70,41 @@ def meeting_fields(start, **overrides) -> dict:
     return data
 
 
-def test_postponing_tells_the_registered_states(admin_client_, fp_kz, fp_ru):
+def test_postponing_asks_for_a_reason_first_and_changes_nothing_until_given(admin_client_, fp_kz):
     meeting = MeetingFactory()
     RegistrationFactory(meeting=meeting, registered_by=fp_kz)
-    assert act(admin_client_, "postpone", [meeting]).status_code == 302
+    page = act(admin_client_, "postpone", [meeting])
+    assert page.status_code == 200
+    assert "Reason, for the registered delegations" in page.content.decode()
+    refused = act(admin_client_, "postpone", [meeting], apply="1", reason=" ")
+    assert "This field is required." in refused.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.status != Meeting.Status.POSTPONED
+    assert not Notification.objects.exists()
+
+
+def test_postponing_tells_the_registered_states_why_and_when(admin_client_, fp_kz, fp_ru):
+    meeting = MeetingFactory()
+    RegistrationFactory(meeting=meeting, registered_by=fp_kz)
+    answers = {"apply": "1", "reason": "The venue is closed.", "new_dates": "autumn 2027"}
+    assert act(admin_client_, "postpone", [meeting], **answers).status_code == 302
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.POSTPONED
-    assert list(Notification.objects.values_list("recipient__username", flat=True)) == ["fp-kz"]
+    notice = Notification.objects.get()
+    assert notice.recipient == fp_kz
+    assert "The venue is closed." in notice.body
+    assert "autumn 2027" in notice.body
 
 
 def test_cancelling_tells_them_too(admin_client_, fp_kz):
     meeting = MeetingFactory(status=Meeting.Status.PLANNED)
     RegistrationFactory(meeting=meeting, registered_by=fp_kz)
-    act(admin_client_, "cancel", [meeting])
+    act(admin_client_, "cancel", [meeting], apply="1", reason="No quorum.")
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.CANCELLED
-    assert Notification.objects.get(recipient=fp_kz).subject.endswith("Cancelled")
+    notice = Notification.objects.get(recipient=fp_kz)
+    assert notice.subject.endswith("Cancelled")
+    assert "No quorum." in notice.body
 
 
 def test_confirming_a_planned_meeting(admin_client_):

@@ -172,16 +172,16 @@ def test_the_participant_list_exports_to_a_spreadsheet(client, secretariat, fp_k
     assert "'=HYPERLINK(1)" in [r[1] for r in rows[1:]]  # never a live formula
 
 
-def test_the_print_page_lists_delegates_and_badges(
-    client, secretariat, fp_kz, django_assert_max_num_queries
+def test_the_print_page_lists_every_delegate_and_badges_only_the_confirmed(
+    client, secretariat, fp_kz, fp_ru, django_assert_max_num_queries
 ):
     meeting = MeetingFactory()
-    for _ in range(5):
-        DelegateFactory(
-            registration=RegistrationFactory(meeting=meeting, registered_by=fp_kz)
-        ) if not Registration.objects.filter(meeting=meeting).exists() else DelegateFactory(
-            registration=Registration.objects.get(meeting=meeting)
-        )
+    confirmed = RegistrationFactory(
+        meeting=meeting, registered_by=fp_kz, status=Registration.Status.CONFIRMED
+    )
+    waiting = RegistrationFactory(meeting=meeting, registered_by=fp_ru)
+    DelegateFactory.create_batch(5, registration=confirmed)
+    DelegateFactory.create_batch(2, registration=waiting)
     client.force_login(secretariat)
     with django_assert_max_num_queries(15):
         response = client.get(reverse("meetings:participants", args=[meeting.pk]))
@@ -190,6 +190,7 @@ def test_the_print_page_lists_delegates_and_badges(
     assert 'class="badges print-only"' in html
     assert "no-print" in html
     assert html.count("badge-card__name") == 5
+    assert html.count('<tr><th scope="row">') == 7
 
 
 def test_the_participant_list_is_for_the_secretariat(client, fp_kz):
