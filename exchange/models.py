@@ -251,6 +251,7 @@ class ShareRead(models.Model):
         APPROVAL = "approval", _("Approval page")
         CHECK = "check", _("Document check")
         EXPORT = "export", _("Export")
+        TAXII = "taxii", _("TAXII feed")
 
     share = models.ForeignKey(Share, on_delete=models.CASCADE, related_name="reads")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

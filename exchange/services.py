@@ -21,7 +21,7 @@ from cica_portal.notifications import Notice, lowercase, notify
 from cica_portal.transactions import retry_on_deadlock
 
 from . import audit_actions, selectors
-from .handling import clean_handling
+from .handling import H1, clean_handling
 from .models import (
     LOST_STOLEN_SLUG,
     JudicialPermission,
@@ -774,6 +774,39 @@ def grant_judicial_use(share: Share, *, by: User, state: State, note: str = "") 
     )
     if created:
         audit.log(share, "exchange.judicial_use.permitted", actor=by, data={"state": state.code})
+
+
+FILE_FORMATS = ("misp", "stix")
+
+
+@retry_on_deadlock
+@transaction.atomic
+def export_to_national_system(
+    share: Share, *, user: User, file_format: str
+) -> JudicialPermission | None:
+    """The share as a MISP event or a STIX bundle for the reader's own system.
+
+    It is an export for intelligence use under the one export rule (never RED), not for
+    judicial use: the file carries H1, so that the receiving system keeps the restriction.
+    Returns the provider's permission for judicial use that the reader's state holds, if any,
+    which the file names beside H1."""
+    if share.status != Share.Status.RELEASED:
+        raise ExchangeError(_("Only a released share is exported."), code="forbidden")
+    refusal = export_refusal(user, share, "intelligence")
+    if refusal:
+        raise ExchangeError(refusal, code="forbidden")
+    if file_format not in FILE_FORMATS:
+        raise ExchangeError(_("Choose MISP or STIX."), field="format")
+    ShareRead.objects.create(share=share, user=user, via=ShareRead.Via.EXPORT)
+    audit.log(
+        share,
+        "exchange.share.exported",
+        actor=user,
+        data={"purpose": "intelligence", "format": file_format},
+    )
+    if user.state_id is None or H1 not in (share.handling_codes or ()):
+        return None
+    return share.judicial_permissions.filter(state_id=user.state_id).first()
 
 
 @retry_on_deadlock

@@ -29,6 +29,7 @@ class NominationForm(forms.ModelForm):
         model = FocalPoint
         fields = [
             "name",
+            "name_other_script",
             "organisation",
             "position",
             "areas",
@@ -81,6 +82,12 @@ class ContactDetailsForm(forms.Form):
     """A focal point's own details; the verified ones wait for the Secretariat."""
 
     name = forms.CharField(label=_("Name"), max_length=200)
+    name_other_script = forms.CharField(
+        label=_("Name in the other script"),
+        max_length=200,
+        required=False,
+        help_text=FocalPoint._meta.get_field("name_other_script").help_text,
+    )
     organisation = forms.CharField(label=_("Organisation"), max_length=200)
     position = forms.CharField(label=_("Position"), max_length=200, required=False)
     email = forms.EmailField(label=_("Email"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.conf import settings
 from django.db import models
@@ -26,6 +27,22 @@ class Language(models.TextChoices):
 
 # Inside this window before the end of a term, the entry counts as "expiring".
 EXPIRY_WINDOW_DAYS = 60
+
+
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+
+
+def script_of(text: str) -> str:
+    """How a name is written: "cyrillic", "latin" or "" (neither)."""
+    if _CYRILLIC.search(text or ""):
+        return "cyrillic"
+    return "latin" if _LATIN.search(text or "") else ""
+
+
+def scripts_pair(name: str, other: str) -> bool:
+    """A name and its other-script form: one in Cyrillic, the other in Latin letters."""
+    return {script_of(name), script_of(other)} == {"cyrillic", "latin"}
 
 
 def languages_to_db(codes) -> str:
@@ -63,10 +80,11 @@ class FocalPoint(models.Model):
     CURRENT_STATUSES = (Status.ACTIVE, Status.CHANGES_TO_VERIFY)
     FINAL_STATUSES = (Status.WITHDRAWN, Status.ENDED)
     # What the Secretariat checks; a focal point's change to one of these waits for it.
-    VERIFIED_FIELDS = ("name", "organisation", "position", "email")
+    VERIFIED_FIELDS = ("name", "name_other_script", "organisation", "position", "email")
     # What a focal point may change about themselves.
     SELF_SERVICE_FIELDS = (
         "name",
+        "name_other_script",
         "organisation",
         "position",
         "email",
@@ -82,6 +100,16 @@ class FocalPoint(models.Model):
         related_name="focal_points",
     )
     name = models.CharField(_("name"), max_length=200)
+    # A name in Latin letters and in Cyrillic where both exist (contact cards carry both).
+    name_other_script = models.CharField(
+        _("name in the other script"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The same name in Cyrillic if it is written above in Latin letters, or in Latin "
+            "letters if it is written in Cyrillic."
+        ),
+    )
     organisation = models.CharField(_("organisation"), max_length=200)
     position = models.CharField(_("position"), max_length=200, blank=True)
     areas = models.ManyToManyField(
@@ -141,6 +169,11 @@ class FocalPoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.state.code})"
+
+    @property
+    def other_script_language(self) -> str:
+        """The language tag a page or a card gives the name in the other script."""
+        return "ru" if script_of(self.name_other_script) == "cyrillic" else "en"
 
     @property
     def language_codes(self) -> list[str]:

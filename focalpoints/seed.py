@@ -21,6 +21,8 @@ from .models import (
 # Primary covers areas I-II only; a deputy covers III for the first two; IV stays empty.
 GAP_STATES = {"AF": [3], "KH": [3], "PS": [], "QA": []}
 EXPIRING_STATES = {"MN": 20, "LK": 35, "TH": 50}
+# A few names also written in Cyrillic (the directory and the vCards carry both).
+CYRILLIC_NAMES = ("KZ", "KG", "RU", "TJ", "MN")
 DEPUTIES = {"KZ": 2, "RU": 2, "CN": 1, "IN": 2, "TR": 1}
 AREA_LABEL = {1: "border control", 2: "police", 3: "counter-terrorism", 4: "trafficking"}
 LOCAL_LANGUAGE = {
@@ -77,6 +79,7 @@ def _entry(
     email,
     term_end,
     user=None,
+    name_other_script="",
     nominated_by,
     verified_by=None,
     reason="",
@@ -88,6 +91,7 @@ def _entry(
     entry = FocalPoint.objects.create(
         state=state,
         name=name,
+        name_other_script=name_other_script,
         role=role,
         status=status,
         user=user,
@@ -153,6 +157,9 @@ def seed_demo(*, password: str, stdout) -> None:
             email=fp.email or f"fp-{cc}@{cc}.cica.example",
             term_end=term_end,
             user=fp,
+            name_other_script=f"Координатор, {state.name_ru}"
+            if state.code in CYRILLIC_NAMES and state.name_ru
+            else "",
             verified_by=secretariat,
             **common,
         )

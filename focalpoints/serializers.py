@@ -25,6 +25,7 @@ class FocalPointSerializer(serializers.ModelSerializer):
             "state",
             "areas",
             "name",
+            "name_other_script",
             "email",
             "organisation",
             "position",

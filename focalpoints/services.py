@@ -32,11 +32,13 @@ from .models import (
     FocalPointTransition,
     OrganisationContact,
     languages_to_db,
+    scripts_pair,
 )
 
 Status = FocalPoint.Status
 NOMINATION_FIELDS = (
     "name",
+    "name_other_script",
     "organisation",
     "position",
     "email",
@@ -110,6 +112,18 @@ def _check_term(data: dict[str, Any], state_id: int) -> None:
         raise FocalPointError(_("The term cannot end before it starts."), field="term_end")
 
 
+def _check_other_script(name: str, other: str) -> None:
+    """The name in the other script is the same name in Cyrillic or in Latin letters."""
+    if other and not scripts_pair(name, other):
+        raise FocalPointError(
+            _(
+                "Write the name here in the other script: in Cyrillic if the name is in Latin "
+                "letters, in Latin letters if it is in Cyrillic."
+            ),
+            field="name_other_script",
+        )
+
+
 def _about(entry: FocalPoint) -> dict[str, Any]:
     """What a notice about an entry names: the person, and the state in the reader's language."""
     return {"name": entry.name, "state": entry.state.in_their_language("name")}
@@ -129,6 +143,7 @@ def nominate(*, approver: User, areas: Iterable[Area], **data: Any) -> FocalPoin
     if not areas:
         raise FocalPointError(_("Choose at least one area."), field="areas")
     _check_term(data, approver.national_state_id)
+    _check_other_script(data.get("name", ""), data.get("name_other_script") or "")
     values = {key: data[key] for key in NOMINATION_FIELDS if key in data}
     values["languages"] = languages_to_db(values.get("languages") or [])
     entry = FocalPoint(
@@ -179,6 +194,9 @@ def update_nomination(
     if not areas:
         raise FocalPointError(_("Choose at least one area."), field="areas")
     _check_term(data, entry.state_id)
+    _check_other_script(
+        data.get("name", entry.name), data.get("name_other_script", entry.name_other_script) or ""
+    )
     changed = []
     for key in NOMINATION_FIELDS:
         if key not in data:
@@ -387,6 +405,11 @@ def update_contact_details(entry: FocalPoint, *, actor: User, **data: Any) -> Fo
     if "languages" in data:
         data["languages"] = languages_to_db(data["languages"] or [])
     pending = dict(entry.pending_changes)
+
+    def shown(key: str) -> str:
+        return data.get(key, pending.get(key, getattr(entry, key))) or ""
+
+    _check_other_script(shown("name"), shown("name_other_script"))
     applied = _record_detail_changes(entry, actor=actor, data=data, pending=pending)
     entry.pending_changes = pending
     fields = [*applied, "pending_changes", "updated_at"]
@@ -425,6 +448,7 @@ def update_contact_details(entry: FocalPoint, *, actor: User, **data: Any) -> Fo
 # change only through the nomination and its verification).
 CORRECTABLE_FIELDS = (
     "name",
+    "name_other_script",
     "organisation",
     "position",
     "languages",
@@ -458,6 +482,9 @@ def correct_entry(entry: FocalPoint, *, actor: User, **data: Any) -> FocalPoint:
             "term_end": data.get("term_end", entry.term_end),
         },
         entry.state_id,
+    )
+    _check_other_script(
+        data.get("name", entry.name), data.get("name_other_script", entry.name_other_script) or ""
     )
     changed = []
     for key, value in data.items():

@@ -2,8 +2,10 @@
 escaping they need.
 
 3.0 stays the default: it is what most address books import. 4.0 adds what 3.0 cannot say:
-the working languages (LANG), a name in English and in Russian as alternatives of one property
-(ALTID with LANGUAGE), and KIND (an individual focal point, an organisation's office).
+the working languages (LANG), a name in Latin letters and in Cyrillic, and the state in English
+and in Russian, as alternatives of one property (ALTID with LANGUAGE), and KIND (an individual
+focal point, an organisation's office). 3.0 has no alternatives: its FN and N are the name as
+entered, and the name in the other script is said in the NOTE.
 """
 
 from __future__ import annotations
@@ -68,6 +70,24 @@ def _languages(codes: Iterable[str]) -> list[tuple[str, str]]:
     return [(f"LANG;PREF={n};TYPE=work", code) for n, code in enumerate(codes, start=1)]
 
 
+def _note(entry: FocalPoint, areas: str, *, with_other_script: bool) -> str:
+    note = f"CICA focal point ({entry.state.code}): {areas}"
+    if with_other_script and entry.name_other_script:
+        script = "Cyrillic" if entry.other_script_language == "ru" else "Latin letters"
+        note = f"{note}. Name in {script}: {entry.name_other_script}"
+    return escape(note)
+
+
+def _names(entry: FocalPoint) -> list[tuple[str, str]]:
+    """FN and N in each script the name exists in, alternatives of each other (RFC 6350 5.4)."""
+    names = {_language_of(entry.name): escape(entry.name)}
+    if entry.name_other_script:
+        names.setdefault(entry.other_script_language, escape(entry.name_other_script))
+    # N is structured: family;given;additional;prefix;suffix. A role name has no parts.
+    structured = {language: f"{value};;;;" for language, value in names.items()}
+    return [*_alternatives("FN", names, altid=2), *_alternatives("N", structured, altid=3)]
+
+
 def focal_point_card(entry: FocalPoint, version: str = "3.0") -> str:
     if version == "4.0":
         return _focal_point_card_4(entry)
@@ -89,7 +109,7 @@ def focal_point_card(entry: FocalPoint, version: str = "3.0") -> str:
                 if entry.address
                 else "",
             ),
-            ("NOTE", escape(f"CICA focal point ({entry.state.code}): {areas}")),
+            ("NOTE", _note(entry, areas, with_other_script=True)),
             ("CATEGORIES", "CICA focal points"),
             ("UID", f"urn:cica:focal-point:{entry.pk}"),
         ]
@@ -103,8 +123,7 @@ def _focal_point_card_4(entry: FocalPoint) -> str:
     return _card(
         [
             ("KIND", "individual"),
-            (f"FN;LANGUAGE={_language_of(entry.name)}", escape(entry.name)),
-            ("N", f"{escape(entry.name)};;;;"),
+            *_names(entry),
             *_alternatives(
                 "ORG",
                 {
@@ -122,7 +141,7 @@ def _focal_point_card_4(entry: FocalPoint) -> str:
                 "ADR;TYPE=work",
                 f";;{escape(entry.address)};;;;{escape(state.name_en)}" if entry.address else "",
             ),
-            ("NOTE", escape(f"CICA focal point ({state.code}): {areas}")),
+            ("NOTE", _note(entry, areas, with_other_script=False)),
             ("CATEGORIES", "CICA focal points"),
             ("UID", f"urn:cica:focal-point:{entry.pk}"),
         ],

@@ -1,7 +1,10 @@
 """A released share as a file for a national system: a MISP event (MISP core format) or a
-STIX 2.1 bundle. Both follow the share's handling: a RED share is never exported (its title
-and content leave only its own page and API detail), H1's restriction on judicial use travels
-with the file (a MISP tag and comment, a STIX statement marking), every export is a read."""
+STIX 2.1 bundle. Both are exports for intelligence use under the exchange's one export rule
+(services.export_to_national_system): a RED share is never exported (its title and content
+leave only its own page and API detail), and every export is a read. They are not exports for
+judicial use, so H1's restriction travels with the file for the receiving system to keep (a
+MISP tag and attribute comments, a STIX statement marking); where the provider recorded its
+permission for the reader's state, the file names that permission beside it."""
 
 from __future__ import annotations
 
@@ -12,7 +15,6 @@ import stix2
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import APIView
 
@@ -25,25 +27,41 @@ H1_STATEMENT = str(HANDLING_MEANINGS["H1"])
 H1_MARKING = f"marking-definition--{uuid.uuid5(stix.NAMESPACE, 'handling:H1')}"
 
 
-def _exportable(request, pk: int):
+def _exportable(request, pk: int, file_format: str):
+    """The share and the reader's state's permission for judicial use (or None)."""
     share = selectors.get_share_for(request.user, pk)  # 404 when not the caller's to see
-    if share.is_red:
-        raise exceptions.PermissionDenied("A RED share is never exported.")
-    if share.status != "released":
-        raise exceptions.PermissionDenied("Only a released share is exported.")
-    services.record_read(share, user=request.user, via="api")
-    return share
+    permission = services.export_to_national_system(
+        share, user=request.user, file_format=file_format
+    )
+    return share, permission
+
+
+def permission_statement(permission) -> str:
+    """H1 lifted for one state: who, from when; the restriction stays for everyone else."""
+    return (
+        f"H1: the provider ({permission.share.originating_state.name_en}) permitted "
+        f"{permission.state.name_en} to use this information in judicial proceedings "
+        f"on {permission.granted_at:%Y-%m-%d}."
+    )
 
 
 def _state_uuid(state) -> str:
     return str(uuid.uuid5(stix.NAMESPACE, "state:" + state.code))
 
 
-def misp_event(share) -> dict:
+def _h1_comment(share, permission) -> str:
+    if "H1" not in share.handling_codes:
+        return ""
+    return f"{H1_STATEMENT} {permission_statement(permission)}" if permission else H1_STATEMENT
+
+
+def misp_event(share, permission=None) -> dict:
     """MISP core format: distribution 4 (a sharing group) naming exactly the recipients."""
     recipients = sorted(share.recipient_states.all(), key=lambda s: s.code)
     tags = [f"tlp:{share.tlp.lower()}"]
     tags += [f'cica:handling="{code}"' for code in share.handling_codes]
+    if permission is not None:
+        tags.append(f'cica:judicial-use-permitted="{permission.state.code}"')
     tags += [
         f'cica:source-reliability="{share.source_reliability}"',
         f'cica:information-reliability="{share.information_reliability}"',
@@ -57,7 +75,7 @@ def misp_event(share) -> dict:
             "value": value if isinstance(value, str) else json.dumps(value, ensure_ascii=False),
             "to_ids": False,
             "distribution": "5",  # as the event
-            "comment": H1_STATEMENT if "H1" in share.handling_codes else "",
+            "comment": _h1_comment(share, permission),
         }
         for name, value in sorted(share.content.items())
         if value not in (None, "", [])
@@ -90,7 +108,18 @@ def misp_event(share) -> dict:
     }
 
 
-def stix_bundle(share) -> dict:
+def _statement(marking_id: str, statement: str) -> dict:
+    return stix.serialise(
+        stix2.MarkingDefinition(
+            id=marking_id,
+            created=stix.PUBLISHED,
+            definition_type="statement",
+            definition=stix2.StatementMarking(statement=statement),
+        )
+    )
+
+
+def stix_bundle(share, permission=None) -> dict:
     report = stix.serialise(stix.report(share))
     objects = [
         stix.serialise(stix.portal_identity()),
@@ -104,17 +133,16 @@ def stix_bundle(share) -> dict:
         stix.serialise(stix.state_location(s)) for s in sorted(states, key=lambda s: s.code)
     ]
     if "H1" in share.handling_codes:
-        objects.append(
-            stix.serialise(
-                stix2.MarkingDefinition(
-                    id=H1_MARKING,
-                    created=stix.PUBLISHED,
-                    definition_type="statement",
-                    definition=stix2.StatementMarking(statement=H1_STATEMENT),
-                )
+        markings = [H1_MARKING]
+        objects.append(_statement(H1_MARKING, H1_STATEMENT))
+        if permission is not None:
+            # Its own id per share and state: the marking says something true of one report.
+            marking_id = "marking-definition--" + str(
+                uuid.uuid5(stix.NAMESPACE, f"share:{share.pk}:judicial:{permission.state.code}")
             )
-        )
-        report["object_marking_refs"] = [*report["object_marking_refs"], H1_MARKING]
+            markings.append(marking_id)
+            objects.append(_statement(marking_id, permission_statement(permission)))
+        report["object_marking_refs"] = [*report["object_marking_refs"], *markings]
     objects.append(report)
     return {"type": "bundle", "id": f"bundle--{uuid.uuid4()}", "objects": objects}
 
@@ -134,8 +162,10 @@ class MispExport(_Export):
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request, pk: int):
-        share = _exportable(request, pk)
-        return self.file(misp_event(share), "application/json", f"cica-share-{share.pk}.misp.json")
+        share, permission = _exportable(request, pk, "misp")
+        return self.file(
+            misp_event(share, permission), "application/json", f"cica-share-{share.pk}.misp.json"
+        )
 
 
 class StixBundleExport(_Export):
@@ -144,9 +174,9 @@ class StixBundleExport(_Export):
         responses={(200, "application/stix+json;version=2.1"): OpenApiTypes.OBJECT},
     )
     def get(self, request, pk: int):
-        share = _exportable(request, pk)
+        share, permission = _exportable(request, pk, "stix")
         return self.file(
-            stix_bundle(share),
+            stix_bundle(share, permission),
             "application/stix+json;version=2.1",
             f"cica-share-{share.pk}.stix.json",
         )

@@ -217,7 +217,7 @@ class Objects(_Filtered):
         chunk, envelope, headers = self.page(request, entries)
         for _added, obj, share in chunk:
             if share is not None and not obj.get("revoked"):
-                services.record_read(share, user=request.user, via="api")
+                services.record_read(share, user=request.user, via="taxii")  # ShareRead.Via.TAXII
         if chunk:
             envelope["objects"] = [obj for _added, obj, _share in chunk]
         return Response(envelope, headers=headers)

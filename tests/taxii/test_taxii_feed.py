@@ -98,6 +98,20 @@ def test_each_report_served_counts_as_a_read(api_client, shares, fp_cn):
 
 
 @pytest.mark.django_db
+def test_a_taxii_read_is_recorded_as_the_taxii_channel_and_the_originator_sees_it(
+    api_client, client, shares, fp_cn, fp_kz
+):
+    _objects(api_client, fp_cn)
+    reads = ShareRead.objects.filter(share=shares["green"], user=fp_cn)
+    assert [read.via for read in reads] == ["taxii"]
+    client.force_login(fp_kz)
+    page = client.get(shares["green"].get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    reads_section = page.content.decode().split('id="reads-heading"')[1]
+    assert "TAXII feed" in reads_section
+
+
+@pytest.mark.django_db
 def test_it_pages_and_filters(api_client, shares, fp_cn):
     base = f"/taxii2/cica/collections/{collection_id('CN')}"
     first = _get(api_client, fp_cn, f"{base}/objects/", limit=2).json()
