@@ -310,7 +310,7 @@ def test_it_lets_the_secretariat_schedule_a_meeting_and_download_the_review(port
     page.locator(f'input[name="_selected_action"][value="{meeting.pk}"]').check()
     page.locator('select[name="action"]').select_option("confirm")
     page.locator('button[name="index"]').click()  # "Go"
-    assert "1 meetings are now confirmed" in admin_outcome(page)
+    assert "1 meeting is now confirmed" in admin_outcome(page)
     portal.check(page, axe=False)
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.CONFIRMED
