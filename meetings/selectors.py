@@ -89,25 +89,23 @@ def own_registration(user: User, meeting: Meeting) -> Registration | None:
     )
 
 
-def participants_of(meeting: Meeting) -> QuerySet[Registration]:
-    """Active delegations with their delegates, for lists, badges and the export."""
+def _with_delegates(registrations: QuerySet[Registration]) -> QuerySet[Registration]:
     return (
-        meeting.registrations.filter(status__in=Registration.ACTIVE_STATUSES)
-        .select_related("state")
+        registrations.select_related("state")
         .prefetch_related("delegates")
         .order_by("state__name_en")
     )
+
+
+def participants_of(meeting: Meeting) -> QuerySet[Registration]:
+    """Active delegations with their delegates, for lists, badges and the export."""
+    return _with_delegates(meeting.registrations.filter(status__in=Registration.ACTIVE_STATUSES))
 
 
 def registrations_answered(meeting: Meeting) -> QuerySet[Registration]:
     """Every delegation a state registered and did not withdraw, declined ones included: the
     Secretariat's view of who answered."""
-    return (
-        meeting.registrations.exclude(status=Registration.Status.WITHDRAWN)
-        .select_related("state")
-        .prefetch_related("delegates")
-        .order_by("state__name_en")
-    )
+    return _with_delegates(meeting.registrations.exclude(status=Registration.Status.WITHDRAWN))
 
 
 def invitations_visible_to(user: User) -> QuerySet[Invitation]:
