@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -50,6 +52,11 @@ def _clean_delegates(meeting: Meeting, delegates: Iterable[Mapping]) -> list[dic
     if sum(row["role"] == Delegate.Role.HEAD for row in rows) > 1:
         raise MeetingError(_("A delegation has one head."), field="delegates")
     return rows
+
+
+def _focal_points_of(registration: Registration) -> QuerySet[User]:
+    """Who hears of the Secretariat's answer on a delegation: its state's focal points."""
+    return User.objects.filter(role=User.Role.FOCAL_POINT, state_id=registration.state_id)
 
 
 @retry_on_deadlock
@@ -126,7 +133,7 @@ def confirm_registration(registration: Registration, *, by: User) -> Registratio
     audit.log(registration, audit_actions.REGISTRATION_CONFIRMED, actor=by)
     meeting = registration.meeting
     notify(
-        User.objects.filter(role=User.Role.FOCAL_POINT, state_id=registration.state_id),
+        _focal_points_of(registration),
         key=f"meetings:registration:{registration.pk}:confirmed:{int(registration.confirmed_at.timestamp())}",
         notice=Notice(
             gettext_lazy("Delegation confirmed: %(title)s"),
@@ -161,7 +168,7 @@ def withdraw_registration(registration: Registration, *, by: User) -> Registrati
     meeting = registration.meeting
     notify(
         secretariat_users(),
-        key=f"meetings:registration:{registration.pk}:withdrawn:{int(timezone.now().timestamp())}",
+        key=f"meetings:registration:{registration.pk}:withdrawn:{int(registration.updated_at.timestamp())}",
         notice=Notice(
             gettext_lazy("Delegation withdrawn: %(state)s, %(title)s"),
             gettext_lazy(
@@ -224,12 +231,10 @@ def _decide(registration: Registration, *, by: User, reason: str, status: str) -
     template = RETURN_NOTICE if status == Registration.Status.RETURNED else DECLINE_NOTICE
     meeting = registration.meeting
     notify(
-        User.objects.filter(role=User.Role.FOCAL_POINT, state_id=registration.state_id),
-        key=f"meetings:registration:{registration.pk}:{status}:{int(timezone.now().timestamp())}",
-        notice=Notice(
-            template.subject,
-            template.body,
-            {"title": meeting.title, "reason": reason.rstrip(".") + "."},
+        _focal_points_of(registration),
+        key=f"meetings:registration:{registration.pk}:{status}:{int(registration.updated_at.timestamp())}",
+        notice=replace(
+            template, context={"title": meeting.title, "reason": reason.rstrip(".") + "."}
         ),
         url=meeting.get_absolute_url(),
     )
