@@ -1,8 +1,8 @@
 """docker-compose.yml works as written: migrations first, replicas behind the proxy, health
 checks that pass with the README's ALLOWED_HOSTS, an image without the development files.
 
-`docker compose config` validates the file where Docker Compose is installed; without it (as
-on the CI machine, which has no Docker) the structure is checked from the YAML alone.
+`docker compose config` (or Debian's `docker-compose`, which `.ci/run` installs) validates the
+file; where neither is installed the structure is still checked from the YAML alone.
 """
 
 from __future__ import annotations
