@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -71,6 +71,15 @@ def open_approvals() -> QuerySet[ApprovalRequest]:
         subject_type__in=list(types), status=ApprovalRequest.Status.OPEN
     )
     return approvals.with_answer_counts(requests).order_by("deadline", "opened_at")
+
+
+def open_approvals_followed_by(user: User) -> QuerySet[ApprovalRequest]:
+    """Every open request the user may follow, whatever its subject (plan items, new measures,
+    invitations of international bodies, and the shares it may read), soonest deadline first."""
+    requests = approvals.requests_visible_to(user).filter(status=ApprovalRequest.Status.OPEN)
+    return approvals.with_answer_counts(requests).order_by(
+        F("deadline").asc(nulls_last=True), "opened_at"
+    )
 
 
 # --- Proposals ---------------------------------------------------------------------------------

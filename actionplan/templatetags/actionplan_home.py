@@ -6,6 +6,8 @@ from actionplan import selectors
 
 register = template.Library()
 
+DASHBOARD_APPROVALS = 8  # the card lists the soonest; the rest are a link away
+
 
 @register.filter
 def step5(value) -> int:
@@ -32,11 +34,13 @@ def actionplan_home_cards(context):
         areas = selectors.area_progress()
         for row in areas:
             row.width = selectors.step5(row.percent)
+        open_approvals = selectors.open_approvals_followed_by(user)
         data.update(
             show=True,
             card="progress",
             areas=areas,
-            open_approvals=list(selectors.open_approvals()[:8]),
+            open_approvals=list(open_approvals[:DASHBOARD_APPROVALS]),
+            open_approvals_count=open_approvals.values("pk").count(),
             cycle=cycle,
         )
         if cycle:
@@ -52,4 +56,6 @@ def actionplan_home_cards(context):
             selectors.reports_visible_to(user).filter(cycle=cycle).first() if cycle else None
         )
         data.update(show=True, card="report", cycle=cycle, my_report=my_report)
+    elif user.is_network_member:
+        data.update(show=True, card="plan")
     return data
