@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from cica_portal.models import Area
+from meetings import selectors as meeting_selectors
 
 from .models import ImplementationReport, PlanItem, ReportEntry
 
@@ -17,6 +18,33 @@ class StatusChangeForm(forms.Form):
         max_length=2000,
         help_text=_("Recorded in the item's history with your name and the time."),
     )
+    basis_meeting = forms.ModelChoiceField(
+        label=_("Meeting it rests on"),
+        queryset=None,  # the meetings the user may see: set per form
+        required=False,
+        help_text=_("The meeting that agreed it, if any."),
+    )
+    basis = forms.CharField(
+        label=_("Decision it rests on"),
+        max_length=300,
+        required=False,
+        help_text=_(
+            "The decision's reference or the record it rests on, e.g. \"SOC 2027, decision "
+            'CICA/D/2027/3". Name a meeting, a decision, or both.'
+        ),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["basis_meeting"].queryset = meeting_selectors.decision_meetings(user)
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("basis") or "").strip() and not data.get("basis_meeting"):
+            self.add_error(
+                "basis", _("Name the meeting or the decision this status change rests on.")
+            )
+        return data
 
 
 class ApprovalRequestForm(forms.Form):

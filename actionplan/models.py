@@ -16,6 +16,9 @@ class PlanItem(models.Model):
     class Kind(models.TextChoices):
         ACTIVITY = "activity", _("Activity (meeting to convene)")
         ISSUE = "issue", _("Issue for consideration")
+        # What an activity's own words name for discussion (areas III and IV); the source
+        # numbers no issue there, so neither does the plan: "III.A(a)", never "III.1".
+        TOPIC = "topic", _("Topic the activity names")
         MEASURE = "measure", _("New confidence-building measure")
 
     class Status(models.TextChoices):
@@ -68,18 +71,19 @@ class PlanItem(models.Model):
         ]
 
     def __str__(self) -> str:
-        if self.number:
-            return f"{self.area.roman}.{self.number} {self.title or self.text[:80]}"
-        return self.title or self.text[:80]
+        return f"{self.label} {self.title or self.text[:80]}"
 
     def get_absolute_url(self) -> str:
         return reverse("actionplan:item", args=[self.pk])
 
     @property
     def label(self) -> str:
-        """The item's reference in the plan: "I.3", "II (activity)", "III.M1"."""
+        """The item's reference in the plan: "I.3" (a numbered issue), "II.A" (the activity),
+        "III.A(a)" (a topic the activity names), "III.M1" (a new measure)."""
         if self.kind == self.Kind.ACTIVITY:
             return f"{self.area.roman}.A"
+        if self.kind == self.Kind.TOPIC:
+            return f"{self.area.roman}.A({chr(ord('a') + (self.number or 1) - 1)})"
         if self.kind == self.Kind.MEASURE:
             return f"{self.area.roman}.M{self.number or ''}"
         return f"{self.area.roman}.{self.number or ''}"
@@ -118,6 +122,17 @@ class ItemStatusChange(models.Model):
     )
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
     reason = models.TextField(_("reason"), max_length=2000)
+    # What a Secretariat decision rests on: the meeting that agreed it, and/or the decision's
+    # reference in words ("SOC 2027, decision CICA/D/2027/3"). Empty only for older records.
+    basis_meeting = models.ForeignKey(
+        "meetings.Meeting",
+        verbose_name=_("meeting it rests on"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    basis = models.CharField(_("decision it rests on"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-at", "-pk"]

@@ -28,6 +28,7 @@ DEMO_MEASURE = {
 MEASURE_APPROVED_BY = ["KZ", "RU", "CN", "TR", "AZ", "KG", "TJ", "MN", "TH"]
 ITEM_APPROVED_BY = ["KZ", "AZ", "IN", "KR"]
 # (area, kind, number, statuses to move through, reason)
+DECISION_BASIS = "SOC, Astana, 2025: conclusions on the implementation of the Action Plan"
 DECISIONS = [
     (
         1,
@@ -58,7 +59,7 @@ DECISIONS = [
         "Agreed together with the focal points network under area I.",
     ),
     (3, "activity", 1, ["approved"], "The SOC agreed to convene the experts meeting."),
-    (4, "issue", 3, ["deferred"], "Deferred until the regional seminar has met."),
+    (4, "topic", 3, ["deferred"], "Deferred until the regional seminar has met."),
 ]
 SUBMITTED = ["KZ", "RU", "CN", "TR", "AZ", "IN", "MN", "TH"]
 DRAFTS = ["KG", "TJ", "UZ", "PK", "QA"]
@@ -93,7 +94,9 @@ def _decisions(secretariat: User) -> int:
         if item is None or item.status_changes.filter(via=ItemStatusChange.Via.DECISION).exists():
             continue
         for step in steps:
-            services.change_status(item, to_status=step, actor=secretariat, reason=reason)
+            services.change_status(
+                item, to_status=step, actor=secretariat, reason=reason, basis=DECISION_BASIS
+            )
             item.refresh_from_db()
         done += 1
     return done

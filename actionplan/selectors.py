@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import functools
+import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_noop
 
 from cica_portal import approvals
 from cica_portal.models import ApprovalRequest, Area, State, User
@@ -30,6 +34,28 @@ IN_PLAN = ~Q(status=PlanItem.Status.PROPOSED)
 
 def plan_items() -> QuerySet[PlanItem]:
     return PlanItem.objects.filter(IN_PLAN).select_related("area", "proposed_by_state")
+
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "action-plan-2008.json"
+
+# The source document's own words around the areas, marked here to be translated (the data
+# file holds them in English, as the plan was adopted).
+_HEADINGS = (
+    gettext_noop("Issues for possible consideration and approval by Member States:"),
+    gettext_noop("Issues for possible consideration:"),
+)
+
+
+@functools.cache
+def plan_document() -> dict:
+    """The plan's title, its Introduction and each area's heading of its issues, as the source
+    document has them (the items themselves are rows: `plan_items`)."""
+    data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    return {
+        "title": data["title"],
+        "introduction": data["introduction"],
+        "headings": {area["number"]: area.get("items_heading", "") for area in data["areas"]},
+    }
 
 
 def plan_areas() -> QuerySet[Area]:
@@ -54,7 +80,7 @@ def get_item_for(user: User, pk: int) -> PlanItem:
 
 
 def history_of(item: PlanItem) -> QuerySet[ItemStatusChange]:
-    return item.status_changes.select_related("by", "approval")
+    return item.status_changes.select_related("by", "approval", "basis_meeting")
 
 
 def approvals_of(model: type, pks: Iterable[int]) -> QuerySet[ApprovalRequest]:

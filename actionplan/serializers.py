@@ -49,8 +49,12 @@ class PlanAreaSerializer(serializers.Serializer):
         help_text="The area's activity: the meeting the plan asks to convene (null if none)."
     )
     items = serializers.SerializerMethodField(
-        help_text="The numbered issues for possible consideration under the area "
-        "(for areas III and IV, the items the activity's text names), in order."
+        help_text="The numbered issues for possible consideration under the area, in order "
+        "(areas III and IV number none: see `topics`)."
+    )
+    topics = serializers.SerializerMethodField(
+        help_text="What the area's activity names for discussion, unnumbered in the source "
+        "(areas III and IV; referenced as III.A(a), III.A(b), ...)."
     )
     measures = serializers.SerializerMethodField(
         help_text="New confidence-building measures the member states approved under the area. "
@@ -66,6 +70,12 @@ class PlanAreaSerializer(serializers.Serializer):
     def get_items(self, area):
         return PlanIssueSerializer(
             [i for i in area.plan if i.kind == PlanItem.Kind.ISSUE], many=True
+        ).data
+
+    @extend_schema_field(PlanIssueSerializer(many=True))
+    def get_topics(self, area):
+        return PlanIssueSerializer(
+            [i for i in area.plan if i.kind == PlanItem.Kind.TOPIC], many=True
         ).data
 
     @extend_schema_field(PlanMeasureSerializer(many=True))

@@ -36,10 +36,23 @@ state_member_required = role_required("is_focal_point", "is_approver")
 @require_GET
 @network_member_required
 def index(request):
-    """The whole plan: per area its activity, its numbered issues and its approved measures."""
-    areas = selectors.plan_areas()
+    """The whole plan as the document has it: its Introduction, then per area its activity (with
+    the topics it names), its numbered issues under the area's own heading, and its approved
+    measures."""
+    areas = list(selectors.plan_areas())
+    document = selectors.plan_document()
+    for area in areas:
+        area.items_heading = document["headings"].get(area.number, "")
+        for kind, name in (
+            ("activity", "activities"),
+            ("topic", "topics"),
+            ("issue", "issues"),
+            ("measure", "measures"),
+        ):
+            setattr(area, name, [item for item in area.plan if item.kind == kind])
     context = {
         "areas": areas,
+        "introduction": document["introduction"],
         "may_propose": selectors.may_propose(request.user),
         "may_follow_reviews": selectors.may_follow_reviews(request.user),
     }
@@ -57,7 +70,7 @@ def item_detail(request, pk: int):
         "history": selectors.history_of(item),
         "approvals": selectors.approvals_of(type(item), [item.pk]),
         "open_request": open_request,
-        "status_form": StatusChangeForm(initial={"to_status": item.status}),
+        "status_form": StatusChangeForm(initial={"to_status": item.status}, user=request.user),
         "approval_form": ApprovalRequestForm(),
     }
     return render(request, "actionplan/item_detail.html", context)
@@ -69,7 +82,9 @@ def item_change_status(request, pk: int):
     item = selectors.get_item_for(request.user, pk)
     if not selectors.may_change_item_status(request.user):
         raise PermissionDenied
-    form = StatusChangeForm(request.POST or None, initial={"to_status": item.status})
+    form = StatusChangeForm(
+        request.POST or None, initial={"to_status": item.status}, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.change_status(item, actor=request.user, **form.cleaned_data)

@@ -66,10 +66,12 @@ def _areas(*numbers: int):
     return list(Area.objects.filter(number__in=numbers))
 
 
-def _plan_items(area: int):
+def _plan_items(labels: tuple[str, ...]):
+    """The plan items an agenda item discusses, by their references in the plan ("II.3")."""
     from actionplan.selectors import plan_items
 
-    return list(plan_items().filter(area__number=area).order_by("kind", "number")[:2])
+    by_label = {item.label: item for item in plan_items().select_related("area")}
+    return [by_label[label] for label in labels if label in by_label]
 
 
 def _meeting(secretariat, *, title, start, end, status, agenda=(), areas=(), **fields):
@@ -82,7 +84,7 @@ def _meeting(secretariat, *, title, start, end, status, agenda=(), areas=(), **f
         start=start,
         end=end,
         areas=_areas(*areas),
-        agenda=[(item_title, _plan_items(area)) for item_title, area in agenda],
+        agenda=[(item_title, _plan_items(labels)) for item_title, labels in agenda],
         **fields,
     )
     if status != meeting.status:
@@ -186,7 +188,8 @@ def _past(secretariat) -> int:
 
 
 UPCOMING = [
-    # title, kind, start, days, zone, host, venue, areas, agenda (title, area), max delegates
+    # title, kind, start, days, zone, host, venue, areas, agenda (title, plan references), max
+    # delegates
     (
         "Senior Officials Committee session, 2027",
         Kind.SOC_SESSION,
@@ -196,7 +199,7 @@ UPCOMING = [
         "KZ",
         "CICA Secretariat, Astana",
         (1, 2, 3, 4),
-        [("Annual review of the Action Plan's implementation", 1)],
+        [("Annual review of the Action Plan's implementation", ("I.A", "II.A", "III.A", "IV.A"))],
         5,
     ),
     (
@@ -208,7 +211,7 @@ UPCOMING = [
         "KZ",
         "CICA Secretariat, Astana",
         (1, 2, 3, 4),
-        [("Review of implementation by area", 2)],
+        [("Review of implementation by area", ("I.1", "II.1", "II.3"))],
         4,
     ),
     (
@@ -221,8 +224,8 @@ UPCOMING = [
         "Baku",
         (2,),
         [
-            ("Calendar of twice yearly seminars on police related issues", 2),
-            ("Lost and stolen travel documents: the INTERPOL database", 2),
+            ("Calendar of twice yearly seminars on police related issues", ("II.1",)),
+            ("Lost and stolen travel documents: the INTERPOL database", ("II.3",)),
         ],
         4,
     ),
@@ -235,7 +238,7 @@ UPCOMING = [
         "TH",
         "Bangkok",
         (4,),
-        [("Coordinated responses and information sharing", 4)],
+        [("Coordinated responses and information sharing", ("IV.A(a)", "IV.A(b)"))],
         3,
     ),
 ]

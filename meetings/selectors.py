@@ -29,6 +29,19 @@ def meetings_visible_to(user: User) -> QuerySet[Meeting]:
     return Meeting.objects.select_related("host_state", "series").prefetch_related("areas")
 
 
+def decision_meetings(user: User | None) -> QuerySet[Meeting]:
+    """Meetings a decision can rest on: those that have begun and were not cancelled, newest
+    first, among those the user may see."""
+    if user is None:
+        return Meeting.objects.none()
+    return (
+        meetings_visible_to(user)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .filter(start__lte=timezone.now())
+        .order_by("-start")
+    )
+
+
 def get_meeting_for(user: User, pk: int) -> Meeting:
     """The meeting with its agenda, if the user may see it."""
     queryset = meetings_visible_to(user).prefetch_related(

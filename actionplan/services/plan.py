@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +19,7 @@ from .. import selectors
 from ..models import ItemStatusChange, PlanItem
 from .errors import ActionPlanError
 
-DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "action-plan-2008.json"
+DATA_FILE = selectors.DATA_FILE
 ITEM_PURPOSE = "actionplan.item"
 APPROVAL_DAYS = 30
 
@@ -51,6 +52,10 @@ def load_plan(path: Path | str = DATA_FILE) -> dict[str, int]:
             (PlanItem.Kind.ISSUE, entry["number"], "", entry["text"])
             for entry in area_data["items"]
         ]
+        rows += [
+            (PlanItem.Kind.TOPIC, entry["number"], "", entry["text"])
+            for entry in area_data.get("topics", [])
+        ]
         for kind, number, title, text in rows:
             item, was_created = PlanItem.objects.get_or_create(
                 area=area, kind=kind, number=number, defaults={"title": title, "text": text}
@@ -81,6 +86,8 @@ def _record(
     reason: str,
     via: str,
     approval: ApprovalRequest | None = None,
+    basis: str = "",
+    basis_meeting: Model | None = None,
 ) -> ItemStatusChange:
     change = ItemStatusChange.objects.create(
         item=item,
@@ -90,6 +97,8 @@ def _record(
         by=actor,
         reason=reason,
         approval=approval,
+        basis=basis,
+        basis_meeting_id=basis_meeting.pk if basis_meeting else None,
     )
     audit.log(
         item,
@@ -101,6 +110,8 @@ def _record(
             "via": via,
             "reason": reason,
             "approval": approval.pk if approval else None,
+            "basis": basis,
+            "basis_meeting": basis_meeting.pk if basis_meeting else None,
         },
     )
     item.status = to_status
@@ -110,8 +121,18 @@ def _record(
 
 @retry_on_deadlock
 @transaction.atomic
-def change_status(item: PlanItem, *, to_status: str, actor: User, reason: str) -> PlanItem:
-    """A Secretariat decision moves an item's status, with the reason recorded."""
+def change_status(
+    item: PlanItem,
+    *,
+    to_status: str,
+    actor: User,
+    reason: str,
+    basis: str = "",
+    basis_meeting: Model | None = None,
+) -> PlanItem:
+    """A Secretariat decision moves an item's status, with the reason recorded and what it rests
+    on: the meeting that agreed it (`basis_meeting`), the decision's reference (`basis`), or
+    both; one of them is required."""
     if not actor.is_secretariat:
         raise ActionPlanError(_("Only the Secretariat decides an item's status."), code="forbidden")
     item = PlanItem.objects.select_for_update(of=("self",), no_key=True).get(pk=item.pk)
@@ -127,6 +148,11 @@ def change_status(item: PlanItem, *, to_status: str, actor: User, reason: str) -
         raise ActionPlanError(_("The item already has this status."), field="to_status")
     if not reason:
         raise ActionPlanError(_("Say why the status changes."), field="reason")
+    basis = (basis or "").strip()
+    if not (basis or basis_meeting):
+        raise ActionPlanError(
+            _("Name the meeting or the decision this status change rests on."), field="basis"
+        )
     if selectors.open_request_of(item) is not None:
         raise ActionPlanError(
             _(
@@ -135,7 +161,15 @@ def change_status(item: PlanItem, *, to_status: str, actor: User, reason: str) -
             ),
             code="conflict",
         )
-    _record(item, to_status, actor=actor, reason=reason, via=ItemStatusChange.Via.DECISION)
+    _record(
+        item,
+        to_status,
+        actor=actor,
+        reason=reason,
+        via=ItemStatusChange.Via.DECISION,
+        basis=basis,
+        basis_meeting=basis_meeting,
+    )
     return item
 
 

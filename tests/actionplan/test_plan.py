@@ -25,8 +25,32 @@ def test_it_loads_every_activity_and_numbered_item_word_for_word(plan):
         assert texts == [(i["number"], i["text"]) for i in area["items"]]
     assert PlanItem.objects.filter(area__number=1, kind="issue").count() == 7
     assert PlanItem.objects.filter(area__number=2, kind="issue").count() == 5
-    assert PlanItem.objects.filter(area__number=3, kind="issue").count() == 2
-    assert PlanItem.objects.filter(area__number=4, kind="issue").count() == 3
+    # Areas III and IV number no issue in the source: what their activities name are topics.
+    assert PlanItem.objects.filter(area__number__in=[3, 4], kind="issue").count() == 0
+    assert PlanItem.objects.filter(area__number=3, kind="topic").count() == 2
+    assert PlanItem.objects.filter(area__number=4, kind="topic").count() == 3
+
+
+@pytest.mark.django_db
+def test_activities_issues_and_topics_have_references_that_never_collide(plan):
+    labels = [str(item).split(" ", 1)[0] for item in PlanItem.objects.select_related("area")]
+    assert len(labels) == len(set(labels)), labels
+    assert {"I.A", "I.1", "II.A", "II.5", "III.A", "III.A(a)", "IV.A(c)"} <= set(labels)
+    assert not {"III.1", "IV.1"} & set(labels)
+
+
+@pytest.mark.django_db
+def test_the_plan_page_shows_the_introduction_and_each_areas_own_heading(client, plan, fp_kz):
+    client.force_login(fp_kz)
+    body = client.get("/plan/").content.decode()
+    assert "Introduction" in body
+    assert "will be reviewed every year by SWG and SOC" in body
+    assert "Issues for possible consideration and approval by Member States:" in body
+    assert "Issues for possible consideration:" in body
+    assert "Topics the activity names" in body
+    area_three = body.split('id="area-3"')[1].split("</section>")[0]
+    assert "<table" not in area_three  # no numbered issues where the source numbers none
+    assert "III.A(a)" in area_three
 
 
 @pytest.mark.django_db
@@ -39,7 +63,9 @@ def test_it_loads_the_plan_once_however_often_it_runs(plan):
 @pytest.mark.django_db
 def test_it_keeps_statuses_when_the_plan_is_loaded_again(plan, secretariat):
     item = PlanItem.objects.get(area__number=1, kind="issue", number=1)
-    services.change_status(item, to_status="approved", actor=secretariat, reason="SOC agreed")
+    services.change_status(
+        item, to_status="approved", actor=secretariat, reason="SOC agreed", basis="SOC 2026"
+    )
     services.load_plan()
     item.refresh_from_db()
     assert item.status == "approved"

@@ -18,7 +18,9 @@ def item(plan):
 
 @pytest.mark.django_db
 def test_the_secretariat_moves_a_status_with_a_reason_recorded(item, secretariat):
-    services.change_status(item, to_status="deferred", actor=secretariat, reason="No consensus")
+    services.change_status(
+        item, to_status="deferred", actor=secretariat, reason="No consensus", basis="SOC 2026"
+    )
     item.refresh_from_db()
     change = item.status_changes.first()
     assert item.status == "deferred"
@@ -42,6 +44,60 @@ def test_a_decision_needs_a_reason(item, secretariat):
 
 
 @pytest.mark.django_db
+def test_a_decision_names_the_meeting_or_decision_it_rests_on(item, secretariat):
+    with pytest.raises(ActionPlanError) as error:
+        services.change_status(item, to_status="deferred", actor=secretariat, reason="Later")
+    assert error.value.field == "basis"
+    item.refresh_from_db()
+    assert item.status == "under_consideration"
+    assert not item.status_changes.filter(via="decision").exists()
+
+
+@pytest.mark.django_db
+def test_a_decision_resting_on_a_meeting_shows_it_in_the_history(client, item, secretariat, fp_kz):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.meetings.factories import MeetingFactory
+
+    soc = MeetingFactory(
+        title="Senior Officials Committee 2026",
+        start=timezone.now() - timedelta(days=3),
+        end=timezone.now() - timedelta(days=2),
+    )
+    client.force_login(secretariat)
+    form = client.get(f"/plan/items/{item.pk}/status/").context["form"]
+    assert soc in form.fields["basis_meeting"].queryset
+    response = client.post(
+        f"/plan/items/{item.pk}/status/",
+        {"to_status": "approved", "reason": "Agreed", "basis_meeting": soc.pk},
+    )
+    assert response.status_code == 302
+    change = item.status_changes.get(via="decision")
+    assert change.basis_meeting == soc
+    client.force_login(fp_kz)
+    body = client.get(f"/plan/items/{item.pk}/").content.decode()
+    assert "Rests on:" in body
+    assert "Senior Officials Committee 2026" in body
+
+
+@pytest.mark.django_db
+def test_the_status_form_asks_what_the_decision_rests_on_and_keeps_the_text(
+    client, item, secretariat
+):
+    client.force_login(secretariat)
+    response = client.post(
+        f"/plan/items/{item.pk}/status/", {"to_status": "completed", "reason": "Done at last"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["basis"]
+    assert response.context["form"]["reason"].value() == "Done at last"
+    item.refresh_from_db()
+    assert item.status == "under_consideration"
+
+
+@pytest.mark.django_db
 def test_only_the_secretariat_decides(item, fp_kz):
     with pytest.raises(ActionPlanError) as error:
         services.change_status(item, to_status="completed", actor=fp_kz, reason="done")
@@ -52,7 +108,8 @@ def test_only_the_secretariat_decides(item, fp_kz):
 def test_the_status_form_records_the_decision(client, item, secretariat):
     client.force_login(secretariat)
     response = client.post(
-        f"/plan/items/{item.pk}/status/", {"to_status": "in_implementation", "reason": "Agreed"}
+        f"/plan/items/{item.pk}/status/",
+        {"to_status": "in_implementation", "reason": "Agreed", "basis": "SOC 2026, decision 3"},
     )
     assert response.status_code == 302
     item.refresh_from_db()
@@ -126,12 +183,14 @@ def test_an_objection_leaves_the_item_under_consideration(item, secretariat, app
 def test_no_decision_while_the_member_states_are_asked(item, secretariat):
     services.put_to_approval(item, actor=secretariat)
     with pytest.raises(ActionPlanError) as error:
-        services.change_status(item, to_status="completed", actor=secretariat, reason="x")
+        services.change_status(
+            item, to_status="completed", actor=secretariat, reason="x", basis="b"
+        )
     assert error.value.code == "conflict"
     with pytest.raises(ActionPlanError):
         services.put_to_approval(item, actor=secretariat)
     services.withdraw_item_approval(item, actor=secretariat)
-    services.change_status(item, to_status="deferred", actor=secretariat, reason="later")
+    services.change_status(item, to_status="deferred", actor=secretariat, reason="later", basis="b")
 
 
 @pytest.mark.django_db

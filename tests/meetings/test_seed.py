@@ -50,3 +50,16 @@ def test_the_demo_calendar_is_realistic_and_idempotent():
     invitation = Invitation.objects.get(organisation__code="INTERPOL")
     assert invitation.status == "awaiting_approval"
     assert invitation.approval.current_answers().filter(decision="approve").count() == 4
+
+
+def test_the_demo_agenda_links_each_item_to_the_plan_items_it_names():
+    from actionplan import services as plan
+    from meetings.models import AgendaItem
+
+    plan.load_plan()
+    create_demo_people("demo-pass-2008")
+    seed_demo(password="demo-pass-2008", stdout=StringIO())
+    lost_and_stolen = AgendaItem.objects.get(title__startswith="Lost and stolen travel documents")
+    assert [item.label for item in lost_and_stolen.plan_items.all()] == ["II.3"]
+    trafficking = AgendaItem.objects.get(title="Coordinated responses and information sharing")
+    assert sorted(item.label for item in trafficking.plan_items.all()) == ["IV.A(a)", "IV.A(b)"]
