@@ -3,8 +3,9 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -250,37 +251,84 @@ def _report_items(report):
     return PlanItem.objects.filter(report_entries__report=report).select_related("area")
 
 
+def _posted_entry_forms(report, data):
+    """The entries' forms bound to the post; entries it does not mention stay as they are
+    (and their forms unbound)."""
+    entries = list(selectors.entries_of(report))
+    return [
+        (entry, bound if f"{bound.prefix}-progress" in data else unbound)
+        for (entry, bound), (_e, unbound) in zip(
+            entry_forms(entries, data), entry_forms(entries), strict=True
+        )
+    ]
+
+
+def _save_posted_entries(request, report, forms) -> str | None:
+    """Save what the post carries; the error to show, or None when it is saved."""
+    posted = [(e, f) for e, f in forms if f.is_bound]
+    if not all(form.is_valid() for _entry, form in posted):
+        return _("The draft is not saved: correct the marked fields.")
+    data = {entry.item_id: form.cleaned_data for entry, form in posted}
+    try:
+        services.save_report(report, actor=request.user, entries=data)
+    except DomainError as error:
+        return error.message
+    return None
+
+
+def _attach(request, report, form) -> bool:
+    if not form.is_valid():
+        return False
+    try:
+        services.add_attachment(
+            report,
+            actor=request.user,
+            upload=form.cleaned_data["file"],
+            item=form.cleaned_data["item"],
+        )
+    except DomainError as error:
+        show_on_form(form, error)
+        return False
+    return True
+
+
 @require_http_methods(["GET", "POST"])
 @network_member_required
 def report_detail(request, pk: int):
-    """Read a report; its state's focal point edits the draft here and saves it."""
+    """Read a report; its state's focal point edits the draft here. One form carries the
+    entries and the file to attach, so the typed text is saved before any upload is tried and
+    survives a refused one; every answer renders at this address, so the next save posts here.
+    `then=autosave` (the page's script, every minute while typing) saves and answers JSON."""
     report = selectors.get_report_for(request.user, pk)
     if request.method == "GET":
         return render(request, "actionplan/report.html", _report_context(request, report))
     if not selectors.is_report_author(request.user, report):
         raise PermissionDenied
-    entries = list(selectors.entries_of(report))
-    # Entries the post does not mention stay as they are (and their forms unbound).
-    forms = [
-        (entry, bound if f"{bound.prefix}-progress" in request.POST else unbound)
-        for (entry, bound), (_e, unbound) in zip(
-            entry_forms(entries, request.POST), entry_forms(entries), strict=True
-        )
-    ]
-    posted = [(e, f) for e, f in forms if f.is_bound]
-    if all(form.is_valid() for _entry, form in posted):
-        data = {entry.item_id: form.cleaned_data for entry, form in posted}
-        try:
-            services.save_report(report, actor=request.user, entries=data)
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            if request.POST.get("then") == "submit":
-                return redirect("actionplan:report-submit", pk=report.pk)
-            messages.success(request, _("The draft is saved."))
-            return redirect(report)
-    context = _report_context(request, report, forms=forms)
-    return render(request, "actionplan/report.html", context, status=400)
+    then = request.POST.get("then", "")
+    forms = _posted_entry_forms(report, request.POST)
+    error = _save_posted_entries(request, report, forms)
+    if then == "autosave":
+        if error:
+            return JsonResponse({"saved": False, "error": error}, status=400)
+        return JsonResponse({"saved": True, "at": timezone.localtime().strftime("%H:%M")})
+    if error:
+        messages.error(request, error)
+        context = _report_context(request, report, forms=forms)
+        return render(request, "actionplan/report.html", context, status=400)
+    if then == "attach":
+        form = AttachmentForm(request.POST, request.FILES, items=_report_items(report))
+        if not _attach(request, report, form):
+            messages.warning(
+                request, _("The draft is saved; the file is not attached (see below).")
+            )
+            context = _report_context(request, report, attachment_form=form)
+            return render(request, "actionplan/report.html", context, status=400)
+        messages.success(request, _("The draft is saved and the file is attached."))
+        return redirect(report)
+    if then == "submit":
+        return redirect("actionplan:report-submit", pk=report.pk)
+    messages.success(request, _("The draft is saved."))
+    return redirect(report)
 
 
 @require_http_methods(["GET", "POST"])
@@ -297,7 +345,8 @@ def report_submit(request, pk: int):
         else:
             messages.success(request, _("The report is submitted to the Secretariat."))
         return redirect(report)
-    return render(request, "actionplan/report_submit.html", {"report": report})
+    empty = [e for e in selectors.entries_of(report) if not e.narrative.strip()]
+    return render(request, "actionplan/report_submit.html", {"report": report, "empty": empty})
 
 
 @require_http_methods(["GET", "POST"])
@@ -321,23 +370,14 @@ def report_return(request, pk: int):
 @require_POST
 @network_member_required
 def attachment_upload(request, pk: int):
+    """Attach a file without the entries (the report page posts both to `report_detail`)."""
     report = selectors.get_report_for(request.user, pk)
     if not selectors.is_report_author(request.user, report):
         raise PermissionDenied
     form = AttachmentForm(request.POST, request.FILES, items=_report_items(report))
-    if form.is_valid():
-        try:
-            services.add_attachment(
-                report,
-                actor=request.user,
-                upload=form.cleaned_data["file"],
-                item=form.cleaned_data["item"],
-            )
-        except DomainError as error:
-            show_on_form(form, error)
-        else:
-            messages.success(request, _("The file is attached."))
-            return redirect(report)
+    if _attach(request, report, form):
+        messages.success(request, _("The file is attached."))
+        return redirect(report)
     context = _report_context(request, report, attachment_form=form)
     return render(request, "actionplan/report.html", context, status=400)
 

@@ -28,7 +28,7 @@ def first_item(report):
 def test_a_focal_point_starts_a_report_with_one_entry_per_item(report, cycle, fp_kz):
     assert report.state.code == "KZ"
     assert report.status == "draft"
-    assert report.entries.count() == 21  # 4 activities and 17 numbered items
+    assert report.entries.count() == 21  # 4 activities, 12 numbered issues, 5 topics
     assert services.start_report(cycle, actor=fp_kz) == report
 
 
