@@ -81,7 +81,8 @@ def test_a_failed_save_keeps_every_typed_text(client, report, fp_kz):
     )
     assert response.status_code == 400
     body = response.content.decode()
-    assert "First entry&#x27;s text" in body and "Second entry&#x27;s text" in body
+    assert "First entry&#x27;s text" in body
+    assert "Second entry&#x27;s text" in body
     assert not report.entries.filter(narrative__contains="entry's text").exists()
 
 
@@ -103,7 +104,8 @@ def test_the_page_has_a_contents_list_a_sticky_save_and_the_background_save(clie
     client.force_login(fp_kz)
     body = client.get(report.get_absolute_url()).content.decode()
     first = report.entries.order_by("item_id").first()
-    assert f'href="#entry-{first.item_id}"' in body and f'id="entry-{first.item_id}"' in body
+    assert f'href="#entry-{first.item_id}"' in body
+    assert f'id="entry-{first.item_id}"' in body
     assert "form-actions--sticky" in body
     assert "js/report-autosave.js" in body
     assert 'enctype="multipart/form-data"' in body
