@@ -405,6 +405,57 @@ def close_consent(share: Share, request: ApprovalRequest, *, actor: User | None)
         _transition(share, Share.Status.DECLINED, actor=actor, fields=["closed_at"])
     elif request.status == ApprovalRequest.Status.EXPIRED:
         _transition(share, Share.Status.EXPIRED, actor=None, fields=["closed_at"])
+    else:
+        return
+    _notify_author_of_close(share, request)
+
+
+_CLOSE_NOTICES = {
+    Share.Status.RELEASED: (
+        gettext_lazy("Your share #%(id)s is released"),
+        gettext_lazy(
+            "Every state concerned consented (%(answers)s), and %(label)s is released to its "
+            "recipients. Open the share to see who reads it; you may withdraw it there."
+        ),
+    ),
+    Share.Status.DECLINED: (
+        gettext_lazy("Your share #%(id)s is declined"),
+        gettext_lazy(
+            "A state objected (%(answers)s), so %(label)s is not released. Open the share to "
+            "read each state's answer; to share it in another form, draft a new share."
+        ),
+    ),
+    Share.Status.EXPIRED: (
+        gettext_lazy("Your share #%(id)s expired"),
+        gettext_lazy(
+            "Not every state answered by the deadline (%(answers)s), so %(label)s is not "
+            "released. Open the share to see who did not answer; to try again, draft a new share."
+        ),
+    ),
+}
+
+
+def _notify_author_of_close(share: Share, request: ApprovalRequest) -> None:
+    """The author's one notice for the consent (not one per state's answer): the outcome and
+    every state's answer. Sent under the key of the core's own closing notice to the request's
+    opener, which runs after this hook: the author gets this one instead of both."""
+    subject, body = _CLOSE_NOTICES[Share.Status(share.status)]
+    rows = [
+        (a.state.code, StateAnswer.Decision(a.decision).label)
+        for a in request.current_answers().select_related("state").order_by("state__code")
+    ]
+    # Lazy, like the label: each decision is written in the language of whoever reads it.
+    answers = lazy(
+        lambda: ", ".join(f"{code}: {str(label).lower()}" for code, label in rows), str
+    )()
+    notify(
+        [share.author],
+        key=f"approval:{request.pk}:closed",
+        notice=Notice(
+            subject, body, {"id": share.pk, "label": _label_for_reader(share), "answers": answers}
+        ),
+        url=share.get_absolute_url(),
+    )
 
 
 def _release(share: Share, *, actor: User | None) -> None:
@@ -689,38 +740,6 @@ def record_read(share: Share, *, user: User, via: str) -> ShareRead:
     ):
         approvals.record_view(share.approval, user=user, notify_subject=False)
     return read
-
-
-def notify_author_of_answer(answer: StateAnswer) -> None:
-    """The author hears of every state's decision on their share (any answering page)."""
-    share = (
-        Share.objects.select_related("author", "template", "originating_state")
-        .filter(pk=answer.request.subject_id)
-        .first()
-    )  # an answer to a request of this app's purpose (registered in approval.py)
-    if share is None:
-        return
-    decision = {"approve": gettext_lazy("approved"), "object": gettext_lazy("declined")}.get(
-        answer.decision, answer.decision
-    )
-    notify(
-        [share.author],
-        key=f"exchange:share:{share.pk}:answer:{answer.pk}",
-        notice=Notice(
-            gettext_lazy("%(state)s %(decision)s the release of your share #%(id)s"),
-            gettext_lazy(
-                "%(state)s %(decision)s the release of %(label)s. Open the share to see every "
-                "state's answer so far."
-            ),
-            {
-                "state": answer.state.name_en,
-                "decision": decision,
-                "id": share.pk,
-                "label": _label_for_reader(share),
-            },
-        ),
-        url=share.get_absolute_url(),
-    )
 
 
 # --- binding handling: re-share requests (H2), judicial use (H1), exports ------------------------
