@@ -21,7 +21,7 @@ from cica_portal.admin_services import ServiceAdminMixin, register_audit_scope
 from cica_portal.models import ApprovalRequest
 
 from . import template_versions
-from .models import Share, ShareRead, ShareTemplate, ShareTransition
+from .models import Share, ShareRead, ShareTemplate, ShareTransition, WithdrawalReceipt
 from .selectors import PURPOSE, shares_with_history_for, visible_shares
 from .validation import validate_template_fields
 
@@ -148,6 +148,24 @@ class ShareReadAdmin(ShareHistoryAdmin):
     list_select_related = ["user"]
     search_fields = ["=share__id", "user__username"]
     readonly_fields = ["share", "user", "via", "at"]
+
+
+@admin.register(WithdrawalReceipt)
+class WithdrawalReceiptAdmin(ShareHistoryAdmin):
+    """Read-only: a receipt is given by its state on the portal, never written here."""
+
+    list_display = ["share_id", "state", "created_at", "acknowledged_at", "acknowledged_by"]
+    list_filter = [("acknowledged_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["state", "acknowledged_by"]
+    search_fields = ["=share__id", "state__code"]
+    readonly_fields = [
+        "share",
+        "state",
+        "created_at",
+        "acknowledged_at",
+        "acknowledged_by",
+        "last_reminded_at",
+    ]
 
 
 def audit_records_kept_from(user) -> Q:

@@ -29,6 +29,8 @@ from .serializers import (
     ShareUpdateSerializer,
     StatusSerializer,
     SubmitSerializer,
+    WithdrawalReceiptSerializer,
+    WithdrawSerializer,
 )
 from .validation import normalise_document_number
 
@@ -132,7 +134,7 @@ class ShareDetail(APIView):
     def get(self, request, pk: int):
         share = selectors.get_share_for(request.user, pk)
         services.record_read(share, user=request.user, via=ShareRead.Via.API)
-        return Response(ShareDetailSerializer(share).data)
+        return Response(ShareDetailSerializer(share, context={"request": request}).data)
 
     @extend_schema(request=ShareUpdateSerializer, responses=ShareDetailSerializer)
     def patch(self, request, pk: int):
@@ -154,7 +156,8 @@ class ShareDetail(APIView):
                 handling=serializer.handling_data(),
             )
         )
-        return Response(ShareDetailSerializer(selectors.get_share_for(request.user, pk)).data)
+        share = selectors.get_share_for(request.user, pk)
+        return Response(ShareDetailSerializer(share, context={"request": request}).data)
 
 
 class ShareSubmit(APIView):
@@ -168,7 +171,8 @@ class ShareSubmit(APIView):
         services.submit_share(
             share, actor=request.user, deadline=serializer.validated_data.get("deadline")
         )
-        return Response(ShareDetailSerializer(selectors.get_share_for(request.user, pk)).data)
+        share = selectors.get_share_for(request.user, pk)
+        return Response(ShareDetailSerializer(share, context={"request": request}).data)
 
 
 class ShareDecision(APIView):
@@ -200,11 +204,31 @@ class ShareDecision(APIView):
 class ShareWithdraw(APIView):
     permission_classes = [IsNetworkMember]
 
-    @extend_schema(request=None, responses=StatusSerializer)
+    @extend_schema(request=WithdrawSerializer, responses=StatusSerializer)
     def post(self, request, pk: int):
         share = selectors.get_share_for(request.user, pk)
-        share = services.withdraw_share(share, actor=request.user)
+        serializer = WithdrawSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        share = services.withdraw_share(
+            share, actor=request.user, reason=serializer.validated_data["reason"]
+        )
         return Response({"id": share.pk, "status": share.status})
+
+
+class ReceiptAcknowledge(APIView):
+    """A recipient state confirms that its copies of a withdrawn share are removed; a second
+    confirmation changes nothing (200 with `already_acknowledged: true`)."""
+
+    permission_classes = [IsNetworkMember]
+
+    @extend_schema(request=None, responses=WithdrawalReceiptSerializer)
+    def post(self, request, pk: int):
+        receipt = selectors.get_receipt_for(request.user, pk)
+        done = services.acknowledge_withdrawal(receipt, by=request.user)
+        receipt = selectors.get_receipt_for(request.user, pk)
+        data = dict(WithdrawalReceiptSerializer(receipt).data)
+        data["already_acknowledged"] = not done
+        return Response(data)
 
 
 class ShareReshareRequests(APIView):

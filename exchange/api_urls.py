@@ -37,6 +37,11 @@ urlpatterns = [
         name="api-exchange-share-export",
     ),
     path(
+        "exchange/receipts/<int:pk>/acknowledge/",
+        api.ReceiptAcknowledge.as_view(),
+        name="api-exchange-receipt-acknowledge",
+    ),
+    path(
         "exchange/documents/check/",
         api.DocumentCheck.as_view(),
         name="api-exchange-document-check",

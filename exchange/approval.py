@@ -18,7 +18,7 @@ RELEASE = approvals.SubjectType(
     # request, its states, the approvers and their comments.
     visible_to=selectors.consent_parties,
     on_closed=services.close_consent,
-    on_answered=services.notify_author_of_answer,
+    # No notice per state's answer: the author hears once, when the consent closes.
     on_viewed=_record_read,
     summary_template="exchange/approval_subject_share.html",
     summary_context=selectors.approval_summary,

@@ -259,3 +259,14 @@ class JudicialUseForm(forms.Form):
     def __init__(self, *args, share: Share, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["state"].queryset = share.recipient_states.order_by("name_en")
+
+
+class WithdrawForm(forms.Form):
+    """The confirmation of a withdrawal: the reason is required and told to the audit log."""
+
+    reason = forms.CharField(
+        label=_("Reason for withdrawing it"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the share's history and the audit log."),
+    )

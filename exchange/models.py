@@ -362,3 +362,45 @@ class JudicialPermission(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.share_id} judicial use by {self.state_id}"
+
+
+class WithdrawalReceipt(models.Model):
+    """One recipient state's receipt for a withdrawn share: told at withdrawal, reminded daily
+    until one of its focal points or approvers confirms that local copies were removed."""
+
+    share = models.ForeignKey(Share, on_delete=models.CASCADE, related_name="withdrawal_receipts")
+    state = models.ForeignKey(
+        "cica_portal.State", on_delete=models.PROTECT, related_name="+", verbose_name=_("state")
+    )
+    created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("acknowledged by"),
+    )
+    last_reminded_at = models.DateTimeField(_("last reminded at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["share_id", "state__name_en"]
+        verbose_name = _("withdrawal receipt")
+        verbose_name_plural = _("withdrawal receipts")
+        constraints = [
+            models.UniqueConstraint(fields=["share", "state"], name="one_withdrawal_receipt")
+        ]
+        indexes = [
+            models.Index(
+                fields=["last_reminded_at"],
+                condition=models.Q(acknowledged_at__isnull=True),
+                name="receipt_unacknowledged",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.share_id} withdrawal receipt of {self.state_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("exchange:receipt", args=[self.pk])

@@ -28,6 +28,7 @@ from .models import (
     ShareRead,
     ShareTemplate,
     ShareUserObjectPermission,
+    WithdrawalReceipt,
 )
 
 VIEW_PERMISSION = "view_share"
@@ -369,3 +370,50 @@ def withdrawn_after_release_for(user: User) -> QuerySet[Share]:
         .distinct()
         .order_by("pk")
     )
+
+
+# --- withdrawal receipts -------------------------------------------------------------------------
+
+
+def may_acknowledge(user: User, receipt: WithdrawalReceipt) -> bool:
+    """A focal point or an approver of the receipt's state confirms its copies are removed."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and bool(user.state_id)
+        and user.state_id == receipt.state_id
+        and (user.is_focal_point or user.is_approver)
+    )
+
+
+def receipts_for(user: User) -> QuerySet[WithdrawalReceipt]:
+    """The receipts this user's state is asked for; none for anyone else."""
+    if not user.is_authenticated or not user.state_id or not user.is_network_member:
+        return WithdrawalReceipt.objects.none()
+    if not (user.is_focal_point or user.is_approver):
+        return WithdrawalReceipt.objects.none()
+    return WithdrawalReceipt.objects.filter(state_id=user.state_id)
+
+
+def get_receipt_for(user: User, pk: int) -> WithdrawalReceipt:
+    """The receipt if it is the user's state's; 404 whether it is missing or another state's."""
+    return get_object_or_404(
+        receipts_for(user).select_related(
+            "share__template", "share__originating_state", "state", "acknowledged_by"
+        ),
+        pk=pk,
+    )
+
+
+def recipients_table(share: Share) -> list[dict]:
+    """For the originating state: per recipient state, who read the share (and how, when) and
+    whether it acknowledged the withdrawal. Reads by the originating state are not listed."""
+    receipts = {r.state_id: r for r in share.withdrawal_receipts.select_related("acknowledged_by")}
+    reads: dict[int | None, list[ShareRead]] = {}
+    theirs = reads_of(share).filter(user__state__isnull=False)
+    for read in theirs.exclude(user__state_id=share.originating_state_id)[:1000]:
+        reads.setdefault(read.user.state_id, []).append(read)
+    return [
+        {"state": state, "reads": reads.get(state.pk, []), "receipt": receipts.get(state.pk)}
+        for state in share.recipient_states.order_by("name_en")
+    ]

@@ -6,7 +6,7 @@ from cica_portal.serializers import ApprovalAnswerSerializer, StateCodeField
 
 from . import handling
 from .models import Share, ShareTemplate
-from .selectors import consents_of
+from .selectors import consents_of, is_originator
 from .validation import proposed_concerned_states
 
 
@@ -150,9 +150,23 @@ class ShareListSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class WithdrawalReceiptSerializer(serializers.Serializer):
+    """A recipient state's receipt for a withdrawn share (no content of the share)."""
+
+    id = serializers.IntegerField(read_only=True)
+    share = serializers.IntegerField(source="share_id", read_only=True)
+    state = serializers.CharField(source="state.code", read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    acknowledged_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    acknowledged_by = serializers.CharField(
+        source="acknowledged_by.username", read_only=True, allow_null=True, default=None
+    )
+
+
 class ShareDetailSerializer(ShareListSerializer):
     title = serializers.CharField(read_only=True)
     consents = serializers.SerializerMethodField()
+    withdrawal_receipts = serializers.SerializerMethodField()
     content_hash = serializers.SerializerMethodField()
     proposed_concerned_states = serializers.SerializerMethodField()
 
@@ -164,8 +178,18 @@ class ShareDetailSerializer(ShareListSerializer):
             "content_hash",
             "consents",
             "proposed_concerned_states",
+            "withdrawal_receipts",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(WithdrawalReceiptSerializer(many=True, allow_null=True))
+    def get_withdrawal_receipts(self, share: Share) -> list[dict] | None:
+        """The recipient states' receipts, for the originating state only (null for others)."""
+        request = self.context.get("request")
+        if request is None or not is_originator(request.user, share):
+            return None
+        receipts = share.withdrawal_receipts.select_related("state", "acknowledged_by")
+        return list(WithdrawalReceiptSerializer(receipts, many=True).data)
 
     @extend_schema_field(ConsentSerializer(many=True))
     def get_consents(self, share: Share) -> list[dict]:
@@ -241,6 +265,18 @@ class DecisionSerializer(ApprovalAnswerSerializer):
     """The core's answer to a request, without abstention: a release needs every state's yes."""
 
     decision = serializers.ChoiceField(choices=["approve", "decline", "object"])
+
+
+class WithdrawSerializer(serializers.Serializer):
+    # Required; checked by the service after the rights, so that a share that may not be
+    # withdrawn says so (403/409) before a missing reason does (400 naming `reason`).
+    reason = serializers.CharField(
+        max_length=4000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Why the share is withdrawn (required).",
+    )
 
 
 class StatusSerializer(serializers.Serializer):

@@ -32,6 +32,7 @@ from .models import (
     ShareTemplate,
     ShareTransition,
     ShareUserObjectPermission,
+    WithdrawalReceipt,
 )
 from .selectors import (
     EXPORT_PURPOSES,
@@ -404,6 +405,57 @@ def close_consent(share: Share, request: ApprovalRequest, *, actor: User | None)
         _transition(share, Share.Status.DECLINED, actor=actor, fields=["closed_at"])
     elif request.status == ApprovalRequest.Status.EXPIRED:
         _transition(share, Share.Status.EXPIRED, actor=None, fields=["closed_at"])
+    else:
+        return
+    _notify_author_of_close(share, request)
+
+
+_CLOSE_NOTICES = {
+    Share.Status.RELEASED: (
+        gettext_lazy("Your share #%(id)s is released"),
+        gettext_lazy(
+            "Every state concerned consented (%(answers)s), and %(label)s is released to its "
+            "recipients. Open the share to see who reads it; you may withdraw it there."
+        ),
+    ),
+    Share.Status.DECLINED: (
+        gettext_lazy("Your share #%(id)s is declined"),
+        gettext_lazy(
+            "A state objected (%(answers)s), so %(label)s is not released. Open the share to "
+            "read each state's answer; to share it in another form, draft a new share."
+        ),
+    ),
+    Share.Status.EXPIRED: (
+        gettext_lazy("Your share #%(id)s expired"),
+        gettext_lazy(
+            "Not every state answered by the deadline (%(answers)s), so %(label)s is not "
+            "released. Open the share to see who did not answer; to try again, draft a new share."
+        ),
+    ),
+}
+
+
+def _notify_author_of_close(share: Share, request: ApprovalRequest) -> None:
+    """The author's one notice for the consent (not one per state's answer): the outcome and
+    every state's answer. Sent under the key of the core's own closing notice to the request's
+    opener, which runs after this hook: the author gets this one instead of both."""
+    subject, body = _CLOSE_NOTICES[Share.Status(share.status)]
+    rows = [
+        (a.state.code, StateAnswer.Decision(a.decision).label)
+        for a in request.current_answers().select_related("state").order_by("state__code")
+    ]
+    # Lazy, like the label: each decision is written in the language of whoever reads it.
+    answers = lazy(
+        lambda: ", ".join(f"{code}: {str(label).lower()}" for code, label in rows), str
+    )()
+    notify(
+        [share.author],
+        key=f"approval:{request.pk}:closed",
+        notice=Notice(
+            subject, body, {"id": share.pk, "label": _label_for_reader(share), "answers": answers}
+        ),
+        url=share.get_absolute_url(),
+    )
 
 
 def _release(share: Share, *, actor: User | None) -> None:
@@ -514,8 +566,12 @@ def _people_with_access(share: Share) -> list[User]:
 
 @retry_on_deadlock
 @transaction.atomic
-def withdraw_share(share: Share, *, actor: User) -> Share:
-    """The originating state takes a share back: every right given at release goes."""
+def withdraw_share(share: Share, *, actor: User, reason: str | None = None) -> Share:
+    """The originating state takes a share back: every right given at release goes, and each
+    state it was released to is asked for a receipt.
+
+    The page and the API always pass the `reason` a person gave (blank is refused); `None` is
+    for the portal's own callers (the demo data)."""
     share = _lock(share)
     if not (actor.state_id == share.originating_state_id and actor.is_network_member):
         raise ExchangeError(_("Only the originating state can withdraw it."), code="forbidden")
@@ -523,7 +579,10 @@ def withdraw_share(share: Share, *, actor: User) -> Share:
         if share.status not in Share.WITHDRAWABLE:
             raise ExchangeError(_("This share cannot be withdrawn now."), code="conflict")
         raise ExchangeError(_("You cannot withdraw this share."), code="forbidden")
+    if reason is not None and not reason.strip():
+        raise ExchangeError(_("Give the reason for withdrawing it."), field="reason")
     had_access = _people_with_access(share)
+    was_released = share.status == Share.Status.RELEASED
     if share.approval is not None and share.approval.is_open:
         approvals.withdraw_request(share.approval, actor=actor)
     for reshare in share.reshare_requests.filter(status=ReshareRequest.Status.PENDING):
@@ -535,9 +594,21 @@ def withdraw_share(share: Share, *, actor: User) -> Share:
     ShareGroupObjectPermission.objects.filter(content_object=share).delete()
     ShareUserObjectPermission.objects.filter(content_object=share).delete()
     share.closed_at = timezone.now()
-    _transition(share, Share.Status.WITHDRAWN, actor=actor, fields=["closed_at"])
+    note = (reason or "").strip()
+    _transition(share, Share.Status.WITHDRAWN, actor=actor, note=note, fields=["closed_at"])
+    if reason:
+        audit.log(share, "exchange.withdrawal.reason", actor=actor, data={"reason": reason[:4000]})
+    asked = _ask_withdrawal_receipts(share) if was_released else set()
+    others = [user for user in had_access if user.pk not in asked]
+    _notify_withdrawn(share, [u for u in others if u.state_id == share.originating_state_id], True)
+    _notify_withdrawn(share, [u for u in others if u.state_id != share.originating_state_id], False)
+    return share
+
+
+def _notify_withdrawn(share: Share, people: list[User], may_open: bool) -> None:
+    # Only the originating state still opens the share: the others get no link that 404s.
     notify(
-        had_access,
+        people,
         key=f"exchange:share:{share.pk}:withdrawn",
         notice=Notice(
             gettext_lazy("Information withdrawn: %(label)s"),
@@ -547,9 +618,109 @@ def withdraw_share(share: Share, *, actor: User) -> Share:
             ),
             {"label": _label_for_reader(share)},
         ),
-        url=share.get_absolute_url(),
+        url=share.get_absolute_url() if may_open else "",
     )
-    return share
+
+
+def _ask_withdrawal_receipts(share: Share) -> set[int]:
+    """One receipt per state the share was released to, and its people told what to do next;
+    returns the ids of the people told (they need no second notice of the same withdrawal)."""
+    states = list(share.recipient_states.all())
+    WithdrawalReceipt.objects.bulk_create(
+        [WithdrawalReceipt(share=share, state=state) for state in states], ignore_conflicts=True
+    )
+    told: set[int] = set()
+    for receipt in WithdrawalReceipt.objects.filter(share=share, acknowledged_at__isnull=True):
+        people = list(_users_of_states([receipt.state_id]))
+        notify(
+            people,
+            key=f"exchange:share:{share.pk}:withdrawn",  # one notice per person
+            notice=_receipt_notice(share, reminder=False),
+            url=receipt.get_absolute_url(),
+        )
+        told |= {user.pk for user in people}
+    return told
+
+
+def _receipt_notice(share: Share, *, reminder: bool) -> Notice:
+    subject = (
+        gettext_lazy("Reminder: confirm that copies of %(label)s are removed")
+        if reminder
+        else gettext_lazy("Information withdrawn: %(label)s")
+    )
+    return Notice(
+        subject,
+        gettext_lazy(
+            "The originating state has withdrawn %(label)s. Do not use or pass it on any "
+            "more: remove every copy your state keeps outside the portal (files, printouts, "
+            "national systems), then confirm it on the receipt page. Your state is reminded "
+            "every day until one of its focal points or approvers confirms."
+        ),
+        {"label": _label_for_reader(share)},
+    )
+
+
+@retry_on_deadlock
+@transaction.atomic
+def acknowledge_withdrawal(receipt: WithdrawalReceipt, *, by: User) -> bool:
+    """A recipient state confirms that its copies are removed; False if it already had."""
+    receipt = WithdrawalReceipt.objects.select_for_update().get(pk=receipt.pk)
+    if not selectors.may_acknowledge(by, receipt):
+        raise ExchangeError(
+            _("Only a focal point or an approver of that state confirms it."), code="forbidden"
+        )
+    if receipt.acknowledged_at is not None:
+        return False
+    receipt.acknowledged_at = timezone.now()
+    receipt.acknowledged_by = by
+    receipt.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    share = Share.objects.get(pk=receipt.share_id)
+    audit.log(
+        share,
+        "exchange.withdrawal.acknowledged",
+        actor=by,
+        data={"receipt": receipt.pk, "state": receipt.state_id},
+    )
+    return True
+
+
+# A daily beat that runs a little early is still the next day's reminder; a fresh receipt waits
+# for its state to act on the first notice for half a day.
+REMINDER_EVERY = timedelta(hours=23)
+FIRST_REMINDER_AFTER = timedelta(hours=12)
+REMINDER_BATCH = 500
+
+
+def remind_withdrawal_receipts(now: datetime | None = None) -> int:
+    """Remind, once a day, each recipient state that has not confirmed a withdrawal.
+
+    Each receipt is claimed by a conditional UPDATE on `last_reminded_at`: of two beats (or a
+    rerun), only the one whose UPDATE changes the row sends; the notice key has the date too."""
+    now = now or timezone.now()
+    due = Q(last_reminded_at__isnull=True) | Q(last_reminded_at__lte=now - REMINDER_EVERY)
+    candidates = WithdrawalReceipt.objects.filter(
+        due, acknowledged_at__isnull=True, created_at__lte=now - FIRST_REMINDER_AFTER
+    ).values_list("pk", "last_reminded_at")[:REMINDER_BATCH]
+    return sum(_remind_receipt(pk, last, now) for pk, last in candidates)
+
+
+@transaction.atomic
+def _remind_receipt(pk: int, last: datetime | None, now: datetime) -> int:
+    """Claim the receipt (only if nobody reminded it since it was read), then remind its state."""
+    unchanged = Q(last_reminded_at__isnull=True) if last is None else Q(last_reminded_at=last)
+    claimed = WithdrawalReceipt.objects.filter(unchanged, pk=pk, acknowledged_at__isnull=True)
+    if not claimed.update(last_reminded_at=now):
+        return 0
+    receipt = WithdrawalReceipt.objects.select_related(
+        "share__template", "share__originating_state"
+    ).get(pk=pk)
+    told = notify(
+        _users_of_states([receipt.state_id]),
+        key=f"exchange:receipt:{pk}:reminder:{now.date().isoformat()}",
+        notice=_receipt_notice(receipt.share, reminder=True),
+        url=receipt.get_absolute_url(),
+    )
+    return len(told)
 
 
 @retry_on_deadlock
@@ -569,38 +740,6 @@ def record_read(share: Share, *, user: User, via: str) -> ShareRead:
     ):
         approvals.record_view(share.approval, user=user, notify_subject=False)
     return read
-
-
-def notify_author_of_answer(answer: StateAnswer) -> None:
-    """The author hears of every state's decision on their share (any answering page)."""
-    share = (
-        Share.objects.select_related("author", "template", "originating_state")
-        .filter(pk=answer.request.subject_id)
-        .first()
-    )  # an answer to a request of this app's purpose (registered in approval.py)
-    if share is None:
-        return
-    decision = {"approve": gettext_lazy("approved"), "object": gettext_lazy("declined")}.get(
-        answer.decision, answer.decision
-    )
-    notify(
-        [share.author],
-        key=f"exchange:share:{share.pk}:answer:{answer.pk}",
-        notice=Notice(
-            gettext_lazy("%(state)s %(decision)s the release of your share #%(id)s"),
-            gettext_lazy(
-                "%(state)s %(decision)s the release of %(label)s. Open the share to see every "
-                "state's answer so far."
-            ),
-            {
-                "state": answer.state.name_en,
-                "decision": decision,
-                "id": share.pk,
-                "label": _label_for_reader(share),
-            },
-        ),
-        url=share.get_absolute_url(),
-    )
 
 
 # --- binding handling: re-share requests (H2), judicial use (H1), exports ------------------------

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/submit/", views.submit, name="submit"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("receipts/<int:pk>/", views.receipt, name="receipt"),
     path("<int:pk>/decision/", views.decide, name="decide"),
     path("<int:pk>/reshare/", views.reshare, name="reshare"),
     path("<int:pk>/judicial-use/", views.judicial_use, name="judicial-use"),

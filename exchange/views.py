@@ -20,7 +20,7 @@ from cica_portal.roles import focal_point_required, network_member_required
 
 from . import selectors, services
 from .api import check_document
-from .forms import DocumentCheckForm, JudicialUseForm, ReshareForm, ShareForm
+from .forms import DocumentCheckForm, JudicialUseForm, ReshareForm, ShareForm, WithdrawForm
 from .models import Share, ShareRead, ShareTemplate
 
 COUNT_LIMIT = 200
@@ -197,6 +197,7 @@ def _render_detail(
         "is_consent_party": party,
         "is_originator": originator,
         "reads": selectors.reads_of(share)[:200] if originator else None,
+        "recipients_table": selectors.recipients_table(share) if originator else None,
         "transitions": share.transitions.select_related("actor") if originator else None,
         "may_edit": selectors.may_edit(request.user, share),
         "may_submit": selectors.may_submit(request.user, share),
@@ -223,17 +224,50 @@ def submit(request, pk: int):
 
 
 @network_member_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def withdraw(request, pk: int):
+    """A confirmation page: what withdrawing does, and the reason it asks; POST withdraws."""
     share = selectors.get_share_for(request.user, pk)
     if not selectors.is_originator(request.user, share):
         raise PermissionDenied
-    act(
-        request,
-        lambda: services.withdraw_share(share, actor=request.user),
-        success=_("The share is withdrawn; recipients can no longer read it."),
-    )
-    return redirect(share)
+    if not selectors.may_withdraw(request.user, share):
+        messages.error(request, _("This share cannot be withdrawn now."))
+        return redirect(share)
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        reason = form.cleaned_data["reason"]
+        try:
+            services.withdraw_share(share, actor=request.user, reason=reason)
+        except DomainError as error:
+            if error.code == "forbidden":
+                raise PermissionDenied from error
+            show_on_form(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The share is withdrawn; recipients can no longer read it. Each recipient "
+                    "state is asked to confirm that its copies are removed."
+                ),
+            )
+            return redirect(share)
+    context = {"share": share, "form": form, "recipients": share.recipient_states.all()}
+    return render(request, "exchange/withdraw.html", context, status=400 if form.errors else 200)
+
+
+@network_member_required
+@require_http_methods(["GET", "POST"])
+def receipt(request, pk: int):
+    """A recipient state's receipt for a withdrawn share: one click confirms copies removed."""
+    receipt = selectors.get_receipt_for(request.user, pk)
+    if request.method == "POST":
+        done = services.acknowledge_withdrawal(receipt, by=request.user)
+        if done:
+            messages.success(request, _("Thank you: your state's receipt is recorded."))
+        else:
+            messages.info(request, _("Your state had already confirmed it; nothing changed."))
+        return redirect("exchange:receipt", pk=receipt.pk)
+    return render(request, "exchange/receipt.html", {"receipt": receipt, "share": receipt.share})
 
 
 @network_member_required

@@ -346,7 +346,7 @@ class ShareWriter(TokenUser):
         self.write(
             f"/api/v1/exchange/shares/{pk}/withdraw/",
             "/api/v1/exchange/shares/[id]/withdraw/",
-            {},
+            {"reason": "Load test."},
             {"action": "withdraw", "share": pk},
         )
 

@@ -260,7 +260,7 @@ class Drill:
             calls += [
                 (0, f"{path}/decision/", "kz", answer),
                 (1, f"{path}/decision/", "ru", answer),
-                (n, f"{path}/withdraw/", "fp", {}),
+                (n, f"{path}/withdraw/", "fp", {"reason": "Drill."}),
             ]
         barrier_groups = [calls[i : i + 3] for i in range(0, len(calls), 3)]
         statuses: list[int] = []

@@ -165,7 +165,9 @@ def test_the_whole_flow_through_the_api(api_client, fp_kz, approver_kz, approver
     assert [c["decision"] for c in consents] == ["approve", "approve"]
     assert all(c["decided_at"] for c in consents)
     api_client.force_authenticate(fp_kz)
-    withdrawn = api_client.post(f"{SHARES}{share_id}/withdraw/", format="json")
+    withdrawn = api_client.post(
+        f"{SHARES}{share_id}/withdraw/", {"reason": "Sent by mistake."}, format="json"
+    )
     assert withdrawn.status_code == 200
     assert withdrawn.json()["status"] == "withdrawn"
     api_client.force_authenticate(fp_cn)

@@ -126,7 +126,10 @@ def test_withdrawing_the_share_ends_its_pending_re_share_requests(
 ):
     reshare = ReshareRequest.objects.get(pk=_ask(api_client, fp_cn, released).json()["id"])
     api_client.force_authenticate(fp_kz)
-    assert api_client.post(f"{SHARES}{released.pk}/withdraw/").status_code == 200
+    assert (
+        api_client.post(f"{SHARES}{released.pk}/withdraw/", {"reason": "Outdated."}).status_code
+        == 200
+    )
     reshare.refresh_from_db()
     assert reshare.status == ReshareRequest.Status.WITHDRAWN
     assert not reshare.approval.is_open

@@ -59,13 +59,18 @@ def test_one_refusal_declines_and_nothing_is_released(fp_kz, approver_kz, approv
     assert error.value.code == "conflict"
 
 
-def test_the_author_hears_of_every_decision(fp_kz, approver_kz, approver_ru):
+def test_the_author_hears_once_when_the_consent_closes_with_every_answer(
+    fp_kz, approver_kz, approver_ru
+):
     share = factories.pending(fp_kz)
     factories.decide(share, approver=approver_kz, decision="approve")
+    assert not fp_kz.notifications.exists()  # no notice per state's answer
     factories.decide(share, approver=approver_ru, decision="decline")
-    keys = set(fp_kz.notifications.values_list("key", flat=True))
-    answers = share.approval.answers.exclude(decision="pending")
-    assert {f"exchange:share:{share.pk}:answer:{a.pk}" for a in answers} <= keys
+    notice = fp_kz.notifications.get()
+    assert notice.subject == f"Your share #{share.pk} is declined"
+    assert "KZ: approve" in notice.body
+    assert "RU: object" in notice.body
+    assert notice.url == share.get_absolute_url()
 
 
 def test_an_answer_on_the_shared_approval_page_counts_too(fp_kz, approver_kz, approver_ru):

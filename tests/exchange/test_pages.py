@@ -106,7 +106,7 @@ def test_submit_withdraw_and_decide_through_pages(client, fp_kz, approver_kz, ap
     assert client.post(reverse("exchange:withdraw", args=[share.pk])).status_code == 403
     assert client.post(reverse("exchange:decide", args=[share.pk]), {}).status_code == 403
     client.force_login(fp_kz)
-    client.post(reverse("exchange:withdraw", args=[share.pk]))
+    client.post(reverse("exchange:withdraw", args=[share.pk]), {"reason": "Sent by mistake."})
     share.refresh_from_db()
     assert share.status == Share.Status.WITHDRAWN
 

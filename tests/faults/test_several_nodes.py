@@ -129,7 +129,14 @@ def test_it_shows_a_release_on_one_node_at_once_on_the_other_and_a_withdrawal_to
             api(nodes, n, "GET", f"/exchange/shares/{share.pk}/", token["fp-cn"]).status_code == 200
         )
 
-    withdrawn = api(nodes, 1, "POST", f"/exchange/shares/{share.pk}/withdraw/", token["fp-kz"])
+    withdrawn = api(
+        nodes,
+        1,
+        "POST",
+        f"/exchange/shares/{share.pk}/withdraw/",
+        token["fp-kz"],
+        json={"reason": "Sent by mistake."},
+    )
     assert withdrawn.status_code == 200
     assert withdrawn.json()["status"] == "withdrawn"
     for n in (0, 1):  # gone on both at once, the other node's list included

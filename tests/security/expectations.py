@@ -12,6 +12,8 @@ from .runner import Case
 # An answer that names no version, from an approver never shown the text: refused (409) by the
 # API; the web forms carry the version shown, so without it they come back with a form error.
 APPROVE = {"decision": "approve", "comment": "Agreed."}
+# A withdrawal gives its reason; without one (the pending rows) the answer is a form error / 400.
+WITHDRAW = {"reason": "Sent to the wrong states."}
 
 # fmt: off
 CASES = [
@@ -132,10 +134,11 @@ CASES = [
     Case("exchange:submit", {"pk": "@share_pending"}, {"GET": "L 405 405 405 405 405 L", "POST": "L R 404 403 404 404 L"}),
     Case("exchange:submit", {"pk": "@share_released"}, {"GET": "L 405 405 405 405 405 L", "POST": "L R 403 403 403 404 L"}),
     Case("exchange:submit", {"pk": "@share_withdrawn"}, {"GET": "L 405 405 405 405 405 L", "POST": "L R 404 403 404 404 L"}),
-    Case("exchange:withdraw", {"pk": "@share_draft"}, {"GET": "L 405 405 405 405 405 L", "POST": "L R 404 R 404 404 L"}),
-    Case("exchange:withdraw", {"pk": "@share_pending"}, {"GET": "L 405 405 405 405 405 L", "POST": "L R 404 R 404 404 L"}),
-    Case("exchange:withdraw", {"pk": "@share_released"}, {"GET": "L 405 405 405 405 405 L", "POST": "L R 403 R 403 404 L"}),
-    Case("exchange:withdraw", {"pk": "@share_withdrawn"}, {"GET": "L 405 405 405 405 405 L", "POST": "L R 404 R 404 404 L"}),
+    Case("exchange:withdraw", {"pk": "@share_draft"}, {"GET": "L R 404 R 404 404 L", "POST": "L R 404 R 404 404 L"}, data=WITHDRAW),
+    Case("exchange:withdraw", {"pk": "@share_pending"}, {"GET": "L 200 404 200 404 404 L", "POST": "L 400 404 400 404 404 L"}),
+    Case("exchange:withdraw", {"pk": "@share_released"}, {"GET": "L 200 403 200 403 404 L", "POST": "L R 403 R 403 404 L"}, data=WITHDRAW),
+    Case("exchange:withdraw", {"pk": "@share_withdrawn"}, {"GET": "L R 404 R 404 404 L", "POST": "L R 404 R 404 404 L"}, data=WITHDRAW),
+    Case("exchange:receipt", {"pk": "@receipt"}, {"GET": "L 404 200 404 200 404 L", "POST": "L 404 R 404 R 404 L"}),
     Case("exchange:reshare", {"pk": "@share_draft"}, {"GET": "L 405 405 405 405 405 L", "POST": "L 403 404 403 404 404 L"}),
     Case("exchange:reshare", {"pk": "@share_released"}, {"GET": "L 405 405 405 405 405 L", "POST": "L 403 400 403 403 404 L"}),
     Case("exchange:judicial-use", {"pk": "@share_draft"}, {"GET": "L 405 405 405 405 405 L", "POST": "L 403 404 403 404 404 L"}),
@@ -215,10 +218,11 @@ CASES = [
     Case("api-exchange-share-judicial-permissions", {"pk": "@share_released"}, {"GET": "401 405 405 405 405 405 401", "POST": "401 403 403 403 403 404 401"}),
     Case("api-exchange-share-export", {"pk": "@share_draft"}, {"GET": "401 403 404 403 404 404 401", "POST": "401 405 405 405 405 405 401"}),
     Case("api-exchange-share-export", {"pk": "@share_released"}, {"GET": "401 400 400 400 400 404 401", "POST": "401 405 405 405 405 405 401"}),
-    Case("api-exchange-share-withdraw", {"pk": "@share_draft"}, {"GET": "401 405 405 405 405 405 401", "POST": "401 409 404 409 404 404 401"}),
-    Case("api-exchange-share-withdraw", {"pk": "@share_pending"}, {"GET": "401 405 405 405 405 405 401", "POST": "401 200 404 200 404 404 401"}),
-    Case("api-exchange-share-withdraw", {"pk": "@share_released"}, {"GET": "401 405 405 405 405 405 401", "POST": "401 200 403 200 403 404 401"}),
-    Case("api-exchange-share-withdraw", {"pk": "@share_withdrawn"}, {"GET": "401 405 405 405 405 405 401", "POST": "401 409 404 409 404 404 401"}),
+    Case("api-exchange-share-withdraw", {"pk": "@share_draft"}, {"GET": "401 405 405 405 405 405 401", "POST": "401 409 404 409 404 404 401"}, data=WITHDRAW),
+    Case("api-exchange-share-withdraw", {"pk": "@share_pending"}, {"GET": "401 405 405 405 405 405 401", "POST": "401 400 404 400 404 404 401"}),
+    Case("api-exchange-share-withdraw", {"pk": "@share_released"}, {"GET": "401 405 405 405 405 405 401", "POST": "401 200 403 200 403 404 401"}, data=WITHDRAW),
+    Case("api-exchange-share-withdraw", {"pk": "@share_withdrawn"}, {"GET": "401 405 405 405 405 405 401", "POST": "401 409 404 409 404 404 401"}, data=WITHDRAW),
+    Case("api-exchange-receipt-acknowledge", {"pk": "@receipt"}, {"GET": "401 405 405 405 405 405 401", "POST": "401 404 200 404 200 404 401"}),
     Case("approval-detail", {"pk": "@item_approval"}, {"POST": "L R R 200 200 R L"}, data=APPROVE),
     Case("approval-detail", {"pk": "@proposal_approval"}, {"POST": "L R R 200 200 R L"}, data=APPROVE),
     Case("approval-detail", {"pk": "@invitation_approval"}, {"POST": "L R R 200 200 R L"}, data=APPROVE),

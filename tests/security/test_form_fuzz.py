@@ -89,6 +89,8 @@ NOT_A_FORM = {
     "actionplan:report-start": "a button, shown only to a state without a report for the year",
     "actionplan:review-open": "a button, shown only while the cycle is planned",
     "two-factor-recovery-codes": "a button, shown only to a verified session with a device",
+    "exchange:receipt": "a button, shown only to a recipient state's people (fp_b, ap_b), roles "
+    "not walked here; tested in tests/exchange/test_recall.py",
     "exchange:reshare": "shown only to a recipient state's focal point (fp_b), a role not walked "
     "here; its bad input is tested in tests/exchange/test_binding_handling.py",
 }

@@ -148,6 +148,7 @@ def build_world() -> World:
     o["share_released"] = share_factories.released(fp_a, consenting, **marked("released"))
     withdrawn = share_factories.released(fp_a, consenting, **marked("withdrawn"))
     o["share_withdrawn"] = exchange_services.withdraw_share(withdrawn, actor=fp_a)
+    o["receipt"] = o["share_withdrawn"].withdrawal_receipts.get()  # B's, not yet acknowledged
     o["share_approval"] = o["share_pending"].approval
 
     # --- a notification of A's focal point
