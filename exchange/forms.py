@@ -254,6 +254,8 @@ class ReshareForm(forms.Form):
     def __init__(self, *args, share: Share, **kwargs):
         super().__init__(*args, **kwargs)
         have = {share.originating_state_id, *share.recipient_states.values_list("pk", flat=True)}
+        if share.distribution_confidential:  # leaving out the recipients would name them
+            have = {share.originating_state_id}
         self.fields["states"].queryset = _member_states().exclude(pk__in=have)
 
     def clean(self):

@@ -250,6 +250,23 @@ def distribution_for(user: User, share: Share) -> dict:
     return {"visible": False, "concerned": [], "recipients": own}
 
 
+def distribution_states(user: User, share: Share) -> tuple[list[State], list[State]]:
+    """(concerned, recipients) as this user may be shown them, for feeds and exports."""
+    shown = distribution_for(user, share)
+    return shown["concerned"], shown["recipients"]
+
+
+def hide_distribution(user: User, shares: list[Share]) -> list[Share]:
+    """The list rows' state codes (`attach_state_codes`), with a confidential distribution
+    cut to the reader's own state where the reader is not a party to the consent."""
+    own = user.state.code if user.state is not None else None
+    for share in shares:
+        if share.distribution_confidential and not may_see_distribution(user, share):
+            share.concerned_codes = []  # type: ignore[attr-defined]
+            share.recipient_codes = [c for c in share.recipient_codes if c == own]  # type: ignore[attr-defined]
+    return shares
+
+
 def filter_status(queryset: QuerySet[Share], status: str) -> QuerySet[Share]:
     """Shares in this status as people see it now: one waiting past its deadline is expired
     (the beat task only records it later)."""

@@ -728,7 +728,7 @@ def request_reshare(
     states = list({s.pk: s for s in states}.values())
     already = {share.originating_state_id, *share.recipient_states.values_list("pk", flat=True)}
     known = [s.code for s in states if s.pk in already]
-    if known:
+    if known and not share.distribution_confidential:  # confidential: naming them would tell
         raise ExchangeError(
             _("These states already have the share: %(codes)s.") % {"codes": ", ".join(known)},
             field="states",

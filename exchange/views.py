@@ -62,7 +62,9 @@ def index(request):
         "count": min(queryset[: COUNT_LIMIT + 1].count(), COUNT_LIMIT + 1),
         "count_limit": COUNT_LIMIT,
         "query": {k: v for k, v in request.GET.items() if k in ("box", "status", "template")},
-        "shares": selectors.attach_state_codes(page.object_list),
+        "shares": selectors.hide_distribution(
+            request.user, selectors.attach_state_codes(page.object_list)
+        ),
         "boxes": BOXES,
         "box": box,
         "statuses": Share.Status.choices,
