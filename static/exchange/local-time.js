@@ -8,7 +8,8 @@
     var when = new Date(el.getAttribute("datetime"));
     if (isNaN(when.getTime())) { return; }
     var text = new Intl.DateTimeFormat(lang, {
-      dateStyle: "long", timeStyle: "short", timeZoneName: "short"
+      year: "numeric", month: "long", day: "numeric", hour: "2-digit", minute: "2-digit",
+      timeZoneName: "short"
     }).format(when);
     el.textContent = text + (zone ? " (" + zone + ")" : "");
   });
