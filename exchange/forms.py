@@ -251,11 +251,11 @@ class ReshareForm(forms.Form):
         label=_("Reason"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, share: Share, **kwargs):
+    def __init__(self, *args, share: Share, state_id: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         have = {share.originating_state_id, *share.recipient_states.values_list("pk", flat=True)}
         if share.distribution_confidential:  # leaving out the recipients would name them
-            have = {share.originating_state_id}
+            have = {share.originating_state_id, state_id}
         self.fields["states"].queryset = _member_states().exclude(pk__in=have)
 
     def clean(self):

@@ -234,7 +234,8 @@ def _render_detail(
     may_grant = selectors.may_grant_judicial_use(request.user, share)
     context = {
         "may_reshare": may_reshare,
-        "reshare_form": reshare_form or (ReshareForm(share=share) if may_reshare else None),
+        "reshare_form": reshare_form
+        or (ReshareForm(share=share, state_id=request.user.state_id) if may_reshare else None),
         "reshare_requests": selectors.reshare_requests_for(request.user, share),
         "may_grant_judicial_use": may_grant,
         "judicial_form": judicial_form or (JudicialUseForm(share=share) if may_grant else None),
@@ -335,7 +336,7 @@ def reshare(request, pk: int):
     share = selectors.get_share_for(request.user, pk)
     if not selectors.may_request_reshare(request.user, share):
         raise PermissionDenied
-    form = ReshareForm(request.POST, share=share)
+    form = ReshareForm(request.POST, share=share, state_id=request.user.state_id)
     if form.is_valid():
         data = form.cleaned_data
         try:
