@@ -43,6 +43,10 @@ def _content_errors(call):
         raise exceptions.ValidationError({"content": dict(error.errors)}) from error
 
 
+def _detail(request, share: Share) -> dict:
+    return ShareDetailSerializer(share, context={"request": request}).data
+
+
 class TemplateList(generics.ListAPIView):
     """The current version of every template, with its fields."""
 
@@ -117,11 +121,12 @@ class ShareListCreate(generics.ListCreateAPIView):
                 concerned_states=data.get("concerned_states"),
                 recipient_states=data.get("recipient_states", []),
                 secretariat_may_read=data.get("secretariat_may_read", False),
+                distribution_confidential=data.get("distribution_confidential", False),
                 handling=serializer.handling_data(),
             )
         )
         share = selectors.get_share_for(request.user, share.pk)
-        return Response(ShareDetailSerializer(share).data, status=status.HTTP_201_CREATED)
+        return Response(_detail(request, share), status=status.HTTP_201_CREATED)
 
 
 class ShareDetail(APIView):
@@ -134,7 +139,7 @@ class ShareDetail(APIView):
     def get(self, request, pk: int):
         share = selectors.get_share_for(request.user, pk)
         services.record_read(share, user=request.user, via=ShareRead.Via.API)
-        return Response(ShareDetailSerializer(share, context={"request": request}).data)
+        return Response(_detail(request, share))
 
     @extend_schema(request=ShareUpdateSerializer, responses=ShareDetailSerializer)
     def patch(self, request, pk: int):
@@ -153,11 +158,11 @@ class ShareDetail(APIView):
                 concerned_states=data.get("concerned_states"),
                 recipient_states=data.get("recipient_states"),
                 secretariat_may_read=data.get("secretariat_may_read"),
+                distribution_confidential=data.get("distribution_confidential"),
                 handling=serializer.handling_data(),
             )
         )
-        share = selectors.get_share_for(request.user, pk)
-        return Response(ShareDetailSerializer(share, context={"request": request}).data)
+        return Response(_detail(request, selectors.get_share_for(request.user, pk)))
 
 
 class ShareSubmit(APIView):
@@ -171,8 +176,7 @@ class ShareSubmit(APIView):
         services.submit_share(
             share, actor=request.user, deadline=serializer.validated_data.get("deadline")
         )
-        share = selectors.get_share_for(request.user, pk)
-        return Response(ShareDetailSerializer(share, context={"request": request}).data)
+        return Response(_detail(request, selectors.get_share_for(request.user, pk)))
 
 
 class ShareDecision(APIView):

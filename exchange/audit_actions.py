@@ -3,6 +3,7 @@
 SHARE_CREATED = "exchange.share.created"
 SHARE_EDITED = "exchange.share.edited"
 SHARE_READ = "exchange.share.read"
+SHARE_DELETED = "exchange.share.deleted"
 SAME_DOCUMENT_NUMBER = "exchange.document.same_number"
 
 

@@ -162,6 +162,20 @@ class ShareForm(forms.Form):
             widget=forms.CheckboxSelectMultiple,
             help_text=_("Their users may read the share once every concerned state consents."),
         )
+        self.fields["all_member_states"] = forms.BooleanField(
+            label=_("All member states"),
+            required=False,
+            help_text=_("Release it to every member state (the choice above is then ignored)."),
+        )
+        self.fields["distribution_confidential"] = forms.BooleanField(
+            label=_("Keep the distribution confidential"),
+            required=False,
+            help_text=_(
+                "Recipients see only that their own state received it, not the other "
+                "recipients nor the concerned states. The states asked for consent still see "
+                "the whole distribution."
+            ),
+        )
         self.fields["secretariat_may_read"] = forms.BooleanField(
             label=_("The Secretariat may read it once released"), required=False
         )
@@ -177,6 +191,8 @@ class ShareForm(forms.Form):
         clean, errors = validate_content(self.template, content)
         self.add_content_errors(errors)
         cleaned["content"] = clean
+        if cleaned.get("all_member_states"):
+            cleaned["recipient_states"] = list(_member_states())
         codes = cleaned.get("handling_codes") or []
         if handling.H3 in codes and not cleaned.get("handling_note", "").strip():
             self.add_error("handling_note", _("Say in words what H3 restricts."))
@@ -202,6 +218,7 @@ class ShareForm(forms.Form):
             "concerned_states": list(share.concerned_states.all()),
             "recipient_states": list(share.recipient_states.all()),
             "secretariat_may_read": share.secretariat_may_read,
+            "distribution_confidential": share.distribution_confidential,
             **{name: getattr(share, name) for name in HANDLING_FIELD_NAMES},
         }
 
@@ -234,9 +251,11 @@ class ReshareForm(forms.Form):
         label=_("Reason"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, share: Share, **kwargs):
+    def __init__(self, *args, share: Share, state_id: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         have = {share.originating_state_id, *share.recipient_states.values_list("pk", flat=True)}
+        if share.distribution_confidential:  # leaving out the recipients would name them
+            have = {share.originating_state_id, state_id}
         self.fields["states"].queryset = _member_states().exclude(pk__in=have)
 
     def clean(self):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -105,6 +106,10 @@ class Share(models.Model):
         verbose_name=_("recipient states"),
     )
     secretariat_may_read = models.BooleanField(_("the Secretariat may read it"), default=False)
+    # Hidden from recipients (as MISP's sharing groups): each sees only that it received it.
+    distribution_confidential = models.BooleanField(
+        _("keep the distribution confidential"), default=False
+    )
     # Handling and evaluation (exchange/handling.py): chosen by the author, part of what is
     # consented to, shown wherever the share is.
     tlp = models.CharField(
@@ -182,6 +187,23 @@ class Share(models.Model):
         return self.status in self.EDITABLE
 
     @property
+    def is_past_deadline(self) -> bool:
+        """Waiting for consent after its deadline: expired now, whether or not the beat task
+        has recorded it yet."""
+        return (
+            self.status == self.Status.PENDING_CONSENT
+            and self.consent_deadline is not None
+            and self.consent_deadline <= timezone.now()
+        )
+
+    @property
+    def effective_status(self) -> str:
+        return self.Status.EXPIRED if self.is_past_deadline else self.status
+
+    def get_effective_status_display(self) -> str:
+        return str(self.Status(self.effective_status).label)
+
+    @property
     def is_red(self) -> bool:
         return self.tlp == handling.TLP_RED
 
@@ -226,6 +248,27 @@ class Share(models.Model):
             "state": self.originating_state.name_en,
             "id": self.pk,
         }
+
+
+class ShareVersion(models.Model):
+    """A version of a share that consent was asked for, as the approvers were shown it: what
+    a re-asked approver compares the current version with."""
+
+    share = models.ForeignKey(Share, on_delete=models.CASCADE, related_name="versions")
+    content_hash = models.CharField(_("SHA-256 of the version"), max_length=64)
+    content = models.JSONField(_("what the consent covers"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("version of a share")
+        verbose_name_plural = _("versions of shares")
+        constraints = [
+            models.UniqueConstraint(fields=["share", "content_hash"], name="one_share_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.share_id} {self.content_hash[:12]}"
 
 
 class ShareUserObjectPermission(UserObjectPermissionBase):

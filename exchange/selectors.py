@@ -12,14 +12,17 @@ Model-level permissions, staff and superuser status open nothing here.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cica_portal import approvals
 from cica_portal.models import ApprovalRequest, State, User
 
-from . import handling
+from . import handling, versions
 from .models import (
     LOST_STOLEN_SLUG,
     ReshareRequest,
@@ -30,6 +33,9 @@ from .models import (
     ShareUserObjectPermission,
     WithdrawalReceipt,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 VIEW_PERMISSION = "view_share"
 PURPOSE = "exchange.release"
@@ -128,7 +134,9 @@ _ROW_FIELDS = (
     "title",
     "status",
     "updated_at",
+    "consent_deadline",
     "secretariat_may_read",
+    "distribution_confidential",
     "tlp",
     "handling_codes",
     "source_reliability",
@@ -172,22 +180,19 @@ def get_share_for(user: User, pk: int) -> Share:
 
 
 def consents_of(share: Share, *, with_details: bool = False) -> list[dict]:
-    """One row per required state: its current decision (approve/decline/pending); with
-    `with_details` (for the parties to the consent only) also the comment and who answered."""
-    if share.approval is None:
-        codes = [share.originating_state] + [
-            s for s in share.concerned_states.all() if s.pk != share.originating_state_id
-        ]
-        return [
-            {"state": s.code, "state_name": s.name, "decision": "pending", "decided_at": None}
-            for s in codes
-        ]
+    """One row per state asked: its decision (approve/decline/abstain; `pending` only while
+    the share still waits for consent, `no_answer` once it is closed). A draft asks nobody
+    yet: no rows. With `with_details` (for the parties to the consent only) also the
+    comment and who answered."""
+    if share.approval is None or share.status == Share.Status.DRAFT:
+        return []
+    waiting = share.effective_status == Share.Status.PENDING_CONSENT
     rows = []
     answers = share.approval.current_answers().select_related("state", "answered_by")
     for answer in answers.order_by("state__code"):
-        decision = {"approve": "approve", "object": "decline"}.get(answer.decision, "pending")
-        if answer.decision == "abstain":
-            decision = "abstain"
+        decision = {"approve": "approve", "object": "decline", "abstain": "abstain"}.get(
+            answer.decision, "pending" if waiting else "no_answer"
+        )
         rows.append(
             {
                 "state": answer.state.code,
@@ -205,7 +210,118 @@ def reads_of(share: Share) -> QuerySet[ShareRead]:
 
 
 def may_edit(user: User, share: Share) -> bool:
-    return share.author_id == user.pk and share.is_editable
+    return share.author_id == user.pk and share.is_editable and not share.is_past_deadline
+
+
+def may_delete(user: User, share: Share) -> bool:
+    """A focal point of the originating state deletes a draft (nothing has left the state)."""
+    return (
+        share.status == Share.Status.DRAFT
+        and user.is_focal_point
+        and bool(user.state_id)
+        and user.state_id == share.originating_state_id
+    )
+
+
+REVISABLE = (Share.Status.DECLINED, Share.Status.EXPIRED)
+
+
+def may_revise(user: User, share: Share) -> bool:
+    """The author revises a declined or expired share and asks for consent again."""
+    return share.author_id == user.pk and share.effective_status in REVISABLE
+
+
+def may_see_distribution(user: User, share: Share) -> bool:
+    """Who is concerned and who receives it: hidden from recipients (and the Secretariat) when
+    the author keeps the distribution confidential; the parties to the consent (the
+    originating state's users, the approvers asked) always see it, as they consent to it."""
+    return not share.distribution_confidential or is_consent_party(user, share)
+
+
+def distribution_for(user: User, share: Share) -> dict:
+    """The concerned and recipient states this user may be shown (a recipient of a
+    confidential share sees only its own state)."""
+    if may_see_distribution(user, share):
+        return {
+            "visible": True,
+            "concerned": list(share.concerned_states.all()),
+            "recipients": list(share.recipient_states.all()),
+        }
+    own = [s for s in share.recipient_states.all() if s.pk == user.state_id]
+    return {"visible": False, "concerned": [], "recipients": own}
+
+
+def distribution_states(user: User, share: Share) -> tuple[list[State], list[State]]:
+    """(concerned, recipients) as this user may be shown them, for feeds and exports."""
+    shown = distribution_for(user, share)
+    return shown["concerned"], shown["recipients"]
+
+
+def hide_distribution(user: User, shares: list[Share]) -> list[Share]:
+    """The list rows' state codes (`attach_state_codes`), with a confidential distribution
+    cut to the reader's own state where the reader is not a party to the consent."""
+    own = user.state.code if user.state is not None else None
+    for share in shares:
+        if share.distribution_confidential and not may_see_distribution(user, share):
+            share.concerned_codes = []  # type: ignore[attr-defined]
+            share.recipient_codes = [c for c in share.recipient_codes if c == own]  # type: ignore[attr-defined]
+    return shares
+
+
+def filter_status(queryset: QuerySet[Share], status: str) -> QuerySet[Share]:
+    """Shares in this status as people see it now: one waiting past its deadline is expired
+    (the beat task only records it later)."""
+    now = timezone.now()
+    past = Q(status=Share.Status.PENDING_CONSENT, consent_deadline__lte=now)
+    if status == Share.Status.EXPIRED:
+        return queryset.filter(Q(status=status) | past)
+    if status == Share.Status.PENDING_CONSENT:
+        return queryset.filter(status=status).exclude(past)
+    return queryset.filter(status=status)
+
+
+NEXT_STEPS: dict[str, StrOrPromise] = {
+    Share.Status.DRAFT: _(
+        "Nothing has left your state. Submit it to ask the originating and concerned states "
+        "for consent, or delete it."
+    ),
+    Share.Status.PENDING_CONSENT: _(
+        "Each state named below answers through one of its release approvers. When all have "
+        "approved, the share is released to the recipients; one objection declines it; "
+        "without every answer by the deadline it expires."
+    ),
+    Share.Status.RELEASED: _(
+        "The recipients may read it; each reading is recorded. The originating state may "
+        "withdraw it."
+    ),
+    Share.Status.DECLINED: _(
+        "It was not released and nobody else reads it. The author may revise it and ask for "
+        "consent again, as a new version."
+    ),
+    Share.Status.EXPIRED: _(
+        "Not every state answered by the deadline: it was not released. The author may revise "
+        "it and ask for consent again, as a new version."
+    ),
+    Share.Status.WITHDRAWN: _(
+        "The originating state withdrew it: nobody outside that state reads it any more."
+    ),
+}
+
+
+def next_step(user: User, share: Share) -> dict:
+    """What the share's page says happens next: who still has to answer, by when, and then."""
+    status = share.effective_status
+    waiting: list[State] = []
+    if status == Share.Status.PENDING_CONSENT and share.approval is not None:
+        pending = share.approval.current_answers().filter(decision="pending")
+        waiting = [a.state for a in pending.select_related("state").order_by("state__name_en")]
+    return {
+        "status": status,
+        "text": NEXT_STEPS.get(status, ""),
+        "waiting": waiting,
+        "deadline": share.consent_deadline if status == Share.Status.PENDING_CONSENT else None,
+        "zone": timezone.get_current_timezone_name(),
+    }
 
 
 def may_draft(user: User) -> bool:
@@ -227,7 +343,7 @@ def may_withdraw(user: User, share: Share) -> bool:
 
 def may_decide(user: User, share: Share) -> bool:
     """The core's rule of who may answer, on this share's current consent request."""
-    if share.status != Share.Status.PENDING_CONSENT or share.approval is None:
+    if share.effective_status != Share.Status.PENDING_CONSENT or share.approval is None:
         return False
     return approvals.may_answer(user, share.approval)
 
@@ -235,14 +351,16 @@ def may_decide(user: User, share: Share) -> bool:
 def approval_summary(share: Share, user: User) -> dict:
     """What the approval page shows of a share to the parties to its consent: not the content
     of a RED share, which is read on its own page only."""
+    changes = versions.changes_for(share, user)
     if share.is_red:
-        return {"fields": []}
+        return {"fields": [], "changes": changes}
     return {
         "fields": [
             (spec, share.content.get(spec["name"]))
             for spec in share.template.fields
             if spec["name"] in share.content
-        ]
+        ],
+        "changes": changes,
     }
 
 

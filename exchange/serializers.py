@@ -2,11 +2,12 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cica_portal.models import State
 from cica_portal.serializers import ApprovalAnswerSerializer, StateCodeField
 
 from . import handling
 from .models import Share, ShareTemplate
-from .selectors import consents_of, is_originator
+from .selectors import consents_of, is_originator, may_see_distribution
 from .validation import proposed_concerned_states
 
 
@@ -36,7 +37,11 @@ class ShareTemplateSerializer(serializers.ModelSerializer):
 
 class ConsentSerializer(serializers.Serializer):
     state = serializers.CharField()
-    decision = serializers.ChoiceField(choices=["pending", "approve", "decline", "abstain"])
+    decision = serializers.ChoiceField(
+        choices=["pending", "approve", "decline", "abstain", "no_answer"],
+        help_text="pending while the share waits for consent; no_answer once it is closed "
+        "(declined, expired, withdrawn) for a state that never answered.",
+    )
     decided_at = serializers.DateTimeField(allow_null=True)
 
 
@@ -138,6 +143,7 @@ class ShareListSerializer(serializers.ModelSerializer):
             "concerned_states",
             "recipient_states",
             "secretariat_may_read",
+            "distribution_confidential",
             "tlp",
             "handling_codes",
             "source_reliability",
@@ -148,6 +154,23 @@ class ShareListSerializer(serializers.ModelSerializer):
             "released_at",
         ]
         read_only_fields = fields
+
+    def to_representation(self, instance):
+        """The status as it is now (past its deadline, expired); a confidential distribution
+        shown to a recipient as its own state alone."""
+        data = super().to_representation(instance)
+        data["status"] = instance.effective_status
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if instance.distribution_confidential and (
+            user is None or not may_see_distribution(user, instance)
+        ):
+            own = getattr(getattr(user, "state", None), "code", None)
+            data["concerned_states"] = []
+            data["recipient_states"] = [c for c in data["recipient_states"] if c == own]
+            if "consents" in data:
+                data["consents"] = []
+        return data
 
 
 class WithdrawalReceiptSerializer(serializers.Serializer):
@@ -213,7 +236,27 @@ class ShareDetailSerializer(ShareListSerializer):
         ]
 
 
-class ShareCreateSerializer(HandlingInputMixin, serializers.Serializer):
+ALL_MEMBER_STATES_HELP = (
+    "true: the recipients are every member state (recipient_states is then ignored)."
+)
+CONFIDENTIAL_HELP = (
+    "true: recipients (and the Secretariat) see only that their own state received the "
+    "share: concerned_states, the other recipients and the consents are hidden from them. "
+    "The originating state and the approvers asked for consent see everything."
+)
+
+
+class RecipientsMixin(serializers.Serializer):
+    """`all_member_states: true` is one choice for every member state."""
+
+    def validate(self, data):
+        data = super().validate(data)
+        if data.pop("all_member_states", False):
+            data["recipient_states"] = list(State.objects.members())
+        return data
+
+
+class ShareCreateSerializer(RecipientsMixin, HandlingInputMixin, serializers.Serializer):
     """Input only: status, originating state and consents are never taken from a client."""
 
     template = serializers.SlugRelatedField(
@@ -228,7 +271,13 @@ class ShareCreateSerializer(HandlingInputMixin, serializers.Serializer):
         "destination are used.",
     )
     recipient_states = StateCodeField(many=True, required=False, default=list)
+    all_member_states = serializers.BooleanField(
+        required=False, default=False, help_text=ALL_MEMBER_STATES_HELP
+    )
     secretariat_may_read = serializers.BooleanField(required=False, default=False)
+    distribution_confidential = serializers.BooleanField(
+        required=False, default=False, help_text=CONFIDENTIAL_HELP
+    )
     tlp = _tlp_field(required=False, default=handling.DEFAULT_TLP)
     handling_codes = _codes_field(required=False, default=handling.default_handling_codes)
     handling_note = serializers.CharField(
@@ -240,12 +289,16 @@ class ShareCreateSerializer(HandlingInputMixin, serializers.Serializer):
     )
 
 
-class ShareUpdateSerializer(HandlingInputMixin, serializers.Serializer):
+class ShareUpdateSerializer(RecipientsMixin, HandlingInputMixin, serializers.Serializer):
     title = serializers.CharField(max_length=200, required=False)
     content = serializers.JSONField(required=False)
     concerned_states = StateCodeField(many=True, required=False)
     recipient_states = StateCodeField(many=True, required=False)
+    all_member_states = serializers.BooleanField(required=False, help_text=ALL_MEMBER_STATES_HELP)
     secretariat_may_read = serializers.BooleanField(required=False)
+    distribution_confidential = serializers.BooleanField(
+        required=False, help_text=CONFIDENTIAL_HELP
+    )
     tlp = _tlp_field(required=False)
     handling_codes = _codes_field(required=False)
     handling_note = serializers.CharField(

@@ -20,7 +20,7 @@ from cica_portal.models import ApprovalRequest, State, StateAnswer, User
 from cica_portal.notifications import Notice, lowercase, notify
 from cica_portal.transactions import retry_on_deadlock
 
-from . import audit_actions, selectors
+from . import audit_actions, selectors, versions
 from .handling import H1, clean_handling
 from .models import (
     LOST_STOLEN_SLUG,
@@ -141,6 +141,8 @@ def approval_content(
         "concerned": sorted(concerned),
         "recipients": sorted(recipients),
         "secretariat_may_read": share.secretariat_may_read,
+        # Only when chosen, so that the versions consented to before it existed keep their hash.
+        **({"distribution_confidential": True} if share.distribution_confidential else {}),
         "handling": {
             "tlp": share.tlp,
             "codes": list(share.handling_codes or ()),
@@ -244,6 +246,7 @@ def create_share(
     recipient_states: Iterable[State] = (),
     secretariat_may_read: bool = False,
     handling: dict[str, Any] | None = None,
+    distribution_confidential: bool = False,
 ) -> Share:
     """A focal point drafts a share for their state; nothing leaves the state yet.
 
@@ -262,6 +265,7 @@ def create_share(
         author=author,
         originating_state_id=author.national_state_id,
         secretariat_may_read=bool(secretariat_may_read),
+        distribution_confidential=bool(distribution_confidential),
         document_number_normalised=normalise_document_number(clean.get("document_number")),
     )
     _apply_handling(share, handling or {})
@@ -285,19 +289,45 @@ def update_share(
     share: Share,
     *,
     actor: User,
-    title: str | None = None,
-    content: Any = None,
     concerned_states: Iterable[State] | None = None,
     recipient_states: Iterable[State] | None = None,
-    secretariat_may_read: bool | None = None,
-    handling: dict[str, Any] | None = None,
+    **changes: Any,
 ) -> Share:
-    """The author edits a draft or a pending share; any change voids the consents given."""
+    """The author edits a draft or a pending share; any change voids the consents given.
+
+    `changes`: any of title, content, secretariat_may_read, distribution_confidential and
+    handling (None: unchanged)."""
     share = _lock(share)
     if share.author_id != actor.pk:
         raise ExchangeError(_("Only the author can edit this share."), code="forbidden")
     if not share.is_editable:
         raise ExchangeError(_("This share can no longer be edited."), code="conflict")
+    if share.is_past_deadline:
+        raise ExchangeError(
+            _("The consent deadline has passed: revise the share and submit it again."),
+            code="conflict",
+        )
+    fields = _apply_changes(share, **changes)
+    before_states = {s.pk for s in _required_states(share)}
+    share.save(update_fields=[*fields, "updated_at"])
+    _apply_states(share, concerned_states, recipient_states)
+    voided = False
+    if share.status == Share.Status.PENDING_CONSENT:
+        voided = _revise_consent(share, actor=actor, states_changed=before_states)
+    audit.log(share, audit_actions.SHARE_EDITED, actor=actor, data={"consents_voided": voided})
+    return share
+
+
+def _apply_changes(
+    share: Share,
+    *,
+    title: str | None = None,
+    content: Any = None,
+    secretariat_may_read: bool | None = None,
+    distribution_confidential: bool | None = None,
+    handling: dict[str, Any] | None = None,
+) -> list[str]:
+    """Set what the author changed (None: unchanged); return the names of the fields set."""
     fields = []
     if title is not None:
         if not title.strip():
@@ -310,18 +340,14 @@ def update_share(
             share.content.get("document_number")
         )
         fields += ["content", "document_number_normalised"]
-    if secretariat_may_read is not None:
-        share.secretariat_may_read = bool(secretariat_may_read)
-        fields.append("secretariat_may_read")
-    fields += _apply_handling(share, handling or {})
-    before_states = {s.pk for s in _required_states(share)}
-    share.save(update_fields=[*fields, "updated_at"])
-    _apply_states(share, concerned_states, recipient_states)
-    voided = False
-    if share.status == Share.Status.PENDING_CONSENT:
-        voided = _revise_consent(share, actor=actor, states_changed=before_states)
-    audit.log(share, audit_actions.SHARE_EDITED, actor=actor, data={"consents_voided": voided})
-    return share
+    for name, value in (
+        ("secretariat_may_read", secretariat_may_read),
+        ("distribution_confidential", distribution_confidential),
+    ):
+        if value is not None:
+            setattr(share, name, bool(value))
+            fields.append(name)
+    return fields + _apply_handling(share, handling or {})
 
 
 def _revise_consent(share: Share, *, actor: User, states_changed: set[int]) -> bool:
@@ -334,22 +360,27 @@ def _revise_consent(share: Share, *, actor: User, states_changed: set[int]) -> b
         share.approval = _open_consent(share, actor=actor, deadline=share.consent_deadline)
         share.save(update_fields=["approval"])
         return True
-    revised = approvals.revise_request(old, content=_approval_content(share), actor=actor)
+    content = _approval_content(share)
+    revised = approvals.revise_request(old, content=content, actor=actor)
+    versions.keep_version(share, content_hash=revised.content_hash, content=content)
     return revised.version != old.version
 
 
 def _open_consent(share: Share, *, actor: User, deadline: datetime | None) -> ApprovalRequest:
     if deadline is None or deadline <= timezone.now():
         deadline = timezone.now() + timedelta(days=DEFAULT_CONSENT_DAYS)
-    return approvals.open_request(
+    content = _approval_content(share)
+    request = approvals.open_request(
         share,
         purpose=PURPOSE,
         title=approval_title(share),
-        content=_approval_content(share),
+        content=content,
         states=_required_states(share),
         opened_by=actor,
         deadline=deadline,
     )
+    versions.keep_version(share, content_hash=request.content_hash, content=content)
+    return request
 
 
 @retry_on_deadlock
@@ -365,6 +396,14 @@ def submit_share(share: Share, *, actor: User, deadline: datetime | None = None)
         raise ExchangeError(_("Only the author can submit this share."), code="forbidden")
     if not selectors.may_submit(actor, share):
         raise ExchangeError(_("Only a draft can be submitted."), code="conflict")
+    _ask_for_consent(share, actor=actor, deadline=deadline)
+    return share
+
+
+def _ask_for_consent(
+    share: Share, *, actor: User, deadline: datetime | None, note: str = ""
+) -> None:
+    """Open a consent request on the share as it is now and move it to pending consent."""
     if not share.recipient_states.exists() and not share.secretariat_may_read:
         raise ExchangeError(
             _("Name at least one recipient state before asking for consent."),
@@ -379,13 +418,61 @@ def submit_share(share: Share, *, actor: User, deadline: datetime | None = None)
     share.approval = _open_consent(share, actor=actor, deadline=deadline)
     share.consent_deadline = share.approval.deadline
     share.submitted_at = now
+    share.closed_at = None
     _transition(
         share,
         Share.Status.PENDING_CONSENT,
         actor=actor,
-        fields=["approval", "consent_deadline", "submitted_at"],
+        note=note,
+        fields=["approval", "consent_deadline", "submitted_at", "closed_at"],
     )
+
+
+@retry_on_deadlock
+@transaction.atomic
+def resubmit_share(
+    share: Share,
+    *,
+    actor: User,
+    concerned_states: Iterable[State] | None = None,
+    recipient_states: Iterable[State] | None = None,
+    deadline: datetime | None = None,
+    **changes: Any,
+) -> Share:
+    """The author revises a declined or expired share and asks for consent again: a new
+    version of the same share, with a new consent request (the old one stays as history)."""
+    share = _lock(share)
+    if share.author_id != actor.pk:
+        raise ExchangeError(_("Only the author can revise this share."), code="forbidden")
+    if share.approval is not None and share.is_past_deadline:
+        approvals.expire_if_due(share.approval)  # the beat task had not recorded it yet
+        share = _lock(share)
+    if not selectors.may_revise(actor, share):
+        raise ExchangeError(
+            _("Only a declined or expired share can be revised and submitted again."),
+            code="conflict",
+        )
+    fields = _apply_changes(share, **changes)
+    share.save(update_fields=[*fields, "updated_at"])
+    _apply_states(share, concerned_states, recipient_states)
+    _ask_for_consent(share, actor=actor, deadline=deadline, note="revised and submitted again")
+    audit.log(share, audit_actions.SHARE_EDITED, actor=actor, data={"revised": True})
     return share
+
+
+@retry_on_deadlock
+@transaction.atomic
+def delete_draft(share: Share, *, by: User) -> None:
+    """A focal point of the originating state deletes a draft; nothing had left the state."""
+    share = _lock(share)
+    if not selectors.may_delete(by, share):
+        if share.status != Share.Status.DRAFT:
+            raise ExchangeError(_("Only a draft can be deleted."), code="conflict")
+        raise ExchangeError(_("You cannot delete this share."), code="forbidden")
+    pk, slug = share.pk, share.template.slug
+    share.delete()
+    share.pk = pk  # the record names the share that was (the chain head is the last lock)
+    audit.log(share, audit_actions.SHARE_DELETED, actor=by, data={"template": slug})
 
 
 def close_consent(share: Share, request: ApprovalRequest, *, actor: User | None) -> None:
@@ -780,7 +867,7 @@ def request_reshare(
     states = list({s.pk: s for s in states}.values())
     already = {share.originating_state_id, *share.recipient_states.values_list("pk", flat=True)}
     known = [s.code for s in states if s.pk in already]
-    if known:
+    if known and not share.distribution_confidential:  # confidential: naming them would tell
         raise ExchangeError(
             _("These states already have the share: %(codes)s.") % {"codes": ", ".join(known)},
             field="states",

@@ -18,7 +18,7 @@ from cica_portal.forms import AnswerForm
 from cica_portal.pagination import INVALID_CURSOR, InvalidCursor, keyset_page
 from cica_portal.roles import focal_point_required, network_member_required
 
-from . import selectors, services
+from . import selectors, services, versions
 from .api import check_document
 from .forms import DocumentCheckForm, JudicialUseForm, ReshareForm, ShareForm, WithdrawForm
 from .models import Share, ShareRead, ShareTemplate
@@ -41,7 +41,7 @@ def index(request):
     template = request.GET.get("template", "")
     queryset = selectors.shares_for_list(request.user, box=box)
     if status in Share.Status.values:
-        queryset = queryset.filter(status=status)
+        queryset = selectors.filter_status(queryset, status)
     if template:
         queryset = queryset.filter(template__slug=template)
     # Counted and read fresh on every request: what a person may see changes the moment a
@@ -62,7 +62,9 @@ def index(request):
         "count": min(queryset[: COUNT_LIMIT + 1].count(), COUNT_LIMIT + 1),
         "count_limit": COUNT_LIMIT,
         "query": {k: v for k, v in request.GET.items() if k in ("box", "status", "template")},
-        "shares": selectors.attach_state_codes(page.object_list),
+        "shares": selectors.hide_distribution(
+            request.user, selectors.attach_state_codes(page.object_list)
+        ),
         "boxes": BOXES,
         "box": box,
         "statuses": Share.Status.choices,
@@ -100,6 +102,7 @@ def create(request, slug: str):
                 recipient_states=list(data["recipient_states"]),
                 secretariat_may_read=data["secretariat_may_read"],
                 handling=data["handling"],
+                distribution_confidential=data["distribution_confidential"],
             )
         except services.ShareContentError as error:
             form.add_content_errors(error.errors)
@@ -127,16 +130,7 @@ def edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.update_share(
-                share,
-                actor=request.user,
-                title=data["title"],
-                content=data["content"],
-                concerned_states=list(data["concerned_states"]),
-                recipient_states=list(data["recipient_states"]),
-                secretariat_may_read=data["secretariat_may_read"],
-                handling=data["handling"],
-            )
+            services.update_share(share, actor=request.user, **_changes(data))
         except services.ShareContentError as error:
             form.add_content_errors(error.errors)
         except DomainError as error:
@@ -150,6 +144,68 @@ def edit(request, pk: int):
     return render(
         request, "exchange/form.html", {"form": form, "template": share.template, "share": share}
     )
+
+
+def _changes(data: dict) -> dict:
+    """The share form's answers as the services take them."""
+    return {
+        "title": data["title"],
+        "content": data["content"],
+        "concerned_states": list(data["concerned_states"]),
+        "recipient_states": list(data["recipient_states"]),
+        "secretariat_may_read": data["secretariat_may_read"],
+        "distribution_confidential": data["distribution_confidential"],
+        "handling": data["handling"],
+    }
+
+
+@network_member_required
+@require_http_methods(["GET", "POST"])
+def revise(request, pk: int):
+    """The author revises a declined or expired share and asks for consent again."""
+    share = selectors.get_share_for(request.user, pk)
+    if share.author_id != request.user.pk:
+        raise PermissionDenied
+    if not selectors.may_revise(request.user, share):
+        messages.error(request, _("Only a declined or expired share can be revised."))
+        return redirect(share)
+    form = ShareForm(
+        request.POST or None, template=share.template, initial=ShareForm.initial_for(share)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.resubmit_share(share, actor=request.user, **_changes(form.cleaned_data))
+        except services.ShareContentError as error:
+            form.add_content_errors(error.errors)
+        except DomainError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(
+                request, _("The new version is submitted: every state is asked to consent.")
+            )
+            return redirect(share)
+    context = {"form": form, "template": share.template, "share": share, "revising": True}
+    return render(request, "exchange/form.html", context)
+
+
+@network_member_required
+@require_http_methods(["GET", "POST"])
+def delete(request, pk: int):
+    """A focal point of the originating state deletes a draft, after a confirmation."""
+    share = selectors.get_share_for(request.user, pk)
+    if not selectors.is_originator(request.user, share) or not request.user.is_focal_point:
+        raise PermissionDenied
+    if not selectors.may_delete(request.user, share):
+        context = {"share": share, "conflict": True}
+        return render(request, "exchange/delete.html", context, status=409)
+    if request.method == "POST":
+        deleted = act(
+            request,
+            lambda: services.delete_draft(share, by=request.user),
+            success=_("The draft is deleted."),
+        )
+        return redirect("exchange:index") if deleted else redirect(share)
+    return render(request, "exchange/delete.html", {"share": share})
 
 
 @network_member_required
@@ -178,7 +234,8 @@ def _render_detail(
     may_grant = selectors.may_grant_judicial_use(request.user, share)
     context = {
         "may_reshare": may_reshare,
-        "reshare_form": reshare_form or (ReshareForm(share=share) if may_reshare else None),
+        "reshare_form": reshare_form
+        or (ReshareForm(share=share, state_id=request.user.state_id) if may_reshare else None),
         "reshare_requests": selectors.reshare_requests_for(request.user, share),
         "may_grant_judicial_use": may_grant,
         "judicial_form": judicial_form or (JudicialUseForm(share=share) if may_grant else None),
@@ -200,6 +257,11 @@ def _render_detail(
         "recipients_table": selectors.recipients_table(share) if originator else None,
         "transitions": share.transitions.select_related("actor") if originator else None,
         "may_edit": selectors.may_edit(request.user, share),
+        "may_delete": selectors.may_delete(request.user, share),
+        "may_revise": selectors.may_revise(request.user, share),
+        "next_step": selectors.next_step(request.user, share),
+        "distribution": selectors.distribution_for(request.user, share),
+        "changes": versions.changes_for(share, request.user) if party else None,
         "may_submit": selectors.may_submit(request.user, share),
         "may_withdraw": selectors.may_withdraw(request.user, share),
         "may_decide": may_decide,
@@ -308,7 +370,7 @@ def reshare(request, pk: int):
     share = selectors.get_share_for(request.user, pk)
     if not selectors.may_request_reshare(request.user, share):
         raise PermissionDenied
-    form = ReshareForm(request.POST, share=share)
+    form = ReshareForm(request.POST, share=share, state_id=request.user.state_id)
     if form.is_valid():
         data = form.cleaned_data
         try:

@@ -55,9 +55,11 @@ def _h1_comment(share, permission) -> str:
     return f"{H1_STATEMENT} {permission_statement(permission)}" if permission else H1_STATEMENT
 
 
-def misp_event(share, permission=None) -> dict:
-    """MISP core format: distribution 4 (a sharing group) naming exactly the recipients."""
-    recipients = sorted(share.recipient_states.all(), key=lambda s: s.code)
+def misp_event(share, permission=None, *, distribution=None) -> dict:
+    """MISP core format: distribution 4 (a sharing group) naming exactly the recipients (only
+    the reader's own state when the distribution is confidential: `distribution`)."""
+    shown = distribution[1] if distribution else share.recipient_states.all()
+    recipients = sorted(shown, key=lambda s: s.code)
     tags = [f"tlp:{share.tlp.lower()}"]
     tags += [f'cica:handling="{code}"' for code in share.handling_codes]
     if permission is not None:
@@ -119,16 +121,19 @@ def _statement(marking_id: str, statement: str) -> dict:
     )
 
 
-def stix_bundle(share, permission=None) -> dict:
-    report = stix.serialise(stix.report(share))
+def stix_bundle(share, permission=None, *, distribution=None) -> dict:
+    report = stix.serialise(stix.report(share, distribution=distribution))
     objects = [
         stix.serialise(stix.portal_identity()),
         stix.serialise(stix.share_extension()),
         stix.tlp_marking(share.tlp),
         stix.serialise(stix.state_identity(share.originating_state)),
     ]
-    states = {share.originating_state, *share.concerned_states.all()}
-    states |= set(share.recipient_states.all())
+    concerned, recipients = distribution or (
+        share.concerned_states.all(),
+        share.recipient_states.all(),
+    )
+    states = {share.originating_state, *concerned, *recipients}
     objects += [
         stix.serialise(stix.state_location(s)) for s in sorted(states, key=lambda s: s.code)
     ]
@@ -164,7 +169,11 @@ class MispExport(_Export):
     def get(self, request, pk: int):
         share, permission = _exportable(request, pk, "misp")
         return self.file(
-            misp_event(share, permission), "application/json", f"cica-share-{share.pk}.misp.json"
+            misp_event(
+                share, permission, distribution=selectors.distribution_states(request.user, share)
+            ),
+            "application/json",
+            f"cica-share-{share.pk}.misp.json",
         )
 
 
@@ -176,7 +185,9 @@ class StixBundleExport(_Export):
     def get(self, request, pk: int):
         share, permission = _exportable(request, pk, "stix")
         return self.file(
-            stix_bundle(share, permission),
+            stix_bundle(
+                share, permission, distribution=selectors.distribution_states(request.user, share)
+            ),
             "application/stix+json;version=2.1",
             f"cica-share-{share.pk}.stix.json",
         )

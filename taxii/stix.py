@@ -140,12 +140,16 @@ def _stamp(moment: datetime) -> str:
     return stix2.utils.format_datetime(stix2.utils.STIXdatetime(moment, precision="millisecond"))
 
 
-def report(share, *, revoked: bool = False) -> stix2.Report:
-    """The share as released; withdrawn, the same report as a new, revoked version."""
-    states = sorted(
-        {share.originating_state, *share.concerned_states.all(), *share.recipient_states.all()},
-        key=lambda s: s.code,
+def report(share, *, revoked: bool = False, distribution=None) -> stix2.Report:
+    """The share as released; withdrawn, the same report as a new, revoked version.
+
+    `distribution`: (concerned, recipients) as the reader may see them (a confidential
+    distribution names only the reader's own state); by default every state."""
+    concerned, recipients = distribution or (
+        share.concerned_states.all(),
+        share.recipient_states.all(),
     )
+    states = sorted({share.originating_state, *concerned, *recipients}, key=lambda s: s.code)
     modified = share.closed_at if revoked and share.closed_at else share.released_at
     fields = {
         "created": _stamp(share.released_at),

@@ -146,9 +146,10 @@ def _entries(user) -> list[tuple[datetime, dict, object]]:
     entries, first_use = [], {}
     for share, revoked in [*((s, False) for s in released), *((s, True) for s in withdrawn)]:
         added = share.closed_at if revoked and share.closed_at else share.released_at
-        entries.append((added, stix.serialise(stix.report(share, revoked=revoked)), share))
-        states = {share.originating_state, *share.concerned_states.all()}
-        states |= set(share.recipient_states.all())
+        concerned, recipients = selectors.distribution_states(user, share)
+        report = stix.report(share, revoked=revoked, distribution=(concerned, recipients))
+        entries.append((added, stix.serialise(report), share))
+        states = {share.originating_state, *concerned, *recipients}
         support = [stix.state_identity(share.originating_state)]
         support += [stix.state_location(s) for s in states]
         support += [stix.tlp_marking(stix.share_tlp(share))]

@@ -12,6 +12,7 @@ from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from cica_portal.models import ApprovalRequest, StateAnswer, User
 
@@ -65,8 +66,13 @@ def may_answer(user: User, request: ApprovalRequest) -> bool:
     """The one rule of who may answer now: an approver of a state still asked, who may read
     the subject, while the request is open. The answer service enforces the same."""
     answer = my_answer(user, request)
+    past_deadline = request.deadline is not None and request.deadline <= timezone.now()
     return bool(
-        request.is_open and answer and answer.is_pending and may_read_subject(user, request)
+        request.is_open
+        and not past_deadline
+        and answer
+        and answer.is_pending
+        and may_read_subject(user, request)
     )
 
 

@@ -248,6 +248,10 @@ def _pending_answer(
         raise ApprovalError(_("Your state is not asked to answer this request."), code="forbidden")
     if not request.is_open:  # e.g. withdrawn a moment ago: a conflict, not a refusal
         raise ApprovalError(_("This request is no longer open for answers."), code="conflict")
+    if request.deadline is not None and request.deadline <= timezone.now():
+        # Checked on the locked row: no answer after the deadline counts, even before the
+        # periodic task records the expiry.
+        raise ApprovalError(_("The deadline for answers has passed."), code="conflict")
     if not subject_type.may_read(approver, request):
         raise ApprovalError(_("Your state is not asked to answer this request."), code="forbidden")
     if not answer.is_pending:
@@ -366,12 +370,22 @@ def withdraw_request(request: ApprovalRequest, *, actor: User | None) -> Approva
     return request
 
 
+@retry_on_deadlock
+@transaction.atomic
+def expire_if_due(request: ApprovalRequest) -> ApprovalRequest:
+    """Close one open request whose deadline has passed, now (its subject moves with it)."""
+    request = _lock_request_and_subject(request.pk)
+    if request.is_open and request.deadline is not None and request.deadline <= timezone.now():
+        _close(request, ApprovalRequest.Status.EXPIRED, actor=None)
+    return request
+
+
 def close_expired_requests(now: datetime | None = None) -> int:
     """Close every open request whose deadline has passed; safe to run twice."""
     now = now or timezone.now()
     closed = 0
     pks = ApprovalRequest.objects.filter(
-        status=ApprovalRequest.Status.OPEN, deadline__lt=now
+        status=ApprovalRequest.Status.OPEN, deadline__lte=now
     ).values_list("pk", flat=True)
     for pk in list(pks[:1000]):
         with transaction.atomic():

@@ -52,10 +52,7 @@ def test_a_focal_point_creates_a_draft(api_client, fp_kz):
     assert data["id"]
     assert data["originating_state"] == "KZ"
     assert data["recipient_states"] == ["CN", "UZ"]
-    assert data["consents"] == [
-        {"state": "KZ", "decision": "pending", "decided_at": None},
-        {"state": "RU", "decision": "pending", "decided_at": None},
-    ]
+    assert data["consents"] == []  # a draft asks nobody yet: no "pending" answers
 
 
 def test_read_only_fields_are_ignored(api_client, fp_kz):
@@ -184,7 +181,7 @@ def test_a_decline_is_shown_as_decline(api_client, fp_kz, approver_ru):
     assert response.json()["status"] == "declined"
     consents = {c["state"]: c for c in api_client.get(f"{SHARES}{share.pk}/").json()["consents"]}
     assert consents["RU"]["decision"] == "decline"
-    assert consents["KZ"]["decision"] == "pending"
+    assert consents["KZ"]["decision"] == "no_answer"  # closed: nothing is pending any more
 
 
 def test_a_recipient_may_read_but_not_edit(api_client, fp_kz, approver_kz, approver_ru, fp_cn):

@@ -7,7 +7,9 @@ from django.urls import reverse
 from cica_portal import approvals
 from cica_portal.models import Notification
 from exchange import services
+from exchange.models import Share
 from tests.exchange import factories
+from tests.exchange.test_pages import form_data
 
 pytestmark = pytest.mark.django_db
 SECRET = "MARK-SECRET-TITLE"
@@ -126,3 +128,124 @@ def test_a_notice_of_a_withdrawn_share_says_it_is_gone_instead_of_a_404(
     assert opened.status_code == 200
     assert opened.redirect_chain[-1][0] == reverse("notifications")
     assert "no longer available to you" in opened.content.decode()
+
+
+# --- a confidential distribution (issue 16, point 8) ---------------------------------------------
+# The originating state's users and the approvers asked for consent see the whole distribution
+# (they consent to it); a recipient state, and the Secretariat, see only that they received it.
+
+
+@pytest.fixture
+def confidential(fp_kz, approver_kz, approver_ru, fp_cn, secretariat):
+    # The content names no state but the originating one and China (transit and destination
+    # fields are the content itself, not the distribution).
+    content = factories.trafficking_content(transit_states=[], destination_states=["CN"])
+    share = factories.draft(
+        fp_kz,
+        content=content,
+        concerned=("RU",),
+        recipients=("CN", "MN"),
+        secretariat_may_read=True,
+    )
+    share = services.update_share(share, actor=fp_kz, distribution_confidential=True)
+    return factories.submit_and_release(share, fp_kz, [approver_kz, approver_ru])
+
+
+def _api_states(api_client, user, share):
+    api_client.force_authenticate(user)
+    detail = api_client.get(f"/api/v1/exchange/shares/{share.pk}/").json()
+    (row,) = [
+        r
+        for r in api_client.get("/api/v1/exchange/shares/").json()["results"]
+        if r["id"] == share.pk
+    ]
+    return detail, row
+
+
+def test_a_recipient_of_a_confidential_share_sees_only_its_own_state(
+    confidential, api_client, client, fp_cn
+):
+    detail, row = _api_states(api_client, fp_cn, confidential)
+    for data in (detail, row):
+        assert data["distribution_confidential"] is True
+        assert data["recipient_states"] == ["CN"]
+        assert data["concerned_states"] == []
+    assert detail["consents"] == []
+    client.force_login(fp_cn)
+    page = client.get(confidential.get_absolute_url()).content.decode()
+    asked = page[page.index('id="reshare-heading"') :]
+    assert "Mongolia" in asked  # every state may be asked, so the form names no recipient
+    assert 'value="CN"' not in asked  # but its own
+    page = page[: page.index('id="reshare-heading"')]
+    listing = client.get(reverse("exchange:index")).content.decode()
+    for text in (page, listing):
+        assert "Mongolia" not in text
+        assert "MN" not in text
+        assert "Russia" not in text
+    assert "Released to China" in page
+
+
+def test_the_secretariat_reading_a_confidential_share_sees_no_state(
+    confidential, api_client, secretariat
+):
+    detail, row = _api_states(api_client, secretariat, confidential)
+    assert detail["recipient_states"] == [] == row["concerned_states"]
+
+
+@pytest.mark.parametrize("who", ["fp_kz", "approver_ru"])
+def test_the_parties_to_the_consent_see_the_whole_confidential_distribution(
+    request, confidential, api_client, who
+):
+    detail, _row = _api_states(api_client, request.getfixturevalue(who), confidential)
+    assert detail["recipient_states"] == ["CN", "MN"]
+    assert detail["concerned_states"] == ["RU"]
+    assert {c["state"] for c in detail["consents"]} == {"KZ", "RU"}
+
+
+def test_exports_and_the_feed_of_a_confidential_share_name_only_the_readers_state(
+    confidential, api_client, fp_cn
+):
+    api_client.force_authenticate(fp_cn)
+    event = api_client.get(f"/api/v1/exchange/shares/{confidential.pk}/misp/").json()["Event"]
+    assert [o["Organisation"]["name"] for o in event["SharingGroup"]["SharingGroupOrg"]] == [
+        "China"
+    ]
+    assert event["SharingGroup"]["releasability"] == "CN"
+    bundle = api_client.get(f"/api/v1/exchange/shares/{confidential.pk}/stix/").content.decode()
+    collections = api_client.get(
+        "/taxii2/cica/collections/", HTTP_ACCEPT="application/taxii+json;version=2.1"
+    ).json()["collections"]
+    feed = api_client.get(
+        f"/taxii2/cica/collections/{collections[0]['id']}/objects/",
+        HTTP_ACCEPT="application/taxii+json;version=2.1",
+    ).content.decode()
+    for text in (bundle, feed):
+        assert '"MN"' not in text
+        assert "Mongolia" not in text
+        assert "Russia" not in text
+        assert '"CN"' in text
+
+
+def test_the_release_notice_of_a_confidential_share_names_no_other_state(confidential, fp_cn):
+    notice = Notification.objects.get(recipient=fp_cn, key__endswith=":released")
+    assert "Mongolia" not in notice.body
+    assert "Russia" not in notice.body
+
+
+def test_the_author_chooses_a_confidential_distribution_in_the_form_and_the_api(
+    client, api_client, fp_kz
+):
+    client.force_login(fp_kz)
+    url = reverse("exchange:create", args=["trafficking-case"])
+    assert 'name="distribution_confidential"' in client.get(url).content.decode()
+    client.post(url, form_data(distribution_confidential="on"))
+    api_client.force_authenticate(fp_kz)
+    body = {
+        "template": "trafficking-case",
+        "title": "Kept close",
+        "content": factories.trafficking_content(),
+        "recipient_states": ["CN"],
+        "distribution_confidential": True,
+    }
+    assert api_client.post("/api/v1/exchange/shares/", body, format="json").status_code == 201
+    assert list(Share.objects.values_list("distribution_confidential", flat=True)) == [True] * 2

@@ -91,6 +91,10 @@ NOT_A_FORM = {
     "two-factor-recovery-codes": "a button, shown only to a verified session with a device",
     "exchange:receipt": "a button, shown only to a recipient state's people (fp_b, ap_b), roles "
     "not walked here; tested in tests/exchange/test_recall.py",
+    "exchange:revise": "the share form, shown only for a declined or expired share (none in the "
+    "world); the same form as exchange:edit, and its bad input is tested in "
+    "tests/exchange/test_clear_at_every_step.py",
+    "exchange:delete": "a confirmation button with no field but the CSRF token",
     "exchange:reshare": "shown only to a recipient state's focal point (fp_b), a role not walked "
     "here; its bad input is tested in tests/exchange/test_binding_handling.py",
 }
