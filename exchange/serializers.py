@@ -152,6 +152,7 @@ class ShareListSerializer(serializers.ModelSerializer):
 
 class ShareDetailSerializer(ShareListSerializer):
     title = serializers.CharField(read_only=True)
+    content = serializers.JSONField(read_only=True)  # decrypted by the model (encrypted at rest)
     consents = serializers.SerializerMethodField()
     content_hash = serializers.SerializerMethodField()
     proposed_concerned_states = serializers.SerializerMethodField()

@@ -44,7 +44,7 @@ from .selectors import (
     may_withdraw,
     visible_shares,
 )
-from .validation import ContentErrors, normalise_document_number, validate_content
+from .validation import ContentErrors, document_key, document_keys, validate_content
 
 DEFAULT_CONSENT_DAYS = 14
 MAX_CONSENT_DAYS = 90
@@ -193,6 +193,9 @@ def _apply_handling(share: Share, given: dict[str, Any]) -> list[str]:
     changed = [name for name, value in clean.items() if getattr(share, name) != value]
     for name in changed:
         setattr(share, name, clean[name])
+    if "tlp" in changed:  # a RED share's title leaves the clear column, and back
+        share.sync_listed_title()
+        changed.append("listed_title")
     return changed
 
 
@@ -256,13 +259,12 @@ def create_share(
     clean = _clean_content(template, content)
     share = Share(
         template=template,
-        title=title.strip()[:200],
-        content=clean,
         author=author,
         originating_state_id=author.national_state_id,
         secretariat_may_read=bool(secretariat_may_read),
-        document_number_normalised=normalise_document_number(clean.get("document_number")),
+        document_number_normalised=document_key(clean.get("document_number")),
     )
+    share.title, share.content = title.strip()[:200], clean  # sealed (models.Share)
     _apply_handling(share, handling or {})
     share.save(force_insert=True)
     if concerned_states is None:  # not given: propose the states the case itself names
@@ -297,24 +299,22 @@ def update_share(
         raise ExchangeError(_("Only the author can edit this share."), code="forbidden")
     if not share.is_editable:
         raise ExchangeError(_("This share can no longer be edited."), code="conflict")
-    fields = []
+    fields: list[str] = []
     if title is not None:
         if not title.strip():
             raise ExchangeError(_("This field is required."), field="title")
         share.title = title.strip()[:200]
-        fields.append("title")
+        fields += Share.SEALED_FIELDS
     if content is not None:
         share.content = _clean_content(share.template, content)
-        share.document_number_normalised = normalise_document_number(
-            share.content.get("document_number")
-        )
-        fields += ["content", "document_number_normalised"]
+        share.document_number_normalised = document_key(share.content.get("document_number"))
+        fields += [*Share.SEALED_FIELDS, "document_number_normalised"]
     if secretariat_may_read is not None:
         share.secretariat_may_read = bool(secretariat_may_read)
         fields.append("secretariat_may_read")
     fields += _apply_handling(share, handling or {})
     before_states = {s.pk for s in _required_states(share)}
-    share.save(update_fields=[*fields, "updated_at"])
+    share.save(update_fields=[*dict.fromkeys(fields), "updated_at"])
     _apply_states(share, concerned_states, recipient_states)
     voided = False
     if share.status == Share.Status.PENDING_CONSENT:
@@ -412,9 +412,7 @@ def _release(share: Share, *, actor: User | None) -> None:
         groups.append(secretariat_group())
     _grant(share, groups)
     share.released_at = share.closed_at
-    share.document_number_normalised = normalise_document_number(
-        share.content.get("document_number")
-    )
+    share.document_number_normalised = document_key(share.content.get("document_number"))
     _transition(
         share,
         Share.Status.RELEASED,
@@ -447,7 +445,7 @@ def _flag_same_document(share: Share) -> None:
         Share.objects.filter(
             status=Share.Status.RELEASED,
             template__slug=LOST_STOLEN_SLUG,
-            document_number_normalised=share.document_number_normalised,
+            document_number_normalised__in=document_keys(share.content.get("document_number")),
         )
         .exclude(pk=share.pk)
         .exclude(originating_state_id=share.originating_state_id)
