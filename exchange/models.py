@@ -312,6 +312,7 @@ class ShareRead(models.Model):
         CHECK = "check", _("Document check")
         EXPORT = "export", _("Export")
         TAXII = "taxii", _("TAXII feed")
+        DOWNLOAD = "download", _("Download of an attachment")
 
     share = models.ForeignKey(Share, on_delete=models.CASCADE, related_name="reads")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -422,3 +423,47 @@ class JudicialPermission(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.share_id} judicial use by {self.state_id}"
+
+
+def _attachment_path(attachment: ShareAttachment, filename: str) -> str:
+    return f"exchange/attachments/{attachment.share_id}/{filename}"
+
+
+class ShareAttachment(models.Model):
+    """A file on a share (a photo, a scanned document, a spreadsheet): its bytes on disk and its
+    name in the database are sealed with the share's data key; read under the share's rights."""
+
+    share = models.ForeignKey(Share, on_delete=models.CASCADE, related_name="attachments")
+    # The file's name, sealed like the share's content (a name can say what the file holds).
+    sealed_name = models.TextField(_("name (encrypted)"), editable=False)
+    file = models.FileField(_("file (encrypted)"), upload_to=_attachment_path, max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    # SHA-256 of the file as uploaded: part of what a consent covers (approval_content).
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("attachment of a share")
+        verbose_name_plural = _("attachments of shares")
+
+    def __str__(self) -> str:
+        return f"#{self.share_id} attachment {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("exchange:attachment", args=[self.share_id, self.pk])
+
+    _NAME_CONTEXT = b"cica-portal share attachment name"
+    FILE_CONTEXT = b"cica-portal share attachment"
+
+    @property
+    def name(self) -> str:
+        key = envelope.unwrap(self.share.data_key)
+        return envelope.unseal(key, self.sealed_name, context=self._NAME_CONTEXT).decode()
+
+    def seal_name(self, name: str, key: bytes) -> None:
+        self.sealed_name = envelope.seal(key, name.encode(), context=self._NAME_CONTEXT)

@@ -161,6 +161,7 @@ def _consent_requests(asked: list[tuple[Share, Planned]]) -> list[ApprovalReques
             sh,
             concerned=[s.code for s in p.concerned],
             recipients=[s.code for s in p.recipients],
+            files=(),
         )
         requests.append(
             ApprovalRequest(

@@ -20,13 +20,14 @@ from cica_portal.models import ApprovalRequest, State, StateAnswer, User
 from cica_portal.notifications import Notice, lowercase, notify
 from cica_portal.transactions import retry_on_deadlock
 
-from . import audit_actions, selectors
+from . import attachments, audit_actions, selectors
 from .handling import H1, clean_handling
 from .models import (
     LOST_STOLEN_SLUG,
     JudicialPermission,
     ReshareRequest,
     Share,
+    ShareAttachment,
     ShareGroupObjectPermission,
     ShareRead,
     ShareTemplate,
@@ -128,11 +129,18 @@ def _approval_content(share: Share) -> dict[str, Any]:
 
 
 def approval_content(
-    share: Share, *, concerned: Iterable[str], recipients: Iterable[str]
+    share: Share,
+    *,
+    concerned: Iterable[str],
+    recipients: Iterable[str],
+    files: Iterable[str] | None = None,
 ) -> dict[str, Any]:
-    """Exactly what a consent covers: the text, who is concerned and who will read it (state
-    codes given, so that the scale data builds the same content without a query per share)."""
-    return {
+    """Exactly what a consent covers: the text, its files, who is concerned and who will read
+    it (codes and file hashes given, so that the scale data builds it without a query)."""
+    if files is None:
+        files = share.attachments.values_list("sha256", flat=True) if share.pk else ()
+    files = list(files)
+    return ({"attachments": files} if files else {}) | {
         "share": share.pk,
         "template": f"{share.template.slug}@{share.template.version}",
         "title": share.title,
@@ -292,8 +300,10 @@ def update_share(
     recipient_states: Iterable[State] | None = None,
     secretariat_may_read: bool | None = None,
     handling: dict[str, Any] | None = None,
+    attachment: Any = None,
 ) -> Share:
-    """The author edits a draft or a pending share; any change voids the consents given."""
+    """The author edits a draft or a pending share; any change voids the consents given (a new
+    attachment is a change)."""
     share = _lock(share)
     if share.author_id != actor.pk:
         raise ExchangeError(_("Only the author can edit this share."), code="forbidden")
@@ -314,7 +324,11 @@ def update_share(
         fields.append("secretariat_may_read")
     fields += _apply_handling(share, handling or {})
     before_states = {s.pk for s in _required_states(share)}
+    if attachment is not None:  # checked before anything is written
+        attachments.check(attachment, ExchangeError)
     share.save(update_fields=[*dict.fromkeys(fields), "updated_at"])
+    if attachment is not None:
+        attachments.attach(share, attachment, actor=actor, error_class=ExchangeError)
     _apply_states(share, concerned_states, recipient_states)
     voided = False
     if share.status == Share.Status.PENDING_CONSENT:
@@ -567,6 +581,14 @@ def record_read(share: Share, *, user: User, via: str) -> ShareRead:
     ):
         approvals.record_view(share.approval, user=user, notify_subject=False)
     return read
+
+
+@retry_on_deadlock
+@transaction.atomic
+def download_attachment(item: ShareAttachment, *, user: User) -> bytes:
+    """A file of a share, for someone who may read the share: counted as a read of it."""
+    record_read(item.share, user=user, via=ShareRead.Via.DOWNLOAD)
+    return attachments.read(item)
 
 
 def notify_author_of_answer(answer: StateAnswer) -> None:

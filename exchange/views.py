@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -122,7 +123,11 @@ def edit(request, pk: int):
         messages.error(request, _("This share can no longer be edited."))
         return redirect(share)
     form = ShareForm(
-        request.POST or None, template=share.template, initial=ShareForm.initial_for(share)
+        request.POST or None,
+        request.FILES or None,
+        template=share.template,
+        initial=ShareForm.initial_for(share),
+        with_attachment=True,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -136,6 +141,7 @@ def edit(request, pk: int):
                 recipient_states=list(data["recipient_states"]),
                 secretariat_may_read=data["secretariat_may_read"],
                 handling=data["handling"],
+                attachment=data.get("attachment"),
             )
         except services.ShareContentError as error:
             form.add_content_errors(error.errors)
@@ -148,8 +154,30 @@ def edit(request, pk: int):
                 messages.success(request, _("Draft saved."))
             return redirect(share)
     return render(
-        request, "exchange/form.html", {"form": form, "template": share.template, "share": share}
+        request,
+        "exchange/form.html",
+        {
+            "form": form,
+            "template": share.template,
+            "share": share,
+            "attachments": share.attachments.all(),
+        },
     )
+
+
+@network_member_required
+@require_GET
+def attachment(request, pk: int, attachment_pk: int):
+    """A file of a share, to whoever may read the share (else 404), only ever as a download;
+    each download is a read of the share."""
+    share = selectors.get_share_for(request.user, pk)
+    item = get_object_or_404(share.attachments.select_related("share"), pk=attachment_pk)
+    data = services.download_attachment(item, user=request.user)
+    response = HttpResponse(data, content_type=item.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, item.name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @network_member_required
@@ -188,6 +216,7 @@ def _render_detail(
         "may_export": share.status == Share.Status.RELEASED and not share.is_red,
         "judicial_refusal": selectors.export_refusal(request.user, share, "judicial"),
         "share": share,
+        "attachments": share.attachments.all(),
         "fields": [
             (spec, share.content.get(spec["name"]))
             for spec in share.template.fields
