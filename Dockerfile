@@ -8,6 +8,7 @@ COPY pyproject.toml constraints.txt README.md ./
 COPY . .
 RUN pip install --no-cache-dir -c constraints.txt . && \
     SECRET_KEY=build-only AUDIT_KEY=build-only-never-signs-anything-0123 DEBUG=0 \
+        SHARE_MASTER_KEYS=build:YnVpbGQtb25seS1uZXZlci1zZWFscy1hbnl0aGluZyE \
         python manage.py collectstatic --noinput && \
     mkdir -p /var/lib/cica/anchors && \
     chown -R cica /var/lib/cica

@@ -45,6 +45,7 @@ run: install
 test: export SECRET_KEY ?= test-only-not-secret
 # The audit key is required when DEBUG is off (makemigrations below); the suite uses its own.
 test: export AUDIT_KEYS ?= test:test-only-audit-key-not-secret-0123456789
+test: export SHARE_MASTER_KEYS ?= test:dGVzdC1vbmx5LXNoYXJlLW1hc3Rlci1rZXktMzJieXQ
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -62,6 +63,7 @@ test-fast: install
 
 lint: export SECRET_KEY ?= test-only-not-secret
 lint: export AUDIT_KEYS ?= test:test-only-audit-key-not-secret-0123456789
+lint: export SHARE_MASTER_KEYS ?= test:dGVzdC1vbmx5LXNoYXJlLW1hc3Rlci1rZXktMzJieXQ
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -74,6 +76,7 @@ format: install
 
 check-deploy: export SECRET_KEY ?= $(shell $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')
 check-deploy: export AUDIT_KEYS ?= 1:$(shell $(PY) -c 'import secrets; print(secrets.token_urlsafe(32))')
+check-deploy: export SHARE_MASTER_KEYS ?= 1:$(shell $(PY) -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())')
 check-deploy: install
 	DEBUG=0 ALLOWED_HOSTS=portal.example.org $(PY) manage.py check --deploy --fail-level WARNING
 

@@ -40,6 +40,7 @@ REUSE=${BENCH_REUSE:-0}
 PG=(-h 127.0.0.1 -p 5432 -U postgres)
 export SECRET_KEY=${SECRET_KEY:-$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(50))')}
 [[ -n "${AUDIT_KEYS:-}${AUDIT_KEY:-}${AUDIT_KEY_FILE:-}" ]] || export AUDIT_KEYS="bench:bench-only-audit-key-not-secret-0123456"
+[[ -n "${SHARE_MASTER_KEYS:-}${SHARE_MASTER_KEY_FILE:-}" ]] || export SHARE_MASTER_KEYS="bench:$("$BIN/python" -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())')"
 export DEBUG=0 TWO_FACTOR_REQUIRED=0 SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 ALLOWED_HOSTS=127.0.0.1
 export VAR_DIR="$ROOT/var/bench" LOG_LEVEL=WARNING
 export DJANGO_SETTINGS_MODULE=${BENCH_SETTINGS:-portal_site.settings}

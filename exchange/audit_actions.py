@@ -10,3 +10,6 @@ SAME_DOCUMENT_NUMBER = "exchange.document.same_number"
 def share_moved_to(status: str) -> str:
     """A share's move to a status (`exchange.share.pending_consent`, `...released`, ...)."""
     return f"exchange.share.{status}"
+
+
+SHARE_KEYS_ROTATED = "exchange.share_keys.rotated"

@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cica_portal.models import State
+from cica_portal.uploads import validate_upload
 
 from . import handling
 from .models import Share, ShareTemplate
@@ -137,7 +138,7 @@ class ShareForm(forms.Form):
         help_text=_("Seen by everyone who may see the share; never by others."),
     )
 
-    def __init__(self, *args, template: ShareTemplate, **kwargs):
+    def __init__(self, *args, template: ShareTemplate, with_attachment: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.template = template
         state_choices = _state_choices()
@@ -180,6 +181,17 @@ class ShareForm(forms.Form):
             label=_("The Secretariat may read it once released"), required=False
         )
         self.fields.update(handling_fields())
+        if with_attachment:
+            self.fields["attachment"] = forms.FileField(
+                label=_("Attach a file"),
+                required=False,
+                validators=[validate_upload],
+                help_text=_(
+                    "A photo, a scanned document or a spreadsheet (PDF, Word, Excel, "
+                    "PowerPoint, OpenDocument text, PNG or JPEG). It is encrypted, read only by "
+                    "those who may read the share, and part of what the states consent to."
+                ),
+            )
 
     def clean(self):
         cleaned = super().clean()

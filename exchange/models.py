@@ -8,12 +8,17 @@ approvers asked for consent see it by rule (see `selectors.visible_shares`).
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from cica_portal import envelope
 
 from . import handling
 
@@ -76,8 +81,13 @@ class Share(models.Model):
     template = models.ForeignKey(
         ShareTemplate, on_delete=models.PROTECT, related_name="shares", verbose_name=_("template")
     )
-    title = models.CharField(_("title"), max_length=200)
-    content = models.JSONField(_("content"), default=dict)
+    # The title in clear, for lists and search; empty for a RED share, whose title is only in
+    # `sealed_content`. Read and written through the `title` and `content` properties.
+    listed_title = models.CharField(_("title"), max_length=200, blank=True, db_column="title")
+    # {"title", "content"} as JSON, AES-256-GCM under this share's data key (`data_key`,
+    # wrapped by a master key kept outside the database): cica_portal/envelope.py.
+    sealed_content = models.TextField(_("content (encrypted)"), blank=True, editable=False)
+    data_key = models.CharField(_("data key (wrapped)"), max_length=200, blank=True, editable=False)
     status = models.CharField(
         _("status"), max_length=20, choices=Status, default=Status.DRAFT, db_index=True
     )
@@ -140,8 +150,10 @@ class Share(models.Model):
         verbose_name=_("current consent request"),
     )
     consent_deadline = models.DateTimeField(_("consent deadline"), null=True, blank=True)
+    # A keyed hash (`id:hmac`, cica_portal/envelope.py) of the normalised number, never the
+    # number itself: found by equality, unreadable without the master key.
     document_number_normalised = models.CharField(
-        _("document number (normalised)"), max_length=100, blank=True, db_index=True
+        _("document number (keyed hash)"), max_length=100, blank=True, db_index=True
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -181,6 +193,54 @@ class Share(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("exchange:detail", args=[self.pk])
+
+    # The fields the `title` and `content` setters write (for `save(update_fields=...)`).
+    SEALED_FIELDS = ("listed_title", "sealed_content", "data_key")
+    _SEAL_CONTEXT = b"cica-portal share content"
+
+    def _opened(self) -> dict[str, Any]:
+        """{"title", "content"} decrypted (once per stored value); EnvelopeError without the key."""
+        sealed = self.sealed_content
+        if not sealed:
+            return {"title": self.listed_title, "content": {}}
+        cached = self.__dict__.get("_opened_payload")
+        if cached is None or cached[0] != sealed:  # refresh_from_db brings a new value
+            key = envelope.unwrap(self.data_key)
+            text = envelope.unseal(key, sealed, context=self._SEAL_CONTEXT)
+            cached = (sealed, json.loads(text))
+            self.__dict__["_opened_payload"] = cached
+        opened: dict[str, Any] = cached[1]
+        return opened
+
+    def _seal(self, payload: dict[str, Any]) -> None:
+        if not self.data_key:
+            self.data_key = envelope.wrap(envelope.new_data_key())
+        text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=str)
+        key = envelope.unwrap(self.data_key)
+        self.sealed_content = envelope.seal(key, text.encode(), context=self._SEAL_CONTEXT)
+        self.__dict__["_opened_payload"] = (self.sealed_content, payload)
+        self.sync_listed_title()
+
+    def sync_listed_title(self) -> None:
+        """The clear title column after a change of title or TLP: empty for a RED share."""
+        self.listed_title = "" if self.is_red else self._opened()["title"]
+
+    @property
+    def title(self) -> str:
+        return str(self._opened()["title"]) if self.is_red else self.listed_title
+
+    @title.setter
+    def title(self, value: str) -> None:
+        self._seal({**self._opened(), "title": value})
+
+    @property
+    def content(self) -> dict[str, Any]:
+        content: dict[str, Any] = self._opened()["content"]
+        return content
+
+    @content.setter
+    def content(self, value: dict[str, Any]) -> None:
+        self._seal({**self._opened(), "content": value})
 
     @property
     def is_editable(self) -> bool:
@@ -295,6 +355,7 @@ class ShareRead(models.Model):
         CHECK = "check", _("Document check")
         EXPORT = "export", _("Export")
         TAXII = "taxii", _("TAXII feed")
+        DOWNLOAD = "download", _("Download of an attachment")
 
     share = models.ForeignKey(Share, on_delete=models.CASCADE, related_name="reads")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -447,3 +508,47 @@ class WithdrawalReceipt(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("exchange:receipt", args=[self.pk])
+
+
+def _attachment_path(attachment: ShareAttachment, filename: str) -> str:
+    return f"exchange/attachments/{attachment.share_id}/{filename}"
+
+
+class ShareAttachment(models.Model):
+    """A file on a share (a photo, a scanned document, a spreadsheet): its bytes on disk and its
+    name in the database are sealed with the share's data key; read under the share's rights."""
+
+    share = models.ForeignKey(Share, on_delete=models.CASCADE, related_name="attachments")
+    # The file's name, sealed like the share's content (a name can say what the file holds).
+    sealed_name = models.TextField(_("name (encrypted)"), editable=False)
+    file = models.FileField(_("file (encrypted)"), upload_to=_attachment_path, max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    # SHA-256 of the file as uploaded: part of what a consent covers (approval_content).
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("attachment of a share")
+        verbose_name_plural = _("attachments of shares")
+
+    def __str__(self) -> str:
+        return f"#{self.share_id} attachment {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("exchange:attachment", args=[self.share_id, self.pk])
+
+    _NAME_CONTEXT = b"cica-portal share attachment name"
+    FILE_CONTEXT = b"cica-portal share attachment"
+
+    @property
+    def name(self) -> str:
+        key = envelope.unwrap(self.share.data_key)
+        return envelope.unseal(key, self.sealed_name, context=self._NAME_CONTEXT).decode()
+
+    def seal_name(self, name: str, key: bytes) -> None:
+        self.sealed_name = envelope.seal(key, name.encode(), context=self._NAME_CONTEXT)

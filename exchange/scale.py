@@ -21,7 +21,7 @@ from . import audit_actions
 from .models import Share, ShareGroupObjectPermission, ShareTemplate, ShareTransition
 from .selectors import PURPOSE, VIEW_PERMISSION
 from .services import SECRETARIAT_GROUP, STATE_GROUP, approval_content, approval_title
-from .validation import normalise_document_number
+from .validation import document_key
 
 KNOB = "shares"
 Status = Share.Status
@@ -127,7 +127,7 @@ def _share(run: ScaleRun, p: Planned, number: int) -> Share:
         secretariat_may_read=run.rnd.random() < 0.3,
         consent_deadline=submitted + timedelta(days=30) if submitted is not None else None,
         document_number_normalised=(
-            normalise_document_number(content.get("document_number")) if released else ""
+            document_key(content.get("document_number")) if released else ""
         ),
         created_at=p.created,
         updated_at=closed or submitted or p.created,
@@ -161,6 +161,7 @@ def _consent_requests(asked: list[tuple[Share, Planned]]) -> list[ApprovalReques
             sh,
             concerned=[s.code for s in p.concerned],
             recipients=[s.code for s in p.recipients],
+            files=(),
         )
         requests.append(
             ApprovalRequest(

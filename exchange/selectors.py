@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cica_portal import approvals
+from cica_portal import approvals, envelope
 from cica_portal.models import ApprovalRequest, State, User
 
 from . import handling, versions
@@ -131,7 +131,7 @@ def shares_for_list(user: User, *, box: str = "") -> QuerySet[Share]:
 
 # What a row of the list page shows: no content (a JSON document per share), no template fields.
 _ROW_FIELDS = (
-    "title",
+    "listed_title",
     "status",
     "updated_at",
     "consent_deadline",
@@ -381,7 +381,7 @@ def document_hits(user: User, number_normalised: str) -> QuerySet[Share]:
         .filter(
             status=Share.Status.RELEASED,
             template__slug=LOST_STOLEN_SLUG,
-            document_number_normalised=number_normalised,
+            document_number_normalised__in=envelope.keyed_hashes(number_normalised),
         )
         .select_related("template", "originating_state")
         .order_by("-released_at")

@@ -186,11 +186,23 @@ class WithdrawalReceiptSerializer(serializers.Serializer):
     )
 
 
+class AttachmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    uploaded_at = serializers.DateTimeField()
+    url = serializers.CharField(source="get_absolute_url", help_text="Download (a read).")
+
+
 class ShareDetailSerializer(ShareListSerializer):
     title = serializers.CharField(read_only=True)
+    content = serializers.JSONField(read_only=True)  # decrypted by the model (encrypted at rest)
     consents = serializers.SerializerMethodField()
     withdrawal_receipts = serializers.SerializerMethodField()
     content_hash = serializers.SerializerMethodField()
+    attachments = AttachmentSerializer(many=True, read_only=True)
     proposed_concerned_states = serializers.SerializerMethodField()
 
     class Meta(ShareListSerializer.Meta):
@@ -199,6 +211,7 @@ class ShareDetailSerializer(ShareListSerializer):
             "handling_note",
             "content",
             "content_hash",
+            "attachments",
             "consents",
             "proposed_concerned_states",
             "withdrawal_receipts",

@@ -20,13 +20,14 @@ from cica_portal.models import ApprovalRequest, State, StateAnswer, User
 from cica_portal.notifications import Notice, lowercase, notify
 from cica_portal.transactions import retry_on_deadlock
 
-from . import audit_actions, selectors, versions
+from . import attachments, audit_actions, selectors, versions
 from .handling import H1, clean_handling
 from .models import (
     LOST_STOLEN_SLUG,
     JudicialPermission,
     ReshareRequest,
     Share,
+    ShareAttachment,
     ShareGroupObjectPermission,
     ShareRead,
     ShareTemplate,
@@ -45,7 +46,7 @@ from .selectors import (
     may_withdraw,
     visible_shares,
 )
-from .validation import ContentErrors, normalise_document_number, validate_content
+from .validation import ContentErrors, document_key, document_keys, validate_content
 
 DEFAULT_CONSENT_DAYS = 14
 MAX_CONSENT_DAYS = 90
@@ -129,11 +130,18 @@ def _approval_content(share: Share) -> dict[str, Any]:
 
 
 def approval_content(
-    share: Share, *, concerned: Iterable[str], recipients: Iterable[str]
+    share: Share,
+    *,
+    concerned: Iterable[str],
+    recipients: Iterable[str],
+    files: Iterable[str] | None = None,
 ) -> dict[str, Any]:
-    """Exactly what a consent covers: the text, who is concerned and who will read it (state
-    codes given, so that the scale data builds the same content without a query per share)."""
-    return {
+    """Exactly what a consent covers: the text, its files, who is concerned and who will read
+    it (codes and file hashes given, so that the scale data builds it without a query)."""
+    if files is None:
+        files = share.attachments.values_list("sha256", flat=True) if share.pk else ()
+    files = list(files)
+    return ({"attachments": files} if files else {}) | {
         "share": share.pk,
         "template": f"{share.template.slug}@{share.template.version}",
         "title": share.title,
@@ -196,6 +204,9 @@ def _apply_handling(share: Share, given: dict[str, Any]) -> list[str]:
     changed = [name for name, value in clean.items() if getattr(share, name) != value]
     for name in changed:
         setattr(share, name, clean[name])
+    if "tlp" in changed:  # a RED share's title leaves the clear column, and back
+        share.sync_listed_title()
+        changed.append("listed_title")
     return changed
 
 
@@ -260,14 +271,13 @@ def create_share(
     clean = _clean_content(template, content)
     share = Share(
         template=template,
-        title=title.strip()[:200],
-        content=clean,
         author=author,
         originating_state_id=author.national_state_id,
         secretariat_may_read=bool(secretariat_may_read),
         distribution_confidential=bool(distribution_confidential),
-        document_number_normalised=normalise_document_number(clean.get("document_number")),
+        document_number_normalised=document_key(clean.get("document_number")),
     )
+    share.title, share.content = title.strip()[:200], clean  # sealed (models.Share)
     _apply_handling(share, handling or {})
     share.save(force_insert=True)
     if concerned_states is None:  # not given: propose the states the case itself names
@@ -291,12 +301,14 @@ def update_share(
     actor: User,
     concerned_states: Iterable[State] | None = None,
     recipient_states: Iterable[State] | None = None,
+    attachment: Any = None,
     **changes: Any,
 ) -> Share:
-    """The author edits a draft or a pending share; any change voids the consents given.
+    """The author edits a draft or a pending share; any change voids the consents given (a new
+    attachment is a change).
 
     `changes`: any of title, content, secretariat_may_read, distribution_confidential and
-    handling (None: unchanged)."""
+    handling (None: unchanged); `attachment`: a file to add to the share."""
     share = _lock(share)
     if share.author_id != actor.pk:
         raise ExchangeError(_("Only the author can edit this share."), code="forbidden")
@@ -309,7 +321,11 @@ def update_share(
         )
     fields = _apply_changes(share, **changes)
     before_states = {s.pk for s in _required_states(share)}
-    share.save(update_fields=[*fields, "updated_at"])
+    if attachment is not None:  # checked before anything is written
+        attachments.check(attachment, ExchangeError)
+    share.save(update_fields=[*dict.fromkeys(fields), "updated_at"])
+    if attachment is not None:
+        attachments.attach(share, attachment, actor=actor, error_class=ExchangeError)
     _apply_states(share, concerned_states, recipient_states)
     voided = False
     if share.status == Share.Status.PENDING_CONSENT:
@@ -328,18 +344,16 @@ def _apply_changes(
     handling: dict[str, Any] | None = None,
 ) -> list[str]:
     """Set what the author changed (None: unchanged); return the names of the fields set."""
-    fields = []
+    fields: list[str] = []
     if title is not None:
         if not title.strip():
             raise ExchangeError(_("This field is required."), field="title")
         share.title = title.strip()[:200]
-        fields.append("title")
+        fields += Share.SEALED_FIELDS
     if content is not None:
         share.content = _clean_content(share.template, content)
-        share.document_number_normalised = normalise_document_number(
-            share.content.get("document_number")
-        )
-        fields += ["content", "document_number_normalised"]
+        share.document_number_normalised = document_key(share.content.get("document_number"))
+        fields += [*Share.SEALED_FIELDS, "document_number_normalised"]
     for name, value in (
         ("secretariat_may_read", secretariat_may_read),
         ("distribution_confidential", distribution_confidential),
@@ -551,9 +565,7 @@ def _release(share: Share, *, actor: User | None) -> None:
         groups.append(secretariat_group())
     _grant(share, groups)
     share.released_at = share.closed_at
-    share.document_number_normalised = normalise_document_number(
-        share.content.get("document_number")
-    )
+    share.document_number_normalised = document_key(share.content.get("document_number"))
     _transition(
         share,
         Share.Status.RELEASED,
@@ -586,7 +598,7 @@ def _flag_same_document(share: Share) -> None:
         Share.objects.filter(
             status=Share.Status.RELEASED,
             template__slug=LOST_STOLEN_SLUG,
-            document_number_normalised=share.document_number_normalised,
+            document_number_normalised__in=document_keys(share.content.get("document_number")),
         )
         .exclude(pk=share.pk)
         .exclude(originating_state_id=share.originating_state_id)
@@ -827,6 +839,14 @@ def record_read(share: Share, *, user: User, via: str) -> ShareRead:
     ):
         approvals.record_view(share.approval, user=user, notify_subject=False)
     return read
+
+
+@retry_on_deadlock
+@transaction.atomic
+def download_attachment(item: ShareAttachment, *, user: User) -> bytes:
+    """A file of a share, for someone who may read the share: counted as a read of it."""
+    record_read(item.share, user=user, via=ShareRead.Via.DOWNLOAD)
+    return attachments.read(item)
 
 
 # --- binding handling: re-share requests (H2), judicial use (H1), exports ------------------------

@@ -19,4 +19,5 @@ urlpatterns = [
     path("<int:pk>/reshare/", views.reshare, name="reshare"),
     path("<int:pk>/judicial-use/", views.judicial_use, name="judicial-use"),
     path("<int:pk>/export/", views.export, name="export"),
+    path("<int:pk>/attachments/<int:attachment_pk>/", views.attachment, name="attachment"),
 ]

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from cica_portal import envelope
 from cica_portal.models import State
 
 from .models import FIELD_TYPES, ShareTemplate
@@ -31,6 +32,17 @@ def normalise_document_number(number: Any) -> str:
     if not isinstance(number, str):
         return ""
     return _DOCUMENT_NOISE.sub("", number).upper()[:100]
+
+
+def document_key(number: Any) -> str:
+    """What is stored of a document number: a keyed hash of its normalised form (never the
+    number in clear); "" when there is none."""
+    return envelope.keyed_hash(normalise_document_number(number))
+
+
+def document_keys(number: Any) -> list[str]:
+    """The keyed hashes a stored number may have (one per master key, during a rotation)."""
+    return envelope.keyed_hashes(normalise_document_number(number))
 
 
 def _is_empty(value: Any) -> bool:

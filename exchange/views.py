@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -125,12 +126,18 @@ def edit(request, pk: int):
         messages.error(request, _("This share can no longer be edited."))
         return redirect(share)
     form = ShareForm(
-        request.POST or None, template=share.template, initial=ShareForm.initial_for(share)
+        request.POST or None,
+        request.FILES or None,
+        template=share.template,
+        initial=ShareForm.initial_for(share),
+        with_attachment=True,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.update_share(share, actor=request.user, **_changes(data))
+            services.update_share(
+                share, actor=request.user, attachment=data.get("attachment"), **_changes(data)
+            )
         except services.ShareContentError as error:
             form.add_content_errors(error.errors)
         except DomainError as error:
@@ -142,7 +149,14 @@ def edit(request, pk: int):
                 messages.success(request, _("Draft saved."))
             return redirect(share)
     return render(
-        request, "exchange/form.html", {"form": form, "template": share.template, "share": share}
+        request,
+        "exchange/form.html",
+        {
+            "form": form,
+            "template": share.template,
+            "share": share,
+            "attachments": share.attachments.all(),
+        },
     )
 
 
@@ -210,6 +224,21 @@ def delete(request, pk: int):
 
 @network_member_required
 @require_GET
+def attachment(request, pk: int, attachment_pk: int):
+    """A file of a share, to whoever may read the share (else 404), only ever as a download;
+    each download is a read of the share."""
+    share = selectors.get_share_for(request.user, pk)
+    item = get_object_or_404(share.attachments.select_related("share"), pk=attachment_pk)
+    data = services.download_attachment(item, user=request.user)
+    response = HttpResponse(data, content_type=item.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, item.name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@network_member_required
+@require_GET
 def detail(request, pk: int):
     """The share with its content (the read is logged), consents, and for its state the log."""
     share = selectors.get_share_for(request.user, pk)
@@ -245,6 +274,7 @@ def _render_detail(
         "may_export": share.status == Share.Status.RELEASED and not share.is_red,
         "judicial_refusal": selectors.export_refusal(request.user, share, "judicial"),
         "share": share,
+        "attachments": share.attachments.all(),
         "fields": [
             (spec, share.content.get(spec["name"]))
             for spec in share.template.fields

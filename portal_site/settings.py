@@ -13,7 +13,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from cica_portal import audit_keys
+from cica_portal import audit_keys, envelope
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -41,6 +41,11 @@ if not SECRET_KEY:
 # AUDIT_KEYS (id:key,...; the first signs, the others only verify), AUDIT_KEY or AUDIT_KEY_FILE;
 # required when DEBUG is off, like SECRET_KEY. Its head is anchored to an append-only file.
 AUDIT_KEYS = audit_keys.from_environment(os.environ, debug=DEBUG, secret_key=SECRET_KEY)
+# SHARE_MASTER_KEYS (id:base64key,...; the first wraps new data keys, the others only unwrap)
+# or SHARE_MASTER_KEY_FILE: the master keys of the shares' envelope encryption
+# (cica_portal/envelope.py), kept outside the database and its backups; required when DEBUG
+# is off, like SECRET_KEY.
+SHARE_MASTER_KEYS = envelope.from_environment(os.environ, debug=DEBUG, secret_key=SECRET_KEY)
 AUDIT_ANCHOR_FILE = Path(os.environ.get("AUDIT_ANCHOR_FILE", VAR_DIR / "audit-anchors.jsonl"))
 AUDIT_ANCHOR_EMAIL = os.environ.get("AUDIT_ANCHOR_EMAIL", "")  # a copy of each anchor, if set
 

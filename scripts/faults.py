@@ -19,6 +19,7 @@ PostgreSQL and Redis are never touched. Needs root (the cluster runs as `postgre
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import secrets
@@ -48,10 +49,12 @@ from tests.faults.servers import (  # noqa: E402
 VENV_BIN = Path(sys.executable).parent
 SHARES = int(os.environ.get("FAULT_SHARES", "30"))
 AUDIT_KEYS = "drill:" + secrets.token_urlsafe(32)  # a throwaway log, a throwaway key
+SHARE_MASTER_KEYS = "drill:" + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
 SMTP_SECONDS = float(os.environ.get("FAULT_SMTP_SECONDS", "120"))
 DELIVERY_WAIT = float(os.environ.get("FAULT_DELIVERY_WAIT", "180"))
 
 SETUP = r"""
+import base64
 import json
 from cica_portal.tokens import issue_token
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
@@ -87,6 +90,7 @@ print("JSON" + json.dumps({"tokens": {k: issue_token(u, name="drill")[1] for k, 
 """
 
 COUNT = r"""
+import base64
 import json
 from cica_portal.models import Notification
 from exchange.models import Share, ShareTransition
@@ -124,6 +128,7 @@ class Drill:
             "REDIS_URL": self.redis.url,
             "SECRET_KEY": "fault-drill-not-secret",
             "AUDIT_KEYS": AUDIT_KEYS,
+            "SHARE_MASTER_KEYS": SHARE_MASTER_KEYS,
             "DEBUG": "0",
             "SECURE_SSL_REDIRECT": "0",
             "SECURE_COOKIES": "0",

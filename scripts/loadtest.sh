@@ -33,6 +33,7 @@ export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB"
 export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
 export SECRET_KEY=${SECRET_KEY:-load-test-only-not-secret}
 [[ -n "${AUDIT_KEYS:-}${AUDIT_KEY:-}${AUDIT_KEY_FILE:-}" ]] || export AUDIT_KEYS="load:load-test-only-audit-key-not-secret-0123"
+[[ -n "${SHARE_MASTER_KEYS:-}${SHARE_MASTER_KEY_FILE:-}" ]] || export SHARE_MASTER_KEYS="load:$("$BIN/python" -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())')"
 export DEBUG=0 TWO_FACTOR_REQUIRED=0 SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0
 export AXES_FAILURE_LIMIT=1000 API_USER_RATE=100000/minute ALLOWED_HOSTS=127.0.0.1
 export VAR_DIR="$ROOT/var/load" LOG_LEVEL=WARNING

@@ -19,7 +19,7 @@ from cica_portal.models import (
     Notification,
     StateAnswer,
 )
-from tests.settings import TEST_AUDIT_KEYS
+from tests.settings import TEST_AUDIT_KEYS, TEST_SHARE_MASTER_KEYS
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLES = [ApprovalRequest, StateAnswer, AuditRecord, AuditChainHead, Notification]
@@ -98,6 +98,7 @@ def test_a_restored_backup_holds_the_same_consents_audit_log_and_files(
         "SECRET_KEY": "restore-drill-not-secret",
         "DEBUG": "0",
         "AUDIT_KEYS": TEST_AUDIT_KEYS,
+        "SHARE_MASTER_KEYS": TEST_SHARE_MASTER_KEYS,
     }
     backup = run(["scripts/backup.sh"], env)
     assert backup.returncode == 0, backup.stderr

@@ -157,7 +157,7 @@ def test_it_lets_a_focal_point_keep_details_register_request_training_and_share_
 
     from exchange.models import Share
 
-    share = Share.objects.get(title="Forged work visas sold to migrants")
+    share = Share.objects.get(listed_title="Forged work visas sold to migrants")
     assert share.status == Share.Status.PENDING_CONSENT
     assert {s.code for s in share.concerned_states.all()} >= {"RU", "UZ"}
     assert (share.tlp, share.handling_codes, share.evaluation) == ("AMBER", ["H0", "H2"], "B2")

@@ -280,7 +280,7 @@ def portal_env(database_url: str, var_dir: str | Path, **extra: str) -> dict[str
     """The environment of a portal process a fault test starts: production settings (DEBUG
     off, the test audit key) on the given database, without TLS redirects or two-factor, with
     this virtualenv's tools first on the PATH. `extra` adds or overrides variables."""
-    from tests.settings import TEST_AUDIT_KEYS
+    from tests.settings import TEST_AUDIT_KEYS, TEST_SHARE_MASTER_KEYS
 
     return {
         "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '/usr/bin:/bin')}",
@@ -289,6 +289,7 @@ def portal_env(database_url: str, var_dir: str | Path, **extra: str) -> dict[str
         "DATABASE_URL": database_url,
         "SECRET_KEY": "fault-tests-not-secret",
         "AUDIT_KEYS": TEST_AUDIT_KEYS,
+        "SHARE_MASTER_KEYS": TEST_SHARE_MASTER_KEYS,
         "DEBUG": "0",
         "SECURE_SSL_REDIRECT": "0",
         "SECURE_COOKIES": "0",

@@ -23,6 +23,7 @@ PORTAL = ("migrate", "web", "worker", "beat")
 ENV = {
     "SECRET_KEY": "compose-test-not-secret",
     "AUDIT_KEYS": "t:compose-test-audit-key-not-secret-0123",
+    "SHARE_MASTER_KEYS": "t:Y29tcG9zZS10ZXN0LXNoYXJlLWtleS1ub3Qtc2VjcmU",
     "POSTGRES_PASSWORD": "compose-test",
     "ALLOWED_HOSTS": "portal.example.org",
 }

@@ -151,6 +151,8 @@ CASES = [
     Case("exchange:reshare", {"pk": "@share_released"}, {"GET": "L 405 405 405 405 405 L", "POST": "L 403 400 403 403 404 L"}),
     Case("exchange:judicial-use", {"pk": "@share_draft"}, {"GET": "L 405 405 405 405 405 L", "POST": "L 403 404 403 404 404 L"}),
     Case("exchange:judicial-use", {"pk": "@share_released"}, {"GET": "L 405 405 405 405 405 L", "POST": "L 403 403 403 403 404 L"}),
+    Case("exchange:attachment", {"pk": "@share_draft", "attachment_pk": "@attachment_draft"}, {"GET": "L 200 404 200 404 404 L", "POST": "L 405 405 405 405 405 L"}),
+    Case("exchange:attachment", {"pk": "@share_released", "attachment_pk": "@attachment_released"}, {"GET": "L 200 200 200 200 404 L", "POST": "L 405 405 405 405 405 L"}),
     Case("exchange:export", {"pk": "@share_draft"}, {"GET": "L 403 404 403 404 404 L", "POST": "L 405 405 405 405 405 L"}),
     Case("exchange:export", {"pk": "@share_released"}, {"GET": "L R R R R 404 L", "POST": "L 405 405 405 405 405 L"}),
     Case("exchange:decide", {"pk": "@share_draft"}, {"GET": "L 405 405 405 405 405 L", "POST": "L 403 404 R 404 404 L"}),

@@ -20,6 +20,7 @@ from actionplan.services import proposals
 from cica_portal import tokens
 from cica_portal.models import Area, Notification, Organisation
 from cica_portal.notifications import Notice, notify
+from exchange import attachments as exchange_attachments
 from exchange import services as exchange_services
 from focalpoints import services as fp_services
 from meetings.models import MeetingDocument
@@ -150,6 +151,11 @@ def build_world() -> World:
     o["share_withdrawn"] = exchange_services.withdraw_share(withdrawn, actor=fp_a)
     o["receipt"] = o["share_withdrawn"].withdrawal_receipts.get()  # B's, not yet acknowledged
     o["share_approval"] = o["share_pending"].approval
+    for stage in ("draft", "released"):  # a file on each: downloads have the share's rights
+        upload = SimpleUploadedFile("scan.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+        o[f"attachment_{stage}"] = exchange_attachments.attach(
+            o[f"share_{stage}"], upload, actor=fp_a, error_class=exchange_services.ExchangeError
+        )
 
     # --- a notification of A's focal point
     notify(
