@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -292,13 +293,38 @@ def _attach(request, report, form) -> bool:
     return True
 
 
+class _NotAttached(Exception):
+    """Undo the draft's save when its file is refused: a refusal writes nothing."""
+
+
+def _save_and_attach(request, report, forms):
+    """Save the entries and attach the file, both or neither; a refusal renders the page with
+    every typed text and the file's error, at the report's address."""
+    form = AttachmentForm(request.POST, request.FILES, items=_report_items(report))
+    try:
+        with transaction.atomic():
+            error = _save_posted_entries(request, report, forms)
+            if error or not _attach(request, report, form):
+                raise _NotAttached(error)
+    except _NotAttached as refused:
+        messages.error(
+            request,
+            refused.args[0] or _("Nothing is saved yet: the file is not attached (see below)."),
+        )
+        context = _report_context(request, report, forms=forms, attachment_form=form)
+        return render(request, "actionplan/report.html", context, status=400)
+    messages.success(request, _("The draft is saved and the file is attached."))
+    return redirect(report)
+
+
 @require_http_methods(["GET", "POST"])
 @network_member_required
 def report_detail(request, pk: int):
     """Read a report; its state's focal point edits the draft here. One form carries the
-    entries and the file to attach, so the typed text is saved before any upload is tried and
-    survives a refused one; every answer renders at this address, so the next save posts here.
-    `then=autosave` (the page's script, every minute while typing) saves and answers JSON."""
+    entries and the file to attach, so a refused file or a refused save comes back with every
+    typed text in the page, and every answer renders at this address, so the next save posts
+    here. `then=autosave` (the page's script, a minute after the last change) saves the draft
+    and answers JSON."""
     report = selectors.get_report_for(request.user, pk)
     if request.method == "GET":
         return render(request, "actionplan/report.html", _report_context(request, report))
@@ -306,6 +332,8 @@ def report_detail(request, pk: int):
         raise PermissionDenied
     then = request.POST.get("then", "")
     forms = _posted_entry_forms(report, request.POST)
+    if then == "attach":
+        return _save_and_attach(request, report, forms)
     error = _save_posted_entries(request, report, forms)
     if then == "autosave":
         if error:
@@ -315,16 +343,6 @@ def report_detail(request, pk: int):
         messages.error(request, error)
         context = _report_context(request, report, forms=forms)
         return render(request, "actionplan/report.html", context, status=400)
-    if then == "attach":
-        form = AttachmentForm(request.POST, request.FILES, items=_report_items(report))
-        if not _attach(request, report, form):
-            messages.warning(
-                request, _("The draft is saved; the file is not attached (see below).")
-            )
-            context = _report_context(request, report, attachment_form=form)
-            return render(request, "actionplan/report.html", context, status=400)
-        messages.success(request, _("The draft is saved and the file is attached."))
-        return redirect(report)
     if then == "submit":
         return redirect("actionplan:report-submit", pk=report.pk)
     messages.success(request, _("The draft is saved."))
@@ -365,21 +383,6 @@ def report_return(request, pk: int):
             messages.success(request, _("The report is returned to the state for correction."))
             return redirect(report)
     return render(request, "actionplan/report_return.html", {"report": report, "form": form})
-
-
-@require_POST
-@network_member_required
-def attachment_upload(request, pk: int):
-    """Attach a file without the entries (the report page posts both to `report_detail`)."""
-    report = selectors.get_report_for(request.user, pk)
-    if not selectors.is_report_author(request.user, report):
-        raise PermissionDenied
-    form = AttachmentForm(request.POST, request.FILES, items=_report_items(report))
-    if _attach(request, report, form):
-        messages.success(request, _("The file is attached."))
-        return redirect(report)
-    context = _report_context(request, report, attachment_form=form)
-    return render(request, "actionplan/report.html", context, status=400)
 
 
 @require_GET

@@ -153,7 +153,7 @@ def test_an_attachment_is_checked_by_content_stored_and_served_safely(
 ):
     client.force_login(fp_kz)
     upload = SimpleUploadedFile("summary.pdf", PDF, content_type="text/html")
-    response = client.post(f"/plan/reports/{report.pk}/attachments/", {"file": upload})
+    response = client.post(report.get_absolute_url(), {"file": upload, "then": "attach"})
     assert response.status_code == 302
     attachment = ReportAttachment.objects.get()
     assert attachment.content_type == "application/pdf"
@@ -176,7 +176,7 @@ def test_a_file_that_only_claims_to_be_a_pdf_is_refused(client, report, fp_kz):
     upload = SimpleUploadedFile(
         "evil.pdf", b"<html><script>alert(1)</script></html>", content_type="application/pdf"
     )
-    response = client.post(f"/plan/reports/{report.pk}/attachments/", {"file": upload})
+    response = client.post(report.get_absolute_url(), {"file": upload, "then": "attach"})
     assert response.status_code == 400
     assert "not accepted" in response.content.decode()
     assert not ReportAttachment.objects.exists()

@@ -64,7 +64,6 @@ CASES = [
     Case("actionplan:report", {"pk": "@report"}, {"GET": "L 200 404 200 404 404 L", "POST": "L R 404 403 404 404 L"}),
     Case("actionplan:report-submit", {"pk": "@report"}, {"GET": "L 200 404 403 404 404 L", "POST": "L R 404 403 404 404 L"}),
     Case("actionplan:report-return", {"pk": "@report"}, {"GET": "L 403 404 403 404 404 L", "POST": "L 403 404 403 404 404 L"}),
-    Case("actionplan:attachment-upload", {"pk": "@report"}, {"GET": "405 405 405 405 405 405 405", "POST": "L 400 404 403 404 404 L"}),
     Case("actionplan:attachment", {"pk": "@attachment"}, {"GET": "L 200 404 200 404 404 L", "POST": "405 405 405 405 405 405 405"}),
     Case("actionplan:attachment-delete", {"pk": "@attachment"}, {"GET": "405 405 405 405 405 405 405", "POST": "L R 404 403 404 404 L"}),
     Case("actionplan:reviews", {}, {"GET": "L 403 403 403 403 200 L", "POST": "405 405 405 405 405 405 405"}),
