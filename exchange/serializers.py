@@ -6,8 +6,7 @@ from cica_portal.serializers import ApprovalAnswerSerializer, StateCodeField
 
 from . import handling
 from .models import Share, ShareTemplate
-from .selectors import consents_of
-from .validation import proposed_concerned_states
+from .selectors import consents_of, proposed_concerned
 
 
 class TemplateFieldSerializer(serializers.Serializer):
@@ -181,12 +180,12 @@ class ShareDetailSerializer(ShareListSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_proposed_concerned_states(self, share: Share) -> list[str]:
-        """States the content names in origin/transit/destination fields (a proposal)."""
-        return [
-            code
-            for code in proposed_concerned_states(share.template, share.content)
-            if code != share.originating_state.code
-        ]
+        """Member states the content names in origin/transit/destination fields: a proposal,
+        applied only when the author lists them in `concerned_states`."""
+        proposed = proposed_concerned(
+            share.template, share.content, originating_state_id=share.originating_state_id
+        )
+        return [state.code for state in proposed]
 
 
 class ShareCreateSerializer(HandlingInputMixin, serializers.Serializer):
@@ -200,8 +199,10 @@ class ShareCreateSerializer(HandlingInputMixin, serializers.Serializer):
     concerned_states = StateCodeField(
         many=True,
         required=False,
-        help_text="Codes; when left out, the states the content names as origin, transit or "
-        "destination are used.",
+        help_text="Codes of member states, each asked to consent. Never filled in for you: "
+        "when left out while the content names member states as origin, transit or destination, "
+        "the answer is a 400 naming this field, with those states as `proposed_concerned_states`"
+        " (send them, or [] for none).",
     )
     recipient_states = StateCodeField(many=True, required=False, default=list)
     secretariat_may_read = serializers.BooleanField(required=False, default=False)

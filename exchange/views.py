@@ -87,7 +87,9 @@ def choose_template(request):
 def create(request, slug: str):
     """Draft a share in the current version of a template; nothing leaves the state yet."""
     template = get_object_or_404(ShareTemplate, slug=slug, is_current=True)
-    form = ShareForm(request.POST or None, template=template)
+    form = ShareForm(
+        request.POST or None, template=template, originating_state_id=request.user.state_id
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -96,7 +98,7 @@ def create(request, slug: str):
                 template=template,
                 title=data["title"],
                 content=data["content"],
-                concerned_states=list(data["concerned_states"]) or None,
+                concerned_states=list(data["concerned_states"]),
                 recipient_states=list(data["recipient_states"]),
                 secretariat_may_read=data["secretariat_may_read"],
                 handling=data["handling"],
@@ -122,7 +124,10 @@ def edit(request, pk: int):
         messages.error(request, _("This share can no longer be edited."))
         return redirect(share)
     form = ShareForm(
-        request.POST or None, template=share.template, initial=ShareForm.initial_for(share)
+        request.POST or None,
+        template=share.template,
+        originating_state_id=share.originating_state_id,
+        initial=ShareForm.initial_for(share),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
