@@ -139,6 +139,7 @@ class ShareForm(forms.Form):
     )
 
     route_confirmed = forms.CharField(required=False, widget=forms.HiddenInput)
+    route_proposed = False  # set when this submission showed states proposed from the route
 
     def __init__(
         self, *args, template: ShareTemplate, originating_state_id: int | None = None, **kwargs
@@ -205,6 +206,7 @@ class ShareForm(forms.Form):
         new = [state for state in proposed if state.code not in shown | ticked]
         if not new:
             return
+        self.route_proposed = True
         data = self.data.copy()  # a QueryDict's copy is mutable
         codes = sorted(ticked | {state.code for state in new})
         if isinstance(data, QueryDict):

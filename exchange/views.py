@@ -110,7 +110,16 @@ def create(request, slug: str):
         else:
             messages.success(request, _("Draft saved. Submit it to ask for consent."))
             return redirect(share)
+    _say_route_proposed(request, form)
     return render(request, "exchange/form.html", {"form": form, "template": template})
+
+
+def _say_route_proposed(request, form: ShareForm) -> None:
+    if form.route_proposed:
+        messages.info(
+            request,
+            _("Proposed from the route: confirm the concerned states below. Not saved yet."),
+        )
 
 
 @network_member_required
@@ -152,6 +161,7 @@ def edit(request, pk: int):
             else:
                 messages.success(request, _("Draft saved."))
             return redirect(share)
+    _say_route_proposed(request, form)
     return render(
         request, "exchange/form.html", {"form": form, "template": share.template, "share": share}
     )
