@@ -72,9 +72,8 @@ def test_the_route_is_proposed_ticked_and_nothing_is_saved(client, fp_kz):
     assert "Uzbekistan (UZ)" in form.errors["concerned_states"][0]
     assert sorted(form["concerned_states"].value()) == ["RU", "UZ"]
     assert set(form["route_confirmed"].value().split(",")) == {"RU", "UZ"}
-    assert "Proposed from the route: confirm the concerned states below" in [
-        str(m) for m in response.context["messages"]
-    ][0]
+    said = [str(m) for m in response.context["messages"]]
+    assert "Proposed from the route: confirm the concerned states below" in said[0]
     html = response.content.decode()
     assert re.search(r'name="concerned_states" value="UZ"[^>]*checked', html)
     assert not re.search(r'name="concerned_states" value="CN"[^>]*checked', html)
