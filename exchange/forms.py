@@ -285,7 +285,9 @@ class ReshareForm(forms.Form):
     def __init__(self, *args, share: Share, **kwargs):
         super().__init__(*args, **kwargs)
         have = {share.originating_state_id, *share.recipient_states.values_list("pk", flat=True)}
-        self.fields["states"].queryset = _member_states().exclude(pk__in=have)
+        self.fields["states"].queryset = selectors.recipient_choices(share.template).exclude(
+            pk__in=have
+        )
 
     def clean(self):
         cleaned = super().clean()

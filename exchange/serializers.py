@@ -29,8 +29,14 @@ class ShareTemplateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ShareTemplate
-        fields = ["slug", "version", "title", "description", "fields"]
+        fields = ["slug", "version", "title", "description", "fields", "observers_may_receive"]
         read_only_fields = fields
+        extra_kwargs = {
+            "observers_may_receive": {
+                "help_text": "Whether a share of this template may name observer and other "
+                "non-member states as recipients (set by the Secretariat)."
+            }
+        }
 
 
 class ConsentSerializer(serializers.Serializer):

@@ -217,6 +217,9 @@ def test_where_allowed_an_observer_reads_the_share_once_released(
     client, api_client, fp_kz, approver_kz, approver_ru, secretariat
 ):
     allow_observers(secretariat)
+    api_client.force_authenticate(fp_kz)
+    templates = api_client.get("/api/v1/exchange/templates/").json()["results"]
+    assert {t["slug"]: t["observers_may_receive"] for t in templates}["trafficking-case"]
     fp_jp = FocalPointUserFactory(username="fp-jp", state=state("JP"))
     client.force_login(fp_kz)
     data = form_data(concerned_states=["RU"], route_confirmed="RU,UZ", recipient_states=["JP"])
