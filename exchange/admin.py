@@ -29,7 +29,7 @@ from .validation import validate_template_fields
 class ShareTemplateForm(forms.ModelForm):
     class Meta:
         model = ShareTemplate
-        fields = ["slug", "title", "description", "fields"]
+        fields = ["slug", "title", "description", "fields", "observers_may_receive"]
 
     def clean_fields(self):
         fields = self.cleaned_data["fields"]
@@ -44,7 +44,7 @@ class ShareTemplateAdmin(ServiceAdminMixin, admin.ModelAdmin):
     """Saving a changed template makes a new version; the old one stays as shares knew it."""
 
     form = ShareTemplateForm
-    list_display = ["slug", "version", "title", "is_current", "created_at"]
+    list_display = ["slug", "version", "title", "observers_may_receive", "is_current", "created_at"]
     list_filter = ["is_current", "slug"]
     search_fields = ["slug", "title"]
     readonly_fields = ["version", "is_current", "created_at"]

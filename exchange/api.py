@@ -47,6 +47,30 @@ def _detail(request, share: Share) -> dict:
     return ShareDetailSerializer(share, context={"request": request}).data
 
 
+def _require_confirmed_route(data: dict, author) -> None:
+    """Concerned states left out while the case names member states: a 400 with the proposal,
+    never the proposal applied behind the client's back (nor silently dropped)."""
+    if "concerned_states" in data:
+        return
+    proposed = selectors.proposed_concerned(
+        data["template"], data["content"], originating_state_id=author.national_state_id
+    )
+    if proposed:
+        codes = [state.code for state in proposed]
+        raise exceptions.ValidationError(
+            {
+                "concerned_states": [
+                    _(
+                        "The case names %(codes)s as origin, transit or destination. List the "
+                        "states that must consent (those, some of them, or none: [])."
+                    )
+                    % {"codes": ", ".join(codes)}
+                ],
+                "proposed_concerned_states": codes,
+            }
+        )
+
+
 class TemplateList(generics.ListAPIView):
     """The current version of every template, with its fields."""
 
@@ -112,6 +136,7 @@ class ShareListCreate(generics.ListCreateAPIView):
         serializer = ShareCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        _require_confirmed_route(data, request.user)
         share = _content_errors(
             lambda: services.create_share(
                 author=request.user,

@@ -7,12 +7,13 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from cica_portal.models import State
 from cica_portal.uploads import validate_upload
 
-from . import handling
+from . import handling, selectors
 from .models import Share, ShareTemplate
 from .validation import validate_content
 
@@ -138,9 +139,20 @@ class ShareForm(forms.Form):
         help_text=_("Seen by everyone who may see the share; never by others."),
     )
 
-    def __init__(self, *args, template: ShareTemplate, with_attachment: bool = False, **kwargs):
+    route_confirmed = forms.CharField(required=False, widget=forms.HiddenInput)
+    route_proposed = False  # set when this submission showed states proposed from the route
+
+    def __init__(
+        self,
+        *args,
+        template: ShareTemplate,
+        with_attachment: bool = False,
+        originating_state_id: int | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.template = template
+        self.originating_state_id = originating_state_id
         state_choices = _state_choices()
         for spec in template.fields:
             self.fields[PREFIX + spec["name"]] = _field_for(spec, state_choices)
@@ -151,13 +163,14 @@ class ShareForm(forms.Form):
             to_field_name="code",
             widget=forms.CheckboxSelectMultiple,
             help_text=_(
-                "Each must consent before release, as does your own state. Left empty, the "
-                "states the case names (origin, transit, destination) are proposed."
+                "Member states only; each must consent before release, as does your own state. "
+                "The member states the case names (origin, transit, destination) are proposed "
+                "for you to confirm, never added without you."
             ),
         )
         self.fields["recipient_states"] = forms.ModelMultipleChoiceField(
             label=_("Recipient states"),
-            queryset=_member_states(),
+            queryset=selectors.recipient_choices(template),
             required=False,
             to_field_name="code",
             widget=forms.CheckboxSelectMultiple,
@@ -205,6 +218,7 @@ class ShareForm(forms.Form):
         cleaned["content"] = clean
         if cleaned.get("all_member_states"):
             cleaned["recipient_states"] = list(_member_states())
+        self._propose_from_route(content, cleaned.get("concerned_states"))
         codes = cleaned.get("handling_codes") or []
         if handling.H3 in codes and not cleaned.get("handling_note", "").strip():
             self.add_error("handling_note", _("Say in words what H3 restricts."))
@@ -212,6 +226,38 @@ class ShareForm(forms.Form):
             name: cleaned[name] for name in HANDLING_FIELD_NAMES if name in cleaned
         }
         return cleaned
+
+    def _propose_from_route(self, content: dict, concerned) -> None:
+        """States the route names that the author has not yet been shown: tick them, say so,
+        and save nothing this time. The author's next save is the confirmation."""
+        proposed = selectors.proposed_concerned(
+            self.template, content, originating_state_id=self.originating_state_id
+        )
+        given = self.data.get(self.add_prefix("route_confirmed"))
+        shown = set(given.split(",")) if isinstance(given, str) else set()
+        ticked = {state.code for state in concerned or []}
+        new = [state for state in proposed if state.code not in shown | ticked]
+        if not new:
+            return
+        self.route_proposed = True
+        data = self.data.copy()  # a QueryDict's copy is mutable
+        codes = sorted(ticked | {state.code for state in new})
+        if isinstance(data, QueryDict):
+            data.setlist(self.add_prefix("concerned_states"), codes)
+        else:
+            data[self.add_prefix("concerned_states")] = codes
+        confirmed = sorted(shown | {state.code for state in proposed})
+        data[self.add_prefix("route_confirmed")] = ",".join(confirmed)
+        self.data = data
+        self.add_error(
+            "concerned_states",
+            _(
+                "Proposed from the route: confirm. The case names %(states)s; they are ticked "
+                "below and are asked to consent only once you save again. Untick any that need "
+                "not consent."
+            )
+            % {"states": ", ".join(f"{state.name} ({state.code})" for state in new)},
+        )
 
     def add_content_errors(self, errors: dict) -> None:
         for name, messages in errors.items():
@@ -231,6 +277,13 @@ class ShareForm(forms.Form):
             "recipient_states": list(share.recipient_states.all()),
             "secretariat_may_read": share.secretariat_may_read,
             "distribution_confidential": share.distribution_confidential,
+            # The route as saved was decided on: only a state it newly names is proposed.
+            "route_confirmed": ",".join(
+                state.code
+                for state in selectors.proposed_concerned(
+                    share.template, share.content, originating_state_id=share.originating_state_id
+                )
+            ),
             **{name: getattr(share, name) for name in HANDLING_FIELD_NAMES},
         }
 
@@ -268,7 +321,9 @@ class ReshareForm(forms.Form):
         have = {share.originating_state_id, *share.recipient_states.values_list("pk", flat=True)}
         if share.distribution_confidential:  # leaving out the recipients would name them
             have = {share.originating_state_id, state_id}
-        self.fields["states"].queryset = _member_states().exclude(pk__in=have)
+        self.fields["states"].queryset = selectors.recipient_choices(share.template).exclude(
+            pk__in=have
+        )
 
     def clean(self):
         cleaned = super().clean()

@@ -42,6 +42,14 @@ class ShareTemplate(models.Model):
             '"propose_concerned": true on a state field proposes its states as concerned.'
         ),
     )
+    observers_may_receive = models.BooleanField(
+        _("observer states may receive"),
+        default=False,
+        help_text=_(
+            "Set by the Secretariat: shares of this template may name observer and other "
+            "non-member states as recipients. They never consent: only member states do."
+        ),
+    )
     is_current = models.BooleanField(_("current version"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

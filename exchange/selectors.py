@@ -12,7 +12,7 @@ Model-level permissions, staff and superuser status open nothing here.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -33,6 +33,7 @@ from .models import (
     ShareUserObjectPermission,
     WithdrawalReceipt,
 )
+from .validation import proposed_concerned_states
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -362,6 +363,36 @@ def approval_summary(share: Share, user: User) -> dict:
         ],
         "changes": changes,
     }
+
+
+def may_consent_as_concerned(state: State) -> bool:
+    """Only a member state is asked to consent: an observer has no say in the consensus, and
+    asking it would leave a request nobody is bound to answer."""
+    return state.is_member
+
+
+def proposed_concerned(
+    template: ShareTemplate, content: Any, *, originating_state_id: int | None
+) -> list[State]:
+    """The member states a case names (origin, transit, destination), in the case's order,
+    other than the author's own: proposed to the author as concerned states, never applied
+    without their confirmation. An observer a route names is not proposed: it never consents."""
+    codes = proposed_concerned_states(template, content) if isinstance(content, dict) else []
+    found = State.objects.members().filter(code__in=codes).exclude(pk=originating_state_id)
+    by_code = {state.code: state for state in found}
+    return [by_code[code] for code in codes if code in by_code]
+
+
+def may_receive(template: ShareTemplate, state: State) -> bool:
+    """A member state may receive any share; an observer or other non-member state only a
+    share of a template the Secretariat opened to them (`observers_may_receive`)."""
+    return state.is_member or template.observers_may_receive
+
+
+def recipient_choices(template: ShareTemplate) -> QuerySet[State]:
+    """The states a share of this template may name as recipients (`may_receive`, as a query)."""
+    states = State.objects.order_by("name_en")
+    return states if template.observers_may_receive else states.members()
 
 
 def is_originator(user: User, share: Share) -> bool:

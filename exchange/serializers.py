@@ -7,8 +7,7 @@ from cica_portal.serializers import ApprovalAnswerSerializer, StateCodeField
 
 from . import handling
 from .models import Share, ShareTemplate
-from .selectors import consents_of, is_originator, may_see_distribution
-from .validation import proposed_concerned_states
+from .selectors import consents_of, is_originator, may_see_distribution, proposed_concerned
 
 
 class TemplateFieldSerializer(serializers.Serializer):
@@ -31,8 +30,14 @@ class ShareTemplateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ShareTemplate
-        fields = ["slug", "version", "title", "description", "fields"]
+        fields = ["slug", "version", "title", "description", "fields", "observers_may_receive"]
         read_only_fields = fields
+        extra_kwargs = {
+            "observers_may_receive": {
+                "help_text": "Whether a share of this template may name observer and other "
+                "non-member states as recipients (set by the Secretariat)."
+            }
+        }
 
 
 class ConsentSerializer(serializers.Serializer):
@@ -241,12 +246,12 @@ class ShareDetailSerializer(ShareListSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_proposed_concerned_states(self, share: Share) -> list[str]:
-        """States the content names in origin/transit/destination fields (a proposal)."""
-        return [
-            code
-            for code in proposed_concerned_states(share.template, share.content)
-            if code != share.originating_state.code
-        ]
+        """Member states the content names in origin/transit/destination fields: a proposal,
+        applied only when the author lists them in `concerned_states`."""
+        proposed = proposed_concerned(
+            share.template, share.content, originating_state_id=share.originating_state_id
+        )
+        return [state.code for state in proposed]
 
 
 ALL_MEMBER_STATES_HELP = (
@@ -280,8 +285,10 @@ class ShareCreateSerializer(RecipientsMixin, HandlingInputMixin, serializers.Ser
     concerned_states = StateCodeField(
         many=True,
         required=False,
-        help_text="Codes; when left out, the states the content names as origin, transit or "
-        "destination are used.",
+        help_text="Codes of member states, each asked to consent. Never filled in for you: "
+        "when left out while the content names member states as origin, transit or destination, "
+        "the answer is a 400 naming this field, with those states as `proposed_concerned_states`"
+        " (send them, or [] for none).",
     )
     recipient_states = StateCodeField(many=True, required=False, default=list)
     all_member_states = serializers.BooleanField(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -166,7 +166,10 @@ def approval_title(share: Share) -> str:
 
 
 def _required_states(share: Share) -> list[State]:
-    return [share.originating_state, *share.concerned_states.exclude(pk=share.originating_state_id)]
+    # A required consenter is always a member state (an observer named before the rule, or a
+    # member that became an observer since, is not asked: nobody there is bound to answer).
+    concerned = share.concerned_states.exclude(pk=share.originating_state_id)
+    return [share.originating_state, *concerned.filter(status=State.Status.MEMBER)]
 
 
 HANDLING_FIELDS = (
@@ -217,13 +220,44 @@ def _clean_content(template: ShareTemplate, content: Any) -> dict:
     return clean
 
 
+def _refused_codes(states: list[State], allowed: Callable[[State], bool]) -> str:
+    return ", ".join(sorted(s.code for s in states if not allowed(s)))
+
+
+def _check_states(
+    template: ShareTemplate, concerned: list[State] | None, recipients: list[State] | None
+) -> None:
+    """Only member states consent; a non-member receives only where the template allows it."""
+    refused = _refused_codes(concerned or [], selectors.may_consent_as_concerned)
+    if refused:
+        raise ExchangeError(
+            _("Only member states are asked to consent; not a member state: %(codes)s.")
+            % {"codes": refused},
+            field="concerned_states",
+        )
+    refused = _refused_codes(recipients or [], lambda s: selectors.may_receive(template, s))
+    if refused:
+        raise ExchangeError(
+            _(
+                "Not a member state: %(codes)s. The Secretariat has not allowed shares of this "
+                "template to reach observer or other non-member states."
+            )
+            % {"codes": refused},
+            field="recipient_states",
+        )
+
+
 def _apply_states(
     share: Share, concerned: Iterable[State] | None, recipients: Iterable[State] | None
 ) -> None:
-    if concerned is not None:
-        share.concerned_states.set([s for s in concerned if s.pk != share.originating_state_id])
-    if recipients is not None:
-        share.recipient_states.set([s for s in recipients if s.pk != share.originating_state_id])
+    concerned_list = None if concerned is None else list(concerned)
+    recipient_list = None if recipients is None else list(recipients)
+    _check_states(share.template, concerned_list, recipient_list)
+    own = share.originating_state_id
+    if concerned_list is not None:
+        share.concerned_states.set([s for s in concerned_list if s.pk != own])
+    if recipient_list is not None:
+        share.recipient_states.set([s for s in recipient_list if s.pk != own])
 
 
 def _label(share: Share) -> str:
@@ -261,7 +295,8 @@ def create_share(
 ) -> Share:
     """A focal point drafts a share for their state; nothing leaves the state yet.
 
-    `handling` holds any of HANDLING_FIELDS; what is left out takes its default."""
+    `handling` holds any of HANDLING_FIELDS; what is left out takes its default. The concerned
+    states are exactly those given: the states a case names are only proposed to the author."""
     if not selectors.may_draft(author):
         raise ExchangeError(_("Only a focal point drafts shares."), code="forbidden")
     if not template.is_current:
@@ -280,12 +315,8 @@ def create_share(
     share.title, share.content = title.strip()[:200], clean  # sealed (models.Share)
     _apply_handling(share, handling or {})
     share.save(force_insert=True)
-    if concerned_states is None:  # not given: propose the states the case itself names
-        from .validation import proposed_concerned_states
-
-        codes = proposed_concerned_states(template, clean)
-        concerned_states = State.objects.filter(code__in=codes)
-    _apply_states(share, concerned_states, recipient_states)
+    # Never the route's states unless given: the author confirms them (the form, the API's 400).
+    _apply_states(share, concerned_states or [], recipient_states)
     ShareTransition.objects.create(
         share=share, from_status="", to_status=share.status, actor=author
     )
@@ -890,6 +921,13 @@ def request_reshare(
     if known and not share.distribution_confidential:  # confidential: naming them would tell
         raise ExchangeError(
             _("These states already have the share: %(codes)s.") % {"codes": ", ".join(known)},
+            field="states",
+        )
+    refused = _refused_codes(states, lambda s: selectors.may_receive(share.template, s))
+    if refused:
+        raise ExchangeError(
+            _("Not a member state, and this template may not reach them: %(codes)s.")
+            % {"codes": refused},
             field="states",
         )
     authority = (authority or "").strip()[:300]

@@ -17,7 +17,7 @@ from cica_portal.transactions import retry_on_deadlock
 from .models import ShareTemplate
 from .validation import validate_template_fields
 
-EDITABLE = ("title", "description", "fields")
+EDITABLE = ("title", "description", "fields", "observers_may_receive")
 
 
 class TemplateError(DomainError):
@@ -43,7 +43,13 @@ def _check_actor(by: User) -> None:
 @retry_on_deadlock
 @transaction.atomic
 def create_template(
-    *, by: User, slug: str, title: str, description: str = "", fields
+    *,
+    by: User,
+    slug: str,
+    title: str,
+    description: str = "",
+    fields,
+    observers_may_receive: bool = False,
 ) -> ShareTemplate:
     """A new template; under a slug that exists, the next version of it (the old one stays)."""
     _check_actor(by)
@@ -59,6 +65,7 @@ def create_template(
         title=title,
         description=description,
         fields=fields,
+        observers_may_receive=bool(observers_may_receive),
         version=latest + 1,
         is_current=True,
     )

@@ -90,7 +90,9 @@ def choose_template(request):
 def create(request, slug: str):
     """Draft a share in the current version of a template; nothing leaves the state yet."""
     template = get_object_or_404(ShareTemplate, slug=slug, is_current=True)
-    form = ShareForm(request.POST or None, template=template)
+    form = ShareForm(
+        request.POST or None, template=template, originating_state_id=request.user.state_id
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -99,7 +101,7 @@ def create(request, slug: str):
                 template=template,
                 title=data["title"],
                 content=data["content"],
-                concerned_states=list(data["concerned_states"]) or None,
+                concerned_states=list(data["concerned_states"]),
                 recipient_states=list(data["recipient_states"]),
                 secretariat_may_read=data["secretariat_may_read"],
                 handling=data["handling"],
@@ -112,7 +114,16 @@ def create(request, slug: str):
         else:
             messages.success(request, _("Draft saved. Submit it to ask for consent."))
             return redirect(share)
+    _say_route_proposed(request, form)
     return render(request, "exchange/form.html", {"form": form, "template": template})
+
+
+def _say_route_proposed(request, form: ShareForm) -> None:
+    if form.route_proposed:
+        messages.info(
+            request,
+            _("Proposed from the route: confirm the concerned states below. Not saved yet."),
+        )
 
 
 @network_member_required
@@ -129,6 +140,7 @@ def edit(request, pk: int):
         request.POST or None,
         request.FILES or None,
         template=share.template,
+        originating_state_id=share.originating_state_id,
         initial=ShareForm.initial_for(share),
         with_attachment=True,
     )
@@ -148,6 +160,7 @@ def edit(request, pk: int):
             else:
                 messages.success(request, _("Draft saved."))
             return redirect(share)
+    _say_route_proposed(request, form)
     return render(
         request,
         "exchange/form.html",

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cica_portal import audit
+from cica_portal.dates import date_lazy
 from cica_portal.errors import DomainError
 from cica_portal.models import Area, User
 from cica_portal.notifications import (
@@ -582,7 +583,7 @@ def _term_end_notice(entry: FocalPoint) -> Notice:
             "state's release approver should renew it by nominating for a new term, or "
             "name a successor."
         ),
-        {**_about(entry), "date": entry.term_end},
+        {**_about(entry), "date": date_lazy(entry.term_end)},
     )
 
 

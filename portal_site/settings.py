@@ -184,6 +184,9 @@ USE_I18N = True
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date format and one date-and-time format per language (cica_portal/formats/<lang>/);
+# `{{ value|when }}` (cica_portal/dates.py) adds the time zone's name.
+FORMAT_MODULE_PATH = ["cica_portal.formats"]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600  # the language switcher's choice is remembered
 
 # --- Static and uploaded files ----------------------------------------------------------------

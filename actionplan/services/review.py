@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cica_portal import audit
+from cica_portal.dates import date_lazy
 from cica_portal.models import State, User
 from cica_portal.notifications import Notice, notify, notify_many, secretariat_users
 from cica_portal.transactions import retry_on_deadlock
@@ -148,7 +149,7 @@ def open_cycle(cycle: ReviewCycle, *, actor: User | None = None) -> bool:
                 "Write your state's implementation report for %(year)s and submit it by "
                 "%(deadline)s."
             ),
-            {"year": cycle.year, "deadline": cycle.report_deadline},
+            {"year": cycle.year, "deadline": date_lazy(cycle.report_deadline)},
         ),
         url="/plan/reports/",
     )
@@ -218,7 +219,7 @@ def _remind_missing_reports(cycle: ReviewCycle, today: datetime.date) -> int:
                 {
                     "state": missing[state_id].in_their_language("name"),
                     "year": cycle.year,
-                    "deadline": cycle.report_deadline,
+                    "deadline": date_lazy(cycle.report_deadline),
                 },
             ),
             "/plan/reports/",

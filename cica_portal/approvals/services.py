@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cica_portal import audit, audit_actions
+from cica_portal.dates import when_lazy
 from cica_portal.errors import DomainError
 from cica_portal.models import ApprovalRequest, ApprovalView, State, StateAnswer, User
 from cica_portal.notifications import Notice, approvers_of, lowercase, notify, notify_many, phrase
@@ -88,7 +89,7 @@ def _ask_approvers(request: ApprovalRequest, state_ids: Iterable[int]) -> None:
                 "deadline": (
                     phrase(
                         gettext_lazy(" before %(date)s"),
-                        {"date": request.deadline.strftime("%Y-%m-%d %H:%M UTC")},
+                        {"date": when_lazy(request.deadline)},
                     )
                     if request.deadline
                     else ""
@@ -408,7 +409,7 @@ def _reminder(request: ApprovalRequest) -> Notice:
     return Notice(
         gettext_lazy("Reminder: your state's answer is due: %(title)s"),
         gettext_lazy("The deadline is %(date)s. Open your inbox to answer."),
-        {"title": request.title, "date": request.deadline.strftime("%Y-%m-%d %H:%M UTC")},
+        {"title": request.title, "date": when_lazy(request.deadline)},
     )
 
 

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from cica_portal.dates import local_lazy
 from cica_portal.models import State, User
 from cica_portal.notifications import Notice, notify, secretariat_users
 
@@ -80,7 +81,7 @@ def remind_registration_deadlines(now: datetime | None = None) -> int:
                     ),
                     {
                         "title": meeting.title,
-                        "deadline": f"{deadline:%Y-%m-%d %H:%M}",
+                        "deadline": local_lazy(deadline, meeting.zone),
                         "zone": meeting.time_zone,
                     },
                 ),

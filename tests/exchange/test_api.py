@@ -72,13 +72,16 @@ def test_read_only_fields_are_ignored(api_client, fp_kz):
     assert share.originating_state.code == "KZ"
 
 
-def test_concerned_states_left_out_are_proposed_from_the_case(api_client, fp_kz):
+def test_concerned_states_left_out_are_proposed_from_the_case_not_applied(api_client, fp_kz):
     api_client.force_authenticate(fp_kz)
     data = body()
     del data["concerned_states"]
+    response = api_client.post(SHARES, data, format="json")
+    assert response.status_code == 400
+    assert response.json()["proposed_concerned_states"] == ["UZ", "RU"]
+    data["concerned_states"] = response.json()["proposed_concerned_states"]
     response = api_client.post(SHARES, data, format="json").json()
     assert response["concerned_states"] == ["RU", "UZ"]
-    assert response["proposed_concerned_states"] == ["UZ", "RU"]
 
 
 def test_only_a_focal_point_creates(api_client, approver_kz, secretariat):

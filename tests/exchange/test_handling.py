@@ -127,7 +127,12 @@ def test_the_form_offers_each_choice_with_its_meaning_and_saves_it(client, fp_kz
     assert 'name="source_reliability"' in page
     response = client.post(
         url,
-        form_data(tlp="RED", handling_codes=["H1", "H2"], source_reliability="A"),
+        form_data(
+            tlp="RED",
+            handling_codes=["H1", "H2"],
+            source_reliability="A",
+            concerned_states=["RU", "UZ"],
+        ),
     )
     assert response.status_code == 302
     share = Share.objects.get()

@@ -35,13 +35,13 @@ def test_a_focal_point_drafts_a_share_from_the_template_form(client, fp_kz):
     page = client.get(url).content.decode()
     assert 'name="c_origin_state"' in page
     assert 'name="c_transit_states"' in page
-    response = client.post(url, form_data())
+    response = client.post(url, form_data(concerned_states=["RU", "UZ"]))
     share = Share.objects.get()
     assert response.status_code == 302
     assert response["Location"] == share.get_absolute_url()
     assert share.content["persons_involved"] == 3
     assert share.content["first_detected"] == "2026-03-01"
-    # left empty, concerned states are proposed from origin, transit and destination
+    # the route's states are proposed first (tests/exchange/test_routes_and_membership.py)
     assert sorted(s.code for s in share.concerned_states.all()) == ["RU", "UZ"]
 
 
@@ -68,7 +68,7 @@ def test_the_author_edits_a_draft(client, fp_kz):
     client.force_login(fp_kz)
     url = reverse("exchange:edit", args=[share.pk])
     assert "Concealed in agricultural produce" in client.get(url).content.decode()
-    data = form_data(title="New title", concerned_states=["RU"])
+    data = form_data(title="New title", concerned_states=["RU"], route_confirmed="RU,UZ")
     assert client.post(url, data).status_code == 302
     share.refresh_from_db()
     assert share.title == "New title"
