@@ -142,9 +142,14 @@ def change_status(item: PlanItem, *, to_status: str, actor: User, reason: str) -
 @retry_on_deadlock
 @transaction.atomic
 def put_to_approval(
-    item: PlanItem, *, actor: User, deadline: datetime | None = None
+    item: PlanItem,
+    *,
+    actor: User,
+    deadline: datetime | None = None,
+    silence_until: datetime | None = None,
 ) -> ApprovalRequest:
-    """The Secretariat asks all member states to approve an item under consideration."""
+    """The Secretariat asks all member states to approve an item under consideration: by
+    consensus before a deadline, or (with `silence_until`) under the silence procedure."""
     if not actor.is_secretariat:
         raise ActionPlanError(_("Only the Secretariat puts items to approval."), code="forbidden")
     item = (
@@ -161,7 +166,8 @@ def put_to_approval(
         raise ActionPlanError(
             _("Member states are already asked to approve this item."), code="conflict"
         )
-    deadline = deadline or timezone.now() + timedelta(days=APPROVAL_DAYS)
+    if silence_until is None:
+        deadline = deadline or timezone.now() + timedelta(days=APPROVAL_DAYS)
     request = approvals.open_request(
         item,
         purpose=ITEM_PURPOSE,
@@ -176,6 +182,8 @@ def put_to_approval(
         states=State.objects.members(),
         opened_by=actor,
         deadline=deadline,
+        rule=ApprovalRequest.Rule.SILENCE if silence_until else ApprovalRequest.Rule.CONSENSUS,
+        silence_until=silence_until,
     )
     audit.log(item, "actionplan.item.put_to_approval", actor=actor, data={"approval": request.pk})
     return request

@@ -12,6 +12,7 @@ from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from cica_portal.models import ApprovalRequest, StateAnswer, User
 
@@ -66,7 +67,19 @@ def may_answer(user: User, request: ApprovalRequest) -> bool:
     the subject, while the request is open. The answer service enforces the same."""
     answer = my_answer(user, request)
     return bool(
-        request.is_open and answer and answer.is_pending and may_read_subject(user, request)
+        request.is_open
+        and not silence_has_ended(request)
+        and answer
+        and answer.is_pending
+        and may_read_subject(user, request)
+    )
+
+
+def silence_has_ended(request: ApprovalRequest) -> bool:
+    """The page's view of a silence past its instant (the adoption task may not have run yet);
+    the service decides a break by the database's clock on the locked row, not by this."""
+    return bool(
+        request.is_silence and request.silence_until and request.silence_until <= timezone.now()
     )
 
 

@@ -51,6 +51,8 @@ CASES = [
     Case("actionplan:item-status", {"pk": "@plain_item"}, {"GET": "L 403 403 403 403 200 L", "POST": "L 403 403 403 403 200 L"}),
     Case("actionplan:item-approval", {"pk": "@item"}, {"GET": "405 405 405 405 405 405 405", "POST": "L 403 403 403 403 R L"}),
     Case("actionplan:item-approval", {"pk": "@plain_item"}, {"GET": "405 405 405 405 405 405 405", "POST": "L 403 403 403 403 R L"}),
+    Case("actionplan:item-silence", {"pk": "@item"}, {"GET": "405 405 405 405 405 405 405", "POST": "L 403 403 403 403 R L"}),
+    Case("actionplan:item-silence", {"pk": "@plain_item"}, {"GET": "405 405 405 405 405 405 405", "POST": "L 403 403 403 403 R L"}),
     Case("actionplan:item-approval-withdraw", {"pk": "@item"}, {"GET": "405 405 405 405 405 405 405", "POST": "L 403 403 403 403 R L"}),
     Case("actionplan:item-approval-withdraw", {"pk": "@plain_item"}, {"GET": "405 405 405 405 405 405 405", "POST": "L 403 403 403 403 R L"}),
     Case("actionplan:proposals", {}, {"GET": "L 200 200 200 200 200 L", "POST": "405 405 405 405 405 405 405"}),
