@@ -12,11 +12,12 @@ stored instant decides, not the time the task ran.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db import connection, models
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -76,7 +77,7 @@ def check_break(request: ApprovalRequest, decision: str, text: str) -> None:
                 "The silence ended at %(instant)s UTC: the text was adopted, a break can no "
                 "longer be accepted."
             )
-            % {"instant": request.silence_until.strftime("%Y-%m-%d %H:%M:%S")},
+            % {"instant": utc_text(request.silence_until)},
             code="conflict",
         )
 
@@ -110,6 +111,14 @@ def everyone_concerned(request: ApprovalRequest) -> Iterable[User]:
     return list(people) + list(secretariat_users())
 
 
+# The state's name in the language the notice is rendered in (Notice renders lazy values so).
+_name_in_reader_language = lazy(lambda state: state.name, str)
+
+
+def utc_text(instant: datetime) -> str:
+    return instant.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
 def tell_broken(request: ApprovalRequest, answer: StateAnswer) -> None:
     notify(
         everyone_concerned(request),
@@ -121,7 +130,7 @@ def tell_broken(request: ApprovalRequest, answer: StateAnswer) -> None:
             ),
             {
                 "title": request.title,
-                "state": answer.state.name_en,
+                "state": _name_in_reader_language(answer.state),
                 "kind": Decision(answer.decision).label,
             },
         ),
@@ -142,7 +151,7 @@ def tell_adopted(request: ApprovalRequest) -> None:
             ),
             {
                 "title": request.title,
-                "instant": request.silence_until.strftime("%Y-%m-%d %H:%M:%S"),
+                "instant": utc_text(request.silence_until),
                 "hash": request.adopted_hash,
             },
         ),

@@ -10,6 +10,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from unittest import mock
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -244,6 +245,34 @@ def test_the_deadline_sweep_and_reminders_leave_a_silence_alone(
     assert approvals.close_expired_requests() == 0
     request.refresh_from_db()
     assert request.status == ApprovalRequest.Status.OPEN
+
+
+def test_the_notices_give_the_instant_in_utc_whatever_zone_it_was_typed_in(
+    clock, kz, ru, secretariat, approver_ru
+):
+    moscow = UNTIL.astimezone(ZoneInfo("Europe/Moscow"))
+    request = _silence(kz, ru, secretariat, until=moscow)
+    asked = Notification.objects.get(recipient=approver_ru, key=f"approval:{request.pk}:v1:asked")
+    assert "2026-12-03 15:00:00 UTC" in asked.subject + asked.body
+    clock.now = UNTIL
+    approvals.adopt_expired_silences()
+    adopted = Notification.objects.get(
+        recipient=approver_ru, key=f"approval:{request.pk}:silence-adopted"
+    )
+    assert "2026-12-03 15:00:00 UTC" in adopted.body
+
+
+def test_a_broken_silence_names_the_state_in_each_readers_language(
+    clock, kz, ru, secretariat, approver_kz, approver_ru
+):
+    approver_kz.language = "ru"
+    approver_kz.save(update_fields=["language"])
+    request = _silence(kz, ru, secretariat)
+    _break(request, approver_ru)
+    told = Notification.objects.get(
+        recipient=approver_kz, key=f"approval:{request.pk}:silence-broken"
+    )
+    assert "Россия" in told.body
 
 
 def test_a_text_under_silence_cannot_change(clock, kz, ru, secretariat):
