@@ -13,9 +13,10 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -93,7 +94,7 @@ def _ask_approvers(request: ApprovalRequest, state_ids: Iterable[int]) -> None:
                 "deadline": (
                     phrase(
                         gettext_lazy(" before %(date)s"),
-                        {"date": request.deadline.strftime("%Y-%m-%d %H:%M UTC")},
+                        {"date": request.deadline.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")},
                     )
                     if request.deadline
                     else ""
@@ -118,11 +119,16 @@ def _announce_silence(request: ApprovalRequest, state_ids: Iterable[int]) -> Non
             ),
             {
                 "title": request.title,
-                "instant": request.silence_until.strftime("%Y-%m-%d %H:%M:%S"),
+                "instant": silence.utc_text(request.silence_until),
             },
         ),
         url=_subject_url(request),
     )
+
+
+def default_deadline() -> datetime:
+    """The deadline of a request opened without one: `APPROVAL_DEFAULT_DAYS` from now."""
+    return timezone.now() + timedelta(days=settings.APPROVAL_DEFAULT_DAYS)
 
 
 @retry_on_deadlock
@@ -157,6 +163,7 @@ def open_request(
         raise ApprovalError(_("Choose one of the rules."), field="rule")
     else:
         silence_until = None
+        deadline = deadline or default_deadline()
     if deadline is not None and deadline <= timezone.now():
         raise ApprovalError(_("The deadline must be in the future."), field="deadline")
     request = ApprovalRequest.objects.create(
