@@ -13,6 +13,7 @@ ITEM = approvals.SubjectType(
     on_closed=plan.item_approval_closed,
     summary_template="actionplan/approval_subject_planitem.html",
     allows_silence=True,
+    content_of=plan.item_content,
 )
 
 MEASURE = approvals.SubjectType(

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -81,9 +82,28 @@ def approval_detail(request, pk: int):
         "my_answer": my_answer,
         "can_answer": can_answer,
         "silence_ended": approvals.silence_has_ended(approval),
+        "history": approvals.history_of(approval),
+        "retabled_as": approval.retabled_as.first(),
+        "may_retable": approvals.may_retable(request.user, approval),
         "form": form,
     }
     return render(request, "portal/approvals/detail.html", context)
+
+
+@require_POST
+@network_member_required
+def approval_retable(request, pk: int):
+    """Whoever opened a refused request tables it again: a new version, linked to this one."""
+    approval = approvals.get_request_for(request.user, pk)
+    if not approvals.may_retable(request.user, approval):
+        raise PermissionDenied
+    try:
+        new = approvals.retable_request(approval, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("approval-detail", pk=approval.pk)
+    messages.success(request, _("Tabled again: the member states are asked anew."))
+    return redirect("approval-detail", pk=new.pk)
 
 
 def _answer_form(request, approval):

@@ -139,6 +139,17 @@ def change_status(item: PlanItem, *, to_status: str, actor: User, reason: str) -
     return item
 
 
+def item_content(item: PlanItem) -> dict:
+    """An item's text as member states approve it (its hash is what a consent covers)."""
+    return {
+        "area": item.area.number,
+        "kind": item.kind,
+        "number": item.number,
+        "title": item.title,
+        "text": item.text,
+    }
+
+
 @retry_on_deadlock
 @transaction.atomic
 def put_to_approval(
@@ -172,13 +183,7 @@ def put_to_approval(
         item,
         purpose=ITEM_PURPOSE,
         title=_("Action Plan %(label)s: %(text)s") % {"label": item.label, "text": item.text[:200]},
-        content={
-            "area": item.area.number,
-            "kind": item.kind,
-            "number": item.number,
-            "title": item.title,
-            "text": item.text,
-        },
+        content=item_content(item),
         states=State.objects.members(),
         opened_by=actor,
         deadline=deadline,

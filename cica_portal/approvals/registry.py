@@ -43,6 +43,8 @@ class SubjectType:
       shows it to those who may read it.
     - `allows_silence`: the Secretariat may put such a subject's text under the silence
       procedure (plan items, measures); never a share, whose consent is each party's own.
+    - `content_of(subject)`: the subject's text as a request approves it; given, a refused or
+      expired request may be tabled again by whoever opened it, as a new request (`previous`).
     """
 
     purpose: str
@@ -55,6 +57,7 @@ class SubjectType:
     summary_template: str = "portal/approvals/subject_default.html"
     summary_context: Callable[[Any, User], dict] | None = None
     allows_silence: bool = False
+    content_of: Callable[[Any], Any] | None = None
 
     def __post_init__(self) -> None:
         if not self.purpose or not callable(self.visible_to) or not callable(self.on_closed):

@@ -159,3 +159,22 @@ def summary_for(request: ApprovalRequest, user: User) -> tuple[str, dict]:
     subject = request.subject
     context = subject_type.summary_context(subject, user) if subject_type.summary_context else {}
     return subject_type.summary_template, {"subject": subject, **context}
+
+
+RETABLEABLE = (ApprovalRequest.Status.REJECTED, ApprovalRequest.Status.EXPIRED)
+
+
+def may_retable(user: User, request: ApprovalRequest) -> bool:
+    """Whoever opened a refused or expired request tables its subject again, once, by
+    consensus, where the subject type says what its text is."""
+    subject_type = registry.find(request.purpose)
+    return bool(
+        subject_type
+        and subject_type.content_of
+        and user.is_authenticated
+        and user.is_active
+        and request.opened_by_id == user.pk
+        and request.status in RETABLEABLE
+        and not request.is_silence
+        and not request.retabled_as.exists()
+    )

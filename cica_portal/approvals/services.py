@@ -30,6 +30,7 @@ from cica_portal.notifications import Notice, approvers_of, lowercase, notify, n
 from cica_portal.transactions import retry_on_deadlock
 
 from . import registry, silence
+from .selectors import may_retable
 
 Decision = StateAnswer.Decision
 REMIND_BEFORE = timedelta(days=3)
@@ -144,6 +145,7 @@ def open_request(
     deadline: datetime | None = None,
     rule: str = ApprovalRequest.Rule.CONSENSUS,
     silence_until: datetime | None = None,
+    previous: ApprovalRequest | None = None,
 ) -> ApprovalRequest:
     """Ask the named states to approve exactly this content of the subject (under silence:
     `silence_until` is the instant it is adopted unless a state breaks the silence)."""
@@ -176,6 +178,7 @@ def open_request(
         deadline=deadline,
         silence_until=silence_until,
         opened_by=opened_by,
+        previous=previous,
     )
     request.required_states.set(states)
     StateAnswer.objects.bulk_create(
@@ -456,6 +459,54 @@ def _adopt_one(pk: int) -> int:
     _close(request, ApprovalRequest.Status.APPROVED, actor=None, at=request.silence_until)
     silence.tell_adopted(request)
     return 1
+
+
+@retry_on_deadlock
+@transaction.atomic
+def retable_request(
+    request: ApprovalRequest, *, actor: User, deadline: datetime | None = None
+) -> ApprovalRequest:
+    """Table a refused request's subject again: a new request for its current text, to the same
+    states by the same rule, linked to the one before (whose answers stay as history)."""
+    request = _lock_request_and_subject(request.pk)
+    if not may_retable(actor, request):
+        raise ApprovalError(
+            _("Only whoever opened a refused request tables it again, once."), code="forbidden"
+        )
+    if ApprovalRequest.objects.filter(
+        subject_type_id=request.subject_type_id,
+        subject_id=request.subject_id,
+        status=ApprovalRequest.Status.OPEN,
+    ).exists():
+        raise ApprovalError(_("A request about this subject is already open."), code="conflict")
+    subject_type = registry.subject_type_for(request.purpose)
+    assert subject_type.content_of is not None  # may_retable checked it
+    subject = request.subject
+    if subject is None:
+        raise ApprovalError(_("What was to be approved no longer exists."), code="conflict")
+    new = open_request(
+        subject,
+        purpose=request.purpose,
+        title=request.title,
+        content=subject_type.content_of(subject),
+        states=list(request.required_states.all()),
+        opened_by=actor,
+        deadline=deadline,
+        rule=request.rule,
+        previous=request,
+    )
+    audit.log(new, "approval.retabled", actor=actor, data={"previous": request.pk})
+    return new
+
+
+def history_of(request: ApprovalRequest, limit: int = 20) -> list[ApprovalRequest]:
+    """The earlier versions of a re-tabled request, newest first."""
+    chain: list[ApprovalRequest] = []
+    current = request.previous
+    while current is not None and len(chain) < limit:
+        chain.append(current)
+        current = current.previous
+    return chain
 
 
 @retry_on_deadlock
