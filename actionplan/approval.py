@@ -12,6 +12,8 @@ ITEM = approvals.SubjectType(
     visible_to=selectors.items_visible_to,
     on_closed=plan.item_approval_closed,
     summary_template="actionplan/approval_subject_planitem.html",
+    allows_silence=True,
+    content_of=plan.item_content,
 )
 
 MEASURE = approvals.SubjectType(
@@ -20,6 +22,7 @@ MEASURE = approvals.SubjectType(
     visible_to=selectors.proposals_visible_to,
     on_closed=proposals.measure_approval_closed,
     summary_template="actionplan/approval_subject_measureproposal.html",
+    allows_silence=True,
 )
 
 

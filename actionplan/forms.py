@@ -2,6 +2,7 @@
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cica_portal.models import Area
@@ -54,6 +55,29 @@ class ApprovalRequestForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text=_("Leave empty for 30 days from now."),
     )
+
+
+class SilenceForm(forms.Form):
+    """The instant a text under silence is adopted, typed in the Secretariat's own zone."""
+
+    silence_until = forms.DateTimeField(
+        label=_("Under silence until"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "step": "1"}),
+    )
+
+    def __init__(self, *args, zone=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone = zone or timezone.get_current_timezone()
+        self.fields["silence_until"].help_text = _(
+            "In your time zone, %(zone)s; stored and shown to every state in UTC too."
+        ) % {"zone": self.zone}
+
+    def clean_silence_until(self):
+        value = self.cleaned_data["silence_until"]
+        instant = timezone.make_aware(timezone.make_naive(value), self.zone)
+        if instant <= timezone.now():
+            raise forms.ValidationError(_("The silence must end in the future."))
+        return instant
 
 
 class MeasureProposalForm(forms.Form):

@@ -8,6 +8,7 @@ urlpatterns = [
     path("items/<int:pk>/", views.item_detail, name="item"),
     path("items/<int:pk>/status/", views.item_change_status, name="item-status"),
     path("items/<int:pk>/approval/", views.item_put_to_approval, name="item-approval"),
+    path("items/<int:pk>/silence/", views.item_put_under_silence, name="item-silence"),
     path(
         "items/<int:pk>/approval/withdraw/",
         views.item_withdraw_approval,

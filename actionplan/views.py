@@ -24,6 +24,7 @@ from .forms import (
     AttachmentForm,
     MeasureProposalForm,
     ReturnReportForm,
+    SilenceForm,
     StatusChangeForm,
     entry_forms,
 )
@@ -74,6 +75,7 @@ def item_detail(request, pk: int):
         "open_request": open_request,
         "status_form": StatusChangeForm(initial={"to_status": item.status}, user=request.user),
         "approval_form": ApprovalRequestForm(),
+        "silence_form": SilenceForm(zone=request.user.zone),
     }
     return render(request, "actionplan/item_detail.html", context)
 
@@ -117,6 +119,30 @@ def item_put_to_approval(request, pk: int):
             return redirect("approval-detail", pk=approval.pk)
     else:
         messages.error(request, _("Check the deadline: %(errors)s") % {"errors": form.errors})
+    return redirect(item)
+
+
+@require_POST
+@network_member_required
+def item_put_under_silence(request, pk: int):
+    """The Secretariat puts the item's text under silence until an instant in its own zone."""
+    item = selectors.get_item_for(request.user, pk)
+    if not request.user.is_secretariat:
+        raise PermissionDenied
+    form = SilenceForm(request.POST, zone=request.user.zone)
+    if form.is_valid():
+        try:
+            approval = services.put_to_approval(
+                item, actor=request.user, silence_until=form.cleaned_data["silence_until"]
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The text is under silence."))
+            return redirect("approval-detail", pk=approval.pk)
+    else:
+        errors = "; ".join(str(e) for e in form.errors.get("silence_until", []))
+        messages.error(request, _("Check the instant: %(errors)s") % {"errors": errors})
     return redirect(item)
 
 

@@ -53,6 +53,36 @@ class AnswerForm(forms.Form):
         return data
 
 
+class BreakSilenceForm(forms.Form):
+    """A state breaks the silence: an objection or an amendment, with its text, confirmed."""
+
+    decision = forms.ChoiceField(
+        label=_("Break the silence by"),
+        widget=forms.RadioSelect,
+        choices=[
+            (StateAnswer.Decision.OBJECT, _("An objection")),
+            (StateAnswer.Decision.AMEND, _("An amendment")),
+        ],
+    )
+    comment = forms.CharField(
+        label=_("Text of the objection or of the amendment"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    confirm_break = forms.BooleanField(
+        label=_(
+            "I understand that this breaks the silence for every state: the text is not adopted."
+        ),
+    )
+    seen_hash = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def clean_comment(self) -> str:
+        text = self.cleaned_data["comment"].strip()
+        if not text:
+            raise forms.ValidationError(_("Give the text of your objection or amendment."))
+        return text
+
+
 class TwoFactorCodeForm(forms.Form):
     code = forms.RegexField(
         label=_("Six-digit code from your authenticator app"),

@@ -27,6 +27,12 @@ def close_expired_approvals() -> int:
     return approvals.close_expired_requests()
 
 
+@shared_task(name="cica_portal.adopt_expired_silences")
+def adopt_expired_silences() -> int:
+    """Every minute: a text whose silence ended unbroken is adopted (dated by its instant)."""
+    return approvals.adopt_expired_silences()
+
+
 @shared_task(name="cica_portal.remind_pending_approvals")
 def remind_pending_approvals() -> int:
     return approvals.remind_pending_answers()

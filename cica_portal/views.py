@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import approvals, links
 from .errors import DomainError, show_on_form
-from .forms import AnswerForm
+from .forms import AnswerForm, BreakSilenceForm
 from .middleware import LANGUAGE_CHOSEN_KEY
 from .roles import approver_required, network_member_required
 
@@ -45,11 +46,7 @@ def approval_detail(request, pk: int):
     approval = approvals.get_request_for(request.user, pk)
     my_answer = approvals.my_answer(request.user, approval)
     can_answer = approvals.may_answer(request.user, approval)
-    form = AnswerForm(
-        request.POST or None,
-        allows_abstention=approval.allows_abstention,
-        initial={"seen_hash": approval.content_hash},
-    )
+    form = _answer_form(request, approval)
     if request.method == "POST":
         if not can_answer:
             messages.error(request, _("Your state cannot answer this request now."))
@@ -66,7 +63,12 @@ def approval_detail(request, pk: int):
             except DomainError as error:
                 show_on_form(form, error)
             else:
-                messages.success(request, _("Your state's answer is recorded."))
+                messages.success(
+                    request,
+                    _("The silence is broken: every state is told the text was not adopted.")
+                    if approval.is_silence
+                    else _("Your state's answer is recorded."),
+                )
                 return redirect("approval-detail", pk=approval.pk)
     else:
         approvals.record_view(approval, user=request.user)
@@ -79,9 +81,39 @@ def approval_detail(request, pk: int):
         "tally": approvals.tally(approval),
         "my_answer": my_answer,
         "can_answer": can_answer,
+        "silence_ended": approvals.silence_has_ended(approval),
+        "history": approvals.history_of(approval),
+        "retabled_as": approval.retabled_as.first(),
+        "may_retable": approvals.may_retable(request.user, approval),
         "form": form,
     }
     return render(request, "portal/approvals/detail.html", context)
+
+
+@require_POST
+@network_member_required
+def approval_retable(request, pk: int):
+    """Whoever opened a refused request tables it again: a new version, linked to this one."""
+    approval = approvals.get_request_for(request.user, pk)
+    if not approvals.may_retable(request.user, approval):
+        raise PermissionDenied
+    try:
+        new = approvals.retable_request(approval, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("approval-detail", pk=approval.pk)
+    messages.success(request, _("Tabled again: the member states are asked anew."))
+    return redirect("approval-detail", pk=new.pk)
+
+
+def _answer_form(request, approval):
+    """Under silence a state may only break it; otherwise it answers by the request's rule."""
+    initial = {"seen_hash": approval.content_hash}
+    if approval.is_silence:
+        return BreakSilenceForm(request.POST or None, initial=initial)
+    return AnswerForm(
+        request.POST or None, allows_abstention=approval.allows_abstention, initial=initial
+    )
 
 
 @login_required

@@ -278,6 +278,9 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # API tokens expire this many days after they are made.
 API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
+# A request for member states' approval opened without a deadline gets this many days (and so
+# the reminders before it); a silence procedure has its own instant instead.
+APPROVAL_DEFAULT_DAYS = int(os.environ.get("APPROVAL_DEFAULT_DAYS", "30"))
 
 # Failed logins: lock the username from that address for a while, never forever; and lock an
 # address that fails this often across usernames (password spraying) for the same while.

@@ -48,6 +48,7 @@ urlpatterns = [
     path("approvals/", views.approvals_list, name="approvals"),
     path("approvals/inbox/", views.approvals_inbox, name="approvals-inbox"),
     path("approvals/<int:pk>/", views.approval_detail, name="approval-detail"),
+    path("approvals/<int:pk>/retable/", views.approval_retable, name="approval-retable"),
     path("account/two-factor/", account_views.two_factor, name="two-factor"),
     path("account/two-factor/setup/", account_views.two_factor_setup, name="two-factor-setup"),
     path("account/two-factor/verify/", account_views.two_factor_verify, name="two-factor-verify"),

@@ -173,12 +173,28 @@ def change_status(
     return item
 
 
+def item_content(item: PlanItem) -> dict:
+    """An item's text as member states approve it (its hash is what a consent covers)."""
+    return {
+        "area": item.area.number,
+        "kind": item.kind,
+        "number": item.number,
+        "title": item.title,
+        "text": item.text,
+    }
+
+
 @retry_on_deadlock
 @transaction.atomic
 def put_to_approval(
-    item: PlanItem, *, actor: User, deadline: datetime | None = None
+    item: PlanItem,
+    *,
+    actor: User,
+    deadline: datetime | None = None,
+    silence_until: datetime | None = None,
 ) -> ApprovalRequest:
-    """The Secretariat asks all member states to approve an item under consideration."""
+    """The Secretariat asks all member states to approve an item under consideration: by
+    consensus before a deadline, or (with `silence_until`) under the silence procedure."""
     if not actor.is_secretariat:
         raise ActionPlanError(_("Only the Secretariat puts items to approval."), code="forbidden")
     item = (
@@ -195,21 +211,18 @@ def put_to_approval(
         raise ActionPlanError(
             _("Member states are already asked to approve this item."), code="conflict"
         )
-    deadline = deadline or timezone.now() + timedelta(days=APPROVAL_DAYS)
+    if silence_until is None:
+        deadline = deadline or timezone.now() + timedelta(days=APPROVAL_DAYS)
     request = approvals.open_request(
         item,
         purpose=ITEM_PURPOSE,
         title=_("Action Plan %(label)s: %(text)s") % {"label": item.label, "text": item.text[:200]},
-        content={
-            "area": item.area.number,
-            "kind": item.kind,
-            "number": item.number,
-            "title": item.title,
-            "text": item.text,
-        },
+        content=item_content(item),
         states=State.objects.members(),
         opened_by=actor,
         deadline=deadline,
+        rule=ApprovalRequest.Rule.SILENCE if silence_until else ApprovalRequest.Rule.CONSENSUS,
+        silence_until=silence_until,
     )
     audit.log(item, "actionplan.item.put_to_approval", actor=actor, data={"approval": request.pk})
     return request

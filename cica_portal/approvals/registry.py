@@ -41,6 +41,10 @@ class SubjectType:
     - `on_viewed(subject, user)`: a person was shown the subject on the approval page or API.
     - `summary_template` and `summary_context(subject, user)`: the subject as the approval page
       shows it to those who may read it.
+    - `allows_silence`: the Secretariat may put such a subject's text under the silence
+      procedure (plan items, measures); never a share, whose consent is each party's own.
+    - `content_of(subject)`: the subject's text as a request approves it; given, a refused or
+      expired request may be tabled again by whoever opened it, as a new request (`previous`).
     """
 
     purpose: str
@@ -52,6 +56,8 @@ class SubjectType:
     on_viewed: Hook | None = None
     summary_template: str = "portal/approvals/subject_default.html"
     summary_context: Callable[[Any, User], dict] | None = None
+    allows_silence: bool = False
+    content_of: Callable[[Any], Any] | None = None
 
     def __post_init__(self) -> None:
         if not self.purpose or not callable(self.visible_to) or not callable(self.on_closed):

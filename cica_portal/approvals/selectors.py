@@ -70,9 +70,18 @@ def may_answer(user: User, request: ApprovalRequest) -> bool:
     return bool(
         request.is_open
         and not past_deadline
+        and not silence_has_ended(request)
         and answer
         and answer.is_pending
         and may_read_subject(user, request)
+    )
+
+
+def silence_has_ended(request: ApprovalRequest) -> bool:
+    """The page's view of a silence past its instant (the adoption task may not have run yet);
+    the service decides a break by the database's clock on the locked row, not by this."""
+    return bool(
+        request.is_silence and request.silence_until and request.silence_until <= timezone.now()
     )
 
 
@@ -152,3 +161,22 @@ def summary_for(request: ApprovalRequest, user: User) -> tuple[str, dict]:
     subject = request.subject
     context = subject_type.summary_context(subject, user) if subject_type.summary_context else {}
     return subject_type.summary_template, {"subject": subject, **context}
+
+
+RETABLEABLE = (ApprovalRequest.Status.REJECTED, ApprovalRequest.Status.EXPIRED)
+
+
+def may_retable(user: User, request: ApprovalRequest) -> bool:
+    """Whoever opened a refused or expired request tables its subject again, once, by
+    consensus, where the subject type says what its text is."""
+    subject_type = registry.find(request.purpose)
+    return bool(
+        subject_type
+        and subject_type.content_of
+        and user.is_authenticated
+        and user.is_active
+        and request.opened_by_id == user.pk
+        and request.status in RETABLEABLE
+        and not request.is_silence
+        and not request.retabled_as.exists()
+    )

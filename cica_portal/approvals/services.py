@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -29,7 +30,8 @@ from cica_portal.models import ApprovalRequest, ApprovalView, State, StateAnswer
 from cica_portal.notifications import Notice, approvers_of, lowercase, notify, notify_many, phrase
 from cica_portal.transactions import retry_on_deadlock
 
-from . import registry
+from . import registry, silence
+from .selectors import may_retable
 
 Decision = StateAnswer.Decision
 REMIND_BEFORE = timedelta(days=3)
@@ -62,7 +64,9 @@ def _lock_request_and_subject(pk: int) -> ApprovalRequest:
     """The request, then its subject's row: taken before anything else (the audit chain head
     last), so an answer that closes the request and moves the subject never waits for the
     subject while holding the head."""
-    request = ApprovalRequest.objects.select_for_update(of=("self",), no_key=True).get(pk=pk)
+    request = silence.with_locked_at(
+        ApprovalRequest.objects.select_for_update(of=("self",), no_key=True)
+    ).get(pk=pk)
     model = registry.subject_type_for(request.purpose).model
     model._default_manager.select_for_update(of=("self",), no_key=True).filter(
         pk=request.subject_id
@@ -75,6 +79,9 @@ def _subject_url(request: ApprovalRequest) -> str:
 
 
 def _ask_approvers(request: ApprovalRequest, state_ids: Iterable[int]) -> None:
+    if request.is_silence:
+        _announce_silence(request, state_ids)
+        return
     notify(
         approvers_of(state_ids),
         key=f"approval:{request.pk}:v{request.version}:asked",
@@ -100,6 +107,32 @@ def _ask_approvers(request: ApprovalRequest, state_ids: Iterable[int]) -> None:
     )
 
 
+def _announce_silence(request: ApprovalRequest, state_ids: Iterable[int]) -> None:
+    assert request.silence_until is not None
+    notify(
+        approvers_of(state_ids),
+        key=f"approval:{request.pk}:v{request.version}:asked",
+        notice=Notice(
+            gettext_lazy("Under silence until %(instant)s UTC: %(title)s"),
+            gettext_lazy(
+                "The Secretariat put this text under silence: %(title)s.\n"
+                "It is adopted at %(instant)s UTC unless a member state breaks the silence "
+                "before then, by an objection or an amendment with its text."
+            ),
+            {
+                "title": request.title,
+                "instant": silence.utc_text(request.silence_until),
+            },
+        ),
+        url=_subject_url(request),
+    )
+
+
+def default_deadline() -> datetime:
+    """The deadline of a request opened without one: `APPROVAL_DEFAULT_DAYS` from now."""
+    return timezone.now() + timedelta(days=settings.APPROVAL_DEFAULT_DAYS)
+
+
 @retry_on_deadlock
 @transaction.atomic
 def open_request(
@@ -112,8 +145,11 @@ def open_request(
     opened_by: User | None,
     deadline: datetime | None = None,
     rule: str = ApprovalRequest.Rule.CONSENSUS,
+    silence_until: datetime | None = None,
+    previous: ApprovalRequest | None = None,
 ) -> ApprovalRequest:
-    """Ask the named states to approve exactly this content of the subject."""
+    """Ask the named states to approve exactly this content of the subject (under silence:
+    `silence_until` is the instant it is adopted unless a state breaks the silence)."""
     subject_type = registry.subject_type_for(purpose)  # an unknown purpose fails loudly
     if not isinstance(subject, subject_type.model):
         raise registry.UnknownPurpose(
@@ -123,6 +159,14 @@ def open_request(
     states = list({state.pk: state for state in states}.values())
     if not states:
         raise ApprovalError(_("Name at least one state that must answer."), field="states")
+    if rule == ApprovalRequest.Rule.SILENCE:
+        silence.check_opening(subject_type, opened_by, silence_until)
+        deadline = silence_until
+    elif rule not in ApprovalRequest.Rule.values:
+        raise ApprovalError(_("Choose one of the rules."), field="rule")
+    else:
+        silence_until = None
+        deadline = deadline or default_deadline()
     if deadline is not None and deadline <= timezone.now():
         raise ApprovalError(_("The deadline must be in the future."), field="deadline")
     request = ApprovalRequest.objects.create(
@@ -133,7 +177,9 @@ def open_request(
         content_hash=content_hash(content),
         rule=rule,
         deadline=deadline,
+        silence_until=silence_until,
         opened_by=opened_by,
+        previous=previous,
     )
     request.required_states.set(states)
     StateAnswer.objects.bulk_create(
@@ -147,6 +193,8 @@ def open_request(
             "purpose": purpose,
             "states": sorted(s.code for s in states),
             "content_hash": request.content_hash,
+            "rule": rule,
+            "silence_until": silence_until.isoformat() if silence_until else None,
         },
     )
     _ask_approvers(request, [state.pk for state in states])
@@ -165,6 +213,14 @@ def revise_request(
         return request
     if not request.is_open:
         raise ApprovalError(_("This approval is closed; its text can no longer change."))
+    if request.is_silence:
+        raise ApprovalError(
+            _(
+                "A text under silence cannot change: withdraw the request and put the new "
+                "text under silence."
+            ),
+            code="conflict",
+        )
     now = timezone.now()
     request.current_answers().update(voided_at=now)
     request.version += 1
@@ -235,6 +291,8 @@ def answer_request(
     outcome = _outcome(request)
     if outcome:
         _close(request, outcome, actor=approver)
+        if request.is_silence:
+            silence.tell_broken(request, answer)
     return request
 
 
@@ -263,6 +321,10 @@ def _pending_answer(
 def _checked_decision(request: ApprovalRequest, decision: str, comment: str) -> tuple[str, str]:
     """The decision in the core's words and the comment, once they make a valid answer."""
     decision = normalise_decision(decision)
+    if request.is_silence:
+        comment = (comment or "").strip()
+        silence.check_break(request, decision, comment)
+        return decision, comment
     if decision not in {Decision.APPROVE, Decision.OBJECT, Decision.ABSTAIN}:
         raise ApprovalError(_("Choose approve, object or abstain."), field="decision")
     if decision == Decision.ABSTAIN and not request.allows_abstention:
@@ -324,8 +386,10 @@ def record_view(request: ApprovalRequest, *, user: User, notify_subject: bool = 
 
 def _outcome(request: ApprovalRequest) -> str | None:
     decisions = list(request.current_answers().values_list("decision", flat=True))
-    if Decision.OBJECT in decisions:
+    if Decision.OBJECT in decisions or Decision.AMEND in decisions:
         return ApprovalRequest.Status.REJECTED
+    if request.is_silence:  # silence is consent: only a break or the instant closes it
+        return None
     if Decision.PENDING in decisions:
         return None
     if Decision.APPROVE in decisions:
@@ -333,13 +397,15 @@ def _outcome(request: ApprovalRequest) -> str | None:
     return ApprovalRequest.Status.REJECTED  # everyone abstained: nothing was approved
 
 
-def _close(request: ApprovalRequest, status: str, *, actor: User | None) -> None:
+def _close(
+    request: ApprovalRequest, status: str, *, actor: User | None, at: datetime | None = None
+) -> None:
     request.status = status
-    request.closed_at = timezone.now()
+    request.closed_at = at or timezone.now()
     request.save(update_fields=["status", "closed_at"])
-    audit.log(request, f"approval.{status}", actor=actor)
+    audit.log(request, f"approval.{status}", actor=actor, data=_closing_data(request))
     registry.subject_type_for(request.purpose).on_closed(request.subject, request, actor=actor)
-    if request.opened_by is not None:
+    if request.opened_by is not None and not request.is_silence:  # silence tells everyone
         notify(
             [request.opened_by],
             key=f"approval:{request.pk}:closed",
@@ -353,6 +419,99 @@ def _close(request: ApprovalRequest, status: str, *, actor: User | None) -> None
             ),
             url=_subject_url(request),
         )
+
+
+def _closing_data(request: ApprovalRequest) -> dict[str, Any]:
+    data: dict[str, Any] = {"version": request.version, "content_hash": request.content_hash}
+    if request.adopted_hash:
+        data["adopted_hash"] = request.adopted_hash
+    return data
+
+
+def adopt_expired_silences(limit: int = 1000) -> int:
+    """Adopt every text whose silence has ended unbroken; safe to run twice, and late.
+
+    Each request in its own transaction: the row is locked (the request, then its subject),
+    still open, its instant passed by the database's clock; then a conditional update that only
+    one run wins adopts it, bound to the hash that was under silence and dated by the stored
+    instant, whenever this run happens.
+    """
+    now = silence.database_now()
+    pks = ApprovalRequest.objects.filter(
+        status=ApprovalRequest.Status.OPEN,
+        rule=ApprovalRequest.Rule.SILENCE,
+        silence_until__lte=now,
+    ).values_list("pk", flat=True)
+    adopted = 0
+    for pk in list(pks[:limit]):
+        adopted += _adopt_one(pk)
+    return adopted
+
+
+@retry_on_deadlock
+@transaction.atomic
+def _adopt_one(pk: int) -> int:
+    request = _lock_request_and_subject(pk)
+    assert request.silence_until is not None
+    if not request.is_open or silence.locked_at(request) < request.silence_until:
+        return 0
+    won = ApprovalRequest.objects.filter(pk=pk, status=ApprovalRequest.Status.OPEN).update(
+        status=ApprovalRequest.Status.APPROVED, adopted_hash=models.F("content_hash")
+    )
+    if not won:
+        return 0
+    request.refresh_from_db(fields=["status", "adopted_hash"])
+    _close(request, ApprovalRequest.Status.APPROVED, actor=None, at=request.silence_until)
+    silence.tell_adopted(request)
+    return 1
+
+
+@retry_on_deadlock
+@transaction.atomic
+def retable_request(
+    request: ApprovalRequest, *, actor: User, deadline: datetime | None = None
+) -> ApprovalRequest:
+    """Table a refused request's subject again: a new request for its current text, to the same
+    states by the same rule, linked to the one before (whose answers stay as history)."""
+    request = _lock_request_and_subject(request.pk)
+    if not may_retable(actor, request):
+        raise ApprovalError(
+            _("Only whoever opened a refused request tables it again, once."), code="forbidden"
+        )
+    if ApprovalRequest.objects.filter(
+        subject_type_id=request.subject_type_id,
+        subject_id=request.subject_id,
+        status=ApprovalRequest.Status.OPEN,
+    ).exists():
+        raise ApprovalError(_("A request about this subject is already open."), code="conflict")
+    subject_type = registry.subject_type_for(request.purpose)
+    assert subject_type.content_of is not None  # may_retable checked it
+    subject = request.subject
+    if subject is None:
+        raise ApprovalError(_("What was to be approved no longer exists."), code="conflict")
+    new = open_request(
+        subject,
+        purpose=request.purpose,
+        title=request.title,
+        content=subject_type.content_of(subject),
+        states=list(request.required_states.all()),
+        opened_by=actor,
+        deadline=deadline,
+        rule=request.rule,
+        previous=request,
+    )
+    audit.log(new, "approval.retabled", actor=actor, data={"previous": request.pk})
+    return new
+
+
+def history_of(request: ApprovalRequest, limit: int = 20) -> list[ApprovalRequest]:
+    """The earlier versions of a re-tabled request, newest first."""
+    chain: list[ApprovalRequest] = []
+    current = request.previous
+    while current is not None and len(chain) < limit:
+        chain.append(current)
+        current = current.previous
+    return chain
 
 
 @retry_on_deadlock
@@ -376,7 +535,8 @@ def withdraw_request(request: ApprovalRequest, *, actor: User | None) -> Approva
 def expire_if_due(request: ApprovalRequest) -> ApprovalRequest:
     """Close one open request whose deadline has passed, now (its subject moves with it)."""
     request = _lock_request_and_subject(request.pk)
-    if request.is_open and request.deadline is not None and request.deadline <= timezone.now():
+    due = request.deadline is not None and request.deadline <= timezone.now()
+    if request.is_open and due and not request.is_silence:  # a silence ends in adoption
         _close(request, ApprovalRequest.Status.EXPIRED, actor=None)
     return request
 
@@ -385,9 +545,11 @@ def close_expired_requests(now: datetime | None = None) -> int:
     """Close every open request whose deadline has passed; safe to run twice."""
     now = now or timezone.now()
     closed = 0
-    pks = ApprovalRequest.objects.filter(
-        status=ApprovalRequest.Status.OPEN, deadline__lte=now
-    ).values_list("pk", flat=True)
+    pks = (
+        ApprovalRequest.objects.filter(status=ApprovalRequest.Status.OPEN, deadline__lte=now)
+        .exclude(rule=ApprovalRequest.Rule.SILENCE)  # a silence ends in adoption, not expiry
+        .values_list("pk", flat=True)
+    )
     for pk in list(pks[:1000]):
         with transaction.atomic():
             request = (
@@ -425,6 +587,7 @@ def remind_pending_answers(now: datetime | None = None) -> int:
             request__deadline__lte=now + REMIND_BEFORE,
             version=models.F("request__version"),
         )
+        .exclude(request__rule=ApprovalRequest.Rule.SILENCE)  # silence asks for no answer
         .select_related("request")
         .order_by("request_id")
     )

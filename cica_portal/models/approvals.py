@@ -19,6 +19,10 @@ class ApprovalRequest(models.Model):
             "consensus_abstain",
             _("Consensus, abstention allowed: no objection and at least one approval"),
         )
+        SILENCE = (
+            "silence",
+            _("Silence procedure: adopted at the stated instant unless a state breaks the silence"),
+        )
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
@@ -36,6 +40,23 @@ class ApprovalRequest(models.Model):
     content_hash = models.CharField(_("SHA-256 of the version"), max_length=64)
     rule = models.CharField(_("rule"), max_length=20, choices=Rule, default=Rule.CONSENSUS)
     deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    silence_until = models.DateTimeField(
+        _("under silence until"),
+        null=True,
+        blank=True,
+        help_text=_("Silence procedure only: the exact instant (stored in UTC) of adoption."),
+    )
+    adopted_hash = models.CharField(
+        _("SHA-256 of the text adopted"), max_length=64, blank=True, editable=False
+    )
+    previous = models.ForeignKey(
+        "self",
+        verbose_name=_("previous version of this request"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="retabled_as",
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status, default=Status.OPEN, db_index=True
     )
@@ -52,12 +73,24 @@ class ApprovalRequest(models.Model):
         ordering = ["-opened_at"]
         verbose_name = _("approval request")
         verbose_name_plural = _("approval requests")
+        constraints = [
+            models.CheckConstraint(
+                name="silence_has_its_instant",
+                condition=~models.Q(rule="silence") | models.Q(silence_until__isnull=False),
+            ),
+        ]
         indexes = [
             models.Index(fields=["subject_type", "subject_id"]),
             # The approvals list's order (open first, newest first), walked until a page is full.
             models.Index(fields=["status", "-opened_at"], name="approval_list_idx"),
             # The latest closing: part of what a cached count of a list of requests depends on.
             models.Index(fields=["closed_at"], name="approval_closed_idx"),
+            # Open silence procedures by instant: what the expiry task walks.
+            models.Index(
+                fields=["silence_until"],
+                condition=models.Q(status="open", rule="silence"),
+                name="approval_silence_idx",
+            ),
             # Open requests only, joined to a state's pending answers by the inbox.
             models.Index(
                 fields=["id"],
@@ -78,6 +111,10 @@ class ApprovalRequest(models.Model):
     def allows_abstention(self) -> bool:
         return self.rule == self.Rule.CONSENSUS_ABSTAIN
 
+    @property
+    def is_silence(self) -> bool:
+        return self.rule == self.Rule.SILENCE
+
     def current_answers(self) -> models.QuerySet["StateAnswer"]:
         return self.answers.filter(version=self.version)
 
@@ -92,6 +129,7 @@ class StateAnswer(models.Model):
         APPROVE = "approve", _("Approve")
         OBJECT = "object", _("Object")
         ABSTAIN = "abstain", _("Abstain")
+        AMEND = "amend", _("Amendment (breaks the silence)")
 
     request = models.ForeignKey(ApprovalRequest, on_delete=models.CASCADE, related_name="answers")
     state = models.ForeignKey("cica_portal.State", on_delete=models.PROTECT, related_name="+")

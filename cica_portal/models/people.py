@@ -1,12 +1,26 @@
 """People and their roles. A user's role and state are the server's records, never a form's."""
 
+import zoneinfo
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .reference import State
+
+
+def validate_time_zone(value: str) -> None:
+    """An IANA time zone name that zoneinfo knows (empty is the portal's zone)."""
+    if not value:
+        return
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError, OSError) as error:
+        raise ValidationError(
+            _("Not a known time zone: %(name)s"), params={"name": value}
+        ) from error
 
 
 class User(AbstractUser):
@@ -33,6 +47,13 @@ class User(AbstractUser):
         default=settings.LANGUAGE_CODE,
         help_text=_("Set by the language switcher; the portal writes to the person in it."),
     )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_("An IANA name, e.g. Europe/Moscow; empty: the portal's zone."),
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -57,6 +78,14 @@ class User(AbstractUser):
     @property
     def is_secretariat(self) -> bool:
         return self.is_active and self.role == self.Role.SECRETARIAT
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The zone this person reads instants in: their own, else the portal's."""
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone or settings.TIME_ZONE)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+            return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
     @property
     def is_focal_point(self) -> bool:

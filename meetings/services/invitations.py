@@ -22,6 +22,14 @@ PURPOSE = "meetings.invitation"
 
 @retry_on_deadlock
 @transaction.atomic
+def _default_deadline(meeting: Meeting) -> datetime:
+    """The approvals' default, but not after the meeting starts (an answer then is too late)."""
+    default = approvals.default_deadline()
+    if meeting.start <= timezone.now():
+        return default
+    return min(default, meeting.start)
+
+
 def invite_organisation(
     meeting: Meeting,
     organisation: Organisation,
@@ -58,7 +66,7 @@ def invite_organisation(
         content=invitation.approval_content(),
         states=State.objects.members(),
         opened_by=by,
-        deadline=deadline,
+        deadline=deadline or _default_deadline(meeting),
     )
     invitation.approval = request
     invitation.save(update_fields=["approval"])
