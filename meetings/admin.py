@@ -35,6 +35,8 @@ from .models import (
     AgendaItem,
     Delegate,
     Invitation,
+    Letter,
+    LetterTemplate,
     Meeting,
     MeetingDocument,
     MeetingSeries,
@@ -489,3 +491,51 @@ class MeetingDocumentAdmin(ServiceAdminMixin, admin.ModelAdmin):
                 access=data["access"],
             )
         obj.pk, obj._state = saved.pk, saved._state
+
+
+@admin.register(LetterTemplate)
+class LetterTemplateAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    """The wording of the letters, one per kind and language, saved by `change_letter_template`
+    (audited); letters already made keep their text."""
+
+    list_display = ["kind", "language", "subject", "updated_at"]
+    list_filter = ["kind", "language"]
+    fields = ["kind", "language", "subject", "body"]
+    readonly_fields = ["kind", "language"]
+
+    def has_add_permission(self, request):
+        return False  # one per kind and language, made by the migration
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        services.change_letter_template(
+            obj, by=request.user, subject=data["subject"], body=data["body"]
+        )
+
+
+@admin.register(Letter)
+class LetterAdmin(ReadOnlyAdmin):
+    """Letters as issued; made and sent on the meeting's Letters page in the portal."""
+
+    list_display = ["reference", "meeting", "kind", "state", "delegate", "language", "sent_at"]
+    list_filter = ["kind", "language", "state"]
+    list_select_related = ["meeting", "state", "delegate"]
+    search_fields = ["reference", "meeting__title", "delegate__name"]
+    readonly_fields = [
+        "reference",
+        "meeting",
+        "kind",
+        "language",
+        "state",
+        "delegate",
+        "subject",
+        "body",
+        "created_at",
+        "created_by",
+        "sent_at",
+        "sent_to",
+        "emailed_at",
+    ]

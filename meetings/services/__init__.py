@@ -3,6 +3,13 @@
 from .documents import change_document, upload_document
 from .errors import MeetingError
 from .invitations import invitation_decided, invite_organisation, withdraw_invitation
+from .letters import (
+    change_letter_template,
+    email_letter,
+    generate_state_letters,
+    generate_visa_letters,
+    send_letter,
+)
 from .meetings import (
     MEETING_FIELDS,
     SERIES_FIELDS,
@@ -42,13 +49,17 @@ __all__ = [
     "MeetingError",
     "accept_training_request",
     "change_document",
+    "change_letter_template",
     "change_status",
     "confirm_registration",
     "create_meeting",
     "create_series",
     "decline_registration",
     "decline_training_request",
+    "email_letter",
     "generate_occurrences",
+    "generate_state_letters",
+    "generate_visa_letters",
     "invitation_decided",
     "invite_organisation",
     "propose_occurrences",
@@ -62,6 +73,7 @@ __all__ = [
     "return_registration",
     "save_agenda",
     "schedule_training_request",
+    "send_letter",
     "update_meeting",
     "update_series",
     "upload_document",
