@@ -24,8 +24,12 @@ class _Values(dict):
         return ""
 
 
+# "16 March 2027", "16 марта 2027": a letter's style, and no "г." before a sentence's full stop.
+LETTER_DATE = "j E Y"
+
+
 def _day(value) -> str:
-    return formats.date_format(value, "DATE_FORMAT")
+    return formats.date_format(value, LETTER_DATE)
 
 
 def letter_values(

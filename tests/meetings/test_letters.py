@@ -82,8 +82,8 @@ def test_the_english_pdf_has_the_reference_title_and_dates(swg, secretariat, kz)
     text = pdf_text(services.letters.render_pdf(letter))
     assert letter.reference in text
     assert "Special Working Group, spring session" in text
-    assert "March 11" in text
-    assert "March 12" in text
+    assert "from 11 March" in text
+    assert "to 12 March" in text
     assert "Kazakhstan" in text
     assert "Conference on Interaction and Confidence Building Measures in Asia" in text
 
@@ -94,8 +94,8 @@ def test_the_russian_pdf_reads_as_cyrillic_text(swg, secretariat, kz):
     text = pdf_text(services.letters.render_pdf(letter))
     assert letter.reference in text
     assert "Special Working Group, spring session" in text
-    assert "11 марта" in text
-    assert "12 марта" in text
+    assert "с 11 марта" in text
+    assert "по 12 марта" in text
     assert "Казахстан" in text
     assert "Секретариат" in text
     assert "Совещания по взаимодействию" in text
