@@ -15,6 +15,7 @@ from meetings import services
 from meetings.models import Kind, Letter, LetterKind, LetterTemplate, Registration
 from meetings.services import MeetingError
 from meetings.services.letters import email_letter
+from tests.factories import SecretariatAdminFactory
 
 from .factories import DelegateFactory, MeetingFactory, RegistrationFactory, in_days
 
@@ -286,3 +287,24 @@ def test_two_officers_at_once_never_share_a_number(secretariat):
         int(r.rsplit("/", 1)[1]) for r in Letter.objects.values_list("reference", flat=True)
     )
     assert numbers == list(range(1, len(numbers) + 1))
+
+
+def test_the_secretariat_edits_a_template_in_the_admin_and_a_bad_placeholder_is_a_form_error(
+    client,
+):
+    client.force_login(SecretariatAdminFactory(username="secretariat-staff"))
+    template = LetterTemplate.objects.get(kind="note_verbale", language="ru")
+    url = reverse("admin:meetings_lettertemplate_change", args=[template.pk])
+    assert client.get(url).status_code == 200
+    refused = client.post(url, {"subject": "Нота", "body": "{recipient.__class__}"})
+    assert refused.status_code == 200
+    assert "body" in refused.context["adminform"].form.errors
+    template.refresh_from_db()
+    assert template.subject != "Нота"
+    saved = client.post(url, {"subject": "Нота: {meeting}", "body": "Уважаемые коллеги, {venue}."})
+    assert saved.status_code == 302
+    template.refresh_from_db()
+    assert template.body == "Уважаемые коллеги, {venue}."
+    assert AuditRecord.objects.filter(action="meetings.letter_template.changed").exists()
+    add = reverse("admin:meetings_lettertemplate_add")
+    assert client.get(add).status_code == 403
