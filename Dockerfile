@@ -3,6 +3,10 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 VAR_DIR=/var/lib/cica
 RUN useradd --system --create-home --home-dir /app cica && mkdir -p /var/lib/cica \
     && chown cica /var/lib/cica
+# WeasyPrint (the meetings' letters as PDF) draws text with Pango; DejaVu has the Cyrillic glyphs.
+RUN apt-get update && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY pyproject.toml constraints.txt README.md ./
 COPY . .

@@ -5,7 +5,8 @@ details (`update_meeting`), its agenda (`save_agenda`), its status (the actions,
 `change_status`, which tell the registered states), documents (`upload_document`,
 `change_document`), series. What states write in the portal (registrations and delegates,
 training requests, invitations agreed by the member states) is read-only here. Nothing the
-portal keeps in its history is deleted here: a meeting is cancelled, not deleted.
+portal keeps in its history is deleted here: a meeting with delegations or letters is
+cancelled, not deleted (`delete_meeting` refuses it); only one made by mistake can go.
 """
 
 from django import forms
@@ -16,6 +17,7 @@ from django.db import models
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
@@ -26,7 +28,7 @@ from cica_portal.admin_services import (
     ServiceAdminMixin,
     nothing_saved,
 )
-from cica_portal.errors import DomainError
+from cica_portal.errors import DomainError, show_on_form
 from cica_portal.uploads import inspect_upload
 
 from . import services
@@ -35,6 +37,8 @@ from .models import (
     AgendaItem,
     Delegate,
     Invitation,
+    Letter,
+    LetterTemplate,
     Meeting,
     MeetingDocument,
     MeetingSeries,
@@ -44,19 +48,37 @@ from .models import (
 
 
 class StatusReasonForm(forms.Form):
-    """What the registered delegations are told when a meeting is cancelled or postponed."""
+    """What the registered delegations are told when a meeting is cancelled."""
 
     reason = forms.CharField(
         label=_("Reason, for the registered delegations"),
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         max_length=2000,
     )
-    new_dates = forms.CharField(
-        label=_("New dates, if known"),
-        required=False,
-        max_length=200,
-        help_text=_("In words, e.g. 'autumn 2027'. Change the dates on the meeting itself."),
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class PostponeForm(StatusReasonForm):
+    """A delay with its reason and the new dates, saved on the meeting (same times of day)."""
+
+    new_start = forms.DateField(label=_("New start date"), widget=DateInput)
+    new_end = forms.DateField(
+        label=_("New end date"),
+        widget=DateInput,
+        help_text=_("The meeting keeps its times of day, in the venue's time zone."),
     )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("new_start"), data.get("new_end")
+        if start and end and end < start:
+            self.add_error("new_end", _("The new end date cannot be before the new start date."))
+        if start and start <= timezone.localdate():
+            self.add_error("new_start", _("The new start date must be in the future."))
+        return data
 
 
 def _cleaned(form, names) -> dict:
@@ -164,7 +186,14 @@ class MeetingAdmin(ServiceAdminMixin, admin.ModelAdmin):
     readonly_fields = ["status", "created_at", "updated_at", "portal_link"]
     inlines = [AgendaItemInline, RegistrationInline, DocumentInline, InvitationInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    actions = ["confirm", "cancel", "postpone", "mark_held", "export_participants"]
+    actions = [
+        "confirm",
+        "cancel",
+        "postpone",
+        "mark_held",
+        "mark_report_published",
+        "export_participants",
+    ]
     fieldsets = [
         (None, {"fields": ["title", "kind", "areas", "status", "portal_link"]}),
         (
@@ -199,7 +228,28 @@ class MeetingAdmin(ServiceAdminMixin, admin.ModelAdmin):
         )
 
     def has_delete_permission(self, request, obj=None):
-        return False  # a meeting is cancelled, and stays in the calendar's history
+        # Only one meeting at a time, from its own page (no bulk action), and only one made by
+        # mistake: a meeting with delegations or letters is cancelled and stays in the history
+        # (the delete view says so).
+        return obj is not None and super().has_delete_permission(request, obj)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        meeting = self.get_object(request, object_id)
+        if meeting is not None and not services.may_be_deleted(meeting):
+            self.message_user(
+                request,
+                _(
+                    "%(title)s has registered delegations or letters: it cannot be deleted, "
+                    "only cancelled (the Cancel action tells the delegations)."
+                )
+                % {"title": meeting.title},
+                messages.ERROR,
+            )
+            return redirect("admin:meetings_meeting_change", meeting.pk)
+        return super().delete_view(request, object_id, extra_context)
+
+    def delete_model(self, request, obj):
+        services.delete_meeting(obj, by=request.user)
 
     def save_model(self, request, obj, form, change):
         fields = _cleaned(form, services.MEETING_FIELDS)
@@ -257,18 +307,7 @@ class MeetingAdmin(ServiceAdminMixin, admin.ModelAdmin):
                 % {"n": done, "status": Meeting.Status(status).label.lower()},
             )
 
-    def _move_with_reason(self, request, queryset, status, title):
-        """Cancel or postpone only with a reason (and, for a delay, the new dates if known),
-        asked on a page of its own: the registered delegations read it in their notice."""
-        form = StatusReasonForm(request.POST if "apply" in request.POST else None)
-        if form.is_valid():
-            note = form.cleaned_data["reason"].strip()
-            if form.cleaned_data["new_dates"].strip():
-                note += "\n" + _("New dates: %(dates)s") % {
-                    "dates": form.cleaned_data["new_dates"].strip()
-                }
-            self._move(request, queryset, status, note=note)
-            return None
+    def _reason_page(self, request, queryset, form, title):
         context = {
             **self.admin_site.each_context(request),
             "title": title,
@@ -280,25 +319,63 @@ class MeetingAdmin(ServiceAdminMixin, admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/meetings/status_reason.html", context)
 
+    def _answers(self, request, form_class):
+        return form_class(request.POST if "apply" in request.POST else None)
+
     @admin.action(description=_("Confirm the selected meetings"))
     def confirm(self, request, queryset):
         self._move(request, queryset, Meeting.Status.CONFIRMED)
 
     @admin.action(description=_("Cancel (tells the registered states)"))
     def cancel(self, request, queryset):
-        return self._move_with_reason(
-            request, queryset, Meeting.Status.CANCELLED, _("Cancel these meetings")
-        )
+        """Cancel only with a reason, asked on a page of its own: the registered delegations
+        read it in their notice."""
+        form = self._answers(request, StatusReasonForm)
+        if form.is_valid():
+            note = form.cleaned_data["reason"].strip()
+            self._move(request, queryset, Meeting.Status.CANCELLED, note=note)
+            return None
+        return self._reason_page(request, queryset, form, _("Cancel these meetings"))
 
-    @admin.action(description=_("Postpone (tells the registered states)"))
+    @admin.action(description=_("Postpone to new dates (tells the registered states)"))
     def postpone(self, request, queryset):
-        return self._move_with_reason(
-            request, queryset, Meeting.Status.POSTPONED, _("Postpone these meetings")
-        )
+        """Postpone one meeting to new dates, with a reason; both go to its delegations."""
+        if queryset.count() != 1:
+            self.message_user(
+                request,
+                _("Postpone one meeting at a time: each has its own new dates."),
+                messages.WARNING,
+            )
+            return None
+        form = self._answers(request, PostponeForm)
+        if form.is_valid():
+            meeting, data = queryset.get(), form.cleaned_data
+            try:
+                services.postpone_meeting(
+                    meeting,
+                    by=request.user,
+                    reason=data["reason"],
+                    new_start=data["new_start"],
+                    new_end=data["new_end"],
+                )
+            except DomainError as error:
+                show_on_form(form, error)
+            else:
+                self.message_user(
+                    request,
+                    _("%(title)s is now postponed; its delegations are told the new dates.")
+                    % {"title": meeting.title},
+                )
+                return None
+        return self._reason_page(request, queryset, form, _("Postpone this meeting"))
 
     @admin.action(description=_("Mark as held"))
     def mark_held(self, request, queryset):
         self._move(request, queryset, Meeting.Status.HELD)
+
+    @admin.action(description=_("Mark the report as published"))
+    def mark_report_published(self, request, queryset):
+        self._move(request, queryset, Meeting.Status.REPORT_PUBLISHED)
 
     @admin.action(description=_("Export participants (spreadsheet)"))
     def export_participants(self, request, queryset):
@@ -489,3 +566,51 @@ class MeetingDocumentAdmin(ServiceAdminMixin, admin.ModelAdmin):
                 access=data["access"],
             )
         obj.pk, obj._state = saved.pk, saved._state
+
+
+@admin.register(LetterTemplate)
+class LetterTemplateAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    """The wording of the letters, one per kind and language, saved by `change_letter_template`
+    (audited); letters already made keep their text."""
+
+    list_display = ["kind", "language", "subject", "updated_at"]
+    list_filter = ["kind", "language"]
+    fields = ["kind", "language", "subject", "body"]
+    readonly_fields = ["kind", "language"]
+
+    def has_add_permission(self, request):
+        return False  # one per kind and language, made by the migration
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        services.change_letter_template(
+            obj, by=request.user, subject=data["subject"], body=data["body"]
+        )
+
+
+@admin.register(Letter)
+class LetterAdmin(ReadOnlyAdmin):
+    """Letters as issued; made and sent on the meeting's Letters page in the portal."""
+
+    list_display = ["reference", "meeting", "kind", "state", "delegate", "language", "sent_at"]
+    list_filter = ["kind", "language", "state"]
+    list_select_related = ["meeting", "state", "delegate"]
+    search_fields = ["reference", "meeting__title", "delegate__name"]
+    readonly_fields = [
+        "reference",
+        "meeting",
+        "kind",
+        "language",
+        "state",
+        "delegate",
+        "subject",
+        "body",
+        "created_at",
+        "created_by",
+        "sent_at",
+        "sent_to",
+        "emailed_at",
+    ]

@@ -10,6 +10,8 @@ from .models import (
     ENDS_AFTER_START,
     Delegate,
     Format,
+    LetterKind,
+    LetterLanguage,
     Meeting,
     MeetingDocument,
     TrainingRequest,
@@ -169,3 +171,19 @@ class OccurrencesForm(forms.Form):
             for start, end in proposed
         ]
         self.fields["dates"].initial = [start.date().isoformat() for start, _end in proposed]
+
+
+class LettersForm(forms.Form):
+    """Which letters the Secretariat makes for a meeting, and in which languages."""
+
+    kind = forms.ChoiceField(label=_("Letters"), choices=LetterKind.choices)
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"),
+        choices=LetterLanguage.choices,
+        initial=list(LetterLanguage.values),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Invitations and notes verbales go to every member state; visa support letters to "
+            "every delegate of a confirmed delegation. Letters already made are kept."
+        ),
+    )

@@ -4,6 +4,7 @@ member states, training seminars upon request, delegations and documents."""
 from __future__ import annotations
 
 import secrets
+import string
 import zoneinfo
 from datetime import datetime
 from pathlib import PurePath
@@ -473,3 +474,168 @@ class MeetingDocument(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("meetings:document", args=[self.pk])
+
+
+class LetterKind(models.TextChoices):
+    INVITATION = "invitation", _("Invitation letter")
+    NOTE_VERBALE = "note_verbale", _("Note verbale")
+    VISA_SUPPORT = "visa_support", _("Visa support letter")
+
+
+class LetterLanguage(models.TextChoices):
+    EN = "en", _("English")
+    RU = "ru", _("Russian")
+
+
+# The only names a letter template may use, each filled from the meeting, the state or the
+# delegate by the letters service (str.format_map: no attribute, index or code in a template).
+LETTER_PLACEHOLDERS = (
+    "reference",
+    "date",
+    "recipient",
+    "meeting",
+    "start",
+    "end",
+    "venue",
+    "host",
+    "deadline",
+    "delegate",
+    "delegate_position",
+)
+
+
+def validate_letter_body(value: str) -> None:
+    """A template uses only the fixed placeholders, plainly: {meeting}, never {meeting.x}."""
+    try:
+        parsed = list(string.Formatter().parse(value))
+    except ValueError as error:
+        raise ValidationError(
+            _("Braces must come in pairs: write {{ and }} for a brace itself."), code="braces"
+        ) from error
+    unknown = sorted(
+        {
+            name
+            for _text, name, spec, conversion in parsed
+            if name is not None and (name not in LETTER_PLACEHOLDERS or spec or conversion)
+        }
+    )
+    if unknown:
+        raise ValidationError(
+            _("Unknown placeholder: %(names)s. Use only: %(allowed)s."),
+            params={
+                "names": ", ".join("{%s}" % name for name in unknown)[:200],
+                "allowed": ", ".join("{%s}" % name for name in LETTER_PLACEHOLDERS),
+            },
+            code="placeholder",
+        )
+
+
+class LetterTemplate(models.Model):
+    """The wording of one kind of letter in one language; the Secretariat edits it in the
+    admin. A letter keeps the text it was made with: editing a template changes later letters."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=LetterKind)
+    language = models.CharField(_("language"), max_length=2, choices=LetterLanguage)
+    subject = models.CharField(_("subject"), max_length=300, validators=[validate_letter_body])
+    body = models.TextField(
+        _("text"),
+        max_length=20000,
+        validators=[validate_letter_body],
+        help_text=_(
+            "Placeholders: {reference}, {date}, {recipient}, {meeting}, {start}, {end}, "
+            "{venue}, {host}, {deadline}, {delegate}, {delegate_position}. A blank line "
+            "starts a new paragraph."
+        ),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["kind", "language"]
+        verbose_name = _("letter template")
+        verbose_name_plural = _("letter templates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "language"], name="one_letter_template_per_kind_and_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.language})"
+
+
+class LetterCounter(models.Model):
+    """The last number given in one series and year (CICA/SWG/2027/3): locked to take the next."""
+
+    series = models.CharField(max_length=10)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["series", "year"], name="one_letter_counter_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"CICA/{self.series}/{self.year}: {self.last}"
+
+
+class Letter(models.Model):
+    """One letter as issued: its text is kept as made, and its PDF is drawn from that text on
+    every download (the same PDF each time), so nothing but the database needs a backup."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="letters")
+    kind = models.CharField(_("kind"), max_length=20, choices=LetterKind)
+    language = models.CharField(_("language"), max_length=2, choices=LetterLanguage)
+    state = models.ForeignKey(
+        "cica_portal.State", on_delete=models.PROTECT, related_name="+", verbose_name=_("state")
+    )
+    delegate = models.ForeignKey(
+        Delegate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="letters",
+        verbose_name=_("delegate"),
+    )
+    reference = models.CharField(_("reference number"), max_length=40, unique=True)
+    subject = models.CharField(_("subject"), max_length=400)
+    body = models.TextField(_("text"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        "cica_portal.User",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    sent_to = models.TextField(_("sent to"), blank=True)
+    # When the email with the PDF left (the task after `sent_at`): one worker wins it.
+    emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["meeting", "kind", "state__name_en", "language", "pk"]
+        verbose_name = _("letter")
+        verbose_name_plural = _("letters")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "kind", "language", "state"],
+                condition=models.Q(delegate__isnull=True),
+                name="one_state_letter_per_kind_and_language",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "kind", "language", "delegate"],
+                condition=models.Q(delegate__isnull=False),
+                name="one_delegate_letter_per_kind_and_language",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:letter-pdf", args=[self.pk])
+
+    @property
+    def filename(self) -> str:
+        return self.reference.replace("/", "-") + f"-{self.language}.pdf"

@@ -15,6 +15,7 @@ from cica_portal.models import User
 from .models import (
     AgendaItem,
     Invitation,
+    Letter,
     Meeting,
     MeetingDocument,
     Registration,
@@ -339,3 +340,34 @@ def training_rights(user: User, training: TrainingRequest) -> dict[str, bool]:
     }
     rights["decide"] = any(rights.values())
     return rights
+
+
+# --- Letters ----------------------------------------------------------------------------------
+
+
+def may_read_letters(user: User) -> bool:
+    """The Secretariat reads every letter, a state's focal points their state's."""
+    return user.is_authenticated and (user.is_secretariat or user.is_focal_point)
+
+
+def may_make_letters(user: User) -> bool:
+    """Only the Secretariat makes and sends letters."""
+    return user.is_authenticated and user.is_secretariat
+
+
+def letters_visible_to(user: User) -> QuerySet[Letter]:
+    """Every letter for the Secretariat; a focal point's own state's; nothing for others."""
+    queryset = Letter.objects.select_related("meeting", "state", "delegate")
+    if not may_read_letters(user):
+        return queryset.none()
+    if user.is_secretariat:
+        return queryset
+    return queryset.filter(state_id=user.national_state_id)
+
+
+def get_letter_for(user: User, pk: int) -> Letter:
+    return get_object_or_404(letters_visible_to(user), pk=pk)
+
+
+def letters_of(user: User, meeting: Meeting) -> QuerySet[Letter]:
+    return letters_visible_to(user).filter(meeting=meeting)

@@ -23,3 +23,13 @@ def report_missing_registrations() -> int:
 @shared_task(name="meetings.remind_unconfirmed_registrations")
 def remind_unconfirmed_registrations() -> int:
     return services.remind_unconfirmed_registrations()
+
+
+@shared_task(
+    name="meetings.email_letter",
+    autoretry_for=(OSError,),
+    retry_backoff=60,
+    max_retries=8,
+)
+def email_letter(letter_pk: int) -> bool:
+    return services.email_letter(letter_pk)

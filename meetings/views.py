@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cica_portal.errors import DomainError, act, show_on_form
@@ -33,6 +34,7 @@ from .forms import (
     DeclineForm,
     DocumentForm,
     InviteForm,
+    LettersForm,
     OccurrencesForm,
     RegistrationDecisionForm,
     ScheduleForm,
@@ -40,7 +42,8 @@ from .forms import (
     delegate_formset,
 )
 from .ics import calendar_for
-from .models import Meeting, MeetingSeries
+from .letters import render_pdf
+from .models import LetterKind, Meeting, MeetingSeries
 
 ICS = "text/calendar; charset=utf-8"
 
@@ -159,6 +162,7 @@ def meeting_detail(request, pk: int):
         "withdraw_registration": bool(own) and selectors.may_withdraw_registration(user, own),
         "see_delegation": user.is_focal_point,
         "see_registrations": user.is_secretariat,
+        "letters": selectors.may_read_letters(user),
     }
     if user.is_secretariat:
         registrations = list(selectors.registrations_answered(meeting))
@@ -507,3 +511,74 @@ def series_generate(request, pk: int):
         {"series": series, "form": form, "proposed": proposed, "existing": sorted(existing)},
         status=status,
     )
+
+
+# --- Letters ----------------------------------------------------------------------------------
+
+
+def _make_letters(request, meeting: Meeting, form: LettersForm) -> bool:
+    """Make the letters the form asks for; a refusal is shown on the form."""
+    kind, languages = form.cleaned_data["kind"], form.cleaned_data["languages"]
+    try:
+        if kind == LetterKind.VISA_SUPPORT:
+            made = services.generate_visa_letters(meeting, by=request.user, languages=languages)
+        else:
+            made = services.generate_state_letters(
+                meeting, by=request.user, kind=kind, languages=languages
+            )
+    except DomainError as error:
+        show_on_form(form, error)
+        return False
+    messages.success(
+        request,
+        ngettext("%(n)d letter made.", "%(n)d letters made.", len(made)) % {"n": len(made)}
+        if made
+        else _("Every letter asked for was made already: nothing new."),
+    )
+    return True
+
+
+@allowed_by(selectors.may_read_letters)
+@require_http_methods(["GET", "POST"])
+def meeting_letters(request, pk: int):
+    """The meeting's letters: the Secretariat makes and sends them, a focal point downloads
+    their state's."""
+    meeting = selectors.get_meeting_for(request.user, pk)
+    may_make = selectors.may_make_letters(request.user)
+    if request.method == "POST" and not may_make:
+        raise PermissionDenied
+    form = LettersForm(request.POST or None) if may_make else None
+    status = 200
+    if form is not None and request.method == "POST":
+        if form.is_valid() and _make_letters(request, meeting, form):
+            return redirect("meetings:letters", pk=meeting.pk)
+        status = 400
+    letters = selectors.letters_of(request.user, meeting).select_related("delegate")
+    context = {"meeting": meeting, "letters": letters, "form": form, "may_make": may_make}
+    return render(request, "meetings/letters.html", context, status=status)
+
+
+@network_member_required
+@require_GET
+def letter_pdf(request, pk: int):
+    """The letter's PDF, drawn from its kept text; 404 unless the user may read it."""
+    letter = selectors.get_letter_for(request.user, pk)
+    response = HttpResponse(render_pdf(letter), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{letter.filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@allowed_by(selectors.may_make_letters)
+@require_POST
+def letter_send(request, pk: int):
+    """Email the letter to its state's focal points (logged and audited)."""
+    letter = selectors.get_letter_for(request.user, pk)
+    act(
+        request,
+        lambda: services.send_letter(letter, by=request.user),
+        success=_("The letter %(reference)s is sent to the focal points of %(state)s.")
+        % {"reference": letter.reference, "state": letter.state.name},
+    )
+    return redirect("meetings:letters", pk=letter.meeting_id)

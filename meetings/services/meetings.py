@@ -302,13 +302,7 @@ def generate_occurrences(
     return created
 
 
-@retry_on_deadlock
-@transaction.atomic
-def change_status(meeting: Meeting, status: str, *, by: User | None, note: str = "") -> Meeting:
-    """Move a meeting to a new status; registered states hear about cancellation or delay."""
-    meeting = Meeting.objects.select_for_update(of=("self",), no_key=True).get(pk=meeting.pk)
-    if status == meeting.status:
-        return meeting
+def _check_transition(meeting: Meeting, status: str) -> None:
     if status not in TRANSITIONS.get(meeting.status, set()):
         raise MeetingError(
             _("A meeting that is %(from)s cannot become %(to)s.")
@@ -316,11 +310,102 @@ def change_status(meeting: Meeting, status: str, *, by: User | None, note: str =
             field="status",
             code="conflict",
         )
+
+
+def _moved_to(meeting: Meeting, new_start: date, new_end: date) -> tuple[datetime, datetime]:
+    """The new start and end at the same local times of day, in the venue's zone, on the new
+    dates; refused unless they are ahead, in order, and make a meeting that ends after it starts."""
+    zone = _check_zone(meeting.time_zone)
+    if new_end < new_start:
+        raise MeetingError(
+            _("The new end date cannot be before the new start date."), field="new_end"
+        )
+    if new_start <= timezone.now().astimezone(zone).date():
+        raise MeetingError(_("The new start date must be in the future."), field="new_start")
+    start = datetime.combine(new_start, meeting.local_start.time(), tzinfo=zone)
+    end = datetime.combine(new_end, meeting.local_end.time(), tzinfo=zone)
+    if not Meeting.ends_after_start(start, end):
+        raise MeetingError(str(ENDS_AFTER_START), field="new_end")
+    return start, end
+
+
+@retry_on_deadlock
+@transaction.atomic
+def postpone_meeting(
+    meeting: Meeting, *, by: User, reason: str, new_start: date, new_end: date
+) -> Meeting:
+    """Postpone a meeting to new dates, with a reason: the registered delegations read both."""
+    _check_calendar_keeper(by)
+    if not reason.strip():
+        raise MeetingError(_("Give the reason the delegations will read."), field="reason")
+    meeting = Meeting.objects.select_for_update(of=("self",), no_key=True).get(pk=meeting.pk)
+    _check_transition(meeting, Status.POSTPONED)
+    start, end = _moved_to(meeting, new_start, new_end)
+    before = {
+        "from": meeting.status,
+        "start": meeting.start.isoformat(),
+        "end": meeting.end.isoformat(),
+    }
+    meeting.status, meeting.start, meeting.end = Status.POSTPONED, start, end
+    meeting.sequence += 1  # calendars replace their copy with the new dates
+    meeting.save(update_fields=["status", "start", "end", "sequence", "updated_at"])
+    audit.log(
+        meeting,
+        "meetings.meeting.status",
+        actor=by,
+        data={
+            **before,
+            "to": Status.POSTPONED,
+            "new_start": start.isoformat(),
+            "new_end": end.isoformat(),
+        },
+    )
+    _tell_registered_states(meeting, note=reason.strip())
+    return meeting
+
+
+@retry_on_deadlock
+@transaction.atomic
+def delete_meeting(meeting: Meeting, *, by: User) -> None:
+    """Delete a meeting made by mistake; one with delegations or letters is only cancelled."""
+    _check_calendar_keeper(by)
+    meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
+    if not may_be_deleted(meeting):
+        raise MeetingError(
+            _(
+                "%(title)s has registered delegations or letters: it cannot be deleted, "
+                "only cancelled."
+            )
+            % {"title": meeting.title},
+            code="conflict",
+        )
+    audit.log(meeting, "meetings.meeting.deleted", actor=by, data={"title": meeting.title})
+    meeting.delete()
+
+
+def may_be_deleted(meeting: Meeting) -> bool:
+    """A meeting nobody registered for and nobody was written to about (any status, withdrawn
+    too: the history stays)."""
+    return not (meeting.registrations.exists() or meeting.letters.exists())
+
+
+@retry_on_deadlock
+@transaction.atomic
+def change_status(meeting: Meeting, status: str, *, by: User | None, note: str = "") -> Meeting:
+    """Move a meeting to a new status; registered states hear about cancellation or delay."""
+    meeting = Meeting.objects.select_for_update(of=("self",), no_key=True).get(pk=meeting.pk)
+    if status == meeting.status:
+        return meeting
+    if status == Status.POSTPONED:  # a delay always names its new dates
+        raise MeetingError(
+            _("Postpone a meeting with its new dates (the Postpone action)."), field="status"
+        )
+    _check_transition(meeting, status)
     previous = meeting.status
     meeting.status = status
     fields = ["status", "updated_at"]
-    if status in (Status.CANCELLED, Status.POSTPONED):
-        meeting.sequence += 1  # calendars replace their copy (RFC 5546 CANCEL, or new dates)
+    if status == Status.CANCELLED:
+        meeting.sequence += 1  # calendars replace their copy (RFC 5546 CANCEL)
         fields.append("sequence")
     meeting.save(update_fields=fields)
     audit.log(meeting, "meetings.meeting.status", actor=by, data={"from": previous, "to": status})
@@ -338,9 +423,18 @@ def registered_focal_points(meeting: Meeting) -> QuerySet[User]:
 
 def _tell_registered_states(meeting: Meeting, *, note: str) -> None:
     when = timezone.now()
+    next_step: StrOrPromise
     if meeting.status == Status.POSTPONED:
-        next_step = gettext_lazy(
-            "New dates will be announced; your delegation's registration is kept."
+        next_step = phrase(
+            gettext_lazy(
+                "It now takes place from %(start)s to %(end)s (%(zone)s); your delegation's "
+                "registration is kept."
+            ),
+            {
+                "start": f"{meeting.local_start:%Y-%m-%d %H:%M}",
+                "end": f"{meeting.local_end:%Y-%m-%d %H:%M}",
+                "zone": meeting.time_zone,
+            },
         )
     elif meeting.status == Status.CANCELLED:
         next_step = gettext_lazy("No further action is needed from your delegation.")

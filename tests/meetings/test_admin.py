@@ -1,7 +1,7 @@
 """The Secretariat's admin: inlines, and actions that tell the participants; every save goes
 through the meetings services, audited; what the states write is read-only there."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -83,17 +83,110 @@ def test_postponing_asks_for_a_reason_first_and_changes_nothing_until_given(admi
     assert not Notification.objects.exists()
 
 
-def test_postponing_tells_the_registered_states_why_and_when(admin_client_, fp_kz, fp_ru):
-    meeting = MeetingFactory()
+def test_postponing_saves_the_new_dates_and_tells_the_registered_states_why_and_when(
+    admin_client_, fp_kz
+):
+    meeting = MeetingFactory(time_zone="Asia/Almaty")
     RegistrationFactory(meeting=meeting, registered_by=fp_kz)
-    answers = {"apply": "1", "reason": "The venue is closed.", "new_dates": "autumn 2027"}
+    local_start, local_end = meeting.local_start, meeting.local_end
+    new_start = local_start.date() + timedelta(days=90)
+    answers = {
+        "apply": "1",
+        "reason": "The venue is closed.",
+        "new_start": new_start.isoformat(),
+        "new_end": (new_start + timedelta(days=1)).isoformat(),
+    }
     assert act(admin_client_, "postpone", [meeting], **answers).status_code == 302
+    before_sequence = meeting.sequence
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.POSTPONED
+    assert meeting.local_start.date() == new_start
+    assert meeting.local_start.time() == local_start.time()
+    assert meeting.local_end.date() == new_start + timedelta(days=1)
+    assert meeting.local_end.time() == local_end.time()
+    assert meeting.sequence == before_sequence + 1
     notice = Notification.objects.get()
     assert notice.recipient == fp_kz
     assert "The venue is closed." in notice.body
-    assert "autumn 2027" in notice.body
+    assert f"from {new_start.isoformat()} {local_start:%H:%M}" in notice.body
+    record = AuditRecord.objects.filter(action="meetings.meeting.status").latest("pk")
+    assert datetime.fromisoformat(record.data["new_start"]) == meeting.start
+
+
+@pytest.mark.parametrize(
+    ("start_in", "end_in", "field", "message"),
+    [
+        (30, 29, "new_end", "The new end date cannot be before the new start date."),
+        (0, 2, "new_start", "The new start date must be in the future."),
+        (-5, 2, "new_start", "The new start date must be in the future."),
+    ],
+)
+def test_postponing_refuses_dates_out_of_order_or_past_and_changes_nothing(
+    admin_client_, fp_kz, start_in, end_in, field, message
+):
+    meeting = MeetingFactory()
+    RegistrationFactory(meeting=meeting, registered_by=fp_kz)
+    before = (meeting.start, meeting.end, meeting.status)
+    today = date.today()
+    answers = {
+        "apply": "1",
+        "reason": "The venue is closed.",
+        "new_start": (today + timedelta(days=start_in)).isoformat(),
+        "new_end": (today + timedelta(days=end_in)).isoformat(),
+    }
+    page = act(admin_client_, "postpone", [meeting], **answers)
+    assert page.status_code == 200
+    assert message in page.context["form"].errors[field]
+    assert 'type="date"' in page.content.decode()
+    meeting.refresh_from_db()
+    assert (meeting.start, meeting.end, meeting.status) == before
+    assert not Notification.objects.exists()
+
+
+def test_postponing_without_dates_is_refused(admin_client_):
+    meeting = MeetingFactory()
+    page = act(admin_client_, "postpone", [meeting], apply="1", reason="Venue closed.")
+    assert set(page.context["form"].errors) == {"new_start", "new_end"}
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.CONFIRMED
+
+
+def test_postponing_takes_one_meeting_at_a_time(admin_client_):
+    meetings = [MeetingFactory(), MeetingFactory()]
+    response = act(admin_client_, "postpone", meetings)
+    assert response.status_code == 302
+    page = admin_client_.get(response.url)
+    assert "Postpone one meeting at a time" in page.content.decode()
+    assert not Meeting.objects.filter(status=Meeting.Status.POSTPONED).exists()
+
+
+def test_the_service_refuses_a_past_new_date(secretariat):
+    meeting = MeetingFactory()
+    with pytest.raises(services.MeetingError) as refused:
+        services.postpone_meeting(
+            meeting,
+            by=secretariat,
+            reason="x",
+            new_start=date.today() - timedelta(days=1),
+            new_end=date.today() + timedelta(days=1),
+        )
+    assert refused.value.field == "new_start"
+
+
+def test_a_held_meetings_report_is_marked_published_and_a_planned_one_is_refused(admin_client_):
+    held = MeetingFactory(status=Meeting.Status.HELD)
+    planned = MeetingFactory(status=Meeting.Status.PLANNED)
+    response = act(admin_client_, "mark_report_published", [held, planned])
+    page = admin_client_.get(response.url).content.decode()
+    held.refresh_from_db()
+    planned.refresh_from_db()
+    assert held.status == Meeting.Status.REPORT_PUBLISHED
+    assert planned.status == Meeting.Status.PLANNED
+    assert "1 meeting is now report published." in page
+    assert "cannot become report published" in page
+    assert AuditRecord.objects.filter(
+        action="meetings.meeting.status", data__to="report_published"
+    ).exists()
 
 
 def test_cancelling_tells_them_too(admin_client_, fp_kz):
@@ -208,16 +301,31 @@ def test_a_meeting_that_ends_before_it_starts_is_a_form_error(admin_client_):
     assert not Meeting.objects.exists()
 
 
-def test_a_meeting_is_cancelled_not_deleted(admin_client_):
+def test_a_meeting_with_registrations_is_cancelled_not_deleted(admin_client_, fp_kz):
     meeting = MeetingFactory()
+    RegistrationFactory(meeting=meeting, registered_by=fp_kz, status="withdrawn")
     delete = reverse("admin:meetings_meeting_delete", args=[meeting.pk])
-    assert admin_client_.post(delete, {"post": "yes"}).status_code == 403
+    refused = admin_client_.post(delete, {"post": "yes"}, follow=True)
+    assert "it cannot be deleted, only cancelled" in refused.content.decode()
+    assert Meeting.objects.filter(pk=meeting.pk).exists()
     response = admin_client_.post(
         reverse("admin:meetings_meeting_changelist"),
         {"action": "delete_selected", "_selected_action": [meeting.pk], "post": "yes"},
     )
     assert response.status_code == 302  # no such action: the list again, nothing done
     assert Meeting.objects.filter(pk=meeting.pk).exists()
+    with pytest.raises(services.MeetingError):
+        services.delete_meeting(meeting, by=fp_kz)
+    assert Meeting.objects.filter(pk=meeting.pk).exists()
+
+
+def test_a_meeting_made_by_mistake_is_deleted_and_audited(admin_client_):
+    meeting = MeetingFactory(status=Meeting.Status.PLANNED)
+    delete = reverse("admin:meetings_meeting_delete", args=[meeting.pk])
+    assert admin_client_.get(delete).status_code == 200
+    assert admin_client_.post(delete, {"post": "yes"}).status_code == 302
+    assert not Meeting.objects.filter(pk=meeting.pk).exists()
+    assert AuditRecord.objects.filter(action="meetings.meeting.deleted").exists()
 
 
 def test_a_document_attached_in_the_admin_goes_through_the_upload_service(admin_client_, staff):

@@ -24,7 +24,7 @@ from exchange import attachments as exchange_attachments
 from exchange import services as exchange_services
 from focalpoints import services as fp_services
 from meetings.models import MeetingDocument
-from meetings.services import documents, invitations, registrations, training
+from meetings.services import documents, invitations, letters, registrations, training
 from meetings.services import meetings as meeting_services
 from tests.actionplan.factories import ReviewCycleFactory
 from tests.exchange import factories as share_factories
@@ -118,6 +118,13 @@ def build_world() -> World:
         meeting, Organisation.objects.get(code="IOM"), by=users["sec"]
     )
     o["invitation_approval"] = o["invitation"].approval
+    o["letter"] = next(
+        letter
+        for letter in letters.generate_state_letters(
+            meeting, by=users["sec"], kind="note_verbale", languages=["en"]
+        )
+        if letter.state_id == kz.pk
+    )
     o["series"] = meeting_services.create_series(
         by=users["sec"],
         title="Seminars on police related issues",
