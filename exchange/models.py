@@ -324,8 +324,25 @@ class ShareVersion(models.Model):
 
     share = models.ForeignKey(Share, on_delete=models.CASCADE, related_name="versions")
     content_hash = models.CharField(_("SHA-256 of the version"), max_length=64)
-    content = models.JSONField(_("what the consent covers"))
+    # What the consent covered (title, content, states, handling), sealed with the share's own
+    # data key like the share itself: a dump of this table reveals no version either.
+    sealed_content = models.TextField(_("what the consent covers (encrypted)"), editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    SEAL_CONTEXT = b"cica-portal share version"
+
+    @property
+    def content(self) -> dict[str, Any]:
+        key = envelope.unwrap(self.share.data_key)
+        opened: dict[str, Any] = json.loads(
+            envelope.unseal(key, self.sealed_content, context=self.SEAL_CONTEXT)
+        )
+        return opened
+
+    def seal(self, content: dict[str, Any]) -> None:
+        text = json.dumps(content, ensure_ascii=False, separators=(",", ":"), default=str)
+        key = envelope.unwrap(self.share.data_key)
+        self.sealed_content = envelope.seal(key, text.encode(), context=self.SEAL_CONTEXT)
 
     class Meta:
         ordering = ["created_at", "pk"]

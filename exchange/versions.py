@@ -21,9 +21,11 @@ PURPOSE = "exchange.release"  # the same purpose as selectors.PURPOSE (no import
 
 def keep_version(share: Share, *, content_hash: str, content: dict[str, Any]) -> None:
     """Keep the version consent is now asked for (once per share and version)."""
-    ShareVersion.objects.get_or_create(
-        share=share, content_hash=content_hash, defaults={"content": content}
-    )
+    if ShareVersion.objects.filter(share=share, content_hash=content_hash).exists():
+        return
+    version = ShareVersion(share=share, content_hash=content_hash)
+    version.seal(content)
+    version.save()
 
 
 def _words(old: str, new: str) -> list[tuple[str, str]]:

@@ -197,7 +197,10 @@ def revise(request, pk: int):
         messages.error(request, _("Only a declined or expired share can be revised."))
         return redirect(share)
     form = ShareForm(
-        request.POST or None, template=share.template, initial=ShareForm.initial_for(share)
+        request.POST or None,
+        template=share.template,
+        originating_state_id=share.originating_state_id,
+        initial=ShareForm.initial_for(share),
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -203,7 +203,9 @@ def test_a_declined_share_is_revised_and_submitted_again_as_a_new_version(
     assert "Revise and submit again" in client.get(share.get_absolute_url()).content.decode()
     url = reverse("exchange:revise", args=[share.pk])
     assert "A state objected" in client.get(url).content.decode()
-    response = client.post(url, form_data(c_persons_involved="2", concerned_states=["RU"]))
+    response = client.post(
+        url, form_data(c_persons_involved="2", concerned_states=["RU"], route_confirmed="RU,UZ")
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     share.refresh_from_db()
     assert share.status == Share.Status.PENDING_CONSENT
@@ -246,7 +248,9 @@ def test_only_a_declined_or_expired_share_is_revised(client, fp_kz, fp_kz_collea
 def test_all_member_states_is_one_choice_in_the_form(client, fp_kz):
     client.force_login(fp_kz)
     url = reverse("exchange:create", args=["trafficking-case"])
-    client.post(url, form_data(recipient_states=[], all_member_states="on"))
+    client.post(
+        url, form_data(recipient_states=[], all_member_states="on", route_confirmed="RU,UZ")
+    )
     share = Share.objects.get()
     members = set(State.objects.members().exclude(code="KZ").values_list("code", flat=True))
     assert set(share.recipient_states.values_list("code", flat=True)) == members

@@ -228,3 +228,43 @@ def test_a_pg_dump_holds_no_share_content_and_reads_back_with_the_key(fp_kz):
         envelope.unwrap(wrapped), stored.sealed_content, context=Share._SEAL_CONTEXT
     )
     assert SECRET_WORDS.encode() in text
+
+
+def test_the_versions_consent_was_asked_for_are_sealed_too(fp_kz):
+    share = services.submit_share(red_share(fp_kz), actor=fp_kz)
+    services.update_share(
+        share,
+        actor=fp_kz,
+        content=factories.trafficking_content(route=f"{SECRET_WORDS} changed the route"),
+    )
+    assert share.versions.count() == 2
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM exchange_shareversion WHERE share_id = %s", [share.pk])
+        rows = " ".join(str(value) for row in cursor.fetchall() for value in row)
+    assert SECRET_WORDS not in rows
+    assert "courier" not in rows
+    opened = [version.content for version in share.versions.all()]
+    assert "changed the route" in str(opened[-1])
+
+
+def test_a_dump_of_the_whole_database_holds_no_share_content(fp_kz):
+    if connection.vendor != "postgresql":
+        pytest.skip("pg_dump reads PostgreSQL")
+    pg_dump = shutil.which("pg_dump") or "/usr/bin/pg_dump"
+    if not os.path.exists(pg_dump):
+        pytest.skip("pg_dump is not installed")
+    share = services.submit_share(red_share(fp_kz), actor=fp_kz)
+    services.update_share(
+        share,
+        actor=fp_kz,
+        content=factories.trafficking_content(route=f"{SECRET_WORDS} changed the route"),
+    )
+    db = connection.settings_dict
+    env = {**os.environ, "PGPASSWORD": db.get("PASSWORD") or ""}
+    command = [pg_dump, "--format=plain", "--data-only"]
+    command += ["-h", db.get("HOST") or "127.0.0.1", "-p", str(db.get("PORT") or 5432)]
+    command += ["-U", db.get("USER") or "postgres", db["NAME"]]
+    dump = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert dump.returncode == 0, dump.stderr
+    assert SECRET_WORDS not in dump.stdout  # no table: shares, versions, audit, notices, ...
+    assert "changed the route" not in dump.stdout
