@@ -329,6 +329,17 @@ class ShareVersion(models.Model):
     sealed_content = models.TextField(_("what the consent covers (encrypted)"), editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("version of a share")
+        verbose_name_plural = _("versions of shares")
+        constraints = [
+            models.UniqueConstraint(fields=["share", "content_hash"], name="one_share_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.share_id} {self.content_hash[:12]}"
+
     SEAL_CONTEXT = b"cica-portal share version"
 
     @property
@@ -343,17 +354,6 @@ class ShareVersion(models.Model):
         text = json.dumps(content, ensure_ascii=False, separators=(",", ":"), default=str)
         key = envelope.unwrap(self.share.data_key)
         self.sealed_content = envelope.seal(key, text.encode(), context=self.SEAL_CONTEXT)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        verbose_name = _("version of a share")
-        verbose_name_plural = _("versions of shares")
-        constraints = [
-            models.UniqueConstraint(fields=["share", "content_hash"], name="one_share_version")
-        ]
-
-    def __str__(self) -> str:
-        return f"#{self.share_id} {self.content_hash[:12]}"
 
 
 class ShareUserObjectPermission(UserObjectPermissionBase):
