@@ -307,7 +307,8 @@ def _pending_answer(
         raise ApprovalError(_("Your state is not asked to answer this request."), code="forbidden")
     if not request.is_open:  # e.g. withdrawn a moment ago: a conflict, not a refusal
         raise ApprovalError(_("This request is no longer open for answers."), code="conflict")
-    if request.deadline is not None and request.deadline <= timezone.now():
+    due = request.deadline is not None and request.deadline <= timezone.now()
+    if due and not request.is_silence:  # a silence's end is decided by the database's clock
         # Checked on the locked row: no answer after the deadline counts, even before the
         # periodic task records the expiry.
         raise ApprovalError(_("The deadline for answers has passed."), code="conflict")

@@ -36,7 +36,9 @@ def download_url(item):
 def test_the_author_attaches_a_file_on_the_edit_page(client, fp_kz):
     share = factories.draft(fp_kz)
     client.force_login(fp_kz)
-    response = client.post(edit_url(share), {**form_data(), "attachment": png()})
+    response = client.post(
+        edit_url(share), {**form_data(route_confirmed="RU,UZ"), "attachment": png()}
+    )
     assert response.status_code == 302
     item = ShareAttachment.objects.get(share=share)
     assert (item.name, item.content_type, item.size) == ("courier.png", "image/png", len(PNG))
@@ -50,7 +52,8 @@ def test_a_refused_file_keeps_what_was_typed_and_writes_nothing(client, fp_kz):
     client.force_login(fp_kz)
     bad = SimpleUploadedFile("run.exe", b"MZ\x90\x00" + b"\x00" * 200)
     response = client.post(
-        edit_url(share), {**form_data(title="A title typed just now"), "attachment": bad}
+        edit_url(share),
+        {**form_data(title="A title typed just now", route_confirmed="RU,UZ"), "attachment": bad},
     )
     assert response.status_code == 200
     assert "attachment" in response.context["form"].errors

@@ -238,12 +238,13 @@ def test_the_author_chooses_a_confidential_distribution_in_the_form_and_the_api(
     client.force_login(fp_kz)
     url = reverse("exchange:create", args=["trafficking-case"])
     assert 'name="distribution_confidential"' in client.get(url).content.decode()
-    client.post(url, form_data(distribution_confidential="on"))
+    client.post(url, form_data(distribution_confidential="on", route_confirmed="RU,UZ"))
     api_client.force_authenticate(fp_kz)
     body = {
         "template": "trafficking-case",
         "title": "Kept close",
         "content": factories.trafficking_content(),
+        "concerned_states": ["RU"],
         "recipient_states": ["CN"],
         "distribution_confidential": True,
     }
