@@ -159,7 +159,8 @@ def summary_for(request: ApprovalRequest, user: User) -> tuple[str, dict]:
     """The subject's template and context for the approval page (only for who may read it)."""
     subject_type = registry.subject_type_for(request.purpose)
     subject = request.subject
-    for field in subject._meta.concrete_fields:  # the subject's link back to this request
+    fields = subject._meta.concrete_fields if subject is not None else []
+    for field in fields:  # the subject's link back to this request
         if field.related_model is ApprovalRequest and getattr(subject, field.attname) == request.pk:
             field.set_cached_value(subject, request)  # read once, not again by the summary
     context = subject_type.summary_context(subject, user) if subject_type.summary_context else {}
