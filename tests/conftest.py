@@ -75,6 +75,16 @@ def _fresh_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request in Russian leaves Russian active in the thread (the locale middleware does
+    not switch back): the next test starts in the default language, whatever ran before it."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_hashing_and_mail(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
