@@ -9,6 +9,7 @@ from django.urls import reverse
 from exchange import services, template_versions
 from exchange.models import Share
 from tests.exchange import factories
+from tests.exchange.test_pages import form_data
 from tests.factories import FocalPointUserFactory, state
 
 pytestmark = pytest.mark.django_db
@@ -16,26 +17,6 @@ pytestmark = pytest.mark.django_db
 SHARES = "/api/v1/exchange/shares/"
 CREATE = reverse("exchange:create", args=["trafficking-case"])
 PROPOSAL = "Proposed from the route: confirm"
-
-
-def form_data(**overrides):
-    data = {
-        "title": "Heroin route",
-        "c_kind": "Illicit drugs",
-        "c_origin_state": "KZ",
-        "c_transit_states": ["UZ"],
-        "c_destination_states": ["RU"],
-        "c_modus_operandi": "Concealed in produce",
-        "c_persons_involved": "3",
-        "c_first_detected": "2026-03-01",
-        "tlp": "AMBER+STRICT",
-        "handling_codes": ["H2"],
-        "source_reliability": "B",
-        "information_reliability": "2",
-        "recipient_states": ["CN"],
-    }
-    data.update(overrides)
-    return data
 
 
 def api_body(**overrides):
