@@ -1,6 +1,6 @@
 """What the Action Plan plugs into the core's approvals: plan items and new measures."""
 
-from cica_portal import approvals
+from cica_portal import approvals, decisions
 
 from . import selectors
 from .models import MeasureProposal, PlanItem
@@ -26,6 +26,27 @@ MEASURE = approvals.SubjectType(
 )
 
 
+# The decision register's links and areas for decisions about the plan's items and measures
+# (a Secretariat decision on an item enters the register under the item's purpose).
+ITEM_DECISIONS = decisions.DecisionSource(
+    name=plan.ITEM_PURPOSE,
+    model=PlanItem,
+    visible_to=selectors.items_visible_to,
+    url_of=PlanItem.get_absolute_url,
+    area_of=lambda item: item.area,
+)
+
+MEASURE_DECISIONS = decisions.DecisionSource(
+    name=proposals.MEASURE_PURPOSE,
+    model=MeasureProposal,
+    visible_to=selectors.proposals_visible_to,
+    url_of=MeasureProposal.get_absolute_url,
+    area_of=lambda proposal: proposal.area,
+)
+
+
 def register() -> None:
     approvals.register(ITEM)
     approvals.register(MEASURE)
+    decisions.register(ITEM_DECISIONS)
+    decisions.register(MEASURE_DECISIONS)

@@ -72,6 +72,11 @@ def items_visible_to(user: User) -> QuerySet[PlanItem]:
     return PlanItem.objects.all()
 
 
+def decided_status_choices() -> list[tuple[str, str]]:
+    """The statuses a decision may give an item in the plan (never back to proposed)."""
+    return [c for c in PlanItem.Status.choices if c[0] != PlanItem.Status.PROPOSED]
+
+
 def get_item_for(user: User, pk: int) -> PlanItem:
     """The plan is read by every network member; a proposed item is not in it."""
     if not (user.is_authenticated and user.is_network_member):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import approvals, audit, reference
 from .admin_services import ReadOnlyAdmin, ServiceAdminMixin, hidden_audit_records
+from .decisions.selectors import decisions_visible_to
 from .models import (
     ApprovalRequest,
     Area,
@@ -19,6 +20,7 @@ from .models import (
     OidcIdentity,
     Organisation,
     OutboxMessage,
+    RegisteredDecision,
     State,
     StateAnswer,
     User,
@@ -310,6 +312,38 @@ class ApprovalRequestAdmin(ReadOnlyAdmin):
         """The same requests as the portal shows this person: none whose subject they may not
         read (the Secretariat does not learn who shares what with whom), superuser or not."""
         return approvals.requests_visible_to(request.user)
+
+
+@admin.register(RegisteredDecision)
+class RegisteredDecisionAdmin(ReadOnlyAdmin):
+    """The decision register: entries are written by the decisions themselves, never edited
+    or deleted; each person sees the entries the portal shows them."""
+
+    list_display = ["__str__", "kind", "decided_at", "area"]
+    list_filter = ["kind", "year", "area"]
+    search_fields = ["title", "text"]
+    date_hierarchy = "decided_at"
+    readonly_fields = [
+        "year",
+        "sequence",
+        "decided_at",
+        "kind",
+        "source",
+        "origin",
+        "subject_type",
+        "subject_id",
+        "approval",
+        "area",
+        "title",
+        "text",
+        "text_hash",
+        "basis",
+        "recorded_by",
+        "recorded_at",
+    ]
+
+    def get_queryset(self, request):
+        return decisions_visible_to(request.user)
 
 
 @admin.register(AuditRecord)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import api_views
+from .decisions import api as decision_api
 
 urlpatterns = [
     path("auth/token/", api_views.ObtainToken.as_view(), name="api-token"),
@@ -11,4 +12,6 @@ urlpatterns = [
     path(
         "approvals/<int:pk>/answer/", api_views.ApprovalAnswer.as_view(), name="api-approval-answer"
     ),
+    path("decisions/", decision_api.DecisionList.as_view(), name="api-decisions"),
+    path("decisions/<int:pk>/", decision_api.DecisionDetail.as_view(), name="api-decision-detail"),
 ]

@@ -25,6 +25,12 @@ def may_answer_for_state(user: Person) -> bool:
     return bool(getattr(user, "is_approver", False))
 
 
+def may_read_decisions(user: Person) -> bool:
+    """The decision register: member states' focal points and approvers, and the Secretariat
+    (each entry then only if its subject is theirs to read)."""
+    return bool(getattr(user, "is_network_member", False))
+
+
 def may_administer(user: Person) -> bool:
     """The administration site: staff accounts."""
     return bool(user.is_authenticated and user.is_active and user.is_staff)
@@ -36,4 +42,5 @@ def portal_rights(user: Person) -> dict[str, bool]:
         "use_network": may_use_network(user),
         "answer_for_state": may_answer_for_state(user),
         "administer": may_administer(user),
+        "read_decisions": may_read_decisions(user),
     }

@@ -1,9 +1,10 @@
 """What meetings plug into the core's approvals: an international body invited to a meeting."""
 
-from cica_portal import approvals
+from cica_portal import approvals, decisions
 
 from . import selectors
-from .models import Invitation
+from .models import Invitation, Meeting
+from .services import decisions as meeting_decisions
 from .services import invitations
 
 INVITATION = approvals.SubjectType(
@@ -15,5 +16,15 @@ INVITATION = approvals.SubjectType(
 )
 
 
+# Decisions taken at a meeting, in the decision register: read by whoever sees the meeting.
+MEETING_DECISIONS = decisions.DecisionSource(
+    name=meeting_decisions.SOURCE,
+    model=Meeting,
+    visible_to=selectors.meetings_visible_to,
+    url_of=Meeting.get_absolute_url,
+)
+
+
 def register() -> None:
     approvals.register(INVITATION)
+    decisions.register(MEETING_DECISIONS)

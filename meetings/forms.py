@@ -1,8 +1,11 @@
 """Forms of the meetings pages. None of them carries a state, a role or a status."""
 
+import uuid
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from actionplan.selectors import decided_status_choices, plan_items
 from cica_portal.models import Area, Organisation
 from cica_portal.uploads import validate_upload
 
@@ -137,6 +140,28 @@ class InviteForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class MeetingDecisionForm(forms.Form):
+    """A decision taken at the meeting; optionally moving a plan item's status by it."""
+
+    title = forms.CharField(label=_("Title of the decision"), max_length=300)
+    text = forms.CharField(
+        label=_("Text of the decision"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("As the meeting adopted it; entered in the decision register with a number."),
+    )
+    item = forms.ModelChoiceField(
+        label=_("Plan item it moves (optional)"), queryset=plan_items(), required=False
+    )
+    to_status = forms.ChoiceField(label=_("The item's new status"), required=False)
+    token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_status"].choices = [("", "—"), *decided_status_choices()]
+        self.fields["item"].label_from_instance = lambda item: f"{item.label} {item.text[:90]}"
 
 
 class DocumentForm(forms.Form):

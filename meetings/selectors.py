@@ -342,6 +342,20 @@ def training_rights(user: User, training: TrainingRequest) -> dict[str, bool]:
     return rights
 
 
+# --- Decisions --------------------------------------------------------------------------------
+
+
+def may_record_decision(user: User, meeting: Meeting, now: datetime | None = None) -> bool:
+    """The Secretariat records the decisions of a meeting that has begun and was not
+    cancelled."""
+    return bool(
+        user.is_authenticated
+        and user.is_secretariat
+        and meeting.status != Meeting.Status.CANCELLED
+        and meeting.start <= (now or timezone.now())
+    )
+
+
 # --- Letters ----------------------------------------------------------------------------------
 
 

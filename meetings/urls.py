@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/participants.xlsx", views.participants_xlsx, name="participants-xlsx"),
     path("<int:pk>/documents/", views.document_upload, name="document-upload"),
     path("<int:pk>/invite/", views.invite, name="invite"),
+    path("<int:pk>/decisions/", views.record_decision, name="record-decision"),
     path("<int:pk>/letters/", views.meeting_letters, name="letters"),
     path("letters/<int:pk>.pdf", views.letter_pdf, name="letter-pdf"),
     path("letters/<int:pk>/send/", views.letter_send, name="letter-send"),

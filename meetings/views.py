@@ -35,6 +35,7 @@ from .forms import (
     DocumentForm,
     InviteForm,
     LettersForm,
+    MeetingDecisionForm,
     OccurrencesForm,
     RegistrationDecisionForm,
     ScheduleForm,
@@ -163,6 +164,7 @@ def meeting_detail(request, pk: int):
         "see_delegation": user.is_focal_point,
         "see_registrations": user.is_secretariat,
         "letters": selectors.may_read_letters(user),
+        "record_decision": selectors.may_record_decision(user, meeting),
     }
     if user.is_secretariat:
         registrations = list(selectors.registrations_answered(meeting))
@@ -172,6 +174,7 @@ def meeting_detail(request, pk: int):
         context.update(
             registrations=registrations,
             invite_form=InviteForm(),
+            decision_form=MeetingDecisionForm(),
             document_form=DocumentForm(),
         )
     return render(request, "meetings/detail.html", context)
@@ -400,6 +403,37 @@ def invite(request, pk: int):
             )
             return redirect(meeting)
     return render(request, "meetings/invite.html", {"meeting": meeting, "form": form}, status=400)
+
+
+@secretariat_required
+@require_POST
+def record_decision(request, pk: int):
+    """A decision taken at this meeting enters the register (and may move a plan item)."""
+    meeting = selectors.get_meeting_for(request.user, pk)
+    form = MeetingDecisionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            entry = services.record_meeting_decision(
+                meeting,
+                by=request.user,
+                title=data["title"],
+                text=data["text"],
+                token=str(data["token"]),
+                item=data["item"],
+                to_status=data["to_status"],
+            )
+        except DomainError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(
+                request,
+                _("Decision %(number)s is entered in the register.") % {"number": entry.number},
+            )
+            return redirect(meeting)
+    return render(
+        request, "meetings/record_decision.html", {"meeting": meeting, "form": form}, status=400
+    )
 
 
 # --- Training seminars upon request -----------------------------------------------------------

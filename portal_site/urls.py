@@ -6,6 +6,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from cica_portal import account_views, oidc, views
+from cica_portal.decisions import views as decision_views
 
 from . import views as site_views
 
@@ -49,6 +50,10 @@ urlpatterns = [
     path("approvals/inbox/", views.approvals_inbox, name="approvals-inbox"),
     path("approvals/<int:pk>/", views.approval_detail, name="approval-detail"),
     path("approvals/<int:pk>/retable/", views.approval_retable, name="approval-retable"),
+    path("decisions/", decision_views.register_list, name="decisions"),
+    path("decisions/export.csv", decision_views.register_csv, name="decisions-csv"),
+    path("decisions/export.xlsx", decision_views.register_xlsx, name="decisions-xlsx"),
+    path("decisions/<int:pk>/", decision_views.register_detail, name="decision-detail"),
     path("account/two-factor/", account_views.two_factor, name="two-factor"),
     path("account/two-factor/setup/", account_views.two_factor_setup, name="two-factor-setup"),
     path("account/two-factor/verify/", account_views.two_factor_verify, name="two-factor-verify"),

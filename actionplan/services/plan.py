@@ -11,8 +11,8 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cica_portal import approvals, audit
-from cica_portal.models import ApprovalRequest, Area, State, User
+from cica_portal import approvals, audit, decisions
+from cica_portal.models import ApprovalRequest, Area, RegisteredDecision, State, User
 from cica_portal.transactions import retry_on_deadlock
 
 from .. import selectors
@@ -161,7 +161,8 @@ def change_status(
             ),
             code="conflict",
         )
-    _record(
+    from_label = Status(item.status).label
+    change = _record(
         item,
         to_status,
         actor=actor,
@@ -169,6 +170,17 @@ def change_status(
         via=ItemStatusChange.Via.DECISION,
         basis=basis,
         basis_meeting=basis_meeting,
+    )
+    decisions.record_decision(
+        item,
+        source=ITEM_PURPOSE,
+        kind=RegisteredDecision.Kind.PLAN_DECISION,
+        title=_("Action Plan %(label)s: from %(from)s to %(to)s")
+        % {"label": item.label, "from": from_label, "to": Status(to_status).label},
+        text=reason,
+        origin=f"actionplan.status:{change.pk}",
+        by=actor,
+        basis="; ".join(part for part in (str(basis_meeting or ""), basis) if part),
     )
     return item
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from cica_portal import audit, audit_actions
 from cica_portal.dates import when_lazy
+from cica_portal.decisions.services import record_approval_decision
 from cica_portal.errors import DomainError
 from cica_portal.models import ApprovalRequest, ApprovalView, State, StateAnswer, User
 from cica_portal.notifications import Notice, approvers_of, lowercase, notify, notify_many, phrase
@@ -405,6 +406,7 @@ def _close(
     request.closed_at = at or timezone.now()
     request.save(update_fields=["status", "closed_at"])
     audit.log(request, f"approval.{status}", actor=actor, data=_closing_data(request))
+    record_approval_decision(request, actor=actor)  # adopted or refused: into the register
     registry.subject_type_for(request.purpose).on_closed(request.subject, request, actor=actor)
     if request.opened_by is not None and not request.is_silence:  # silence tells everyone
         notify(

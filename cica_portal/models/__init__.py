@@ -3,6 +3,7 @@
 from .access import ApiToken, OidcIdentity, RecoveryCode
 from .approvals import ApprovalRequest, ApprovalView, StateAnswer
 from .audit import AuditChainHead, AuditRecord
+from .decisions import RegisteredDecision
 from .notifications import BeatLease, BeatRun, Notification, OutboxMessage
 from .people import User
 from .reference import Area, Organisation, State
@@ -21,6 +22,7 @@ __all__ = [
     "Organisation",
     "OutboxMessage",
     "RecoveryCode",
+    "RegisteredDecision",
     "State",
     "StateAnswer",
     "User",

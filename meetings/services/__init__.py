@@ -1,5 +1,6 @@
 """Writes of the meetings app: one function per business action, one transaction each."""
 
+from .decisions import record_meeting_decision
 from .documents import change_document, upload_document
 from .errors import MeetingError
 from .invitations import invitation_decided, invite_organisation, withdraw_invitation
@@ -69,6 +70,7 @@ __all__ = [
     "may_be_deleted",
     "postpone_meeting",
     "propose_occurrences",
+    "record_meeting_decision",
     "register_delegation",
     "remind_registration_deadlines",
     "remind_unconfirmed_registrations",

@@ -1,0 +1,95 @@
+"""The decision register over the REST API: the same entries, the same search, the same rule."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import generics, serializers
+
+from cica_portal.api import IsNetworkMember
+from cica_portal.models import RegisteredDecision
+
+from . import selectors
+
+
+class RegisteredDecisionSerializer(serializers.ModelSerializer):
+    number = serializers.CharField(read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    area = serializers.IntegerField(source="area.number", read_only=True, allow_null=True)
+    subject = serializers.SerializerMethodField()
+    approval = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = RegisteredDecision
+        fields = [
+            "id",
+            "number",
+            "year",
+            "sequence",
+            "decided_at",
+            "kind",
+            "kind_label",
+            "area",
+            "title",
+            "text",
+            "text_hash",
+            "basis",
+            "approval",
+            "subject",
+        ]
+
+    @extend_schema_field(
+        inline_serializer(
+            "DecisionSubject",
+            {
+                "type": serializers.CharField(),
+                "id": serializers.IntegerField(),
+                "url": serializers.CharField(),
+            },
+        )
+    )
+    def get_subject(self, entry: RegisteredDecision) -> dict:
+        return {
+            "type": f"{entry.subject_type.app_label}.{entry.subject_type.model}",
+            "id": entry.subject_id,
+            "url": selectors.subject_url(entry),
+        }
+
+
+FILTERS = [
+    OpenApiParameter(
+        "q",
+        OpenApiTypes.STR,
+        description="A number (CICA/DEC/2027/12) or words of the title or text",
+    ),
+    OpenApiParameter("kind", OpenApiTypes.STR, enum=RegisteredDecision.Kind.values),
+    OpenApiParameter("year", OpenApiTypes.INT),
+    OpenApiParameter("area", OpenApiTypes.INT, description="The area's number, 1 to 4"),
+]
+
+
+@extend_schema_view(get=extend_schema(parameters=FILTERS))
+class DecisionList(generics.ListAPIView):
+    """The decision register's entries the caller may read, newest number first."""
+
+    serializer_class = RegisteredDecisionSerializer
+    permission_classes = [IsNetworkMember]
+    filter_backends: list = []
+
+    def get_queryset(self):
+        queryset, _used = selectors.search_register(self.request.user, self.request.query_params)
+        return queryset.select_related("subject_type")
+
+
+class DecisionDetail(generics.RetrieveAPIView):
+    """One entry; 404 if the caller may not read what it is about."""
+
+    serializer_class = RegisteredDecisionSerializer
+    permission_classes = [IsNetworkMember]
+
+    def get_queryset(self):
+        return selectors.decisions_visible_to(self.request.user).select_related("subject_type")
