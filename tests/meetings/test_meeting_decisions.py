@@ -63,7 +63,7 @@ def test_a_decision_taken_at_a_meeting_enters_the_register(client, secretariat, 
 
 
 def test_a_meeting_decision_may_move_a_plan_item_resting_on_it(client, secretariat, held, plan):
-    item = PlanItem.objects.get(area__number=3, kind="issue", number=1)
+    item = PlanItem.objects.get(area__number=2, kind="issue", number=3)
     client.force_login(secretariat)
     response = client.post(
         f"/meetings/{held.pk}/decisions/", _form(item=item.pk, to_status="in_implementation")
@@ -81,7 +81,7 @@ def test_a_meeting_decision_may_move_a_plan_item_resting_on_it(client, secretari
 
 
 def test_a_refused_move_writes_nothing_and_keeps_the_text(client, secretariat, held, plan):
-    item = PlanItem.objects.get(area__number=3, kind="issue", number=1)
+    item = PlanItem.objects.get(area__number=2, kind="issue", number=3)
     client.force_login(secretariat)
     response = client.post(
         f"/meetings/{held.pk}/decisions/", _form(item=item.pk, to_status=item.status)

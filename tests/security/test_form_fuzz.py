@@ -95,6 +95,8 @@ NOT_A_FORM = {
     "world); the same form as exchange:edit, and its bad input is tested in "
     "tests/exchange/test_clear_at_every_step.py",
     "exchange:delete": "a confirmation button with no field but the CSRF token",
+    "meetings:record-decision": "shown only on a meeting that has begun (the world's is ahead); "
+    "its bad input is tested in tests/meetings/test_meeting_decisions.py",
     "exchange:reshare": "shown only to a recipient state's focal point (fp_b), a role not walked "
     "here; its bad input is tested in tests/exchange/test_binding_handling.py",
 }

@@ -17,8 +17,8 @@ from django.utils import timezone
 from actionplan import services as plan_services
 from actionplan.models import PlanItem
 from actionplan.services import proposals
-from cica_portal import tokens
-from cica_portal.models import Area, Notification, Organisation
+from cica_portal import decisions, tokens
+from cica_portal.models import Area, Notification, Organisation, RegisteredDecision
 from cica_portal.notifications import Notice, notify
 from exchange import attachments as exchange_attachments
 from exchange import services as exchange_services
@@ -163,6 +163,19 @@ def build_world() -> World:
         o[f"attachment_{stage}"] = exchange_attachments.attach(
             o[f"share_{stage}"], upload, actor=fp_a, error_class=exchange_services.ExchangeError
         )
+
+    # --- the decision register: a meeting's decision (read by every network member) and the
+    # released share's consent (read only by its parties, A and China)
+    o["decision"] = decisions.record_decision(
+        meeting,
+        source="meetings.meeting",
+        kind=RegisteredDecision.Kind.MEETING_DECISION,
+        title="A meeting decision MARK-DECISION",
+        text="The meeting agreed MARK-DECISION-TEXT.",
+        origin="security:decision",
+        by=users["sec"],
+    )
+    o["share_decision"] = RegisteredDecision.objects.get(approval=o["share_released"].approval)
 
     # --- a notification of A's focal point
     notify(
