@@ -74,7 +74,9 @@ def items_visible_to(user: User) -> QuerySet[PlanItem]:
 
 def decided_status_choices() -> list[tuple[str, str]]:
     """The statuses a decision may give an item in the plan (never back to proposed)."""
-    return [c for c in PlanItem.Status.choices if c[0] != PlanItem.Status.PROPOSED]
+    return [
+        (v, str(label)) for v, label in PlanItem.Status.choices if v != PlanItem.Status.PROPOSED
+    ]
 
 
 def get_item_for(user: User, pk: int) -> PlanItem:

@@ -1,5 +1,7 @@
 """The decision register over the REST API: the same entries, the same search, the same rule."""
 
+from typing import cast
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -11,7 +13,7 @@ from drf_spectacular.utils import (
 from rest_framework import generics, serializers
 
 from cica_portal.api import IsNetworkMember
-from cica_portal.models import RegisteredDecision
+from cica_portal.models import RegisteredDecision, User  # IsNetworkMember: signed in
 
 from . import selectors
 
@@ -21,7 +23,9 @@ class RegisteredDecisionSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     area = serializers.IntegerField(source="area.number", read_only=True, allow_null=True)
     subject = serializers.SerializerMethodField()
-    approval = serializers.PrimaryKeyRelatedField(read_only=True)
+    approval: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(
+        read_only=True
+    )
 
     class Meta:
         model = RegisteredDecision
@@ -81,7 +85,9 @@ class DecisionList(generics.ListAPIView):
     filter_backends: list = []
 
     def get_queryset(self):
-        queryset, _used = selectors.search_register(self.request.user, self.request.query_params)
+        queryset, _used = selectors.search_register(
+            cast(User, self.request.user), self.request.query_params
+        )
         return queryset.select_related("subject_type")
 
 
@@ -92,4 +98,6 @@ class DecisionDetail(generics.RetrieveAPIView):
     permission_classes = [IsNetworkMember]
 
     def get_queryset(self):
-        return selectors.decisions_visible_to(self.request.user).select_related("subject_type")
+        return selectors.decisions_visible_to(cast(User, self.request.user)).select_related(
+            "subject_type"
+        )

@@ -10,8 +10,8 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl import Workbook  # type: ignore[import-untyped]
+from openpyxl.styles import Font  # type: ignore[import-untyped]
 
 from cica_portal import spreadsheets
 from cica_portal.models import RegisteredDecision

@@ -34,11 +34,14 @@ def decisions_visible_to(user: User) -> QuerySet[RegisteredDecision]:
         return RegisteredDecision.objects.none()
     allowed = Q(pk__in=[])
     for subject_type in approval_registry.registered():
-        allowed |= Q(approval__isnull=False, source=subject_type.purpose) & _readable(
-            subject_type.visible_to(user)
+        allowed |= Q(
+            Q(approval__isnull=False, source=subject_type.purpose),
+            _readable(subject_type.visible_to(user)),
         )
     for source in registry.registered():
-        allowed |= Q(approval__isnull=True, source=source.name) & _readable(source.visible_to(user))
+        allowed |= Q(
+            Q(approval__isnull=True, source=source.name), _readable(source.visible_to(user))
+        )
     return RegisteredDecision.objects.filter(allowed).select_related("area", "approval")
 
 

@@ -29,7 +29,7 @@ from cica_portal.models import ApprovalRequest, Area, AuditChainHead, Registered
 from . import registry
 
 Kind = RegisteredDecision.Kind
-APPROVAL_KINDS = {
+APPROVAL_KINDS: dict[tuple[bool, str], str] = {
     (False, ApprovalRequest.Status.APPROVED): Kind.CONSENSUS_ADOPTED,
     (False, ApprovalRequest.Status.REJECTED): Kind.CONSENSUS_REFUSED,
     (True, ApprovalRequest.Status.APPROVED): Kind.SILENCE_ADOPTED,

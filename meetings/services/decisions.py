@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
-from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from actionplan.services import change_status
@@ -14,6 +15,9 @@ from cica_portal.transactions import retry_on_deadlock
 from .. import selectors
 from ..models import Meeting
 from .errors import MeetingError
+
+if TYPE_CHECKING:
+    from actionplan.selectors import PlanItem  # the type only: the app is reached by selectors
 
 SOURCE = "meetings.meeting"
 
@@ -27,7 +31,7 @@ def record_meeting_decision(
     title: str,
     text: str,
     token: str,
-    item: Model | None = None,
+    item: PlanItem | None = None,
     to_status: str = "",
 ) -> RegisteredDecision:
     """Enter a decision taken at this meeting in the register; with a plan item and a status,
