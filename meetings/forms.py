@@ -143,7 +143,10 @@ class InviteForm(forms.Form):
 
 
 class MeetingDecisionForm(forms.Form):
-    """A decision taken at the meeting; optionally moving a plan item's status by it."""
+    """A decision taken at the meeting; optionally moving a plan item's status by it. Its
+    fields are prefixed: the meeting's page also holds the document form's title."""
+
+    prefix = "decision"
 
     title = forms.CharField(label=_("Title of the decision"), max_length=300)
     text = forms.CharField(

@@ -32,7 +32,10 @@ def test_it_records_a_meeting_decision_and_a_focal_point_finds_it_in_the_registe
     form.get_by_label("Title of the decision").fill("Calendar of police seminars for 2028")
     portal.expected_failures.add(portal.url(f"/meetings/{meeting.pk}/decisions/"))  # the 400
     form.get_by_role("button", name="Enter in the decision register").click()  # no text yet
-    assert secretariat.locator("#id_title").input_value() == "Calendar of police seminars for 2028"
+    assert (
+        secretariat.locator("#id_decision-title").input_value()
+        == "Calendar of police seminars for 2028"
+    )
     secretariat.get_by_label("Text of the decision").fill(
         "The meeting agreed the calendar of twice-yearly police seminars for 2028."
     )

@@ -38,7 +38,7 @@ def _form(**overrides):
         "token": str(uuid.uuid4()),
     }
     data.update(overrides)
-    return data
+    return {f"decision-{name}": value for name, value in data.items()}
 
 
 def test_a_decision_taken_at_a_meeting_enters_the_register(client, secretariat, held, fp_ru):
