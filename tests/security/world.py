@@ -170,8 +170,8 @@ def build_world() -> World:
         meeting,
         source="meetings.meeting",
         kind=RegisteredDecision.Kind.MEETING_DECISION,
-        title="A meeting decision MARK-DECISION",
-        text="The meeting agreed MARK-DECISION-TEXT.",
+        title="A meeting decision every network member reads",
+        text="The meeting agreed the calendar of seminars.",
         origin="security:decision",
         by=users["sec"],
     )
