@@ -2,6 +2,7 @@
 
 from typing import cast
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -76,6 +77,20 @@ FILTERS = [
 ]
 
 
+def _refuse_bad_filters(params) -> None:
+    """A filter the schema types is checked as typed: a 400 naming the field, never ignored."""
+    errors = {}
+    for name in ("year", "area"):
+        values = params.getlist(name)
+        if len(values) > 1 or any(not value.isdigit() for value in values):
+            errors[name] = [_("A whole number is required.")]
+    kinds = params.getlist("kind")
+    if len(kinds) > 1 or any(kind not in RegisteredDecision.Kind.values for kind in kinds):
+        errors["kind"] = [_("Not one of the kinds of decision.")]
+    if errors:
+        raise serializers.ValidationError(errors)
+
+
 @extend_schema_view(get=extend_schema(parameters=FILTERS))
 class DecisionList(generics.ListAPIView):
     """The decision register's entries the caller may read, newest number first."""
@@ -85,6 +100,7 @@ class DecisionList(generics.ListAPIView):
     filter_backends: list = []
 
     def get_queryset(self):
+        _refuse_bad_filters(self.request.query_params)
         queryset, _used = selectors.search_register(
             cast(User, self.request.user), self.request.query_params
         )
