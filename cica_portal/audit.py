@@ -54,6 +54,15 @@ def _scrub(data: dict[str, Any]) -> dict[str, Any]:
     return {k: ("[removed]" if k.lower() in SECRET_KEYS else v) for k, v in data.items()}
 
 
+def hold_head() -> AuditChainHead:
+    """The chain's head, locked until the caller's transaction ends (see `log` on lock order)."""
+    head = AuditChainHead.objects.select_for_update(of=("self",)).filter(pk=1).first()
+    if head is None:  # the migration creates it; this only serves a database built otherwise
+        AuditChainHead.objects.get_or_create(pk=1)
+        head = AuditChainHead.objects.select_for_update(of=("self",)).get(pk=1)
+    return head
+
+
 @transaction.atomic
 def log(
     obj: models.Model | None,
@@ -71,10 +80,7 @@ def log(
     deadlock against one that holds that row and waits for the head. Take every
     select_for_update first, call this last, and lock nothing after it.
     """
-    head = AuditChainHead.objects.select_for_update(of=("self",)).filter(pk=1).first()
-    if head is None:  # the migration creates it; this only serves a database built otherwise
-        AuditChainHead.objects.get_or_create(pk=1)
-        head = AuditChainHead.objects.select_for_update(of=("self",)).get(pk=1)
+    head = hold_head()
     actor = actor if getattr(actor, "pk", None) else None
     record = AuditRecord(
         seq=head.seq + 1,

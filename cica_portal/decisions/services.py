@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from cica_portal import audit
 from cica_portal.errors import DomainError
-from cica_portal.models import ApprovalRequest, Area, AuditChainHead, RegisteredDecision, User
+from cica_portal.models import ApprovalRequest, Area, RegisteredDecision, User
 
 from . import registry
 
@@ -49,13 +49,6 @@ def text_hash(text: str) -> str:
 def _year_of(moment: datetime) -> int:
     """The year in the Secretariat's zone (the portal's), where the register is kept."""
     return timezone.localtime(moment, ZoneInfo(settings.TIME_ZONE)).year
-
-
-def _hold_numbering() -> None:
-    """Every number is allocated while holding the audit chain head (see the module's text)."""
-    if not AuditChainHead.objects.select_for_update(of=("self",)).filter(pk=1).exists():
-        AuditChainHead.objects.get_or_create(pk=1)
-        AuditChainHead.objects.select_for_update(of=("self",)).filter(pk=1).exists()
 
 
 def _next_sequence(year: int) -> int:
@@ -87,7 +80,7 @@ def _enter(
     by: User | None,
     approval: ApprovalRequest | None = None,
 ) -> RegisteredDecision:
-    _hold_numbering()
+    audit.hold_head()  # every number is allocated while holding it (see the module's text)
     known = RegisteredDecision.objects.filter(origin=origin).first()
     if known is not None:
         return known
