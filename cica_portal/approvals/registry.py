@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
+from cica_portal.registries import Registry
+
 if TYPE_CHECKING:
     from cica_portal.models import ApprovalRequest, StateAnswer, User
 
@@ -86,46 +88,24 @@ class UnknownPurpose(ImproperlyConfigured):
     pass
 
 
-_registry: dict[str, SubjectType] = {}
-
-
-def register(subject_type: SubjectType) -> SubjectType:
-    """Make a purpose known; registering the same purpose twice with another model is an error."""
-    known = _registry.get(subject_type.purpose)
-    if known is not None and known.model is not subject_type.model:
-        raise ImproperlyConfigured(
-            f"Approval purpose {subject_type.purpose!r} is already registered for {known.model}."
-        )
-    _registry[subject_type.purpose] = subject_type
-    return subject_type
-
-
-def unregister(purpose: str) -> None:
-    _registry.pop(purpose, None)
-
-
-def subject_type_for(purpose: str) -> SubjectType:
-    """The registered type of this purpose; an unknown purpose fails loudly."""
-    try:
-        return _registry[purpose]
-    except KeyError:
-        raise UnknownPurpose(
-            f"No approval subject type is registered for purpose {purpose!r}; "
-            "register one from the app's AppConfig.ready()."
-        ) from None
-
-
-def find(purpose: str) -> SubjectType | None:
-    """The registered type of this purpose, or None (for reads: an unknown purpose shows
-    nothing rather than failing)."""
-    return _registry.get(purpose)
-
-
-def registered() -> list[SubjectType]:
-    return list(_registry.values())
+_subject_types: Registry[SubjectType] = Registry(
+    "Approval subject type",
+    name_of=lambda subject_type: subject_type.purpose,
+    model_of=lambda subject_type: subject_type.model,
+    unknown=UnknownPurpose,
+)
+# Registering the same purpose twice with another model is an error.
+register = _subject_types.register
+unregister = _subject_types.unregister
+# The registered type of this purpose; an unknown purpose fails loudly.
+subject_type_for = _subject_types.get
+# The registered type of this purpose, or None (for reads: an unknown purpose shows nothing
+# rather than failing).
+find = _subject_types.find
+registered = _subject_types.registered
 
 
 def answered(answer: StateAnswer) -> None:
-    subject_type = _registry.get(answer.request.purpose)
+    subject_type = find(answer.request.purpose)
     if subject_type and subject_type.on_answered:
         subject_type.on_answered(answer)

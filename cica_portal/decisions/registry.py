@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
+from cica_portal.registries import Registry
+
 if TYPE_CHECKING:
     from cica_portal.models import Area, User
 
@@ -47,38 +49,16 @@ class UnknownSource(ImproperlyConfigured):
     pass
 
 
-_registry: dict[str, DecisionSource] = {}
-
-
-def register(source: DecisionSource) -> DecisionSource:
-    """Make a source known; the same name for another model is an error."""
-    known = _registry.get(source.name)
-    if known is not None and known.model is not source.model:
-        raise ImproperlyConfigured(
-            f"Decision source {source.name!r} is already registered for {known.model}."
-        )
-    _registry[source.name] = source
-    return source
-
-
-def unregister(name: str) -> None:
-    _registry.pop(name, None)
-
-
-def find(name: str) -> DecisionSource | None:
-    return _registry.get(name)
-
-
-def source_for(name: str) -> DecisionSource:
-    """The registered source of this name; an unknown one fails loudly (for writes)."""
-    try:
-        return _registry[name]
-    except KeyError:
-        raise UnknownSource(
-            f"No decision source is registered as {name!r}; register one from the app's "
-            "AppConfig.ready()."
-        ) from None
-
-
-def registered() -> list[DecisionSource]:
-    return list(_registry.values())
+_sources: Registry[DecisionSource] = Registry(
+    "Decision source",
+    name_of=lambda source: source.name,
+    model_of=lambda source: source.model,
+    unknown=UnknownSource,
+)
+# The same name for another model is an error.
+register = _sources.register
+unregister = _sources.unregister
+find = _sources.find
+# The registered source of this name; an unknown one fails loudly (for writes).
+source_for = _sources.get
+registered = _sources.registered
