@@ -9,9 +9,10 @@ source or purpose nobody registered is shown to nobody.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
@@ -50,6 +51,24 @@ def get_decision_for(user: User, pk: int) -> RegisteredDecision:
     return get_object_or_404(decisions_visible_to(user).select_related("recorded_by"), pk=pk)
 
 
+# The register's filters: what a value must look like to be understood.
+FILTERS: dict[str, Callable[[str], bool]] = {
+    "kind": lambda value: value in RegisteredDecision.Kind.values,
+    "year": lambda value: value.isdigit() and len(value) == 4,
+    "area": lambda value: value.isdigit() and len(value) < 3,
+}
+
+
+def filters_not_understood(params: QueryDict) -> list[str]:
+    """The filters given with a value the register does not understand, or given twice (the
+    page ignores them; the API refuses them, naming each)."""
+    return [
+        name
+        for name, understood in FILTERS.items()
+        if len(values := params.getlist(name)) > 1 or any(not understood(value) for value in values)
+    ]
+
+
 def search_register(
     user: User, params: Mapping[str, str]
 ) -> tuple[QuerySet[RegisteredDecision], dict[str, str]]:
@@ -65,18 +84,16 @@ def search_register(
             queryset = queryset.filter(year=int(number[1]), sequence=int(number[2]))
         else:
             queryset = queryset.filter(Q(title__icontains=q) | Q(text__icontains=q))
-    kind = params.get("kind") or ""
-    if kind in RegisteredDecision.Kind.values:
-        used["kind"] = kind
-        queryset = queryset.filter(kind=kind)
-    year = params.get("year") or ""
-    if year.isdigit() and len(year) == 4:
-        used["year"] = year
-        queryset = queryset.filter(year=int(year))
-    area = params.get("area") or ""
-    if area.isdigit() and len(area) < 3:
-        used["area"] = area
-        queryset = queryset.filter(area__number=int(area))
+    for name, understood in FILTERS.items():
+        value = params.get(name) or ""
+        if understood(value):
+            used[name] = value
+    if "kind" in used:
+        queryset = queryset.filter(kind=used["kind"])
+    if "year" in used:
+        queryset = queryset.filter(year=int(used["year"]))
+    if "area" in used:
+        queryset = queryset.filter(area__number=int(used["area"]))
     return queryset, used
 
 

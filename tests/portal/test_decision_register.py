@@ -9,6 +9,7 @@ from unittest import mock
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -249,6 +250,49 @@ def test_the_api_lists_and_searches_the_entries_a_caller_may_read(api_client, fp
     detail = api_client.get(f"/api/v1/decisions/{three[0].pk}/").json()
     assert detail["text_hash"] == three[0].text_hash
     assert api_client.get("/api/v1/decisions/999999/").status_code == 404
+
+
+def test_the_api_list_reads_its_subjects_in_queries_that_do_not_grow_with_the_entries(
+    api_client, fp_kz, three
+):
+    from cica_portal import decisions
+
+    decisions.register(
+        decisions.DecisionSource(
+            name="test.register",
+            model=State,
+            visible_to=lambda user: State.objects.all(),
+            url_of=lambda state: f"/states/{state.code}/",
+        )
+    )
+    api_client.force_authenticate(fp_kz)
+
+    def queries_for(q):
+        with CaptureQueriesContext(connection) as queries:
+            assert api_client.get("/api/v1/decisions/", {"q": q}).status_code == 200
+        return len(queries)
+
+    try:
+        assert queries_for("Trafficking") == queries_for("")  # one entry, then all three
+        assert api_client.get("/api/v1/decisions/").json()["results"][0]["subject"]["url"] == (
+            f"/states/{three[2].subject.code}/"
+        )
+    finally:
+        decisions.registry.unregister("test.register")
+
+
+def test_the_api_refuses_a_filter_it_does_not_understand_naming_it(
+    api_client, client, fp_kz, three
+):
+    api_client.force_authenticate(fp_kz)
+    response = api_client.get("/api/v1/decisions/?year=null&kind=treaty&area=2")
+    assert response.status_code == 400
+    assert set(response.json()) == {"year", "kind"}
+    assert api_client.get("/api/v1/decisions/", {"year": "2026", "area": "2"}).status_code == 200
+    client.force_login(fp_kz)
+    page = client.get("/decisions/", {"year": "null"})  # the page ignores what it does not
+    assert page.status_code == 200  # understand and lists everything
+    assert three[0].number in page.content.decode()
 
 
 def test_the_entry_page_names_the_rule_and_links_the_answers(client, approver_kz, three):
