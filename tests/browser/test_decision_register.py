@@ -61,6 +61,6 @@ def test_it_records_a_meeting_decision_and_a_focal_point_finds_it_in_the_registe
     portal.check(focal_point, "decision-entry")
     focal_point.locator("form.language-switcher button", has_text="Русский").click()
     focal_point.wait_for_load_state("load")
-    assert "Решение встречи" in focal_point.locator("dl.facts").inner_text()
+    assert "Решение совещания" in focal_point.locator("dl.facts").inner_text()
     portal.check(focal_point, "decision-entry-ru")
     portal.goto_expecting(focal_point, "/decisions/999999/", 404)
