@@ -107,6 +107,13 @@ def review_workbook(cycle: ReviewCycle, context: dict) -> bytes:
             for request in context["open_approvals"]
         ],
     )
+    # The sections other apps contribute, each on a sheet of its own: the first row the headings.
+    for rendered in context.get("review_sections", ()):
+        if rendered.section.rows is None:
+            continue
+        rows = rendered.section.rows(rendered.figures)
+        if rows:
+            _sheet(workbook, str(rendered.title), rows[0], rows[1:])
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

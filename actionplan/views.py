@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cica_portal import review_sections
 from cica_portal.errors import DomainError, act, show_on_form
 from cica_portal.roles import (
     allowed_by,
@@ -466,6 +467,8 @@ def _review_context(cycle: ReviewCycle, user) -> dict:
         "areas": areas,
         "open_approvals": open_approvals,
         "item_statuses": PlanItem.Status.choices,
+        # What the other apps count for the year (document checks, answer times, attendance).
+        "review_sections": review_sections.sections_for(cycle.year),
     }
 
 
