@@ -69,9 +69,7 @@ def help_page(request):
 @require_GET
 def accessibility_statement(request):
     """What was tested, how, what is known not to work, and how to report a barrier."""
-    return render(
-        request, "accessibility.html", {"secretariat_email": settings.SECRETARIAT_EMAIL}
-    )
+    return render(request, "accessibility.html", {"secretariat_email": settings.SECRETARIAT_EMAIL})
 
 
 @login_required

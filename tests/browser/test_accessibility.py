@@ -69,7 +69,8 @@ def test_every_main_page_meets_wcag_22_aa(portal, username, language):
     page = _log_in(portal, username, language)
     for path in PAGES[username]:
         response = page.goto(path)
-        assert response is not None and response.status == 200, path
+        assert response is not None, path
+        assert response.status == 200, path
         assert page.locator("html").get_attribute("lang") == language, path
         portal.check(page)
 

@@ -47,7 +47,8 @@ def test_the_help_and_accessibility_pages_are_open_to_a_person_who_cannot_log_in
     assert 'href="mailto:desk@secretariat.example"' in help_page
     assert 'href="/accounts/password_reset/"' in help_page
     statement = client.get("/accessibility/").content.decode()
-    assert "WCAG" in statement and "2.2" in statement
+    assert "WCAG" in statement
+    assert "2.2" in statement
     assert "Report a barrier" in statement
     assert 'href="mailto:desk@secretariat.example"' in statement
 
