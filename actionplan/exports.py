@@ -129,6 +129,7 @@ def review_workbook(cycle: ReviewCycle, context: dict) -> bytes:
                 entry.narrative,
             )
             for entry in context["entries"]
+            if entry.narrative.strip()
         ],
     )
     _sheet(

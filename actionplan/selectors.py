@@ -420,7 +420,7 @@ def review_requests(cycle: ReviewCycle) -> QuerySet[ApprovalRequest]:
 
 def returned_reports_of(user: User) -> QuerySet[ImplementationReport]:
     """The user's state's reports returned for correction, in whatever cycle."""
-    if not user.is_authenticated or not user.national_state_id:
+    if not (user.is_authenticated and (user.is_focal_point or user.is_approver)):
         return ImplementationReport.objects.none()
     return reports_visible_to(user).filter(status=ImplementationReport.Status.RETURNED)
 

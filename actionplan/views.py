@@ -241,6 +241,10 @@ def reports(request):
         "cycle": cycle,
         "mine": mine,
         "may_start_report": selectors.may_start_report(request.user),
+        # A report returned for correction stays in view whatever cycle is open now.
+        "returned": list(
+            selectors.returned_reports_of(request.user).exclude(pk=getattr(mine, "pk", None))
+        ),
         "year": year,
         "years": ReviewCycle.objects.values_list("year", flat=True),
     }
