@@ -125,7 +125,8 @@ def test_the_pdf_carries_the_audit_head_and_what_a_state_wrote(client, reported,
     assert response["Content-Type"] == "application/pdf"
     text = _pdf_text(response.content)
     head = AuditChainHead.objects.get(pk=1)
-    assert head.hash and head.hash in text.replace("\n", "")
+    assert head.hash
+    assert head.hash in text.replace("\n", "")
     assert KZ_WORDS in text.replace("\n", " ")
     assert RU_DRAFT not in text
 
