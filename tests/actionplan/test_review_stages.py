@@ -246,3 +246,26 @@ def test_the_soc_is_asked_from_the_review_page(client, reported, secretariat):
     response = client.post(url, {"deadline": ""})
     request = ApprovalRequest.objects.get(purpose="actionplan.review")
     assert response["Location"] == f"/approvals/{request.pk}/"
+
+
+@pytest.mark.django_db
+def test_the_admin_writes_the_secretariats_text_through_the_services(client, reported):
+    from django.urls import reverse
+
+    from cica_portal.models import AuditRecord
+    from tests.factories import SecretariatAdminFactory
+
+    staff = SecretariatAdminFactory(username="sec-admin")
+    client.force_login(staff)
+    url = reverse("admin:actionplan_reviewcycle_change", args=[reported.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields}
+    for name in ("opens_on", "report_deadline", "swg_start", "swg_end", "soc_start", "soc_end"):
+        data[name] = getattr(reported, name).isoformat()
+    data.update(summary="Written in the admin.", conclusions="Concluded.")
+    response = client.post(url, data)
+    assert response.status_code == 302
+    reported.refresh_from_db()
+    assert reported.summary == "Written in the admin."
+    assert AuditRecord.objects.filter(action="actionplan.review.text_written").exists()
+    assert "swg_conclusions" not in form.fields  # not before the SWG
