@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from cica_portal.models import Area
 
@@ -98,19 +98,20 @@ class AreaBlock:
         return step5(self.percent)
 
 
-def compared_years(cycle: ReviewCycle) -> list[int]:
-    """This cycle's year and the previous cycles' years (oldest first), up to five."""
+def compared_years(cycle: ReviewCycle) -> dict[int, int]:
+    """This cycle's year and the previous cycles' years (oldest first), up to five, each with
+    its number of submitted reports: one query."""
     years = (
         ReviewCycle.objects.filter(year__lte=cycle.year)
+        .annotate(n=Count("reports", filter=Q(reports__status=SUBMITTED)))
         .order_by("-year")
-        .values_list("year", flat=True)[:YEARS_COMPARED]
+        .values_list("year", "n")[:YEARS_COMPARED]
     )
-    return sorted(years)
+    return dict(sorted(years))
 
 
-def _year_counts(years: list[int]) -> tuple[dict, dict, dict]:
-    """Per (year, item) and per (year, area) the submitted entries' progress, and the number of
-    submitted reports per year: two queries."""
+def _year_counts(years: list[int]) -> tuple[dict, dict]:
+    """Per (year, item) and per (year, area) the submitted entries' progress: one query."""
     by_item: dict[tuple[int, int], Counter] = defaultdict(Counter)
     by_area: dict[tuple[int, int], Counter] = defaultdict(Counter)
     for row in (
@@ -121,13 +122,7 @@ def _year_counts(years: list[int]) -> tuple[dict, dict, dict]:
         year = row["report__cycle__year"]
         by_item[year, row["item_id"]][row["progress"]] += row["n"]
         by_area[year, row["item__area_id"]][row["progress"]] += row["n"]
-    reports = dict(
-        ImplementationReport.objects.filter(status=SUBMITTED, cycle__year__in=years)
-        .values("cycle__year")
-        .annotate(n=Count("pk"))
-        .values_list("cycle__year", "n")
-    )
-    return by_item, by_area, reports
+    return by_item, by_area
 
 
 def submitted_entries(cycle: ReviewCycle) -> list[ReportEntry]:
@@ -142,8 +137,9 @@ def submitted_entries(cycle: ReviewCycle) -> list[ReportEntry]:
 def consolidated(cycle: ReviewCycle) -> dict:
     """The consolidated review's body: per area and item what each state wrote, that year's
     figures, the previous years' figures for comparison, and the totals per year."""
-    years = compared_years(cycle)
-    by_item, by_area, reports = _year_counts(years)
+    reports = compared_years(cycle)
+    years = list(reports)
+    by_item, by_area = _year_counts(years)
     entries = submitted_entries(cycle)
     entries_by_item: dict[int, list[ReportEntry]] = defaultdict(list)
     for entry in entries:

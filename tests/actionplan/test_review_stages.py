@@ -269,3 +269,12 @@ def test_the_admin_writes_the_secretariats_text_through_the_services(client, rep
     assert reported.summary == "Written in the admin."
     assert AuditRecord.objects.filter(action="actionplan.review.text_written").exists()
     assert "swg_conclusions" not in form.fields  # not before the SWG
+
+
+@pytest.mark.django_db
+def test_the_swg_form_names_the_field_when_empty(client, reported, secretariat):
+    before_the_swg(reported, secretariat)
+    client.force_login(secretariat)
+    response = client.post(f"/plan/review/{reported.year}/swg/", {"swg_conclusions": ""})
+    assert response.status_code == 400
+    assert "swg_conclusions" in response.context["form"].errors
