@@ -164,26 +164,44 @@ class ImplementationReportAdmin(ReadOnlyAdmin):
 @admin.register(ReviewCycle)
 class ReviewCycleAdmin(ServiceAdminMixin, admin.ModelAdmin):
     """A review's dates are planned and moved here, through the services (audited; the form
-    checks their order by the same constraint); it opens on its date or by the action."""
+    checks their order by the same constraint); it opens on its date or by the action. The
+    Secretariat's summary and conclusions (until the text goes to the SWG) and the SWG's
+    conclusions (while it is before the SWG) are written through the stage services too; the
+    stages move on the review page or by the actions here."""
 
     list_display = [
         "year",
         "status",
+        "stage",
         "opens_on",
         "report_deadline",
         "swg_start",
         "soc_start",
         "soc_end",
     ]
-    list_filter = ["status"]
+    list_filter = ["status", "stage"]
     search_fields = ["year"]
-    readonly_fields = ["status", "opened_at"]
-    actions = ["open_now"]
+    readonly_fields = [
+        "status",
+        "stage",
+        "opened_at",
+        "consolidated_at",
+        "swg_at",
+        "soc_at",
+        "published_at",
+        "adopted_hash",
+    ]
+    actions = ["open_now", "begin_consolidation", "send_to_swg"]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
-            return self.readonly_fields
-        return ["year", *self.readonly_fields]
+            return [*self.readonly_fields, *STAGE_TEXTS, "swg_conclusions"]
+        fixed = ["year", *self.readonly_fields]
+        if not (obj.is_open and obj.stage in WRITABLE_STAGES):
+            fixed += STAGE_TEXTS
+        if not (obj.is_open and obj.stage == ReviewCycle.Stage.SWG):
+            fixed.append("swg_conclusions")
+        return fixed
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.status == ReviewCycle.Status.CLOSED:
@@ -197,6 +215,17 @@ class ReviewCycleAdmin(ServiceAdminMixin, admin.ModelAdmin):
         dates = {name: form.cleaned_data[name] for name in services.CYCLE_DATES}
         if change:
             saved = services.reschedule_cycle(obj, actor=request.user, **dates)
+            texts = {name: form.cleaned_data[name] for name in STAGE_TEXTS if name in form.fields}
+            if any(value != getattr(saved, name) for name, value in texts.items()):
+                saved = services.write_review_text(
+                    saved,
+                    actor=request.user,
+                    **{name: texts.get(name, getattr(saved, name)) for name in STAGE_TEXTS},
+                )
+            if "swg_conclusions" in form.fields and "swg_conclusions" in form.changed_data:
+                saved = services.record_swg_conclusions(
+                    saved, actor=request.user, conclusions=form.cleaned_data["swg_conclusions"]
+                )
         else:
             saved = services.schedule_cycle(
                 actor=request.user, year=form.cleaned_data["year"], **dates
@@ -206,10 +235,27 @@ class ReviewCycleAdmin(ServiceAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Open the selected cycles for reports now"))
     def open_now(self, request, queryset):
-        opened = 0
+        self._step(request, queryset, services.open_cycle, _("%(n)s cycle(s) opened."))
+
+    @admin.action(description=_("Begin the Secretariat's consolidation"))
+    def begin_consolidation(self, request, queryset):
+        self._step(
+            request, queryset, services.begin_consolidation, _("%(n)s review(s) in consolidation.")
+        )
+
+    @admin.action(description=_("Send the consolidated review to the SWG"))
+    def send_to_swg(self, request, queryset):
+        self._step(request, queryset, services.send_to_swg, _("%(n)s review(s) sent to the SWG."))
+
+    def _step(self, request, queryset, step, done_message):
+        done = 0
         for cycle in queryset:
             try:
-                opened += services.open_cycle(cycle, actor=request.user)
+                done += bool(step(cycle, actor=request.user))
             except DomainError as error:
                 self.message_user(request, f"{cycle}: {error.message}", messages.ERROR)
-        self.message_user(request, _("%(n)s cycle(s) opened.") % {"n": opened})
+        self.message_user(request, done_message % {"n": done})
+
+
+STAGE_TEXTS = ["summary", "conclusions"]
+WRITABLE_STAGES = (ReviewCycle.Stage.REPORTING, ReviewCycle.Stage.CONSOLIDATION)

@@ -1,10 +1,11 @@
-"""What the Action Plan plugs into the core's approvals: plan items and new measures."""
+"""What the Action Plan plugs into the core's approvals: plan items, new measures and the
+SOC's adoption of the annual review."""
 
 from cica_portal import approvals, decisions
 
 from . import selectors
-from .models import MeasureProposal, PlanItem
-from .services import plan, proposals
+from .models import MeasureProposal, PlanItem, ReviewCycle
+from .services import plan, proposals, stages
 
 ITEM = approvals.SubjectType(
     purpose=plan.ITEM_PURPOSE,
@@ -23,6 +24,18 @@ MEASURE = approvals.SubjectType(
     on_closed=proposals.measure_approval_closed,
     summary_template="actionplan/approval_subject_measureproposal.html",
     allows_silence=True,
+)
+
+# The SOC's adoption of the consolidated review: the approvers of every member state answer;
+# they read the text through the approval page (the review page opens to them once published).
+REVIEW = approvals.SubjectType(
+    purpose=stages.REVIEW_PURPOSE,
+    model=ReviewCycle,
+    visible_to=selectors.reviews_put_to_states,
+    on_closed=stages.review_approval_closed,
+    summary_template="actionplan/approval_subject_reviewcycle.html",
+    allows_silence=True,
+    content_of=stages.review_content_of,
 )
 
 
@@ -44,9 +57,18 @@ MEASURE_DECISIONS = decisions.DecisionSource(
     area_of=lambda proposal: proposal.area,
 )
 
+REVIEW_DECISIONS = decisions.DecisionSource(
+    name=stages.REVIEW_PURPOSE,
+    model=ReviewCycle,
+    visible_to=selectors.reviews_put_to_states,
+    url_of=ReviewCycle.get_absolute_url,
+)
+
 
 def register() -> None:
     approvals.register(ITEM)
     approvals.register(MEASURE)
     decisions.register(ITEM_DECISIONS)
     decisions.register(MEASURE_DECISIONS)
+    approvals.register(REVIEW)
+    decisions.register(REVIEW_DECISIONS)

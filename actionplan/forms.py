@@ -149,3 +149,38 @@ class ReturnReportForm(forms.Form):
 
 
 REPORT_STATUSES = ImplementationReport.Status
+
+
+class ReviewTextForm(forms.Form):
+    """The Secretariat's own words in the consolidated review."""
+
+    summary = forms.CharField(
+        label=_("Secretariat's summary"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=20000,
+        required=False,
+    )
+    conclusions = forms.CharField(
+        label=_("Secretariat's conclusions"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=20000,
+        required=False,
+    )
+
+    def __init__(self, *args, cycle=None, **kwargs):
+        if cycle is not None and not args and "initial" not in kwargs:
+            kwargs["initial"] = {"summary": cycle.summary, "conclusions": cycle.conclusions}
+        super().__init__(*args, **kwargs)
+
+
+class SwgConclusionsForm(forms.Form):
+    """What the SWG concluded on the consolidated review."""
+
+    swg_conclusions = forms.CharField(
+        label=_("SWG's conclusions"), widget=forms.Textarea(attrs={"rows": 8}), max_length=20000
+    )
+
+    def __init__(self, *args, cycle=None, **kwargs):
+        if cycle is not None and not args and "initial" not in kwargs:
+            kwargs["initial"] = {"swg_conclusions": cycle.swg_conclusions}
+        super().__init__(*args, **kwargs)

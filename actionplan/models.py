@@ -200,12 +200,24 @@ class MeasureProposal(models.Model):
 
 
 class ReviewCycle(models.Model):
-    """One year's review of implementation: reports, then the SWG stage, then the SOC stage."""
+    """One year's review of implementation: reports, then the SWG stage, then the SOC stage.
+
+    `status` says whether the cycle is under way (one at a time); `stage` is the work done in
+    it: states report, the Secretariat consolidates, the SWG considers, the SOC adopts, and the
+    adopted review is published to every member state.
+    """
 
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
         OPEN = "open", _("Open for reports")
         CLOSED = "closed", _("Closed")
+
+    class Stage(models.TextChoices):
+        REPORTING = "reporting", _("Member states report")
+        CONSOLIDATION = "consolidation", _("Secretariat's consolidation")
+        SWG = "swg", _("SWG consideration")
+        SOC = "soc", _("SOC adoption")
+        PUBLISHED = "published", _("Published")
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     opens_on = models.DateField(_("opens for reports on"))
@@ -218,12 +230,31 @@ class ReviewCycle(models.Model):
         _("status"), max_length=10, choices=Status, default=Status.PLANNED, db_index=True
     )
     opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
+    stage = models.CharField(
+        _("stage"), max_length=14, choices=Stage, default=Stage.REPORTING, db_index=True
+    )
+    # The Secretariat's own words in the consolidated review, and what the SWG concluded.
+    summary = models.TextField(_("Secretariat's summary"), blank=True, max_length=20000)
+    conclusions = models.TextField(_("Secretariat's conclusions"), blank=True, max_length=20000)
+    swg_conclusions = models.TextField(_("SWG's conclusions"), blank=True, max_length=20000)
+    consolidated_at = models.DateTimeField(_("consolidation began"), null=True, blank=True)
+    swg_at = models.DateTimeField(_("sent to the SWG"), null=True, blank=True)
+    soc_at = models.DateTimeField(_("sent to the SOC"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    adopted_hash = models.CharField(_("hash of the adopted text"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["-year"]
         verbose_name = _("review cycle")
         verbose_name_plural = _("review cycles")
         constraints = [
+            # One review under way at a time (the service says so to a person first).
+            models.UniqueConstraint(
+                fields=["status"],
+                condition=models.Q(status="open"),
+                name="one_review_cycle_open",
+                violation_error_message=_("Another review cycle is open."),
+            ),
             models.CheckConstraint(
                 name="review_stages_in_order",
                 condition=models.Q(opens_on__lte=models.F("report_deadline"))
@@ -234,7 +265,7 @@ class ReviewCycle(models.Model):
                 violation_error_message=_(
                     "Dates must follow each other: opening, report deadline, SWG stage, SOC stage."
                 ),
-            )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -246,6 +277,20 @@ class ReviewCycle(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
+
+    @property
+    def takes_reports(self) -> bool:
+        """New reports start only while states report."""
+        return self.is_open and self.stage == self.Stage.REPORTING
+
+    @property
+    def takes_corrections(self) -> bool:
+        """A report is submitted (again) or returned until the review goes to the SWG."""
+        return self.is_open and self.stage in (self.Stage.REPORTING, self.Stage.CONSOLIDATION)
+
+    @property
+    def is_published(self) -> bool:
+        return self.stage == self.Stage.PUBLISHED
 
 
 class ImplementationReport(models.Model):

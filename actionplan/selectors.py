@@ -190,6 +190,7 @@ class StateRow:
     state: State
     report: ImplementationReport | None
     progress: Counter = field(default_factory=Counter)
+    linked: bool = False  # the user may open the report
 
     @property
     def status(self) -> str:
@@ -251,22 +252,35 @@ def area_progress() -> list[AreaRow]:
 
 
 def state_rows(cycle: ReviewCycle, *, user: User) -> list[StateRow]:
-    """Every member state with its report as this user may see it (`reports_visible_to`: to
-    the Secretariat, a draft not yet sent is no report) and its entries' progress, in 3
-    queries."""
-    visible = reports_visible_to(user).filter(cycle=cycle)
-    reports = {report.state_id: report for report in visible}
+    """Every member state with its report: a draft the state has not sent is no report, to
+    anyone; only a submitted report's entries count. A report links only for who may open it
+    (`reports_visible_to`). In 4 queries."""
+    sent = ImplementationReport.objects.filter(cycle=cycle).exclude(
+        status=ImplementationReport.Status.DRAFT
+    )
+    reports = {report.state_id: report for report in sent.select_related("state")}
+    openable = set(reports_visible_to(user).filter(cycle=cycle).values_list("pk", flat=True))
     progress: dict[int, Counter] = defaultdict(Counter)
     for row in (
-        ReportEntry.objects.filter(report__in=visible.values("pk"))
+        ReportEntry.objects.filter(
+            report__cycle=cycle, report__status=ImplementationReport.Status.SUBMITTED
+        )
         .values("report__state_id", "progress")
         .annotate(n=Count("pk"))
     ):
         progress[row["report__state_id"]][row["progress"]] = row["n"]
-    return [
-        StateRow(state=state, report=reports.get(state.pk), progress=progress[state.pk])
-        for state in State.objects.members().order_by("name_en")
-    ]
+    rows = []
+    for state in State.objects.members().order_by("name_en"):
+        report = reports.get(state.pk)
+        rows.append(
+            StateRow(
+                state=state,
+                report=report,
+                progress=progress[state.pk],
+                linked=report is not None and report.pk in openable,
+            )
+        )
+    return rows
 
 
 def review_summary(cycle: ReviewCycle, *, user: User) -> dict:
@@ -343,6 +357,72 @@ def may_start_report(user: User) -> bool:
 def may_follow_reviews(user: User) -> bool:
     """The annual review cycles, their planning and the consolidated review: the Secretariat."""
     return user.is_secretariat
+
+
+def may_read_review(user: User, cycle: ReviewCycle) -> bool:
+    """The Secretariat reads the consolidated review at every stage; once the SOC adopted it
+    and it is published, so do member states' focal points and approvers."""
+    if not (user.is_authenticated and user.is_network_member):
+        return False
+    if user.is_secretariat:
+        return True
+    return cycle.is_published and (user.is_focal_point or user.is_approver)
+
+
+def reviews_put_to_states(user: User) -> QuerySet[ReviewCycle]:
+    """The reviews a user may read through their approval or the decision register: the
+    Secretariat all; a member state's people those the Secretariat sent to the SOC."""
+    if not (user.is_authenticated and user.is_network_member):
+        return ReviewCycle.objects.none()
+    if user.is_secretariat:
+        return ReviewCycle.objects.all()
+    if not (user.is_focal_point or user.is_approver):
+        return ReviewCycle.objects.none()
+    return ReviewCycle.objects.filter(
+        stage__in=(ReviewCycle.Stage.SOC, ReviewCycle.Stage.PUBLISHED)
+    )
+
+
+def may_manage_review(user: User, cycle: ReviewCycle) -> bool:
+    """The Secretariat moves the review through its stages until it is published."""
+    return user.is_secretariat and cycle.is_open
+
+
+def review_rights(user: User, cycle: ReviewCycle, open_request: ApprovalRequest | None) -> dict:
+    """The answers the review page needs for its buttons."""
+    manage = may_manage_review(user, cycle)
+    Stage = ReviewCycle.Stage
+    return {
+        "manage": manage,
+        "write": manage and cycle.stage in (Stage.REPORTING, Stage.CONSOLIDATION),
+        "consolidate": manage and cycle.stage == Stage.REPORTING,
+        "to_swg": manage and cycle.stage == Stage.CONSOLIDATION,
+        "swg": manage and cycle.stage == Stage.SWG,
+        "to_soc": manage and cycle.stage in (Stage.SWG, Stage.SOC) and open_request is None,
+    }
+
+
+def open_review_request(cycle: ReviewCycle) -> ApprovalRequest | None:
+    return (
+        ApprovalRequest.objects.filter(
+            subject_type=ContentType.objects.get_for_model(ReviewCycle),
+            subject_id=cycle.pk,
+            status=ApprovalRequest.Status.OPEN,
+        )
+        .order_by("-opened_at")
+        .first()
+    )
+
+
+def review_requests(cycle: ReviewCycle) -> QuerySet[ApprovalRequest]:
+    return approvals_of(ReviewCycle, [cycle.pk])
+
+
+def returned_reports_of(user: User) -> QuerySet[ImplementationReport]:
+    """The user's state's reports returned for correction, in whatever cycle."""
+    if not (user.is_authenticated and (user.is_focal_point or user.is_approver)):
+        return ImplementationReport.objects.none()
+    return reports_visible_to(user).filter(status=ImplementationReport.Status.RETURNED)
 
 
 def may_return_report(user: User, report: ImplementationReport) -> bool:

@@ -28,5 +28,10 @@ urlpatterns = [
     path("review/", views.review_list, name="reviews"),
     path("review/<int:year>/", views.review_detail, name="review"),
     path("review/<int:year>/export.xlsx", views.review_export, name="review-export"),
+    path("review/<int:year>/review.pdf", views.review_pdf, name="review-pdf"),
+    path("review/<int:year>/text/", views.review_text, name="review-text"),
+    path("review/<int:year>/stage/", views.review_stage, name="review-stage"),
+    path("review/<int:year>/swg/", views.review_swg, name="review-swg"),
+    path("review/<int:year>/soc/", views.review_soc, name="review-soc"),
     path("review/<int:year>/open/", views.review_open, name="review-open"),
 ]

@@ -8,9 +8,10 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cica_portal import review_sections
+from cica_portal import approvals, audit, review_sections
 from cica_portal.errors import DomainError, act, show_on_form
 from cica_portal.roles import (
     allowed_by,
@@ -19,14 +20,16 @@ from cica_portal.roles import (
     secretariat_required,
 )
 
-from . import exports, selectors, services
+from . import consolidated, exports, selectors, services
 from .forms import (
     ApprovalRequestForm,
     AttachmentForm,
     MeasureProposalForm,
     ReturnReportForm,
+    ReviewTextForm,
     SilenceForm,
     StatusChangeForm,
+    SwgConclusionsForm,
     entry_forms,
 )
 from .models import MeasureProposal, PlanItem, ReviewCycle
@@ -238,6 +241,10 @@ def reports(request):
         "cycle": cycle,
         "mine": mine,
         "may_start_report": selectors.may_start_report(request.user),
+        # A report returned for correction stays in view whatever cycle is open now.
+        "returned": list(
+            selectors.returned_reports_of(request.user).exclude(pk=getattr(mine, "pk", None))
+        ),
         "year": year,
         "years": ReviewCycle.objects.values_list("year", flat=True),
     }
@@ -460,30 +467,58 @@ def review_list(request):
 
 def _review_context(cycle: ReviewCycle, user) -> dict:
     summary = selectors.review_summary(cycle, user=user)
-    areas = selectors.area_progress()
     open_approvals = list(selectors.open_approvals())
+    body = consolidated.consolidated(cycle)
+    soc_requests = list(selectors.review_requests(cycle))
+    open_request = next((r for r in soc_requests if r.is_open), None)
+    seq, head = audit.current_head()
     return {
         **summary,
-        "areas": areas,
+        **body,
         "open_approvals": open_approvals,
-        "item_statuses": PlanItem.Status.choices,
+        "stages": ReviewCycle.Stage.choices,
+        "stage_index": ReviewCycle.Stage.values.index(cycle.stage),
+        "rights": selectors.review_rights(user, cycle, open_request),
+        "soc_request": open_request,
+        "soc_requests": soc_requests,
+        "content_hash": approvals.content_hash(consolidated.review_content(cycle, body["entries"])),
+        "head_seq": seq,
+        "head_hash": head,
         # What the other apps count for the year (document checks, answer times, attendance).
         "review_sections": review_sections.sections_for(cycle.year),
     }
 
 
+def _readable_cycle(request, year: int) -> ReviewCycle:
+    """404 for a year without a review; 403 to a network member who may not read it yet."""
+    cycle = get_object_or_404(selectors.cycles_visible_to(request.user), year=year)
+    if not selectors.may_read_review(request.user, cycle):
+        raise PermissionDenied
+    return cycle
+
+
 @require_GET
-@secretariat_required
+@network_member_required
 def review_detail(request, year: int):
-    """The consolidated review: per area and per state, printable, with charts."""
-    cycle = get_object_or_404(ReviewCycle, year=year)
-    return render(request, "actionplan/review.html", _review_context(cycle, request.user))
+    """The consolidated review: per area and activity what each state wrote, the year's
+    figures beside the previous years', the Secretariat's and the SWG's words, the stages;
+    printable, with charts."""
+    cycle = _readable_cycle(request, year)
+    context = _review_context(cycle, request.user)
+    if context["rights"]["write"]:
+        context["text_form"] = ReviewTextForm(cycle=cycle)
+    if context["rights"]["swg"]:
+        context["swg_form"] = SwgConclusionsForm(cycle=cycle)
+    if context["rights"]["to_soc"]:
+        context["soc_form"] = ApprovalRequestForm()
+        context["silence_form"] = SilenceForm(zone=request.user.zone)
+    return render(request, "actionplan/review.html", context)
 
 
 @require_GET
-@secretariat_required
+@network_member_required
 def review_export(request, year: int):
-    cycle = get_object_or_404(ReviewCycle, year=year)
+    cycle = _readable_cycle(request, year)
     content = exports.review_workbook(cycle, _review_context(cycle, request.user))
     response = HttpResponse(
         content,
@@ -492,6 +527,114 @@ def review_export(request, year: int):
     response["Content-Disposition"] = f'attachment; filename="cica-review-{cycle.year}.xlsx"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@require_GET
+@network_member_required
+def review_pdf(request, year: int):
+    """The consolidated review as PDF, in the reader's language, citing the audit chain's head
+    and the text's hash so anyone can check which version was issued."""
+    cycle = _readable_cycle(request, year)
+    content = exports.review_pdf(cycle, _review_context(cycle, request.user))
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="cica-review-{cycle.year}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _managed_cycle(request, year: int) -> ReviewCycle:
+    return get_object_or_404(ReviewCycle, year=year)
+
+
+@require_POST
+@secretariat_required
+def review_text(request, year: int):
+    """The Secretariat's summary and conclusions, written on the review page."""
+    cycle = _managed_cycle(request, year)
+    form = ReviewTextForm(request.POST, cycle=cycle)
+    if form.is_valid():
+        try:
+            services.write_review_text(cycle, actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(request, _("The Secretariat's summary and conclusions are saved."))
+            return redirect(cycle)
+    return render(
+        request, "actionplan/review_text_form.html", {"cycle": cycle, "form": form}, status=400
+    )
+
+
+@require_POST
+@secretariat_required
+def review_swg(request, year: int):
+    """The SWG's conclusions, recorded while the text is before it."""
+    cycle = _managed_cycle(request, year)
+    form = SwgConclusionsForm(request.POST, cycle=cycle)
+    if form.is_valid():
+        try:
+            services.record_swg_conclusions(
+                cycle, actor=request.user, conclusions=form.cleaned_data["swg_conclusions"]
+            )
+        except DomainError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(request, _("The SWG's conclusions are recorded."))
+            return redirect(cycle)
+    return render(
+        request, "actionplan/review_text_form.html", {"cycle": cycle, "form": form}, status=400
+    )
+
+
+STAGE_STEPS = {
+    "consolidate": (services.begin_consolidation, _lazy("The Secretariat's consolidation began.")),
+    "swg": (services.send_to_swg, _lazy("The consolidated review is before the SWG.")),
+}
+
+
+@require_POST
+@secretariat_required
+def review_stage(request, year: int):
+    """The next stage: consolidation, then the SWG (the SOC is asked through `review_soc`)."""
+    cycle = _managed_cycle(request, year)
+    step = STAGE_STEPS.get(request.POST.get("step", ""))
+    if step is None:
+        messages.error(request, _("Choose the next stage of the review."))
+        return redirect(cycle)
+    action, success = step
+    act(request, lambda: action(cycle, actor=request.user), success=success)
+    return redirect(cycle)
+
+
+@require_POST
+@secretariat_required
+def review_soc(request, year: int):
+    """Ask the SOC (every member state) to adopt the review: by consensus before a deadline, or
+    under silence until an instant (`rule=silence`)."""
+    cycle = _managed_cycle(request, year)
+    silence = request.POST.get("rule") == "silence"
+    form = (
+        SilenceForm(request.POST, zone=request.user.zone)
+        if silence
+        else (ApprovalRequestForm(request.POST))
+    )
+    if not form.is_valid():
+        errors = "; ".join(str(e) for field in form.errors.values() for e in field)
+        messages.error(request, _("Check the form: %(errors)s") % {"errors": errors})
+        return redirect(cycle)
+    when = form.cleaned_data
+    try:
+        approval = services.put_review_to_soc(
+            cycle,
+            actor=request.user,
+            deadline=when.get("deadline"),
+            silence_until=when.get("silence_until"),
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(cycle)
+    messages.success(request, _("Every member state is asked to adopt the review."))
+    return redirect("approval-detail", pk=approval.pk)
 
 
 @require_POST

@@ -63,6 +63,13 @@ def hold_head() -> AuditChainHead:
     return head
 
 
+def current_head() -> tuple[int, str]:
+    """The chain's head as it stands, unlocked: its sequence number and hash, for a document
+    to cite (anyone may then check that record in the log and the chain up to it)."""
+    head = AuditChainHead.objects.filter(pk=1).values_list("seq", "hash").first()
+    return head or (0, "")
+
+
 @transaction.atomic
 def log(
     obj: models.Model | None,

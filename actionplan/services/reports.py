@@ -69,7 +69,7 @@ def start_report(cycle: ReviewCycle, *, actor: User) -> Report:
     existing = Report.objects.filter(cycle=cycle, state_id=actor.national_state_id).first()
     if existing is not None:
         return existing
-    if not cycle.is_open:
+    if not cycle.takes_reports:
         raise ActionPlanError(_("This review cycle is not open for reports."), code="conflict")
     report = Report.objects.create(cycle=cycle, state_id=actor.national_state_id)
     ReportEntry.objects.bulk_create(
@@ -186,6 +186,10 @@ def submit_report(report: Report, *, actor: User) -> Report:
     _check_editable(report)
     if report.cycle.status == ReviewCycle.Status.CLOSED:
         raise ActionPlanError(_("This review cycle is closed."), code="conflict")
+    if not report.cycle.takes_corrections:
+        raise ActionPlanError(
+            _("The review has gone to the SWG: reports no longer change."), code="conflict"
+        )
     report.status = Report.Status.SUBMITTED
     report.submitted_at = timezone.now()
     report.submitted_by = actor
@@ -223,6 +227,10 @@ def return_report(report: Report, *, actor: User, reason: str) -> Report:
     reason = (reason or "").strip()
     if not selectors.may_return_report(actor, report):
         raise ActionPlanError(_("Only a submitted report can be returned."), code="conflict")
+    if not report.cycle.takes_corrections:
+        raise ActionPlanError(
+            _("The review has gone to the SWG: reports no longer change."), code="conflict"
+        )
     if not reason:
         raise ActionPlanError(_("Say what must be corrected."), field="reason")
     report.status = Report.Status.RETURNED

@@ -10,7 +10,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -131,10 +131,24 @@ def open_cycle(cycle: ReviewCycle, *, actor: User | None = None) -> bool:
     """Open the cycle for reports and tell the focal points; False if it was already open."""
     if actor is not None and not actor.is_secretariat:
         raise ActionPlanError(_("Only the Secretariat opens a review cycle."), code="forbidden")
-    # A conditional UPDATE: of two runs at the same moment, only one opens it.
-    opened = ReviewCycle.objects.filter(pk=cycle.pk, status=ReviewCycle.Status.PLANNED).update(
-        status=ReviewCycle.Status.OPEN, opened_at=timezone.now()
-    )
+    other = ReviewCycle.objects.filter(status=ReviewCycle.Status.OPEN).exclude(pk=cycle.pk).first()
+    if other is not None:
+        if actor is None:  # the beat waits until the open review is published
+            return False
+        raise ActionPlanError(
+            _("The %(year)s review is still open: one review cycle is open at a time.")
+            % {"year": other.year},
+            code="conflict",
+        )
+    # A conditional UPDATE: of two runs at the same moment, only one opens it; the database's
+    # one-open-cycle constraint refuses a second cycle opened at the same moment.
+    try:
+        with transaction.atomic():
+            opened = ReviewCycle.objects.filter(
+                pk=cycle.pk, status=ReviewCycle.Status.PLANNED
+            ).update(status=ReviewCycle.Status.OPEN, opened_at=timezone.now())
+    except IntegrityError:
+        opened = 0
     if not opened:
         return False
     cycle.refresh_from_db()
@@ -176,12 +190,14 @@ def open_due_cycles(today: datetime.date | None = None) -> int:
 
 
 def close_finished_cycles(today: datetime.date | None = None) -> int:
-    """A cycle whose SOC stage has ended closes; its reports no longer change."""
+    """A cycle whose SOC stage has ended with its work never begun (still only reports)
+    closes; its reports no longer change. A review under consolidation or before the SWG or
+    the SOC moves by its work, never by a date."""
     today = today or _today()
     closed = 0
-    for cycle in ReviewCycle.objects.filter(soc_end__lt=today).exclude(
-        status=ReviewCycle.Status.CLOSED
-    ):
+    for cycle in ReviewCycle.objects.filter(
+        soc_end__lt=today, stage=ReviewCycle.Stage.REPORTING
+    ).exclude(status=ReviewCycle.Status.CLOSED):
         with transaction.atomic():
             if (
                 ReviewCycle.objects.filter(pk=cycle.pk)

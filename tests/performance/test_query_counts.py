@@ -25,7 +25,16 @@ from portal_site.management.commands.generate_scale_data import generate
 # dashboard gathers every app's cards.
 LIST_BUDGET = 15
 DETAIL_BUDGET = 30
-DETAIL_PAGES = {"dashboard", "meeting", "approval", "share", "share (own)", "API exchange/shares/"}
+# The review reads the cycle's previous years, its SOC requests and the audit chain's head.
+DETAIL_PAGES = {
+    "dashboard",
+    "meeting",
+    "approval",
+    "share",
+    "share (own)",
+    "API exchange/shares/",
+    "review",
+}
 STATES = ["KZ", "RU", "CN"]
 
 

@@ -99,6 +99,10 @@ NOT_A_FORM = {
     "its bad input is tested in tests/meetings/test_meeting_decisions.py",
     "exchange:reshare": "shown only to a recipient state's focal point (fp_b), a role not walked "
     "here; its bad input is tested in tests/exchange/test_binding_handling.py",
+    "actionplan:review-swg": "shown only while the review is before the SWG (the world's is at "
+    "the reporting stage); its bad input is tested in tests/actionplan/test_review_stages.py",
+    "actionplan:review-soc": "shown only once the SWG has considered the review (the world's is "
+    "at the reporting stage); its bad input is tested in tests/actionplan/test_review_stages.py",
 }
 # Tables a refused request may still write to: the session (saved on every request), the
 # record of a failed login attempt (django-axes: that is its purpose).
