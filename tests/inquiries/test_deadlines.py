@@ -59,7 +59,8 @@ def test_each_requested_state_counts_in_its_own_time_zone(fp_kz):
     sent_at = datetime.datetime(2026, 12, 4, 2, 0, tzinfo=UTC)  # 10:00 Shanghai, 05:00 Moscow
     with frozen(sent_at):
         request = send(fp_kz, to=("RU", "CN"), urgency="urgent")
-    # Shanghai: 10:00 + 8 h = 18:00 (10:00 UTC). Moscow: not open yet, 09:00 + 8 h = 17:00 (14:00 UTC).
+    # Shanghai: 10:00 + 8 h = 18:00 (10:00 UTC).
+    # Moscow: not open yet, so 09:00 + 8 h = 17:00 (14:00 UTC).
     assert part_of(request, "CN").due_at == datetime.datetime(2026, 12, 4, 10, 0, tzinfo=UTC)
     assert part_of(request, "RU").due_at == datetime.datetime(2026, 12, 4, 14, 0, tzinfo=UTC)
 
@@ -156,7 +157,8 @@ def test_an_overdue_request_is_reminded_and_escalated_once(fp_kz, fp_ru, approve
         == 1
     )
     part.refresh_from_db()
-    assert part.reminded_at is not None and part.escalated_at is not None
+    assert part.reminded_at is not None
+    assert part.escalated_at is not None
 
 
 def test_an_answered_request_is_not_reminded(fp_kz, fp_ru, approver_ru):
@@ -184,16 +186,12 @@ def test_the_annual_review_shows_each_states_answer_times(fp_kz, fp_ru, fp_cn):
         s for s in review_sections.sections_for(2026) if s.section.name == "inquiries.answer_times"
     )
     rows = {row["code"]: row for row in section.figures["states"]}
-    assert (
-        rows["RU"]["answered"] == 1
-        and rows["RU"]["late"] == 0
-        and rows["RU"]["median_hours"] == 2.0
-    )
-    assert (
-        rows["CN"]["refused"] == 1
-        and rows["CN"]["late"] == 1
-        and rows["CN"]["median_hours"] == 10.0
-    )
+    assert rows["RU"]["answered"] == 1
+    assert rows["RU"]["late"] == 0
+    assert rows["RU"]["median_hours"] == 2.0
+    assert rows["CN"]["refused"] == 1
+    assert rows["CN"]["late"] == 1
+    assert rows["CN"]["median_hours"] == 10.0
     sheet = section.section.rows(section.figures)
     assert len(sheet) == 3  # the headings and one row per state
 
