@@ -14,7 +14,7 @@ from inquiries.models import WorkingTime
 from inquiries.services import InquiryError
 from tests.factories import state
 
-from .conftest import UTC, frozen, part_of, send
+from .factories import UTC, frozen, part_of, send
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from inquiries.models import RequestedState
 from inquiries.services import InquiryError
 from tests.factories import FocalPointUserFactory, api_token_for, state
 
-from .conftest import part_of, send
+from .factories import part_of, send
 
 pytestmark = pytest.mark.django_db
 
