@@ -5,8 +5,16 @@ only. Staff and superuser status open nothing more here than in the portal."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 
-from cica_portal.admin_services import ReadOnlyAdmin, ReadOnlyInline, ServiceAdminMixin
+from cica_portal.admin_services import (
+    ReadOnlyAdmin,
+    ReadOnlyInline,
+    ServiceAdminMixin,
+    register_audit_scope,
+)
+from cica_portal.models import ApprovalRequest
 
 from . import selectors, services
 from .models import InformationRequest, RequestedState, WorkingTime
@@ -70,3 +78,27 @@ class InformationRequestAdmin(ReadOnlyAdmin):
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)
+
+
+def audit_records_kept_from(user) -> Q:
+    """The audit log's records about requests (who asked whom), and about the consent requests
+    on their answers, are hidden from whoever may not see the request."""
+    requests = selectors.visible_requests(user)
+    request_keys = requests.annotate(key=Cast("pk", CharField())).values("key")
+    readable_parts = selectors.consent_parties(user).values("pk")
+    consent_keys = (
+        ApprovalRequest.objects.filter(purpose=selectors.PURPOSE)
+        .exclude(subject_id__in=readable_parts)
+        .annotate(key=Cast("pk", CharField()))
+        .values("key")
+    )
+    about_requests = Q(object_type=InformationRequest._meta.label_lower) & ~Q(
+        object_id__in=request_keys
+    )
+    about_consents = Q(object_type=ApprovalRequest._meta.label_lower) & Q(
+        object_id__in=consent_keys
+    )
+    return about_requests | about_consents
+
+
+register_audit_scope(audit_records_kept_from)
