@@ -101,7 +101,7 @@ class AnswerForm(forms.Form):
         label=_("Your answer"), choices=RequestedState.Outcome.choices, widget=forms.RadioSelect
     )
     answer = forms.CharField(
-        label=_("Answer"),
+        label=_("The answer"),
         max_length=20000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
