@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "focalpoints",
     "meetings",
     "exchange",
+    "inquiries",
     "portal_site",
 ]
 
@@ -281,6 +282,17 @@ API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
 # A request for member states' approval opened without a deadline gets this many days (and so
 # the reminders before it); a silence procedure has its own instant instead.
 APPROVAL_DEFAULT_DAYS = int(os.environ.get("APPROVAL_DEFAULT_DAYS", "30"))
+
+# Requests for information (inquiries/): the answer is due this long after the request, per
+# urgency ("8h" hours, "7d" days), counted in the requested state's working time where the
+# Secretariat set one (else calendar time). Env: "urgent=8h,standard=7d,routine=14d".
+INFORMATION_REQUEST_DEADLINES = dict(
+    item.strip().split("=", 1)
+    for item in os.environ.get(
+        "INFORMATION_REQUEST_DEADLINES", "urgent=8h,standard=7d,routine=14d"
+    ).split(",")
+    if "=" in item
+)
 
 # Failed logins: lock the username from that address for a while, never forever; and lock an
 # address that fails this often across usernames (password spraying) for the same while.

@@ -16,6 +16,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("focalpoints.api_urls")),
     path("", include("meetings.api_urls")),
     path("", include("exchange.api_urls")),
+    path("", include("inquiries.api_urls")),
     path("", include("taxii.export_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its init script from its own address: no inline script for the CSP.
@@ -84,6 +85,7 @@ urlpatterns = [
     path("focal-points/", include("focalpoints.urls")),
     path("meetings/", include("meetings.urls")),
     path("exchange/", include("exchange.urls")),
+    path("information-requests/", include("inquiries.urls")),
     path("api/v1/", include(api_v1)),
     path("taxii2/", include("taxii.urls")),
     path("admin/", admin.site.urls),

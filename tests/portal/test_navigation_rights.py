@@ -16,6 +16,7 @@ LINKS = {
     "focalpoints:directory": rights.may_use_network,
     "meetings:calendar": rights.may_use_network,
     "exchange:index": rights.may_use_network,
+    "inquiries:index": rights.may_use_network,
     "approvals-inbox": rights.may_answer_for_state,
     "approvals": lambda user: (
         rights.may_use_network(user) and not rights.may_answer_for_state(user)

@@ -283,5 +283,20 @@ CASES = [
     Case("focalpoints:return", {"pk": "@fp_entry"}, {"POST": "L 403 403 403 403 200 L"}, data={"reason": "Incomplete."}),
     Case("focalpoints:return", {"pk": "@fp_nominated"}, {"POST": "L 403 403 403 403 R L"}, data={"reason": "Incomplete."}),
     Case("meetings:training-decide", {"pk": "@training", "action": "decline"}, {"POST": "L 403 403 403 403 R L"}, data={"reason": "No budget."}),
+    # Requests for information: A asks China (@inquiry), B asks A (@inquiry_to_a); the
+    # Secretariat was allowed to read neither. A requested state answers only its own part.
+    Case("inquiries:index", {}, {"GET": "L 200 200 200 200 200 L", "POST": "405 405 405 405 405 405 405"}),
+    Case("inquiries:new", {}, {"GET": "L 200 200 403 403 403 L", "POST": "L 200 200 403 403 403 L"}),
+    Case("inquiries:detail", {"pk": "@inquiry"}, {"GET": "L 200 404 200 404 404 L", "POST": "405 405 405 405 405 405 405"}),
+    Case("inquiries:detail", {"pk": "@inquiry_to_a"}, {"GET": "L 200 200 200 200 404 L", "POST": "405 405 405 405 405 405 405"}),
+    Case("inquiries:answer", {"pk": "@inquiry"}, {"GET": "L 404 404 404 404 404 L", "POST": "L 404 404 404 404 404 L"}),
+    Case("inquiries:answer", {"pk": "@inquiry_to_a"}, {"GET": "L 200 404 403 404 404 L", "POST": "L 200 404 403 404 404 L"}),
+    Case("inquiries:answer", {"pk": "@inquiry_to_a"}, {"POST": "L R 404 403 404 404 L"}, data={"outcome": "refuse", "refusal_reason": "not_held"}),
+    Case("api-information-requests", {}, {"GET": "401 200 200 200 200 200 401", "POST": "401 400 400 403 403 403 401"}),
+    Case("api-information-request", {"pk": "@inquiry"}, {"GET": "401 200 404 200 404 404 401", "PATCH": "401 405 405 405 405 405 401", "DELETE": "401 405 405 405 405 405 401"}),
+    Case("api-information-request", {"pk": "@inquiry_to_a"}, {"GET": "401 200 200 200 200 404 401", "PATCH": "401 405 405 405 405 405 401", "DELETE": "401 405 405 405 405 405 401"}),
+    Case("api-information-request-answer", {"pk": "@inquiry"}, {"GET": "401 405 405 405 405 405 401", "POST": "401 404 404 404 404 404 401"}),
+    Case("api-information-request-answer", {"pk": "@inquiry_to_a"}, {"GET": "401 405 405 405 405 405 401", "POST": "401 400 404 403 404 404 401"}),
+    Case("api-information-request-answer", {"pk": "@inquiry_to_a"}, {"POST": "401 200 404 403 404 404 401"}, data={"outcome": "refuse", "refusal_reason": "not_held"}),
 ]
 # fmt: on

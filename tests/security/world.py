@@ -177,6 +177,14 @@ def build_world() -> World:
     )
     o["share_decision"] = RegisteredDecision.objects.get(approval=o["share_released"].approval)
 
+    # --- requests for information: A asks China (B and the Secretariat see nothing of it);
+    # B asks A, who answers (the Secretariat was not allowed to read either).
+    from tests.inquiries.factories import send as send_inquiry
+
+    FocalPointUserFactory(username="fp-cn", state=state("CN"))
+    o["inquiry"] = send_inquiry(fp_a, to=("CN",))
+    o["inquiry_to_a"] = send_inquiry(users["fp_b"], to=("KZ",))
+
     # --- a notification of A's focal point
     notify(
         [fp_a], key="security:test", notice=Notice("A test notice MARK-NOTICE", "Body."), url="/"

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InquiriesConfig(AppConfig):
+    name = "inquiries"
+    verbose_name = _("Requests for information")
+
+    def ready(self) -> None:
+        from . import approval
+
+        approval.register()
