@@ -473,7 +473,7 @@ def report_found_document(
             ),
             {"state": by.national_state.in_their_language("name"), "id": report.pk},
         ),
-        url=reverse("api-exchange-found-document", args=[report.pk]),
+        url=reverse("exchange:found-documents"),
     )
     return report
 
@@ -506,6 +506,6 @@ def decide_found_document(
             ),
             {"id": report.pk, "status": lowercase(FoundDocument.Status(report.status).label)},
         ),
-        url=reverse("api-exchange-found-document", args=[report.pk]),
+        url=reverse("exchange:found-documents"),
     )
     return report

@@ -425,3 +425,31 @@ class WithdrawForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Kept in the share's history and the audit log."),
     )
+
+
+class FoundDocumentForm(forms.Form):
+    """A focal point reports a document another state issued that its services found."""
+
+    issuing_state = forms.ModelChoiceField(
+        label=_("Issuing state"), queryset=State.objects.order_by("name_en"), to_field_name="code"
+    )
+    document_type = forms.ChoiceField(
+        label=_("Type of document"), choices=[(t, t) for t in DOCUMENT_TYPES]
+    )
+    number = forms.CharField(label=_("Document number"), max_length=100)
+    found_on = forms.DateField(label=_("Found on"), help_text=_("YYYY-MM-DD"))
+    place = forms.CharField(label=_("Place found"), max_length=300, required=False)
+    remarks = forms.CharField(
+        label=_("Remarks"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class FoundDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("confirm", _("Confirm: it is our document")), ("reject", _("Reject"))],
+    )
+    note = forms.CharField(label=_("Note (required to reject)"), max_length=500, required=False)

@@ -9,6 +9,12 @@ urlpatterns = [
     path("new/<slug:slug>/", views.create, name="create"),
     path("documents/check/", document_views.check, name="check"),
     path("documents/hits/", document_views.hits, name="hits"),
+    path("documents/found/", document_views.found_documents, name="found-documents"),
+    path(
+        "documents/found/<int:pk>/decision/",
+        document_views.found_document_decision,
+        name="found-document-decision",
+    ),
     path("documents/hits/<int:pk>/outcome/", document_views.hit_outcome, name="hit-outcome"),
     path("documents/hits/<int:pk>/release/", document_views.hit_release, name="hit-release"),
     path("<int:pk>/", views.detail, name="detail"),

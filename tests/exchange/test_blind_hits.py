@@ -40,7 +40,8 @@ def test_a_blind_hit_says_only_hit_reference_and_whom_to_contact(notice, fp_kz, 
     api_client.force_authenticate(fp_ru)
     response = api_client.get(CHECK, {"number": "N12345678"})
     body = response.json()
-    assert body["hits"] == [] and body["possible_hits"] == []
+    assert body["hits"] == []
+    assert body["possible_hits"] == []
     [blind] = body["blind_hits"]
     assert set(blind) == {"reference", "hit", "issuing_state", "message"}
     assert (blind["reference"], blind["issuing_state"]) == (notice.pk, "KZ")
@@ -48,9 +49,11 @@ def test_a_blind_hit_says_only_hit_reference_and_whom_to_contact(notice, fp_kz, 
     for secret in ("Almaty", "Passport stolen", "2026-05-02", "Stolen"):
         assert secret not in text
     hit = DocumentHit.objects.get()
-    assert hit.blind and hit.checked_by_state.code == "RU"
+    assert hit.blind
+    assert hit.checked_by_state.code == "RU"
     told = Notification.objects.get(key=f"exchange:document-hit:{hit.pk}")
-    assert told.recipient == fp_kz and "not released" in told.body
+    assert told.recipient == fp_kz
+    assert "not released" in told.body
     # Nothing was read: the checking state still may not open the notice.
     assert not notice.reads.filter(user=fp_ru).exists()
     assert api_client.get(f"/api/v1/exchange/shares/{notice.pk}/").status_code == 404
@@ -73,7 +76,8 @@ def test_the_page_shows_a_blind_hit_without_content(notice, fp_kz, fp_ru, client
     document_services.change_notice(notice.document_notice, by=fp_kz, checkable_by_all=True)
     client.force_login(fp_ru)
     page = client.get(reverse("exchange:check"), {"number": "N12345678"}).content.decode()
-    assert f"#{notice.pk}" in page and "Almaty" not in page
+    assert f"#{notice.pk}" in page
+    assert "Almaty" not in page
 
 
 def test_the_issuing_state_releases_the_notice_to_the_checker_through_consent(

@@ -63,7 +63,8 @@ def test_a_check_without_a_hit_records_no_hit_but_counts_the_check(notice, fp_cn
 def test_exact_and_possible_hits_are_answered_apart(notice, fp_cn, api_client):
     api_client.force_authenticate(fp_cn)
     confused = api_client.get(CHECK, {"number": "NI2345G78"}).json()  # G is not confusable
-    assert confused["hits"] == [] and confused["possible_hits"] == []
+    assert confused["hits"] == []
+    assert confused["possible_hits"] == []
     possible = api_client.get(CHECK, {"number": "NI234S678"}).json()
     assert possible["hits"] == []
     assert [h["share_id"] for h in possible["possible_hits"]] == [notice.pk]
@@ -127,7 +128,8 @@ def test_the_checker_records_the_outcome_and_the_issuer_sees_it(notice, fp_kz, f
     )
     api_client.force_authenticate(fp_cn)
     bad = api_client.post(f"{HITS}{hit_id}/outcome/", {"outcome": "lost"}, format="json")
-    assert bad.status_code == 400 and "outcome" in bad.json()
+    assert bad.status_code == 400
+    assert "outcome" in bad.json()
     done = api_client.post(
         f"{HITS}{hit_id}/outcome/", {"outcome": "retained", "note": "At the border"}, format="json"
     )
@@ -173,7 +175,8 @@ def test_the_hits_page_shows_both_sides(notice, fp_kz, fp_cn, client):
     assert DocumentHit.objects.get().outcome == "confirmed"
     client.force_login(fp_kz)
     page = client.get(reverse("exchange:hits")).content.decode()
-    assert "China" in page and "Confirmed with the issuing state" in page
+    assert "China" in page
+    assert "Confirmed with the issuing state" in page
     assert client.post(
         reverse("exchange:hit-outcome", args=[hit.pk]), {"outcome": "confirmed"}
     ).status_code in (302, 403)

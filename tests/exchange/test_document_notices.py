@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from cica_portal.models import Notification
 from exchange import document_services, services
@@ -191,3 +192,41 @@ def test_a_state_files_no_found_report_on_its_own_document(fp_kz, api_client):
     response = api_client.post(FOUND, body, format="json")
     assert response.status_code == 400
     assert "issuing_state" in response.json()
+
+
+def test_the_found_documents_page_reports_and_decides(fp_kz, fp_ru, client):
+    client.force_login(fp_ru)
+    page = client.get(reverse("exchange:found-documents"))
+    assert page.status_code == 200
+    bad = client.post(
+        reverse("exchange:found-documents"),
+        {
+            "issuing_state": "RU",
+            "document_type": "Passport",
+            "number": "N9",
+            "found_on": "2026-06-01",
+        },
+    )
+    assert bad.status_code == 200
+    assert "issuing_state" in bad.context["form"].errors
+    done = client.post(
+        reverse("exchange:found-documents"),
+        {
+            "issuing_state": "KZ",
+            "document_type": "Passport",
+            "number": "N9",
+            "found_on": "2026-06-01",
+            "place": "Sheremetyevo",
+        },
+    )
+    assert done.status_code == 302
+    report = FoundDocument.objects.get()
+    client.force_login(fp_kz)
+    page = client.get(reverse("exchange:found-documents")).content.decode()
+    assert "N9" in page
+    assert "Sheremetyevo" in page
+    client.post(
+        reverse("exchange:found-document-decision", args=[report.pk]),
+        {"decision": "reject", "note": "Not ours"},
+    )
+    assert FoundDocument.objects.get().status == "rejected"
