@@ -74,10 +74,23 @@ def query_from_mrz(text: str) -> docs.DocumentQuery:
     )
 
 
+class _Text(serializers.CharField):
+    """Text only: a number or a list given for a document number is a 400, not coerced."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class _CheckItem(serializers.Serializer):
-    number = serializers.CharField(max_length=100, allow_blank=True)
-    issuing_state = serializers.CharField(max_length=3, required=False, allow_blank=True)
-    document_type = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    number = _Text(max_length=100, allow_blank=True)
+    issuing_state = _Text(max_length=3, required=False, allow_blank=True)
+    document_type = _Text(max_length=40, required=False, allow_blank=True)
+
+
+class ReleaseSerializer(serializers.Serializer):
+    reason = _Text(max_length=4000, required=False, allow_blank=True, default="")
 
 
 class BulkCheckSerializer(serializers.Serializer):
@@ -187,7 +200,7 @@ class HitList(APIView):
 
 class OutcomeSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=DocumentHit.Outcome.choices)
-    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    note = _Text(max_length=500, required=False, allow_blank=True, default="")
 
 
 class HitOutcome(APIView):
@@ -207,11 +220,13 @@ class HitRelease(APIView):
 
     permission_classes = [IsNetworkMember]
 
-    @extend_schema(request=None, responses={201: dict})
+    @extend_schema(request=ReleaseSerializer, responses={201: dict})
     def post(self, request, pk: int):
         hit = docs.get_hit_for(request.user, pk)
+        serializer = ReleaseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
         reshare = services.release_notice_to_checker(
-            hit, by=request.user, reason=str(request.data.get("reason", ""))[:4000]
+            hit, by=request.user, reason=serializer.validated_data["reason"]
         )
         return Response(
             {"reshare_request": reshare.pk, "status": reshare.status},
@@ -257,11 +272,9 @@ class NoticeDetail(APIView):
 class FoundDocumentSerializer(serializers.ModelSerializer):
     issuing_state = StateCodeField()
     finding_state = serializers.CharField(source="finding_state.code", read_only=True)
-    number = serializers.CharField(max_length=100, write_only=True)
-    place = serializers.CharField(max_length=300, required=False, allow_blank=True, write_only=True)
-    remarks = serializers.CharField(
-        max_length=2000, required=False, allow_blank=True, write_only=True
-    )
+    number = _Text(max_length=100, write_only=True)
+    place = _Text(max_length=300, required=False, allow_blank=True, write_only=True)
+    remarks = _Text(max_length=2000, required=False, allow_blank=True, write_only=True)
     document_type = serializers.ChoiceField(
         choices=[
             "Passport",
@@ -329,7 +342,7 @@ class FoundDocumentDetail(APIView):
 
 class FoundDecisionSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=["confirm", "reject"])
-    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    note = _Text(max_length=500, required=False, allow_blank=True, default="")
 
 
 class FoundDocumentDecision(APIView):
