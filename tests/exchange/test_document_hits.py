@@ -217,3 +217,18 @@ def test_the_annual_review_counts_checks_hits_and_closed_hits_per_state(
     }
     assert rows == {"CN": (3, 2, 1), "RU": (1, 0, 0)}
     assert document_selectors.document_figures_for_year(2001)["rows"] == []
+
+
+def test_the_scale_data_makes_the_notices_a_check_finds(fp_cn):
+    from exchange.models import DocumentNotice, Share
+    from portal_site.management.commands.generate_scale_data import generate
+
+    generate(shares=60, seed=5, states=["KZ", "RU", "CN", "UZ"])
+    released = Share.objects.filter(status="released", template__slug="lost-stolen-document")
+    assert DocumentNotice.objects.count() == released.count() > 0
+    notice = DocumentNotice.objects.select_related("share").first()
+    number = notice.share.content["document_number"]
+    [result] = document_selectors.find_documents(
+        notice.share.author, [document_selectors.DocumentQuery(number)]
+    )
+    assert [n.pk for n in result.hits] == [notice.pk]
