@@ -19,7 +19,6 @@ from . import selectors, services
 from .models import Share, ShareRead
 from .serializers import (
     DecisionSerializer,
-    DocumentCheckSerializer,
     JudicialPermissionSerializer,
     ReshareRequestSerializer,
     ShareCreateSerializer,
@@ -32,7 +31,6 @@ from .serializers import (
     WithdrawalReceiptSerializer,
     WithdrawSerializer,
 )
-from .validation import normalise_document_number
 
 
 def _content_errors(call):
@@ -337,45 +335,3 @@ class ShareExport(APIView):
             raise exceptions.PermissionDenied("Only a released share is exported.")
         purpose = request.GET.get("purpose", "")
         return Response(services.export_share(share, user=request.user, purpose=purpose))
-
-
-def document_hit(share: Share) -> dict:
-    # A RED notice's content stays on its own page: the hit says only where to read it.
-    content = {} if share.is_red else share.content
-    return {
-        "share": share.pk,
-        "title": share.display_title,
-        "originating_state": share.originating_state.code,
-        "document_number": content.get("document_number", ""),  # what was asked, if RED
-        "document_type": content.get("document_type"),
-        "issuing_state": content.get("issuing_state"),
-        "lost_or_stolen": content.get("lost_or_stolen"),
-        "date_lost_or_stolen": content.get("date_lost_or_stolen"),
-        "reported_to_interpol": content.get("reported_to_interpol"),
-        "released_at": share.released_at,
-    }
-
-
-def check_document(user, number: str, *, via: str) -> list[Share]:
-    """Matching notices the user may see; each one shown counts as a read."""
-    hits = list(selectors.document_hits(user, normalise_document_number(number))[:50])
-    for share in hits:
-        services.record_read(share, user=user, via=via)
-    return hits
-
-
-class DocumentCheck(APIView):
-    """Released lost/stolen document notices with this number (case, spaces, dashes ignored)."""
-
-    permission_classes = [IsNetworkMember]
-
-    @extend_schema(
-        parameters=[OpenApiParameter("number", str, required=True)],
-        responses=DocumentCheckSerializer,
-    )
-    def get(self, request):
-        number = request.GET.get("number", "")
-        if not normalise_document_number(number):
-            raise exceptions.ValidationError({"number": ["Enter a document number."]})
-        hits = check_document(request.user, number, via=ShareRead.Via.CHECK)
-        return Response({"number": number, "hits": [document_hit(s) for s in hits]})

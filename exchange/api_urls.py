@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api
+from . import api, document_api
 
 urlpatterns = [
     path("exchange/templates/", api.TemplateList.as_view(), name="api-exchange-templates"),
@@ -43,7 +43,38 @@ urlpatterns = [
     ),
     path(
         "exchange/documents/check/",
-        api.DocumentCheck.as_view(),
+        document_api.DocumentCheck.as_view(),
         name="api-exchange-document-check",
+    ),
+    path("exchange/documents/hits/", document_api.HitList.as_view(), name="api-exchange-hits"),
+    path(
+        "exchange/documents/hits/<int:pk>/outcome/",
+        document_api.HitOutcome.as_view(),
+        name="api-exchange-hit-outcome",
+    ),
+    path(
+        "exchange/documents/hits/<int:pk>/release/",
+        document_api.HitRelease.as_view(),
+        name="api-exchange-hit-release",
+    ),
+    path(
+        "exchange/documents/notices/<int:pk>/",
+        document_api.NoticeDetail.as_view(),
+        name="api-exchange-notice",
+    ),
+    path(
+        "exchange/documents/found/",
+        document_api.FoundDocuments.as_view(),
+        name="api-exchange-found-documents",
+    ),
+    path(
+        "exchange/documents/found/<int:pk>/",
+        document_api.FoundDocumentDetail.as_view(),
+        name="api-exchange-found-document",
+    ),
+    path(
+        "exchange/documents/found/<int:pk>/decision/",
+        document_api.FoundDocumentDecision.as_view(),
+        name="api-exchange-found-document-decision",
     ),
 ]

@@ -10,3 +10,19 @@ class ExchangeConfig(AppConfig):
         from . import approval, signals  # noqa: F401
 
         approval.register()
+        from cica_portal import review_sections
+
+        from . import document_selectors
+        from .models import DocumentHit
+
+        review_sections.register(
+            review_sections.ReviewSection(
+                name="exchange.documents",
+                model=DocumentHit,
+                order=40,
+                title=_("Lost and stolen documents"),
+                template="exchange/review_section_documents.html",
+                figures=document_selectors.document_figures_for_year,
+                rows=document_selectors.document_rows_for_year,
+            )
+        )

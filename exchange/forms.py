@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from cica_portal.models import State
 from cica_portal.uploads import validate_upload
 
-from . import handling, selectors
-from .models import Share, ShareTemplate
+from . import document_selectors, handling, selectors
+from .models import DocumentHit, Share, ShareTemplate
 from .validation import validate_content
 
 PREFIX = "c_"
@@ -288,12 +288,81 @@ class ShareForm(forms.Form):
         }
 
 
+DOCUMENT_TYPES = [
+    "Passport", "Identity card", "Travel document", "Visa", "Residence permit", "Blank document",
+    "Other",
+]  # fmt: skip
+
+
 class DocumentCheckForm(forms.Form):
+    """A number (with its issuing state and type, if known), or a machine-readable zone typed
+    by hand or pasted: its check digits are verified, a wrong one named."""
+
     number = forms.CharField(
         label=_("Document number"),
         max_length=100,
+        required=False,
         help_text=_("Case, spaces and dashes do not matter."),
     )
+    issuing_state = forms.ModelChoiceField(
+        label=_("Issuing state"),
+        queryset=State.objects.order_by("name_en"),
+        to_field_name="code",
+        required=False,
+    )
+    document_type = forms.ChoiceField(
+        label=_("Type of document"),
+        choices=[("", _("Any"))] + [(t, t) for t in DOCUMENT_TYPES],
+        required=False,
+    )
+    mrz = forms.CharField(
+        label=_("Or the machine-readable zone"),
+        max_length=200,
+        required=False,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 3,
+                "cols": 46,
+                "spellcheck": "false",
+                "autocapitalize": "characters",
+                "class": "mrz",
+            }
+        ),
+        help_text=_(
+            "The two lines at the foot of a passport's photo page, or the three lines on the back "
+            "of an identity card: type or paste them, one line under the other. Spaces and "
+            "lower case do not matter; '<' is the filler."
+        ),
+    )
+
+    def clean(self):
+        from .document_api import query_from_mrz
+        from .mrz import MRZError
+        from .validation import normalise_document_number
+
+        cleaned = super().clean()
+        text = cleaned.get("mrz") or ""
+        if text.strip():
+            try:
+                cleaned["query"] = query_from_mrz(text)
+            except MRZError as error:
+                self.add_error("mrz", error.message)
+        elif normalise_document_number(cleaned.get("number") or ""):
+            cleaned["query"] = document_selectors.DocumentQuery(
+                number=cleaned["number"],
+                issuing_state=cleaned["issuing_state"].code
+                if cleaned.get("issuing_state")
+                else None,
+                document_type=cleaned.get("document_type") or None,
+            )
+        elif "number" not in self.errors:
+            self.add_error("number", _("Enter a document number or the machine-readable zone."))
+        return cleaned
+
+
+class HitOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=DocumentHit.Outcome.choices)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
 
 class ReshareForm(forms.Form):
@@ -356,3 +425,31 @@ class WithdrawForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Kept in the share's history and the audit log."),
     )
+
+
+class FoundDocumentForm(forms.Form):
+    """A focal point reports a document another state issued that its services found."""
+
+    issuing_state = forms.ModelChoiceField(
+        label=_("Issuing state"), queryset=State.objects.order_by("name_en"), to_field_name="code"
+    )
+    document_type = forms.ChoiceField(
+        label=_("Type of document"), choices=[(t, t) for t in DOCUMENT_TYPES]
+    )
+    number = forms.CharField(label=_("Document number"), max_length=100)
+    found_on = forms.DateField(label=_("Found on"), help_text=_("YYYY-MM-DD"))
+    place = forms.CharField(label=_("Place found"), max_length=300, required=False)
+    remarks = forms.CharField(
+        label=_("Remarks"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class FoundDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("confirm", _("Confirm: it is our document")), ("reject", _("Reject"))],
+    )
+    note = forms.CharField(label=_("Note (required to reject)"), max_length=500, required=False)

@@ -14,7 +14,8 @@ from django.db import transaction
 from cica_portal import audit, envelope
 
 from . import audit_actions
-from .models import Share
+from .document_selectors import skeleton_value
+from .models import DocumentNotice, Share
 from .validation import document_key
 
 BATCH = 500
@@ -35,8 +36,14 @@ def _rotate_one(share: Share, counts: Rotated) -> None:
         fields.append("data_key")
     stored = share.document_number_normalised
     if stored and envelope.key_id_of(stored) != envelope.newest_id():
-        share.document_number_normalised = document_key(share.content.get("document_number"))
+        number = share.content.get("document_number")
+        share.document_number_normalised = document_key(number)
         fields.append("document_number_normalised")
+        # Its notice (if released) is looked up by the same keys: re-hashed with it.
+        DocumentNotice.objects.filter(share_id=share.pk).update(
+            number_key=share.document_number_normalised,
+            skeleton_key=envelope.keyed_hash(skeleton_value(number or "")),
+        )
     if fields:
         # A queryset update: the share's `updated_at` (its place in every list) stays.
         Share.objects.filter(pk=share.pk).update(**{name: getattr(share, name) for name in fields})

@@ -577,3 +577,229 @@ class ShareAttachment(models.Model):
 
     def seal_name(self, name: str, key: bytes) -> None:
         self.sealed_name = envelope.seal(key, name.encode(), context=self._NAME_CONTEXT)
+
+
+# --- lost and stolen documents -----------------------------------------------------------------
+
+
+class DocumentNotice(models.Model):
+    """The index entry of a released lost/stolen document share: what a check looks up.
+
+    The share keeps the content sealed (the number in clear, where and when it was lost); the
+    notice holds only what a check needs and what the issuing state changes without a new
+    consent: keyed hashes of the number and of its confusable skeleton, the issuing state, the
+    type, and the document's status. It exists while the share is released."""
+
+    class Status(models.TextChoices):
+        LOST = "lost", _("Lost")
+        STOLEN = "stolen", _("Stolen")
+        STOLEN_BLANK = "stolen_blank", _("Stolen blank")
+        REVOKED = "revoked", _("Revoked")
+        INVALID = "invalid", _("Invalid")
+        RECOVERED = "recovered", _("Recovered")
+
+    share = models.OneToOneField(
+        Share, on_delete=models.CASCADE, related_name="document_notice", verbose_name=_("share")
+    )
+    issuing_state = models.ForeignKey(
+        "cica_portal.State",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("issuing state"),
+    )
+    document_type = models.CharField(_("type of document"), max_length=40)
+    number_key = models.CharField(_("document number (keyed hash)"), max_length=100)
+    skeleton_key = models.CharField(
+        _("confusable skeleton of the number (keyed hash)"), max_length=100, db_index=True
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.STOLEN)
+    recovered_on = models.DateField(_("recovered on"), null=True, blank=True)
+    reported_to_sltd = models.BooleanField(_("reported to INTERPOL's SLTD database"), default=False)
+    sltd_reminded_at = models.DateTimeField(_("last reminded of SLTD"), null=True, blank=True)
+    checkable_by_all = models.BooleanField(
+        _("checkable by every member state"),
+        default=False,
+        help_text=_(
+            "A state the notice was not released to learns only that there is a hit, its "
+            "reference and whom to contact."
+        ),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("lost or stolen document notice")
+        verbose_name_plural = _("lost or stolen document notices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuing_state", "document_type", "number_key"],
+                name="one_notice_per_document",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="recovered") | models.Q(recovered_on__isnull=False),
+                name="recovered_notice_has_its_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["number_key"], name="notice_number_idx")]
+
+    def __str__(self) -> str:
+        return _("Document notice #%(id)s") % {"id": self.share_id}
+
+    def get_absolute_url(self) -> str:
+        return reverse("exchange:detail", args=[self.share_id])
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.RECOVERED
+
+
+class DocumentHit(models.Model):
+    """A check that found a notice: a lead to close. The issuing state is told at once; the
+    checking state records what came of it."""
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("Web page")
+        API = "api", _("API")
+        BULK = "bulk", _("Bulk check")
+
+    class Outcome(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed with the issuing state")
+        NOT_CONFIRMED = "not_confirmed", _("Not confirmed")
+        RETAINED = "retained", _("Document retained")
+
+    share = models.ForeignKey(
+        Share, on_delete=models.CASCADE, related_name="document_hits", verbose_name=_("notice")
+    )
+    issuing_state = models.ForeignKey(
+        "cica_portal.State", on_delete=models.PROTECT, related_name="+"
+    )
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    checked_by_state = models.ForeignKey(
+        "cica_portal.State",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked by state"),
+    )
+    checked_at = models.DateTimeField(_("checked at"), auto_now_add=True, db_index=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel)
+    # The checking state could not read the notice: it learned only that there is one.
+    blind = models.BooleanField(_("blind hit"), default=False)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome, blank=True)
+    outcome_note = models.CharField(_("note"), max_length=500, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    last_reminded_at = models.DateTimeField(_("last reminded at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-checked_at", "-pk"]
+        verbose_name = _("hit on a document notice")
+        verbose_name_plural = _("hits on document notices")
+        indexes = [
+            models.Index(fields=["issuing_state", "-checked_at"], name="hit_issuer_idx"),
+            models.Index(fields=["checked_by_state", "-checked_at"], name="hit_checker_idx"),
+            models.Index(
+                fields=["checked_at"],
+                condition=models.Q(closed_at__isnull=True),
+                name="hit_open_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Hit #%(id)s") % {"id": self.pk}
+
+    def get_absolute_url(self) -> str:
+        return reverse("exchange:hits")
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+
+class DocumentCheckTally(models.Model):
+    """How many documents a state checked on a day (for the annual review), counted without
+    keeping what was checked."""
+
+    state = models.ForeignKey("cica_portal.State", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("day"))
+    checks = models.PositiveIntegerField(_("checks"), default=0)
+
+    class Meta:
+        verbose_name = _("document checks of a day")
+        verbose_name_plural = _("document checks per day")
+        constraints = [models.UniqueConstraint(fields=["state", "day"], name="one_tally_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.state_id} {self.day}: {self.checks}"
+
+
+class FoundDocument(models.Model):
+    """A state found a document another state issued: the issuing state confirms or rejects
+    that it is one of its lost or stolen documents. The number is sealed like a share's content."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the issuing state")
+        CONFIRMED = "confirmed", _("Confirmed by the issuing state")
+        REJECTED = "rejected", _("Rejected by the issuing state")
+
+    issuing_state = models.ForeignKey(
+        "cica_portal.State",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("issuing state"),
+    )
+    finding_state = models.ForeignKey(
+        "cica_portal.State",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("finding state"),
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    document_type = models.CharField(_("type of document"), max_length=40)
+    number_key = models.CharField(_("document number (keyed hash)"), max_length=100)
+    # {"number", "place", "remarks"}, sealed under this report's own data key.
+    sealed_details = models.TextField(editable=False)
+    data_key = models.CharField(max_length=200, editable=False)
+    found_on = models.DateField(_("found on"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status, default=Status.PENDING, db_index=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("note"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("found document report")
+        verbose_name_plural = _("found document reports")
+
+    def __str__(self) -> str:
+        return _("Found document #%(id)s") % {"id": self.pk}
+
+    _CONTEXT = b"cica-portal found document"
+
+    @property
+    def details(self) -> dict[str, Any]:
+        key = envelope.unwrap(self.data_key)
+        opened: dict[str, Any] = json.loads(
+            envelope.unseal(key, self.sealed_details, context=self._CONTEXT)
+        )
+        return opened
+
+    def seal_details(self, details: dict[str, Any]) -> None:
+        if not self.data_key:
+            self.data_key = envelope.wrap(envelope.new_data_key())
+        text = json.dumps(details, ensure_ascii=False, separators=(",", ":"))
+        key = envelope.unwrap(self.data_key)
+        self.sealed_details = envelope.seal(key, text.encode(), context=self._CONTEXT)

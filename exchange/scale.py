@@ -13,12 +13,20 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 
-from cica_portal import approvals
+from cica_portal import approvals, envelope
 from cica_portal.models import ApprovalRequest, State, StateAnswer, User
 from cica_portal.scale import ScaleRun, bulk, dates_as_given
 
 from . import audit_actions
-from .models import Share, ShareGroupObjectPermission, ShareTemplate, ShareTransition
+from .document_selectors import skeleton_value
+from .document_services import initial_status
+from .models import (
+    DocumentNotice,
+    Share,
+    ShareGroupObjectPermission,
+    ShareTemplate,
+    ShareTransition,
+)
 from .selectors import PURPOSE, VIEW_PERMISSION
 from .services import SECRETARIAT_GROUP, STATE_GROUP, approval_content, approval_title
 from .validation import document_key
@@ -135,6 +143,24 @@ def _share(run: ScaleRun, p: Planned, number: int) -> Share:
         released_at=closed if released else None,
         closed_at=closed,
     )
+
+
+def _notices(shares: list[Share], plan: list[Planned]) -> None:
+    """The notice of each released lost/stolen share, as its release makes it."""
+    rows = [
+        DocumentNotice(
+            share_id=sh.pk,
+            issuing_state_id=p.origin.pk,
+            document_type=sh.content.get("document_type", ""),
+            number_key=sh.document_number_normalised,
+            skeleton_key=envelope.keyed_hash(skeleton_value(sh.content["document_number"])),
+            status=initial_status(sh.content),
+            reported_to_sltd=bool(sh.content.get("reported_to_interpol")),
+        )
+        for sh, p in zip(shares, plan, strict=True)
+        if sh.document_number_normalised and sh.template.slug == "lost-stolen-document"
+    ]
+    bulk(DocumentNotice, rows)
 
 
 def _states(shares: list[Share], plan: list[Planned]) -> None:
@@ -285,6 +311,7 @@ def add(run: ScaleRun, count: int) -> int:
     with transaction.atomic(), dates_as_given(Share, ApprovalRequest, ShareTransition):
         shares = bulk(Share, rows)
         _states(shares, plan)
+        _notices(shares, plan)
         asked = [(sh, p) for sh, p in zip(shares, plan, strict=True) if p.status in APPROVAL_STATUS]
         requests = _consent_requests(asked)
         _answers(run, requests, asked)

@@ -122,8 +122,8 @@ def seed_demo(*, password: str, stdout) -> None:
         _approve(share, "kz", "ru", "uz")
         made += 1
 
-    # Released to every member state and the Secretariat: a stolen passport; RU reports the
-    # same number, and both states are told.
+    # Released to every member state and the Secretariat: a stolen Kazakh passport, and a
+    # Russian passport with the same number: two documents, each reported by its issuing state.
     for cc, title in (
         ("kz", "Stolen passport N 0451-9937"),
         ("ru", "Stolen passport reported at the border, N04519937"),
@@ -132,7 +132,7 @@ def seed_demo(*, password: str, stdout) -> None:
             cc,
             "lost-stolen-document",
             title,
-            _document("N 0451-9937" if cc == "kz" else "n04519937", "KZ"),
+            _document("N 0451-9937" if cc == "kz" else "n04519937", cc.upper()),
             [],
             _members(),
             secretariat_may_read=True,

@@ -357,24 +357,6 @@ class StatusSerializer(serializers.Serializer):
     status = serializers.CharField()
 
 
-class DocumentHitSerializer(serializers.Serializer):
-    share = serializers.IntegerField()
-    title = serializers.CharField()
-    originating_state = serializers.CharField()
-    document_number = serializers.CharField()
-    document_type = serializers.CharField(allow_null=True)
-    issuing_state = serializers.CharField(allow_null=True)
-    lost_or_stolen = serializers.CharField(allow_null=True)
-    date_lost_or_stolen = serializers.CharField(allow_null=True)
-    reported_to_interpol = serializers.BooleanField(allow_null=True)
-    released_at = serializers.DateTimeField()
-
-
-class DocumentCheckSerializer(serializers.Serializer):
-    number = serializers.CharField()
-    hits = DocumentHitSerializer(many=True)
-
-
 class ReshareRequestSerializer(serializers.Serializer):
     """A recipient state's request to pass a share on (H2), decided by its providers."""
 

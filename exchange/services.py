@@ -20,10 +20,12 @@ from cica_portal.models import ApprovalRequest, State, StateAnswer, User
 from cica_portal.notifications import Notice, lowercase, notify
 from cica_portal.transactions import retry_on_deadlock
 
-from . import attachments, audit_actions, selectors, versions
+from . import attachments, audit_actions, document_services, selectors, versions
 from .handling import H1, clean_handling
 from .models import (
     LOST_STOLEN_SLUG,
+    DocumentHit,
+    DocumentNotice,
     JudicialPermission,
     ReshareRequest,
     Share,
@@ -44,9 +46,8 @@ from .selectors import (
     may_grant_judicial_use,
     may_request_reshare,
     may_withdraw,
-    visible_shares,
 )
-from .validation import ContentErrors, document_key, document_keys, validate_content
+from .validation import ContentErrors, document_key, validate_content
 
 DEFAULT_CONSENT_DAYS = 14
 MAX_CONSENT_DAYS = 90
@@ -220,6 +221,19 @@ def _clean_content(template: ShareTemplate, content: Any) -> dict:
     return clean
 
 
+def _check_document(
+    template: ShareTemplate, clean: dict, *, author: User, share_pk: int | None = None
+) -> None:
+    """A lost/stolen document is reported by its issuing state only, and once."""
+    if template.slug != LOST_STOLEN_SLUG:
+        return
+    errors = document_services.document_errors(
+        clean, author_state_id=author.national_state_id, share_pk=share_pk
+    )
+    if errors:
+        raise ShareContentError(errors)
+
+
 def _refused_codes(states: list[State], allowed: Callable[[State], bool]) -> str:
     return ", ".join(sorted(s.code for s in states if not allowed(s)))
 
@@ -304,6 +318,7 @@ def create_share(
     if not title.strip():
         raise ExchangeError(_("This field is required."), field="title")
     clean = _clean_content(template, content)
+    _check_document(template, clean, author=author)
     share = Share(
         template=template,
         author=author,
@@ -383,6 +398,7 @@ def _apply_changes(
         fields += Share.SEALED_FIELDS
     if content is not None:
         share.content = _clean_content(share.template, content)
+        _check_document(share.template, share.content, author=share.author, share_pk=share.pk)
         share.document_number_normalised = document_key(share.content.get("document_number"))
         fields += [*Share.SEALED_FIELDS, "document_number_normalised"]
     for name, value in (
@@ -617,58 +633,9 @@ def _release(share: Share, *, actor: User | None) -> None:
         ),
         url=share.get_absolute_url(),
     )
-    if share.template.slug == LOST_STOLEN_SLUG and share.document_number_normalised:
-        _flag_same_document(share)
-
-
-def _flag_same_document(share: Share) -> None:
-    """The same document number reported by two states: tell each state's people of the other
-    notice, once per pair, but only those who may read that other notice themselves; nobody
-    learns of a notice that was not shared with them."""
-    others = (
-        Share.objects.filter(
-            status=Share.Status.RELEASED,
-            template__slug=LOST_STOLEN_SLUG,
-            document_number_normalised__in=document_keys(share.content.get("document_number")),
-        )
-        .exclude(pk=share.pk)
-        .exclude(originating_state_id=share.originating_state_id)
-        .select_related("originating_state", "template")
-    )
-    for other in others:
-        first, second = sorted([share, other], key=lambda s: s.pk)
-        told = []
-        for own, theirs in ((share, other), (other, share)):
-            readers = [
-                user
-                for user in _users_of_states([own.originating_state_id])
-                if visible_shares(user).filter(pk=theirs.pk).exists()
-            ]
-            told += notify(
-                readers,
-                key=f"exchange:document-match:{first.pk}:{second.pk}",
-                notice=Notice(
-                    gettext_lazy("The same document number is in another state's notice"),
-                    gettext_lazy(
-                        "Your lost or stolen document notice #%(own)s and notice #%(theirs)s "
-                        "of %(state)s name the same document number. Compare the two notices "
-                        "and coordinate with the other state's focal point."
-                    ),
-                    {
-                        "own": own.pk,
-                        "theirs": theirs.pk,
-                        "state": theirs.originating_state.name_en,
-                    },
-                ),
-                url=theirs.get_absolute_url(),
-            )
-        if told:
-            audit.log(
-                share,
-                audit_actions.SAME_DOCUMENT_NUMBER,
-                actor=None,
-                data={"shares": [first.pk, second.pk], "told": len(told)},
-            )
+    # The notice a check looks up; a document is keyed by its issuing state, so the same
+    # number in two states' passports is two documents, and no longer flagged as one.
+    document_services.make_notice(share)
 
 
 def _people_with_access(share: Share) -> list[User]:
@@ -723,6 +690,7 @@ def withdraw_share(share: Share, *, actor: User, reason: str | None = None) -> S
     )
     ShareGroupObjectPermission.objects.filter(content_object=share).delete()
     ShareUserObjectPermission.objects.filter(content_object=share).delete()
+    DocumentNotice.objects.filter(share=share).delete()  # no check finds it any more
     share.closed_at = timezone.now()
     note = (reason or "").strip()
     _transition(share, Share.Status.WITHDRAWN, actor=actor, note=note, fields=["closed_at"])
@@ -962,6 +930,57 @@ def request_reshare(
         "exchange.reshare.requested",
         actor=by,
         data={"reshare": reshare.pk, "states": codes, "authority": bool(authority)},
+    )
+    return reshare
+
+
+@retry_on_deadlock
+@transaction.atomic
+def release_notice_to_checker(hit: DocumentHit, *, by: User, reason: str = "") -> ReshareRequest:
+    """After a blind hit, the issuing state asks to release its notice to the checking state:
+    a re-share request of the notice's own states, so that it is released through consent
+    like every share (closed by `close_reshare`)."""
+    from .document_selectors import may_release_to_checker
+
+    hit = DocumentHit.objects.select_related("checked_by_state").get(pk=hit.pk)
+    share = _lock(hit.share)
+    if not may_release_to_checker(by, hit):
+        raise ExchangeError(
+            _("Only a focal point of the issuing state releases its notice."), code="forbidden"
+        )
+    if share.status != Share.Status.RELEASED:
+        raise ExchangeError(_("Only a released share can be passed on."), code="conflict")
+    state = hit.checked_by_state
+    assert state is not None  # may_release_to_checker
+    if share.recipient_states.filter(pk=state.pk).exists():
+        raise ExchangeError(_("The notice is already released to that state."), code="conflict")
+    pending = share.reshare_requests.filter(status=ReshareRequest.Status.PENDING, states=state)
+    if pending.exists():
+        raise ExchangeError(_("Its release to that state is already asked for."), code="conflict")
+    reshare = ReshareRequest.objects.create(
+        share=share,
+        requested_by=by,
+        requesting_state_id=by.national_state_id,
+        reason=(reason or "").strip()[:4000]
+        or _("Released after a hit of %(state)s on the notice.") % {"state": state.name_en},
+        share_hash=share.approval.content_hash if share.approval is not None else "",
+    )
+    reshare.states.set([state])
+    reshare.approval = approvals.open_request(
+        reshare,
+        purpose=RESHARE_PURPOSE,
+        title=_("Passing on %(label)s") % {"label": _label(share)},
+        content=_reshare_content(reshare, [state.code]),
+        states=_required_states(share),
+        opened_by=by,
+        deadline=timezone.now() + timedelta(days=DEFAULT_CONSENT_DAYS),
+    )
+    reshare.save(update_fields=["approval"])
+    audit.log(
+        share,
+        "exchange.document.release_after_hit",
+        actor=by,
+        data={"hit": hit.pk, "reshare": reshare.pk, "state": state.code},
     )
     return reshare
 

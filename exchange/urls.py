@@ -1,13 +1,22 @@
 from django.urls import path
 
-from . import views
+from . import document_views, views
 
 app_name = "exchange"
 urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views.choose_template, name="choose-template"),
     path("new/<slug:slug>/", views.create, name="create"),
-    path("documents/check/", views.check, name="check"),
+    path("documents/check/", document_views.check, name="check"),
+    path("documents/hits/", document_views.hits, name="hits"),
+    path("documents/found/", document_views.found_documents, name="found-documents"),
+    path(
+        "documents/found/<int:pk>/decision/",
+        document_views.found_document_decision,
+        name="found-document-decision",
+    ),
+    path("documents/hits/<int:pk>/outcome/", document_views.hit_outcome, name="hit-outcome"),
+    path("documents/hits/<int:pk>/release/", document_views.hit_release, name="hit-release"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/submit/", views.submit, name="submit"),

@@ -20,8 +20,7 @@ from cica_portal.pagination import INVALID_CURSOR, InvalidCursor, keyset_page
 from cica_portal.roles import focal_point_required, network_member_required
 
 from . import selectors, services, versions
-from .api import check_document
-from .forms import DocumentCheckForm, JudicialUseForm, ReshareForm, ShareForm, WithdrawForm
+from .forms import JudicialUseForm, ReshareForm, ShareForm, WithdrawForm
 from .models import Share, ShareRead, ShareTemplate
 
 COUNT_LIMIT = 200
@@ -478,14 +477,3 @@ def export(request, pk: int):
     )
     response["Content-Disposition"] = f'attachment; filename="share-{share.pk}-{purpose}.json"'
     return response
-
-
-@network_member_required
-@require_GET
-def check(request):
-    """Check a document number against the released lost/stolen notices I may see."""
-    form = DocumentCheckForm(request.GET or None)
-    hits = None
-    if form.is_valid():
-        hits = check_document(request.user, form.cleaned_data["number"], via=ShareRead.Via.CHECK)
-    return render(request, "exchange/check.html", {"form": form, "hits": hits})

@@ -282,6 +282,11 @@ API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
 # A request for member states' approval opened without a deadline gets this many days (and so
 # the reminders before it); a silence procedure has its own instant instead.
 APPROVAL_DEFAULT_DAYS = int(os.environ.get("APPROVAL_DEFAULT_DAYS", "30"))
+# Lost and stolen documents: a hit not closed by the checking state is reminded to both sides
+# every this many hours; a notice not yet reported to INTERPOL's SLTD database is reminded to
+# its issuing state every this many days.
+DOCUMENT_HIT_REMINDER_HOURS = int(os.environ.get("DOCUMENT_HIT_REMINDER_HOURS", "48"))
+SLTD_REMINDER_DAYS = int(os.environ.get("SLTD_REMINDER_DAYS", "7"))
 
 # Requests for information (inquiries/): the answer is due this long after the request, per
 # urgency ("8h" hours, "7d" days), counted in the requested state's working time where the

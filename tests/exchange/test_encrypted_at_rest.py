@@ -165,6 +165,14 @@ def test_rotation_rewraps_every_data_key_and_is_idempotent(fp_kz, approver_kz, f
         from exchange.selectors import document_hits
 
         assert list(document_hits(fp_cn, "N1234567")) == [notice]
+        # The notice's keys are re-hashed with the share's: exact and possible hits still found.
+        from exchange.document_selectors import DocumentQuery, find_documents
+
+        [exact, possible] = find_documents(
+            fp_cn, [DocumentQuery("N1234567"), DocumentQuery("NI234S67")]
+        )
+        assert [n.share_id for n in exact.hits] == [notice.pk]
+        assert [n.share_id for n in possible.possible_hits] == [notice.pk]
 
 
 def test_the_document_check_finds_old_hashes_during_a_rotation(fp_kz, approver_kz, fp_cn):
@@ -173,6 +181,10 @@ def test_the_document_check_finds_old_hashes_during_a_rotation(fp_kz, approver_k
 
     with override_settings(SHARE_MASTER_KEYS=NEW_RING):  # new key first, command not yet run
         assert list(document_hits(fp_cn, "N1234567")) == [notice]
+        from exchange.document_selectors import DocumentQuery, find_documents
+
+        [result] = find_documents(fp_cn, [DocumentQuery("N1234567")])
+        assert [n.share_id for n in result.hits] == [notice.pk]
 
 
 def test_the_master_key_is_required_when_debug_is_off():

@@ -91,6 +91,8 @@ NOT_A_FORM = {
     "two-factor-recovery-codes": "a button, shown only to a verified session with a device",
     "exchange:receipt": "a button, shown only to a recipient state's people (fp_b, ap_b), roles "
     "not walked here; tested in tests/exchange/test_recall.py",
+    "exchange:hit-outcome": "a form shown only to the checking state (fp_b in the world), a role "
+    "not walked here; tested in tests/exchange/test_document_hits.py",
     "exchange:revise": "the share form, shown only for a declined or expired share (none in the "
     "world); the same form as exchange:edit, and its bad input is tested in "
     "tests/exchange/test_clear_at_every_step.py",

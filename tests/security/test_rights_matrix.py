@@ -28,11 +28,14 @@ ALL_SHARES = {
     for stage in ("draft", "pending", "released", "withdrawn")
 }
 RELEASED_TO_B = {"MARK-TITLE-released", "MARK-CONTENT-released"}
+# A found document report (B found a document of A) is read by the two states' people only.
+FOUND = {"MARK-FOUND-doc"}
 # What each role may read anywhere in the portal (pages and API), and nothing else.
 MAY_SEE = {
     "anon": set(),
     "off": set(),
     "fp_a": ALL_SHARES
+    | FOUND
     | {
         "MARK-DELEGATE",
         "MARK-DOC-all_members",
@@ -40,10 +43,11 @@ MAY_SEE = {
         "MARK-NOTICE",
         "MARK-TRAINING",
     },
-    "fp_b": RELEASED_TO_B | {"MARK-DOC-all_members"},
+    "fp_b": RELEASED_TO_B | FOUND | {"MARK-DOC-all_members"},
     "ap_a": ALL_SHARES
+    | FOUND
     | {"MARK-DELEGATE", "MARK-DOC-all_members", "MARK-DOC-participants", "MARK-NOMINATION"},
-    "ap_b": RELEASED_TO_B | {"MARK-DOC-all_members"},
+    "ap_b": RELEASED_TO_B | FOUND | {"MARK-DOC-all_members"},
     # The Secretariat reads no share it was not given; it runs meetings and the network.
     "sec": {
         "MARK-DELEGATE",

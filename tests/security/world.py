@@ -17,11 +17,13 @@ from django.utils import timezone
 from actionplan import services as plan_services
 from actionplan.models import PlanItem
 from actionplan.services import proposals
-from cica_portal import decisions, tokens
+from cica_portal import decisions, envelope, tokens
 from cica_portal.models import Area, Notification, Organisation, RegisteredDecision
 from cica_portal.notifications import Notice, notify
 from exchange import attachments as exchange_attachments
+from exchange import document_services
 from exchange import services as exchange_services
+from exchange.models import DocumentHit, DocumentNotice
 from focalpoints import services as fp_services
 from meetings.models import MeetingDocument
 from meetings.services import documents, invitations, letters, registrations, training
@@ -163,6 +165,32 @@ def build_world() -> World:
         o[f"attachment_{stage}"] = exchange_attachments.attach(
             o[f"share_{stage}"], upload, actor=fp_a, error_class=exchange_services.ExchangeError
         )
+
+    # --- lost and stolen documents: a notice on A's released share (made as the release of a
+    # lost/stolen share makes it, without adding a share), B's hit on it, and B's report of a
+    # document of A that it found
+    o["notice"] = DocumentNotice.objects.create(
+        share=o["share_released"],
+        issuing_state=kz,
+        document_type="Passport",
+        number_key=envelope.keyed_hash("MARKDOC1"),
+        skeleton_key=envelope.keyed_hash("skeleton:MARKD0C1"),
+        status=DocumentNotice.Status.STOLEN,
+    )
+    o["hit"] = DocumentHit.objects.create(
+        share=o["share_released"],
+        issuing_state=kz,
+        checked_by=users["fp_b"],
+        checked_by_state=ru,
+        channel=DocumentHit.Channel.API,
+    )
+    o["found"] = document_services.report_found_document(
+        by=users["fp_b"],
+        issuing_state=kz,
+        document_type="Passport",
+        number="MARK-FOUND-doc",
+        found_on=timezone.localdate(),
+    )
 
     # --- the decision register: a meeting's decision (read by every network member) and the
     # released share's consent (read only by its parties, A and China)
