@@ -7,6 +7,7 @@ class ExchangeConfig(AppConfig):
     verbose_name = _("Information exchange")
 
     def ready(self) -> None:
-        from . import approval, signals  # noqa: F401
+        from . import approval, notice_kinds, signals  # noqa: F401
 
         approval.register()
+        notice_kinds.register()
