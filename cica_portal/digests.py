@@ -151,7 +151,7 @@ def send_digest(user_id: int, kind: str, starts_on: str, now: datetime | None = 
     except Exception as error:  # the mail server refused: the lease ends, the next run retries
         logger.warning("Digest %s failed: %s", digest.pk, error)
         NoticeDigest.objects.filter(pk=digest.pk, status=NoticeDigest.Status.SENDING).update(
-            claimed_until=timezone.now(), error=f"{type(error).__name__}: {error}"[:300]
+            claimed_until=now, error=f"{type(error).__name__}: {error}"[:300]
         )
         return False
     _finish(digest, notices, NoticeDigest.Status.SENT, timezone.now())

@@ -26,7 +26,7 @@ class NoticePreferencesForm(forms.Form):
                 label=str(kind.label),
                 choices=Delivery.choices,
                 initial=current.get(kind.name, Delivery.IMMEDIATE),
-                widget=forms.Select,
+                required=False,  # left out: unchanged
             )
 
 

@@ -87,8 +87,9 @@ def notice_preferences_page(request: HttpRequest) -> HttpResponse:
     form = NoticePreferencesForm(request.POST or None, current=current)
     if request.method == "POST" and form.is_valid():
         try:
+            chosen = {name: value for name, value in form.cleaned_data.items() if value}
             changed = notice_preferences.set_notice_preferences(
-                _me(request), form.cleaned_data, by=_me(request)
+                _me(request), chosen, by=_me(request)
             )
         except DomainError as error:
             show_on_form(form, error)
