@@ -93,8 +93,10 @@ def test_what_needs_action_and_unregistered_kinds_are_never_merged(approver_kz):
     (asked,) = tell(approver_kz, "approval:5:v2:asked", url=url)
     tell(approver_kz, "somebody-new:5:one", url=url)
     (unknown,) = tell(approver_kz, "somebody-new:5:two", url=url)
-    assert asked.email_status == "pending" and asked.merged_into_id is None
-    assert unknown.email_status == "pending" and unknown.merged_into_id is None
+    assert asked.email_status == "pending"
+    assert asked.merged_into_id is None
+    assert unknown.email_status == "pending"
+    assert unknown.merged_into_id is None
 
 
 def test_a_held_notice_is_not_merged_into_an_email(fp_kz):
@@ -118,9 +120,9 @@ def test_the_page_shows_a_merged_notice_once_under_the_first(fp_kz, client):
 
 
 def test_the_page_filters_by_kind_and_by_read_state(fp_kz, client):
-    (share,) = tell(fp_kz, "exchange:share:8:released", "Share")
+    (_share,) = tell(fp_kz, "exchange:share:8:released", "Share")
     (meeting,) = tell(fp_kz, "meetings:4:upcoming", "Meeting", url="/meetings/4/")
-    (other,) = tell(fp_kz, "fp:1:nominated", "Other", url="")
+    (_other,) = tell(fp_kz, "fp:1:nominated", "Other", url="")
     Notification.objects.filter(pk=meeting.pk).update(read_at=timezone.now())
     client.force_login(fp_kz)
 
@@ -135,7 +137,8 @@ def test_the_page_filters_by_kind_and_by_read_state(fp_kz, client):
     assert shown(state="unread") == {"Share", "Other"}
     assert shown(state="read", kind="meetings.upcoming") == {"Meeting"}
     bad = client.get(reverse("notifications"), {"kind": "nonsense"})
-    assert bad.status_code == 200 and "kind" in bad.context["filters"].errors
+    assert bad.status_code == 200
+    assert "kind" in bad.context["filters"].errors
 
 
 def test_marking_read_in_bulk_marks_the_ticked_ones_and_those_merged_into_them(fp_kz, client):
