@@ -84,7 +84,8 @@ def notifications_mark_read(request: HttpRequest) -> HttpResponse:
 def notice_preferences_page(request: HttpRequest) -> HttpResponse:
     """How the person receives each kind of notice."""
     current = notice_preferences.choices_for(_me(request))
-    form = NoticePreferencesForm(request.POST or None, current=current)
+    data = request.POST if request.method == "POST" else None
+    form = NoticePreferencesForm(data, current=current)
     if request.method == "POST" and form.is_valid():
         try:
             chosen = {name: value for name, value in form.cleaned_data.items() if value}

@@ -99,6 +99,8 @@ NOT_A_FORM = {
     "its bad input is tested in tests/meetings/test_meeting_decisions.py",
     "exchange:reshare": "shown only to a recipient state's focal point (fp_b), a role not walked "
     "here; its bad input is tested in tests/exchange/test_binding_handling.py",
+    "notice-unsubscribe": "a confirmation button with no field but the CSRF token, reached from "
+    "a digest's signed link; forged and expired tokens: tests/portal/test_notice_preferences.py",
 }
 # Tables a refused request may still write to: the session (saved on every request), the
 # record of a failed login attempt (django-axes: that is its purpose).
