@@ -183,3 +183,11 @@ def test_opening_a_notice_marks_those_merged_into_it_read(fp_kz, client):
     client.post(reverse("notification-open", args=[first.pk]))
     merged.refresh_from_db()
     assert merged.read_at is not None
+
+
+def test_the_unread_count_counts_a_merged_notice_once(fp_kz, client):
+    tell(fp_kz, "exchange:share:8:released")
+    tell(fp_kz, "exchange:share:8:reshared:3")
+    tell(fp_kz, "meetings:4:upcoming", url="/meetings/4/")
+    client.force_login(fp_kz)
+    assert client.get(reverse("notifications")).context["unread_notifications"] == 2
