@@ -29,6 +29,8 @@ api_v1: list[URLPattern | URLResolver] = [
 urlpatterns = [
     path("", site_views.home, name="home"),
     path("healthz", site_views.healthz, name="healthz"),
+    path("help/", site_views.help_page, name="help"),
+    path("accessibility/", site_views.accessibility_statement, name="accessibility"),
     path("healthz/ready", site_views.healthz_ready, name="healthz-ready"),
     path(
         "accounts/login/",

@@ -1,5 +1,7 @@
-"""The project's own pages: the dashboard every role lands on and the health checks."""
+"""The project's own pages: the dashboard every role lands on, help and contact, the
+accessibility statement, and the health checks."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import caches
 from django.db import connection
@@ -55,6 +57,19 @@ def healthz_ready(request):
         except Exception as error:  # a hung count must not fail the node
             body["emails"] = f"unknown: {type(error).__name__}"
     return JsonResponse({**body, **checks}, status=503 if body["status"] == "unavailable" else 200)
+
+
+@require_GET
+def help_page(request):
+    """Help and contact: the same link in every page's footer (WCAG 2.2, 3.2.6), open without
+    logging in, since a person who cannot log in needs it most."""
+    return render(request, "help.html", {"secretariat_email": settings.SECRETARIAT_EMAIL})
+
+
+@require_GET
+def accessibility_statement(request):
+    """What was tested, how, what is known not to work, and how to report a barrier."""
+    return render(request, "accessibility.html", {"secretariat_email": settings.SECRETARIAT_EMAIL})
 
 
 @login_required

@@ -30,7 +30,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PASSWORD = "demo-pass-2008"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 SCREENSHOTS = os.environ.get("CICA_SCREENSHOTS") == "1"
 SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 VIEWPORT = {"width": 1280, "height": 800}
@@ -163,7 +163,7 @@ class Portal:
         return response
 
     def check(self, page, name: str | None = None, *, axe: bool = True) -> None:
-        """No console error so far, no WCAG 2.1 A/AA violation; a screenshot when asked for."""
+        """No console error so far, no WCAG 2.2 A/AA violation; a screenshot when asked for."""
         page.wait_for_load_state("load")
         self.assert_clean()
         if axe:
@@ -185,7 +185,7 @@ _axe = None
 
 
 def assert_accessible(page) -> None:
-    """axe-core finds no WCAG 2.1 A or AA violation on the page as it is now."""
+    """axe-core finds no WCAG 2.0, 2.1 or 2.2 A or AA violation on the page as it is now."""
     global _axe
     if _axe is None:
         from axe_playwright_python.sync_playwright import Axe
