@@ -7,6 +7,7 @@ class ActionPlanConfig(AppConfig):
     verbose_name = _("Action Plan")
 
     def ready(self) -> None:
-        from . import approval
+        from . import approval, notice_kinds
 
         approval.register()
+        notice_kinds.register()

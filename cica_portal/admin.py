@@ -9,13 +9,15 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils.translation import gettext_lazy as _
 
-from . import approvals, audit, reference
+from . import approvals, audit, notice_kinds, notice_preferences, reference
 from .admin_services import ReadOnlyAdmin, ServiceAdminMixin, hidden_audit_records
 from .decisions.selectors import decisions_visible_to
+from .errors import DomainError
 from .models import (
     ApprovalRequest,
     Area,
     AuditRecord,
+    NoticePreference,
     Notification,
     OidcIdentity,
     Organisation,
@@ -398,6 +400,65 @@ class NotificationAdmin(ReadOnlyAdmin):
         if obj is not None and obj.recipient_id != request.user.pk:
             return False  # its content is its recipient's
         return super().has_view_permission(request, obj)
+
+
+class NoticePreferenceForm(forms.ModelForm):
+    kind = forms.ChoiceField(label=_("kind"))
+
+    class Meta:
+        model = NoticePreference
+        fields = ["user", "kind", "delivery"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["kind"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
+            (kind.name, kind.label) for kind in notice_kinds.registered() if not kind.needs_action
+        ]
+
+
+@admin.register(NoticePreference)
+class NoticePreferenceAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    """How a person receives a kind of notice, set for them by the Secretariat (on request):
+    written through the same service as the person's own page, and audited."""
+
+    form = NoticePreferenceForm
+    list_display = ["user", "kind", "delivery", "updated_at"]
+    list_filter = ["kind", "delivery"]
+    search_fields = ["user__username"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("user", "kind") if obj is not None else ()
+
+    def _may(self, request) -> bool:
+        return request.user.is_active and (
+            request.user.is_superuser or request.user.role == User.Role.SECRETARIAT
+        )
+
+    def has_view_permission(self, request, obj=None):
+        return self._may(request)
+
+    def has_add_permission(self, request):
+        return self._may(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # back to "at once" is a choice like the others
+
+    def has_module_permission(self, request):
+        return self._may(request)
+
+    def save_model(self, request, obj, form, change):
+        notice_preferences.set_notice_preference(obj.user, obj.kind, obj.delivery, by=request.user)
+        saved = NoticePreference.objects.filter(user=obj.user, kind=obj.kind).first()
+        if saved is None:
+            raise DomainError(_("Nothing to save: they already receive it by email at once."))
+        obj.pk, obj._state = saved.pk, saved._state
 
 
 @admin.register(OutboxMessage)

@@ -15,3 +15,6 @@ class PortalConfig(AppConfig):
             lambda user, pk: approvals.requests_visible_to(user).filter(pk=pk).exists(),
         )
         beat_admin.register()
+        from .approvals import notice_kinds
+
+        notice_kinds.register()

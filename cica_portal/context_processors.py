@@ -9,7 +9,8 @@ def portal(request):
     user = getattr(request, "user", None)
     unread = 0
     if user is not None and user.is_authenticated:
-        unread = user.notifications.filter(read_at=None).count()
+        # Merged notices are shown (and read) under the one they were merged into.
+        unread = user.notifications.filter(read_at=None, merged_into=None).count()
     return {
         "unread_notifications": unread,
         "portal_languages": settings.LANGUAGES,

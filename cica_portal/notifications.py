@@ -15,9 +15,10 @@ from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone, translation
 from django.utils.functional import Promise, lazy
+from django.utils.translation import ngettext
 
-from . import outbox
-from .models import Notification, User
+from . import notice_kinds, outbox
+from .models import Delivery, NoticePreference, Notification, User
 
 StrOrPromise = str | Promise
 
@@ -113,15 +114,27 @@ def notify_many(occasions: Iterable[Occasion]) -> list[Notification]:
     for the whole lot rather than a few per occasion: what reminder jobs over many requests use.
     One transaction: the notices and their emails' delivery state commit together, so a job
     killed half-way leaves nothing its re-run would skip (and the sweep sends what is pending).
+
+    How each is delivered follows its kind (cica_portal.notice_kinds) and the person's choice
+    for it: an email at once, held for a digest, or the portal only. A notice of no registered
+    kind, or of a kind that needs action, is emailed at once, as ever. An email at once about
+    the same subject (its link) as one still unsent from the last NOTICE_MERGE_MINUTES is
+    merged into it: one email, which lists both.
     """
     wanted: dict[tuple[int, str], Notification] = {}
     for recipients, key, notice, url in occasions:
         messages = _Messages(notice)
+        kind = notice_kinds.for_key(key)
         for user in recipients:
             if user.is_active and (user.pk, key) not in wanted:
                 text_subject, text_body = messages.for_user(user)
                 wanted[(user.pk, key)] = Notification(
-                    recipient=user, key=key, subject=text_subject[:200], body=text_body, url=url
+                    recipient=user,
+                    key=key,
+                    subject=text_subject[:200],
+                    body=text_body,
+                    url=url,
+                    kind=kind.name if kind else "",
                 )
     if not wanted:
         return []
@@ -135,6 +148,7 @@ def notify_many(occasions: Iterable[Occasion]) -> list[Notification]:
     missing = [notice for pair, notice in wanted.items() if pair not in existing]
     if not missing:
         return []
+    _apply_preferences(missing)
     Notification.objects.bulk_create(missing, ignore_conflicts=True)
     pairs = {(notice.recipient_id, notice.key) for notice in missing}
     created = [
@@ -142,12 +156,105 @@ def notify_many(occasions: Iterable[Occasion]) -> list[Notification]:
         for notice in Notification.objects.filter(
             key__in={key for _pk, key in pairs},
             recipient_id__in={pk for pk, _key in pairs},
-            email_status=Notification.EmailStatus.PENDING,
+            email_status__in=NOT_YET_EMAILED,
         )
         if (notice.recipient_id, notice.key) in pairs
     ]
-    outbox.enqueue_many("cica_portal.email_notification", [[n.pk] for n in created])
+    _merge_into_unsent(created)
+    outbox.enqueue_many(
+        "cica_portal.email_notification",
+        [[n.pk] for n in created if n.email_status == Notification.EmailStatus.PENDING],
+    )
     return created
+
+
+# What a notice's row may say right after notify() wrote it (never emailed yet).
+NOT_YET_EMAILED = [
+    Notification.EmailStatus.PENDING,
+    Notification.EmailStatus.DAILY,
+    Notification.EmailStatus.WEEKLY,
+    Notification.EmailStatus.PORTAL,
+]
+_HELD: dict[str, str] = {
+    Delivery.DAILY: Notification.EmailStatus.DAILY,
+    Delivery.WEEKLY: Notification.EmailStatus.WEEKLY,
+    Delivery.PORTAL: Notification.EmailStatus.PORTAL,
+}
+
+
+def _choosable(kind_name: str) -> bool:
+    kind = notice_kinds.find(kind_name) if kind_name else None
+    return kind is not None and not kind.needs_action
+
+
+def _apply_preferences(notices: list[Notification]) -> None:
+    """Each notice's delivery, by its recipient's choice for its kind (one query)."""
+    kinds = {n.kind for n in notices if _choosable(n.kind)}
+    if not kinds:
+        return
+    chosen = dict(
+        (((user_id, kind), delivery))
+        for user_id, kind, delivery in NoticePreference.objects.filter(
+            kind__in=kinds, user_id__in={n.recipient_id for n in notices}
+        ).values_list("user_id", "kind", "delivery")
+    )
+    for notice in notices:
+        if notice.kind in kinds:
+            held = _HELD.get(chosen.get((notice.recipient_id, notice.kind), ""))
+            if held is not None:
+                notice.email_status = held
+
+
+def merge_window() -> timedelta:
+    return timedelta(minutes=float(getattr(settings, "NOTICE_MERGE_MINUTES", 10)))
+
+
+def _merge_into_unsent(created: list[Notification]) -> None:
+    """Fold each new email-at-once notice into an earlier unsent one on the same subject.
+
+    Only an email nobody is sending yet takes more: the conditional UPDATE on it and a worker's
+    claim (also a conditional UPDATE) exclude each other, so a merged notice is either in the
+    email or sent on its own, never lost. Kinds that need action are never merged.
+    """
+    candidates = [
+        n for n in created if n.email_status == Status.PENDING and n.url and _choosable(n.kind)
+    ]
+    window = merge_window()
+    if not candidates or window <= timedelta(0):
+        return
+    now = timezone.now()
+    unclaimed = Q(email_claimed_until=None) | Q(email_claimed_until__lt=now)
+    heads: dict[tuple[int, str, str], int] = {}
+    for pk, user_id, url, kind in (
+        Notification.objects.filter(
+            unclaimed,
+            recipient_id__in={n.recipient_id for n in candidates},
+            url__in={n.url for n in candidates},
+            kind__in={n.kind for n in candidates},
+            email_status=Status.PENDING,
+            merged_into=None,
+            email_attempts=0,
+            created_at__gte=now - window,
+        )
+        .exclude(pk__in=[n.pk for n in candidates])
+        .order_by("created_at")
+        .values_list("pk", "recipient_id", "url", "kind")
+    ):
+        heads.setdefault((user_id, url, kind), pk)
+    for notice in candidates:
+        head = heads.get((notice.recipient_id, notice.url, notice.kind))
+        if head is None:
+            continue
+        took = (
+            Notification.objects.filter(unclaimed, pk=head, email_status=Status.PENDING)
+            .filter(email_attempts=0)
+            .update(merged_count=F("merged_count") + 1)
+        )
+        if took:
+            Notification.objects.filter(pk=notice.pk).update(
+                email_status=Status.MERGED, merged_into_id=head
+            )
+            notice.email_status, notice.merged_into_id = Status.MERGED, head
 
 
 # Delivery: a notice's email is "sent" only once the mail server accepted it. A worker claims
@@ -199,11 +306,12 @@ def email_notification(notification_id: int) -> bool:
     link = f"\n\n{settings.SITE_URL}{notice.url}" if notice.url else ""
     try:
         with translation.override(notice.recipient.language or settings.LANGUAGE_CODE):
+            subject, body = _with_merged(notice)
             files = attachments_for(notice)
             if files:
                 message = EmailMessage(
-                    f"[CICA] {notice.subject}",
-                    f"{notice.body}{link}",
+                    f"[CICA] {subject}",
+                    f"{body}{link}",
                     settings.DEFAULT_FROM_EMAIL,
                     [notice.recipient.email],
                 )
@@ -212,8 +320,8 @@ def email_notification(notification_id: int) -> bool:
                 message.send()
             else:
                 send_mail(
-                    f"[CICA] {notice.subject}",
-                    f"{notice.body}{link}",
+                    f"[CICA] {subject}",
+                    f"{body}{link}",
                     settings.DEFAULT_FROM_EMAIL,
                     [notice.recipient.email],
                 )
@@ -235,8 +343,29 @@ def email_notification(notification_id: int) -> bool:
             email_error=f"{type(error).__name__}: {error}"[:300],
         )
         return False
-    mine.update(email_status=Status.SENT, emailed_at=timezone.now(), email_claimed_until=None)
+    sent_at = timezone.now()
+    mine.update(email_status=Status.SENT, emailed_at=sent_at, email_claimed_until=None)
+    Notification.objects.filter(merged_into=notice, emailed_at=None).update(emailed_at=sent_at)
     return True
+
+
+def _with_merged(notice: Notification) -> tuple[str, str]:
+    """The email's subject and body: the notice's, or, when later notices on the same subject
+    were merged into it, the newest subject with every notice's text, newest first."""
+    if not notice.merged_count:
+        return notice.subject, notice.body
+    merged = list(notice.merged.order_by("-created_at", "-pk"))
+    if not merged:
+        return notice.subject, notice.body
+    newest = merged[0]
+    count = len(merged) + 1
+    subject = ngettext(
+        "%(subject)s (and %(count)d more update)",
+        "%(subject)s (and %(count)d more updates)",
+        count - 1,
+    ) % {"subject": newest.subject, "count": count - 1}
+    parts = [f"{item.subject}\n{item.body}" for item in [*merged, notice]]
+    return subject[:300], "\n\n---\n\n".join(parts)
 
 
 def _first_sweep_after() -> timedelta:

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import approvals, audit_anchors, notifications, outbox
+from . import approvals, audit_anchors, digests, notifications, outbox
 
 
 @shared_task(name="cica_portal.email_notification")
@@ -15,6 +15,18 @@ def email_notification(notification_id: int) -> bool:
 @shared_task(name="cica_portal.sweep_unsent_emails")
 def sweep_unsent_emails() -> int:
     return notifications.sweep_unsent_emails()
+
+
+@shared_task(name="cica_portal.send_due_digests")
+def send_due_digests() -> int:
+    """Hourly: queue the daily and weekly digests whose period has ended in each person's zone."""
+    return digests.send_due_digests()
+
+
+@shared_task(name="cica_portal.send_digest")
+def send_digest(user_id: int, period: str, starts_on: str) -> bool:
+    """Safe to run twice, or on two workers at once: the digest's unique row is the claim."""
+    return digests.send_digest(user_id, period, starts_on)
 
 
 @shared_task(name="cica_portal.relay_outbox")

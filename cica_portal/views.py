@@ -117,20 +117,15 @@ def _answer_form(request, approval):
 
 
 @login_required
-def notifications_list(request):
-    page = Paginator(request.user.notifications.all(), 25).get_page(request.GET.get("page"))
-    for notice in page.object_list:  # a notice whose subject is gone for this reader says so
-        notice.may_open = links.may_open(request.user, notice.url)
-    return render(request, "portal/notifications.html", {"page": page})
-
-
-@login_required
 @require_POST
 def notification_open(request, pk: int):
     notice = get_object_or_404(request.user.notifications, pk=pk)
     if notice.read_at is None:
         notice.read_at = timezone.now()
         notice.save(update_fields=["read_at"])
+        request.user.notifications.filter(merged_into=notice, read_at=None).update(
+            read_at=notice.read_at
+        )
     if not links.may_open(request.user, notice.url):
         if notice.url:
             messages.info(

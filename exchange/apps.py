@@ -7,7 +7,7 @@ class ExchangeConfig(AppConfig):
     verbose_name = _("Information exchange")
 
     def ready(self) -> None:
-        from . import approval, signals  # noqa: F401
+        from . import approval, notice_kinds, signals  # noqa: F401
 
         approval.register()
         from cica_portal import review_sections
@@ -26,3 +26,4 @@ class ExchangeConfig(AppConfig):
                 rows=document_selectors.document_rows_for_year,
             )
         )
+        notice_kinds.register()

@@ -9,7 +9,8 @@ class MeetingsConfig(AppConfig):
     def ready(self) -> None:
         from cica_portal import notifications
 
-        from . import approval, ics
+        from . import approval, ics, notice_kinds
 
         approval.register()
+        notice_kinds.register()
         notifications.register_attachments("meetings:", ics.attachments_for_notice)

@@ -227,6 +227,11 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "CICA portal <portal@cica.example>")
+# Notices (cica_portal/notifications.py, digests.py): a notice about the same subject as an
+# unsent email of the last NOTICE_MERGE_MINUTES is merged into it (0: never merge); a digest's
+# unsubscribe links work for NOTICE_UNSUBSCRIBE_MAX_AGE_DAYS.
+NOTICE_MERGE_MINUTES = float(os.environ.get("NOTICE_MERGE_MINUTES", "10"))
+NOTICE_UNSUBSCRIBE_MAX_AGE_DAYS = int(os.environ.get("NOTICE_UNSUBSCRIBE_MAX_AGE_DAYS", "60"))
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SECRETARIAT_EMAIL = os.environ.get("SECRETARIAT_EMAIL", "secretariat@cica.example")
 

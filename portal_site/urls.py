@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from cica_portal import account_views, oidc, views
+from cica_portal import account_views, notice_views, oidc, views
 from cica_portal.decisions import views as decision_views
 
 from . import views as site_views
@@ -76,9 +76,20 @@ urlpatterns = [
         account_views.api_token_revoke,
         name="api-token-revoke",
     ),
-    path("notifications/", views.notifications_list, name="notifications"),
+    path("notifications/", notice_views.notifications_list, name="notifications"),
     path(
         "notifications/read-all/", views.notifications_mark_all_read, name="notifications-read-all"
+    ),
+    path("notifications/read/", notice_views.notifications_mark_read, name="notifications-read"),
+    path(
+        "account/notifications/",
+        notice_views.notice_preferences_page,
+        name="notice-preferences",
+    ),
+    path(
+        "account/notifications/unsubscribe/<str:token>/",
+        notice_views.notice_unsubscribe,
+        name="notice-unsubscribe",
     ),
     path("notifications/<int:pk>/open/", views.notification_open, name="notification-open"),
     path("plan/", include("actionplan.urls")),

@@ -4,7 +4,15 @@ from .access import ApiToken, OidcIdentity, RecoveryCode
 from .approvals import ApprovalRequest, ApprovalView, StateAnswer
 from .audit import AuditChainHead, AuditRecord
 from .decisions import RegisteredDecision
-from .notifications import BeatLease, BeatRun, Notification, OutboxMessage
+from .notifications import (
+    BeatLease,
+    BeatRun,
+    Delivery,
+    NoticeDigest,
+    NoticePreference,
+    Notification,
+    OutboxMessage,
+)
 from .people import User
 from .reference import Area, Organisation, State
 
@@ -17,6 +25,9 @@ __all__ = [
     "AuditRecord",
     "BeatLease",
     "BeatRun",
+    "Delivery",
+    "NoticeDigest",
+    "NoticePreference",
     "Notification",
     "OidcIdentity",
     "Organisation",

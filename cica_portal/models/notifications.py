@@ -12,6 +12,12 @@ class Notification(models.Model):
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
         NO_ADDRESS = "noaddress", _("no address")
+        # Not emailed on its own (notice preferences): held for a digest, in the portal only,
+        # or merged into an earlier, still unsent email about the same subject.
+        DAILY = "daily", _("held for the daily digest")
+        WEEKLY = "weekly", _("held for the weekly digest")
+        PORTAL = "portal", _("portal only")
+        MERGED = "merged", _("merged into another email")
 
     recipient = models.ForeignKey(
         "cica_portal.User", on_delete=models.CASCADE, related_name="notifications"
@@ -32,6 +38,20 @@ class Notification(models.Model):
     email_claimed_until = models.DateTimeField(null=True, blank=True)  # a worker is sending
     email_next_at = models.DateTimeField(_("next email attempt"), null=True, blank=True)
     email_error = models.CharField(_("last email error"), max_length=300, blank=True)
+    # Its kind (cica_portal.notice_kinds; empty: no app registered one for its key), the other
+    # notices merged into this one's email, and the digest that carried it.
+    kind = models.CharField(_("kind"), max_length=100, blank=True)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged"
+    )
+    merged_count = models.PositiveIntegerField(_("merged notices"), default=0)
+    digest = models.ForeignKey(
+        "cica_portal.NoticeDigest",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notices",
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -52,10 +72,79 @@ class Notification(models.Model):
                 name="notice_email_failed",
                 condition=models.Q(email_status="failed"),
             ),
+            models.Index(
+                fields=["recipient", "created_at"],
+                name="notice_held_for_digest",
+                condition=models.Q(email_status__in=["daily", "weekly"]),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.subject
+
+
+class Delivery(models.TextChoices):
+    IMMEDIATE = "immediate", _("Email at once")
+    DAILY = "daily", _("Daily digest")
+    WEEKLY = "weekly", _("Weekly digest")
+    PORTAL = "portal", _("In the portal only")
+
+
+class NoticePreference(models.Model):
+    """How one person wants one kind of notice; no row: an email at once."""
+
+    user = models.ForeignKey(
+        "cica_portal.User", on_delete=models.CASCADE, related_name="notice_preferences"
+    )
+    kind = models.CharField(_("kind"), max_length=100)
+    delivery = models.CharField(
+        _("delivery"), max_length=10, choices=Delivery.choices, default=Delivery.IMMEDIATE
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notice preference")
+        verbose_name_plural = _("notice preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.kind} = {self.delivery}"
+
+
+class NoticeDigest(models.Model):
+    """One digest email to one person for one period: the unique row is the claim that makes
+    it go once, whatever the number of beats and workers that try."""
+
+    class Status(models.TextChoices):
+        SENDING = "sending", _("being sent")
+        SENT = "sent", _("sent")
+        EMPTY = "empty", _("nothing to send")
+
+    user = models.ForeignKey(
+        "cica_portal.User", on_delete=models.CASCADE, related_name="notice_digests"
+    )
+    period = models.CharField(_("period"), max_length=10)  # Delivery.DAILY or WEEKLY
+    starts_on = models.DateField(_("first day"))  # in the person's zone
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    count = models.PositiveIntegerField(_("notices"), default=0)
+    error = models.CharField(_("last error"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("notice digest")
+        verbose_name_plural = _("notice digests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "period", "starts_on"], name="one_digest_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.period} {self.starts_on}"
 
 
 class OutboxMessage(models.Model):

@@ -105,6 +105,8 @@ NOT_A_FORM = {
     "the reporting stage); its bad input is tested in tests/actionplan/test_review_stages.py",
     "actionplan:review-soc": "shown only once the SWG has considered the review (the world's is "
     "at the reporting stage); its bad input is tested in tests/actionplan/test_review_stages.py",
+    "notice-unsubscribe": "a confirmation button with no field but the CSRF token, reached from "
+    "a digest's signed link; forged and expired tokens: tests/portal/test_notice_preferences.py",
 }
 # Tables a refused request may still write to: the session (saved on every request), the
 # record of a failed login attempt (django-axes: that is its purpose).
