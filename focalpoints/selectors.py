@@ -325,6 +325,10 @@ def rights_on(user: User, entry: FocalPoint) -> dict[str, bool]:
         "verify": may_verify(user, entry),
         "withdraw": may_withdraw(user, entry),
         "update_own_details": may_update_own_details(user, entry),
+        "roster": may_keep_roster(user, entry),
+        "confirm": may_confirm(user, entry),
+        "note_verbale": may_read_note_verbale(user, entry),
+        "check_note_verbale": may_check_note_verbale(user, entry),
     }
 
 
