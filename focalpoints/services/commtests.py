@@ -139,9 +139,11 @@ def acknowledge(message: TestMessage, *, by: User | None = None, channel: str) -
             _("Only the focal point of this entry acknowledges it."), code="forbidden"
         )
     now = timezone.now()
+    # Only the entry's own focal point is named; anyone else holding the link stays anonymous.
+    own = by if by is not None and selectors.is_own_entry(by, message.entry) else None
     first = TestMessage.objects.filter(pk=message.pk, acknowledged_at__isnull=True).update(
         acknowledged_at=now,
-        acknowledged_by=by if by is not None and by.is_authenticated else None,
+        acknowledged_by=own,
         channel=channel,
         # an answer that came before the email was marked sent is as fast as can be
         sent_at=message.sent_at or now,
@@ -151,7 +153,7 @@ def acknowledge(message: TestMessage, *, by: User | None = None, channel: str) -
         audit.log(
             message.entry,
             "focalpoints.communication_test.acknowledged",
-            actor=by if by is not None and by.is_authenticated else None,
+            actor=own,
             data={"test": message.test_id, "channel": channel},
         )
     return message
