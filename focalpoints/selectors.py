@@ -546,3 +546,71 @@ def communication_report(test: CommunicationTest) -> list[ReportLine]:
                 lines[key] = ReportLine(state=message.entry.state, area=area, messages=[])
             lines[key].messages.append(message)
     return sorted(lines.values(), key=lambda line: (line.state.name_en, line.area.number))
+
+
+# --- the annual review ----------------------------------------------------------------------
+
+
+def network_figures_for_year(year: int) -> dict[str, Any]:
+    """Per member state: current entries, stale ones, entries confirmed in the year's campaign,
+    and the year's communication tests (messages, answers, median minutes). Counts only."""
+    now = timezone.now()
+    current = FocalPoint.objects.current()
+    stale_ids = set(stale_entries(now).values_list("pk", flat=True))
+    confirmed = set(
+        Confirmation.objects.filter(campaign__year=year).values_list("entry_id", flat=True)
+    )
+    by_state: dict[int, dict[str, Any]] = {}
+    states = {state.pk: state for state in State.objects.members().order_by("name_en")}
+    for pk in states:
+        by_state[pk] = {"entries": 0, "stale": 0, "confirmed": 0, "sent": 0, "answered": 0}
+    for entry_id, state_id in current.values_list("pk", "state_id"):
+        if state_id in by_state:
+            line = by_state[state_id]
+            line["entries"] += 1
+            line["stale"] += entry_id in stale_ids
+            line["confirmed"] += entry_id in confirmed
+    latencies: dict[int, list[float]] = {}
+    messages = TestMessage.objects.filter(test__started_at__year=year).values_list(
+        "entry__state_id", "sent_at", "acknowledged_at"
+    )
+    for state_id, sent_at, acknowledged_at in messages:
+        if state_id not in by_state:
+            continue
+        by_state[state_id]["sent"] += 1
+        if acknowledged_at and sent_at:
+            by_state[state_id]["answered"] += 1
+            latencies.setdefault(state_id, []).append(
+                (acknowledged_at - sent_at).total_seconds() / 60
+            )
+    rows = []
+    for pk, state in states.items():
+        times = sorted(latencies.get(pk, []))
+        median = round(times[len(times) // 2]) if times else None
+        rows.append({"state": state, **by_state[pk], "median_minutes": median})
+    return {"year": year, "rows": rows}
+
+
+def network_rows(figures: dict[str, Any]) -> list[list[Any]]:
+    """The section's spreadsheet: one line per member state."""
+    heading = [
+        "State",
+        "Current entries",
+        "Stale",
+        "Confirmed this year",
+        "Test messages",
+        "Answered",
+        "Median minutes",
+    ]
+    return [heading] + [
+        [
+            row["state"].code,
+            row["entries"],
+            row["stale"],
+            row["confirmed"],
+            row["sent"],
+            row["answered"],
+            row["median_minutes"] if row["median_minutes"] is not None else "",
+        ]
+        for row in figures["rows"]
+    ]
