@@ -21,6 +21,8 @@ from . import services
 from .forms import LanguagesField
 from .models import (
     EXPIRY_WINDOW_DAYS,
+    ActingDeputy,
+    DutyShift,
     FocalPoint,
     FocalPointArea,
     FocalPointChange,
@@ -75,6 +77,16 @@ class ChangeInline(ReadOnlyInline):
     ]
 
 
+class DutyShiftInline(ReadOnlyInline):
+    model = DutyShift
+    fields = readonly_fields = ["person", "email", "phone", "starts_at", "ends_at"]
+
+
+class ActingDeputyInline(ReadOnlyInline):
+    model = ActingDeputy
+    fields = readonly_fields = ["name", "email", "phone", "starts_on", "ends_on"]
+
+
 class FocalPointAdminForm(forms.ModelForm):
     languages = LanguagesField()
 
@@ -108,11 +120,18 @@ class FocalPointAdmin(ServiceAdminMixin, admin.ModelAdmin):
         "nominated_by",
         "verified_by",
         "verified_at",
+        "kind",
+        "time_zone",
+        "note_verbale_reference",
+        "note_verbale_checked_by",
+        "note_verbale_checked_at",
+        "last_confirmed_at",
         "created_at",
         "updated_at",
     ]
     fields = ["state", *services.CORRECTABLE_FIELDS, *readonly_fields[1:]]
-    inlines = [AreaInline, TransitionInline, ChangeInline]
+    # Rosters are kept on the entry's page in the portal (services.add_duty_shift, ...).
+    inlines = [AreaInline, TransitionInline, ChangeInline, DutyShiftInline, ActingDeputyInline]
     actions = ["verify_selected", "return_selected"]
 
     def has_add_permission(self, request):

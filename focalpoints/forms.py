@@ -41,13 +41,24 @@ class NominationForm(forms.ModelForm):
             "term_start",
             "term_end",
             "user",
+            "kind",
+            "time_zone",
+            "note_verbale_reference",
+            "note_verbale_scan",
         ]
         widgets = {
             "term_start": forms.DateInput(attrs={"type": "date"}),
             "term_end": forms.DateInput(attrs={"type": "date"}),
             "address": forms.Textarea(attrs={"rows": 3}),
+            # Scans are never served by URL: a plain input, not one that links the current file.
+            "note_verbale_scan": forms.FileInput(),
         }
         help_texts = {
+            "note_verbale_reference": _(
+                "The reference of the note verbale by which the state designates this focal "
+                "point; the Secretariat checks it before verifying."
+            ),
+            "note_verbale_scan": _("A scan of the note verbale (PDF or image)."),
             "user": _(
                 "The focal point's portal account, if they have one: they can then keep "
                 "their details up to date themselves."
@@ -56,6 +67,8 @@ class NominationForm(forms.ModelForm):
 
     def __init__(self, *args, state, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["kind"].required = False
+        self.fields["time_zone"].required = False
         self.fields["user"].queryset = User.objects.filter(
             role=User.Role.FOCAL_POINT, state=state, is_active=True
         ).order_by("username")
@@ -71,6 +84,10 @@ class NominationForm(forms.ModelForm):
             and data["term_end"] < data["term_start"]
         ):
             self.add_error("term_end", _("The term cannot end before it starts."))
+        data["kind"] = data.get("kind") or self.instance.kind or FocalPoint.Kind.PERSON
+        data["time_zone"] = data.get("time_zone") or self.instance.time_zone or "UTC"
+        if not data.get("note_verbale_scan"):
+            data.pop("note_verbale_scan", None)  # keep the scan already on the nomination
         return data
 
     def _post_clean(self):
@@ -116,3 +133,56 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class AreaPrefill(forms.Form):
+    """?area=N on the nomination page (from a gap in the coverage matrix): only the area."""
+
+    area = forms.ModelChoiceField(queryset=Area.objects.all(), to_field_name="number")
+
+
+class DutyShiftForm(forms.Form):
+    """A shift, entered in the office's time zone."""
+
+    person = forms.CharField(label=_("Person on duty"), max_length=200)
+    email = forms.EmailField(label=_("Email"))
+    phone = forms.CharField(label=_("Phone"), max_length=50, required=False)
+    starts_at = forms.DateTimeField(
+        label=_("On duty from"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    ends_at = forms.DateTimeField(
+        label=_("On duty until"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+    def __init__(self, *args, zone, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone = zone
+
+    def clean(self):
+        from django.utils import timezone
+
+        data = super().clean()
+        for key in ("starts_at", "ends_at"):
+            if data.get(key):  # read in the office's zone, whatever the reader's
+                data[key] = timezone.make_aware(timezone.make_naive(data[key]), self.zone)
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
+            self.add_error("ends_at", _("A shift must end after it starts."))
+        return data
+
+
+class ActingDeputyForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    email = forms.EmailField(label=_("Email"))
+    phone = forms.CharField(label=_("Phone"), max_length=50, required=False)
+    starts_on = forms.DateField(
+        label=_("Acting from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(
+        label=_("Acting until"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", _("The acting period cannot end before it starts."))
+        return data

@@ -27,8 +27,8 @@ from cica_portal.roles import (
 
 from . import selectors, services, vcard
 from .filters import FocalPointFilter
-from .forms import ContactDetailsForm, NominationForm, ReturnForm, WithdrawForm
-from .models import EXPIRY_WINDOW_DAYS
+from .forms import AreaPrefill, ContactDetailsForm, NominationForm, ReturnForm, WithdrawForm
+from .models import EXPIRY_WINDOW_DAYS, stale_cutoff
 
 PAGE_SIZE = 25
 
@@ -60,6 +60,7 @@ def directory(request):
             "query": query.urlencode(),
             "contacts": selectors.organisation_contacts(request.user),
             "expiry_days": EXPIRY_WINDOW_DAYS,
+            "stale_before": stale_cutoff(timezone.now()),
             "may": selectors.directory_rights(request.user),
         },
     )
@@ -72,11 +73,15 @@ def detail(request, pk: int):
     entry = selectors.entry_for(request.user, pk)
     rights = selectors.rights_on(request.user, entry)
     transitions, changes = selectors.history_of(entry) if rights["manage"] else ([], [])
+    now = timezone.now()
     return render(
         request,
         "focalpoints/detail.html",
         {
             "entry": entry,
+            "stale": entry.is_current and entry.is_stale(now),
+            "on_duty": selectors.on_duty(entry, now) if entry.is_office else [],
+            "acting": selectors.acting_for(entry, now),
             "rights": rights,
             "transitions": transitions,
             "changes": changes,
@@ -209,7 +214,12 @@ def nominations(request):
     verifies = selectors.may_verify_nominations(user)
     queue = selectors.to_verify(user) if verifies else None
     entries = None if verifies else selectors.entries_manageable_by(user)
-    context = {"queue": queue, "entries": entries, "may_nominate": selectors.may_nominate(user)}
+    context = {
+        "queue": queue,
+        "entries": entries,
+        "may_nominate": selectors.may_nominate(user),
+        "test_messages": selectors.my_test_messages(user),
+    }
     return render(request, "focalpoints/nominations.html", context)
 
 
@@ -217,7 +227,11 @@ def nominations(request):
 @approver_required
 def nominate(request):
     """A release approver nominates a focal point for their own state."""
-    form = NominationForm(request.POST or None, state=request.user.state)
+    prefill = AreaPrefill(request.GET)  # from a gap in the coverage matrix: the area only
+    initial = {"areas": [prefill.cleaned_data["area"]]} if prefill.is_valid() else {}
+    form = NominationForm(
+        request.POST or None, request.FILES or None, state=request.user.state, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         areas = data.pop("areas")
@@ -239,7 +253,9 @@ def edit_nomination(request, pk: int):
     entry = selectors.nomination_for_approver(request.user, pk)
     if not selectors.may_correct_nomination(request.user, entry):
         raise PermissionDenied
-    form = NominationForm(request.POST or None, instance=entry, state=request.user.state)
+    form = NominationForm(
+        request.POST or None, request.FILES or None, instance=entry, state=request.user.state
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         areas = data.pop("areas")
@@ -329,21 +345,65 @@ def my_details(request, pk: int):
     return render(request, "focalpoints/my_details.html", {"form": form, "entry": entry})
 
 
+def _gaps_only(request) -> bool:
+    """?gaps=1 keeps the states with a gap: the Secretariat's filter."""
+    return request.GET.get("gaps") == "1" and selectors.may_verify_nominations(request.user)
+
+
 @require_GET
 @network_member_required
 def coverage(request):
-    """Member states by areas: who covers each cell; gaps and expiring terms marked."""
-    areas, rows = selectors.coverage_matrix(request.user)
+    """Member states by areas: who covers each cell; gaps, expiring terms, stale entries and
+    the latest communication test marked; totals per state and per area."""
+    matrix = selectors.coverage_matrix(request.user, gaps_only=_gaps_only(request))
     return render(
         request,
         "focalpoints/coverage.html",
         {
-            "areas": areas,
-            "rows": rows,
+            "areas": matrix.areas,
+            "rows": matrix.rows,
+            "matrix": matrix,
+            "gaps_only": _gaps_only(request),
             "expiry_days": EXPIRY_WINDOW_DAYS,
             "may": selectors.directory_rights(request.user),
+            "own_state_id": request.user.state_id if request.user.is_approver else None,
         },
     )
+
+
+@require_GET
+@allowed_by(selectors.may_verify_nominations)
+def coverage_csv(request):
+    """The matrix as CSV, one line per state and area (?gaps=1: the gaps only)."""
+    matrix = selectors.coverage_matrix(request.user, gaps_only=_gaps_only(request))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(
+        ["state", "state name", "area", "focal points", "gap", "expiring", "stale", "test answered"]
+    )
+    for row in matrix.rows:
+        for cell in row.cells:
+            if _gaps_only(request) and not cell.empty:
+                continue
+            writer.writerow(
+                spreadsheets.row(
+                    [
+                        row.state.code,
+                        row.state.name_en,
+                        str(cell.area.number),
+                        "; ".join(entry.name for entry in cell.entries),
+                        "yes" if cell.empty else "no",
+                        "yes" if cell.expiring else "no",
+                        "yes" if cell.stale else "no",
+                        "" if cell.answered is None else ("yes" if cell.answered else "no"),
+                    ]
+                )
+            )
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="cica-coverage-{timezone.localdate():%Y-%m-%d}.csv"'
+    )
+    return response
 
 
 @require_GET

@@ -33,6 +33,10 @@ class FocalPointFactory(DjangoModelFactory):
     term_end = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=365))
     role = FocalPoint.Role.PRIMARY
     status = FocalPoint.Status.ACTIVE
+    # Designated as states do it: a note verbale the Secretariat has checked.
+    note_verbale_reference = factory.Sequence(lambda n: f"NV/{n}/2026")
+    note_verbale_scan = "focalpoints/notes-verbales/test.pdf"
+    note_verbale_checked_at = factory.LazyFunction(timezone.now)
 
     @factory.post_generation
     def areas(self, create, extracted, **kwargs):
@@ -56,3 +60,15 @@ class OrganisationContactFactory(DjangoModelFactory):
     name = "Contact point, IOM"
     position = "Programme officer"
     email = "contact@iom.example"
+
+
+def with_checked_note_verbale(entry: FocalPoint) -> FocalPoint:
+    """A nomination made through the service, given a note verbale the Secretariat checked
+    (what verification requires)."""
+    FocalPoint.objects.filter(pk=entry.pk).update(
+        note_verbale_reference=f"NV/{entry.pk}/2026",
+        note_verbale_scan="focalpoints/notes-verbales/test.pdf",
+        note_verbale_checked_at=timezone.now(),
+    )
+    entry.refresh_from_db()
+    return entry

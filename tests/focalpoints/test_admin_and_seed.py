@@ -40,7 +40,7 @@ def entry_form(entry, **changes) -> dict:
         "term_start": entry.term_start.isoformat(),
         "term_end": entry.term_end.isoformat() if entry.term_end else "",
     }
-    for prefix in ("coverage", "transitions", "changes"):
+    for prefix in ("coverage", "transitions", "changes", "duty_shifts", "acting_deputies"):
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
     data.update(changes)
     return data

@@ -10,7 +10,7 @@ from django.utils import timezone
 from cica_portal.models import AuditRecord, Notification
 from focalpoints import services
 from focalpoints.models import FocalPoint, FocalPointArea
-from tests.focalpoints.factories import FocalPointFactory, area
+from tests.focalpoints.factories import FocalPointFactory, area, with_checked_note_verbale
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +120,7 @@ def test_the_database_refuses_a_second_primary_seat(kz):
 
 
 def test_the_secretariat_verifies_a_nomination(client, approver_kz, secretariat):
-    entry = _nominate(approver_kz)
+    entry = with_checked_note_verbale(_nominate(approver_kz))
     client.force_login(secretariat)
     response = client.post(reverse("focalpoints:verify", args=[entry.pk]))
     entry.refresh_from_db()

@@ -14,7 +14,7 @@ from focalpoints import services as focalpoint_services
 from meetings import services as meeting_services
 from portal_site.management.commands.generate_scale_data import generate, scale_modules
 from tests.exchange import factories as share_factories
-from tests.focalpoints.factories import area
+from tests.focalpoints.factories import area, with_checked_note_verbale
 from tests.meetings.factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,7 @@ def _actions_of_the_services(client, fp_kz, fp_cn, approver_kz, approver_ru, sec
         role="primary",
         languages=["en"],
     )
-    focalpoint_services.verify(entry, actor=secretariat)
+    focalpoint_services.verify(with_checked_note_verbale(entry), actor=secretariat)
     client.force_login(fp_kz)
     return set(AuditRecord.objects.values_list("action", "object_type"))
 

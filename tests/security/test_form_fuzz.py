@@ -51,7 +51,9 @@ pytestmark = pytest.mark.django_db
 FUZZED_ROLES = ("anon", "fp_a", "ap_a", "sec")
 # Query parameters views read without a form of their own (the completeness test checks every
 # name the code reads is fuzzed), added to each page's own filter fields.
-EXTRA_QUERY = ("page", "next", "when", "month", "year", "box", "cursor", "purpose", "version")
+EXTRA_QUERY = (
+    "page", "next", "when", "month", "year", "box", "cursor", "purpose", "version", "gaps", "area",
+)  # fmt: skip
 # Pages that read the query string without a filter form (see EXTRA_QUERY).
 READS_THE_QUERY_STRING = {
     "approvals-inbox",
@@ -63,6 +65,9 @@ READS_THE_QUERY_STRING = {
     "two-factor-recovery",
     "login",
     "exchange:export",
+    "focalpoints:coverage",
+    "focalpoints:coverage-csv",
+    "focalpoints:nominate",
 }
 FEW = 3
 
@@ -97,6 +102,9 @@ NOT_A_FORM = {
     "world); the same form as exchange:edit, and its bad input is tested in "
     "tests/exchange/test_clear_at_every_step.py",
     "exchange:delete": "a confirmation button with no field but the CSRF token",
+    "focalpoints:check-note-verbale": "a button, shown only on a nomination whose note verbale "
+    "is complete and not yet checked (the world's has none); tested in "
+    "tests/focalpoints/test_nomination_note_verbale.py",
     "meetings:record-decision": "shown only on a meeting that has begun (the world's is ahead); "
     "its bad input is tested in tests/meetings/test_meeting_decisions.py",
     "exchange:reshare": "shown only to a recipient state's focal point (fp_b), a role not walked "

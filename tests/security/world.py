@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -25,6 +26,7 @@ from exchange import document_services
 from exchange import services as exchange_services
 from exchange.models import DocumentHit, DocumentNotice
 from focalpoints import services as fp_services
+from focalpoints.models import Activation
 from meetings.models import MeetingDocument
 from meetings.services import documents, invitations, letters, registrations, training
 from meetings.services import meetings as meeting_services
@@ -98,6 +100,24 @@ def build_world() -> World:
         role="deputy",
     )
     o["contact"] = OrganisationContactFactory()
+    # The network's checks: an acting deputy, a communication test, the links its emails carry.
+    o["fp_deputy"] = fp_services.add_acting_deputy(
+        o["fp_entry"],
+        actor=users["ap_a"],
+        name="Acting focal point",
+        email="acting@example.kz",
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate() + datetime.timedelta(days=30),
+    )
+    o["fp_commtest"] = fp_services.start_communication_test(actor=users["sec"])
+    o["fp_test_message"] = o["fp_commtest"].messages.get(entry=o["fp_entry"])
+    activation = Activation.objects.create(
+        entry=o["fp_entry"], expires_at=timezone.now() + datetime.timedelta(days=10)
+    )
+    o["fp_links"] = SimpleNamespace(
+        acknowledge=fp_services.message_token(o["fp_test_message"]),
+        activate=fp_services.activation_token(activation),
+    )
 
     # --- meetings
     meeting = MeetingFactory()
