@@ -7,9 +7,21 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings and seminars")
 
     def ready(self) -> None:
-        from cica_portal import notifications
+        from cica_portal import notifications, review_sections
 
-        from . import approval, ics
+        from . import approval, ics, selectors
+        from .models import Delegate
 
         approval.register()
         notifications.register_attachments("meetings:", ics.attachments_for_notice)
+        review_sections.register(
+            review_sections.ReviewSection(
+                name="meetings.attendance",
+                model=Delegate,
+                order=30,
+                title=_("Attendance at meetings"),
+                template="meetings/review_section_attendance.html",
+                figures=selectors.attendance_of_year,
+                rows=selectors.attendance_rows,
+            )
+        )

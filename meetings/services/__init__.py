@@ -1,14 +1,24 @@
 """Writes of the meetings app: one function per business action, one transaction each."""
 
+from .checkin import CheckIn, check_in
 from .decisions import record_meeting_decision
 from .documents import change_document, upload_document
 from .errors import MeetingError
-from .invitations import invitation_decided, invite_organisation, withdraw_invitation
+from .invitations import (
+    invitation_decided,
+    invite_organisation,
+    record_invitation_answer,
+    register_body_delegation,
+    remind_unanswered_invitations,
+    send_invitation_letter,
+    withdraw_invitation,
+)
 from .letters import (
     change_letter_template,
     email_letter,
     generate_state_letters,
     generate_visa_letters,
+    make_body_letter,
     send_letter,
 )
 from .meetings import (
@@ -30,8 +40,12 @@ from .meetings import (
 from .registrations import (
     confirm_registration,
     decline_registration,
+    promote_waiting_list,
+    publish_participants,
     register_delegation,
     return_registration,
+    upload_credentials,
+    validate_delegation,
     withdraw_registration,
 )
 from .reminders import (
@@ -49,6 +63,17 @@ from .training import (
 
 __all__ = [
     "MEETING_FIELDS",
+    "CheckIn",
+    "check_in",
+    "make_body_letter",
+    "promote_waiting_list",
+    "publish_participants",
+    "record_invitation_answer",
+    "register_body_delegation",
+    "remind_unanswered_invitations",
+    "send_invitation_letter",
+    "upload_credentials",
+    "validate_delegation",
     "SERIES_FIELDS",
     "MeetingError",
     "accept_training_request",
