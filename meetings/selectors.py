@@ -262,9 +262,7 @@ def invitations_of(meeting: Meeting) -> QuerySet[Invitation]:
     """Every proposal of a body for the meeting, earlier refused ones included (the history)."""
     return meeting.invitations.select_related(
         "meeting", "organisation", "approval", "letter"
-    ).order_by(
-        "organisation__code", "created_at", "pk"
-    )
+    ).order_by("organisation__code", "created_at", "pk")
 
 
 def get_invitation_for(user: User, pk: int) -> Invitation:

@@ -209,9 +209,7 @@ def send_invitation_letter(
     invitation.contact_name = (contact_name or invitation.contact_name).strip()
     invitation.contact_email = (contact_email or invitation.contact_email).strip()
     if not invitation.contact_email:
-        raise MeetingError(
-            _("Give the email of the body's contact point."), field="contact_email"
-        )
+        raise MeetingError(_("Give the email of the body's contact point."), field="contact_email")
     letter = letters.make_body_letter(
         invitation.meeting, invitation.organisation, by=by, language=language,
         contact=invitation.contact_name,
@@ -282,8 +280,10 @@ def register_body_delegation(
     invitation = Invitation.objects.select_related("meeting").get(pk=invitation.pk)
     if not selectors.may_register_body(by, invitation):
         raise MeetingError(
-            _("Only the Secretariat registers the delegation of a body that accepted, while "
-              "registration is open."),
+            _(
+                "Only the Secretariat registers the delegation of a body that accepted, while "
+                "registration is open."
+            ),
             code="conflict",
         )
     rows = registrations._clean_delegates(meeting, delegates)

@@ -181,7 +181,7 @@ def generate_visa_letters(meeting: Meeting, *, by: User, languages: Iterable[str
         registration__state__isnull=False,
     ).select_related("registration__state")
     wanted: list[tuple[State, Delegate | None, str]] = [
-        (delegate.registration.state, delegate, language)
+        (delegate.registration.state, delegate, language)  # type: ignore[misc]  # filtered: a state's
         for delegate in delegates.order_by("registration__state__name_en", "order", "pk")
         for language in chosen
         if (delegate.registration.state_id, delegate.pk, language) not in done
@@ -210,9 +210,7 @@ def make_body_letter(
     [reference] = _next_references(meeting, 1)
     with translation.override(language):
         recipient = organisation.name
-    values = letter_values(
-        meeting, language=language, reference=reference, recipient=recipient
-    )
+    values = letter_values(meeting, language=language, reference=reference, recipient=recipient)
     values["delegate"] = contact
     return Letter.objects.create(
         meeting=meeting,
@@ -228,6 +226,8 @@ def make_body_letter(
 
 def letter_recipients(letter: Letter) -> QuerySet[User]:
     """Who receives a letter: its state's focal points, with an email address."""
+    if letter.state_id is None:
+        return User.objects.none()
     return User.objects.filter(
         role=User.Role.FOCAL_POINT, state_id=letter.state_id, is_active=True
     ).exclude(email="")
@@ -240,7 +240,7 @@ def send_letter(letter: Letter, *, by: User) -> Letter:
     whom. Sent once: a second click says it was sent already."""
     _check_secretariat(by)
     letter = Letter.objects.select_for_update(of=("self",)).get(pk=letter.pk)
-    if letter.state_id is None:
+    if letter.state is None:
         raise MeetingError(
             _("A body's letter is sent from its invitation, to its contact point."),
             code="conflict",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -68,7 +69,8 @@ def _seats_taken(meeting: Meeting) -> int:
 
 def _is_full(meeting: Meeting) -> bool:
     """No seat left for one more delegation (read under the meeting's lock)."""
-    return bool(meeting.max_delegations) and _seats_taken(meeting) >= meeting.max_delegations
+    cap = meeting.max_delegations
+    return cap is not None and cap > 0 and _seats_taken(meeting) >= cap
 
 
 PROMOTED_NOTICE = Notice(
@@ -102,7 +104,10 @@ def promote_waiting_list(meeting: Meeting, *, by: User | None = None) -> list[Re
             registration,
             audit_actions.REGISTRATION_PROMOTED,
             actor=by,
-            data={"meeting": meeting.pk, "waitlisted_at": registration.waitlisted_at.isoformat()},
+            data={
+                "meeting": meeting.pk,
+                "waitlisted_at": str(registration.waitlisted_at),
+            },
         )
         notify(
             _focal_points_of(registration),
@@ -115,19 +120,24 @@ def promote_waiting_list(meeting: Meeting, *, by: User | None = None) -> list[Re
 
 
 def place_delegation(
-    meeting: Meeting, registration: Registration | None, *, by: User, rows: list[dict], **owner
+    meeting: Meeting,
+    registration: Registration | None,
+    *,
+    by: User,
+    rows: list[dict],
+    **owner: object,
 ) -> tuple[Registration, str | None]:
     """Create or replace a delegation under the meeting's lock: a new one past the cap joins
     the waiting list; a changed one loses its state's validation. Returns it and its previous
     status."""
     previous = registration.status if registration else None
     takes_no_seat = previous in (None, Registration.Status.WITHDRAWN)
+    status: str = Registration.Status.SUBMITTED
+    waitlisted_at: datetime | None = None
     if takes_no_seat and _is_full(meeting):
         status, waitlisted_at = Registration.Status.WAITLISTED, timezone.now()
-    elif previous == Registration.Status.WAITLISTED:
+    elif registration is not None and previous == Registration.Status.WAITLISTED:
         status, waitlisted_at = previous, registration.waitlisted_at
-    else:
-        status, waitlisted_at = Registration.Status.SUBMITTED, None
     if registration is None:
         registration = Registration.objects.create(
             meeting=meeting, registered_by=by, status=status, waitlisted_at=waitlisted_at, **owner
@@ -363,8 +373,10 @@ def validate_delegation(registration: Registration, *, by: User) -> Registration
     )
     if not selectors.may_validate_delegation(by, registration):
         raise MeetingError(
-            _("Only your state's approver or focal point validates its delegation, once the "
-              "delegation takes a seat."),
+            _(
+                "Only your state's approver or focal point validates its delegation, once the "
+                "delegation takes a seat."
+            ),
             code="forbidden",
         )
     registration.validated_by = by
@@ -381,7 +393,7 @@ def validate_delegation(registration: Registration, *, by: User) -> Registration
 
 @retry_on_deadlock
 @transaction.atomic
-def upload_credentials(registration: Registration, *, by: User, upload) -> Registration:
+def upload_credentials(registration: Registration, *, by: User, upload: Any) -> Registration:
     """The state's credentials letter for its delegation (a PDF or a scan), checked by content."""
     from cica_portal.uploads import refuse_unless_acceptable
 
@@ -424,8 +436,10 @@ def publish_participants(meeting: Meeting, *, by: User) -> Meeting:
     lines = list(selectors.official_list_of(meeting))
     if not lines:
         raise MeetingError(
-            _("No delegation is both confirmed by the Secretariat and validated by its state "
-              "yet: there is nothing to publish."),
+            _(
+                "No delegation is both confirmed by the Secretariat and validated by its state "
+                "yet: there is nothing to publish."
+            ),
             code="conflict",
         )
     meeting.participants_published_at = timezone.now()
