@@ -538,7 +538,7 @@ def may_make_letters(user: User) -> bool:
 
 def letters_visible_to(user: User) -> QuerySet[Letter]:
     """Every letter for the Secretariat; a focal point's own state's; nothing for others."""
-    queryset = Letter.objects.select_related("meeting", "state", "delegate")
+    queryset = Letter.objects.select_related("meeting", "state", "organisation", "delegate")
     if not may_read_letters(user):
         return queryset.none()
     if user.is_secretariat:

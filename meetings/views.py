@@ -257,7 +257,7 @@ def register(request, pk: int):
     error = None
     if request.method == "POST" and formset.is_valid():
         try:
-            services.register_delegation(
+            registered = services.register_delegation(
                 meeting,
                 by=request.user,
                 delegates=[f.cleaned_data for f in formset.forms if f.cleaned_data],
@@ -265,9 +265,18 @@ def register(request, pk: int):
         except DomainError as domain_error:
             error = domain_error.message
         else:
-            messages.success(
-                request, _("Your delegation is registered; the Secretariat will confirm it.")
-            )
+            if registered.status == registered.Status.WAITLISTED:
+                messages.info(
+                    request,
+                    _(
+                        "Every seat is taken: your delegation is on the waiting list and is "
+                        "admitted in order when a seat frees."
+                    ),
+                )
+            else:
+                messages.success(
+                    request, _("Your delegation is registered; the Secretariat will confirm it.")
+                )
             return redirect(meeting)
     context = {"meeting": meeting, "formset": formset, "error": error, "registration": registration}
     status = 400 if request.method == "POST" else 200

@@ -99,3 +99,22 @@ def test_concurrent_withdrawals_promote_in_order_and_never_past_the_cap():
         ).count()
         == 3
     )
+
+
+@pytest.mark.django_db
+def test_the_focal_point_is_told_on_the_page_that_the_delegation_waits(client):
+    from django.urls import reverse
+
+    meeting = MeetingFactory(max_delegations=1)
+    first, second = _focal_points(2)
+    _fill(meeting, [first])
+    client.force_login(second)
+    data = {
+        "delegates-TOTAL_FORMS": "1",
+        "delegates-INITIAL_FORMS": "0",
+        "delegates-0-name": "Head of delegation",
+        "delegates-0-role": "head",
+    }
+    response = client.post(reverse("meetings:register", args=[meeting.pk]), data, follow=True)
+    assert "on the waiting list" in response.content.decode()
+    assert Registration.objects.get(meeting=meeting, state=second.state).status == "waitlisted"
