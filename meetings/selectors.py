@@ -160,10 +160,19 @@ def official_list_groups(meeting: Meeting) -> list[tuple[str, list[Registration]
 
 
 def may_read_official_list(user: User, meeting: Meeting) -> bool:
-    """The Secretariat always (to prepare it); every network member once it is published."""
+    """The Secretariat always (to prepare it); once it is published, the member states'
+    people, and an observer state's if its delegation takes part."""
     if not (user.is_authenticated and user.is_network_member):
         return False
-    return user.is_secretariat or meeting.participants_published_at is not None
+    if user.is_secretariat:
+        return True
+    if meeting.participants_published_at is None:
+        return False
+    if user.state is not None and user.state.is_member:
+        return True
+    return meeting.registrations.filter(
+        state_id=user.state_id, status__in=Registration.ACTIVE_STATUSES
+    ).exists()
 
 
 def may_publish_participants(user: User) -> bool:

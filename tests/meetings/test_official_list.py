@@ -106,3 +106,18 @@ def test_the_csv_lists_the_delegates_and_a_formula_is_not_run(
     text = response.content.decode()
     assert "Kazakhstan" in text
     assert "'=HYPERLINK(1)" in text
+
+
+def test_an_observer_state_that_takes_no_part_does_not_read_it(meeting, lines, secretariat, client):
+    from cica_portal.models import State
+
+    from ..factories import FocalPointUserFactory
+
+    services.publish_participants(meeting, by=secretariat)
+    observer = State.objects.filter(status=State.Status.OBSERVER).first()
+    focal_point = FocalPointUserFactory(username="fp-observer", state=observer)
+    client.force_login(focal_point)
+    url = reverse("meetings:official-list", args=[meeting.pk])
+    assert client.get(url).status_code == 404
+    services.register_delegation(meeting, by=focal_point, delegates=RU)
+    assert client.get(url).status_code == 200
