@@ -168,10 +168,12 @@ def may_read_official_list(user: User, meeting: Meeting) -> bool:
         return True
     if meeting.participants_published_at is None:
         return False
-    if user.state is not None and user.state.is_member:
+    if user.state is None:
+        return False
+    if user.state.is_member:
         return True
     return meeting.registrations.filter(
-        state_id=user.state_id, status__in=Registration.ACTIVE_STATUSES
+        state_id=user.state.pk, status__in=Registration.ACTIVE_STATUSES
     ).exists()
 
 
