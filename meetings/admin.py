@@ -97,7 +97,16 @@ class AgendaItemInline(admin.StackedInline):
 class RegistrationInline(admin.TabularInline):
     model = Registration
     extra = 0
-    fields = ["state", "status", "delegate_count", "registered_by", "confirmed_at", "open_link"]
+    fields = [
+        "state",
+        "organisation",
+        "status",
+        "delegate_count",
+        "registered_by",
+        "confirmed_at",
+        "validated_at",
+        "open_link",
+    ]
     readonly_fields = fields
     can_delete = False
     show_change_link = True
@@ -106,7 +115,9 @@ class RegistrationInline(admin.TabularInline):
         return False  # delegations are registered by their state's focal point
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("state", "registered_by")
+        return (
+            super().get_queryset(request).select_related("state", "organisation", "registered_by")
+        )
 
     @admin.display(description=_("delegates"))
     def delegate_count(self, obj):
@@ -183,7 +194,13 @@ class MeetingAdmin(ServiceAdminMixin, admin.ModelAdmin):
     date_hierarchy = "start"
     list_select_related = ["host_state", "series"]
     filter_horizontal = ["areas"]
-    readonly_fields = ["status", "created_at", "updated_at", "portal_link"]
+    readonly_fields = [
+        "status",
+        "created_at",
+        "updated_at",
+        "portal_link",
+        "participants_published_at",
+    ]
     inlines = [AgendaItemInline, RegistrationInline, DocumentInline, InvitationInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = [
@@ -193,6 +210,7 @@ class MeetingAdmin(ServiceAdminMixin, admin.ModelAdmin):
         "mark_held",
         "mark_report_published",
         "export_participants",
+        "publish_official_list",
     ]
     fieldsets = [
         (None, {"fields": ["title", "kind", "areas", "status", "portal_link"]}),
@@ -215,7 +233,17 @@ class MeetingAdmin(ServiceAdminMixin, admin.ModelAdmin):
                 ),
             },
         ),
-        (_("Registration"), {"fields": ["registration_deadline", "max_delegates_per_state"]}),
+        (
+            _("Registration"),
+            {
+                "fields": [
+                    "registration_deadline",
+                    "max_delegates_per_state",
+                    "max_delegations",
+                    "participants_published_at",
+                ]
+            },
+        ),
         (_("Outcome"), {"fields": ["outcome", "series", "created_at", "updated_at"]}),
     ]
 
@@ -381,6 +409,22 @@ class MeetingAdmin(ServiceAdminMixin, admin.ModelAdmin):
     def export_participants(self, request, queryset):
         return participants_response(list(queryset.order_by("start")[:50]))
 
+    @admin.action(description=_("Publish the official list of participants"))
+    def publish_official_list(self, request, queryset):
+        done = 0
+        for meeting in queryset:
+            try:
+                services.publish_participants(meeting, by=request.user)
+            except DomainError as error:
+                self.message_user(request, f"{meeting}: {error.message}", messages.WARNING)
+            else:
+                done += 1
+        self.message_user(
+            request,
+            ngettext("%(n)d official list published.", "%(n)d official lists published.", done)
+            % {"n": done},
+        )
+
 
 def _agenda_items(formset) -> list[dict]:
     """The agenda the formset describes, in the shape `save_agenda` takes."""
@@ -407,7 +451,16 @@ class DelegateInline(ReadOnlyInline):
     """A delegation is written by its state's focal point, in the portal."""
 
     model = Delegate
-    fields = ["order", "name", "position", "role", "interpretation", "dietary", "access"]
+    fields = [
+        "order",
+        "name",
+        "position",
+        "role",
+        "interpretation",
+        "dietary",
+        "access",
+        "checked_in_at",
+    ]
     readonly_fields = fields
 
 
@@ -415,19 +468,36 @@ class DelegateInline(ReadOnlyInline):
 class RegistrationAdmin(ReadOnlyAdmin):
     """Confirmed by the action; written, and withdrawn, by the state in the portal."""
 
-    list_display = ["meeting", "state", "status", "registered_by", "created_at", "confirmed_at"]
+    list_display = [
+        "meeting",
+        "state",
+        "organisation",
+        "status",
+        "registered_by",
+        "created_at",
+        "confirmed_at",
+        "validated_at",
+    ]
     list_filter = ["status", "meeting__kind", "state"]
-    search_fields = ["meeting__title", "state__name_en", "delegates__name"]
-    list_select_related = ["meeting", "state", "registered_by"]
+    search_fields = ["meeting__title", "state__name_en", "organisation__code", "delegates__name"]
+    list_select_related = ["meeting", "state", "organisation", "registered_by"]
     readonly_fields = [
         "meeting",
         "state",
+        "organisation",
         "status",
+        "waitlisted_at",
         "registered_by",
         "created_at",
         "confirmed_by",
         "confirmed_at",
+        "validated_by",
+        "validated_at",
+        "credentials_name",
     ]
+    # The credentials file is read on the portal (its state's people and the Secretariat), never
+    # through a storage address here.
+    exclude = ["credentials", "credentials_type"]
     inlines = [DelegateInline]
     actions = ["confirm"]
 
@@ -484,7 +554,7 @@ class MeetingSeriesAdmin(ServiceAdminMixin, admin.ModelAdmin):
 class InvitationAdmin(ReadOnlyAdmin):
     """Proposed on the meeting page, which asks the member states, who decide it."""
 
-    list_display = ["organisation", "meeting", "status", "sent_at", "approval"]
+    list_display = ["organisation", "meeting", "status", "sent_at", "answered_at", "approval"]
     list_filter = ["status", "organisation"]
     list_select_related = ["organisation", "meeting", "approval"]
     search_fields = ["meeting__title", "organisation__code"]
@@ -494,9 +564,16 @@ class InvitationAdmin(ReadOnlyAdmin):
         "message",
         "status",
         "approval",
+        "previous",
         "invited_by",
         "created_at",
+        "contact_name",
+        "contact_email",
+        "letter",
         "sent_at",
+        "answer_due",
+        "answered_at",
+        "answer_note",
     ]
 
 

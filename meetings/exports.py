@@ -43,7 +43,9 @@ def participants_workbook(meetings: list[Meeting]) -> bytes:
                 sheet.append(
                     spreadsheets.row(
                         [
-                            registration.state.name_en,
+                            registration.state.name_en
+                            if registration.state_id
+                            else registration.organisation.name_en,
                             delegate.name,
                             delegate.position,
                             str(delegate.get_role_display()),

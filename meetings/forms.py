@@ -140,6 +140,47 @@ class InviteForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    contact_name = forms.CharField(label=_("Contact point"), required=False, max_length=200)
+    contact_email = forms.EmailField(label=_("Contact point's email"), required=False)
+
+
+class InvitationLetterForm(forms.Form):
+    """The agreed invitation's letter: in which language, to whom at the body."""
+
+    language = forms.ChoiceField(label=_("Language of the letter"), choices=LetterLanguage.choices)
+    contact_name = forms.CharField(label=_("Contact point"), required=False, max_length=200)
+    contact_email = forms.EmailField(label=_("Contact point's email"))
+
+
+class InvitationAnswerForm(forms.Form):
+    ACCEPTED, DECLINED = "accepted", "declined"
+    answer = forms.ChoiceField(
+        label=_("The body's answer"),
+        choices=[(ACCEPTED, _("Accepted")), (DECLINED, _("Declined"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note (e.g. the letter's date)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class CredentialsForm(forms.Form):
+    file = forms.FileField(
+        label=_("Credentials (a signed letter, PDF or scan)"), validators=[validate_upload]
+    )
+
+
+class CheckInForm(forms.Form):
+    code = forms.CharField(
+        label=_("Badge code"),
+        max_length=80,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "none", "inputmode": "text"}
+        ),
+    )
 
 
 class MeetingDecisionForm(forms.Form):
@@ -204,7 +245,11 @@ class OccurrencesForm(forms.Form):
 class LettersForm(forms.Form):
     """Which letters the Secretariat makes for a meeting, and in which languages."""
 
-    kind = forms.ChoiceField(label=_("Letters"), choices=LetterKind.choices)
+    kind = forms.ChoiceField(
+        label=_("Letters"),
+        # A body's invitation letter is made from its invitation, one body at a time.
+        choices=[c for c in LetterKind.choices if c[0] != LetterKind.BODY_INVITATION],
+    )
     languages = forms.MultipleChoiceField(
         label=_("Languages"),
         choices=LetterLanguage.choices,

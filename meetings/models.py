@@ -135,6 +135,18 @@ class Meeting(models.Model):
     max_delegates_per_state = models.PositiveSmallIntegerField(
         _("maximum delegates per state"), null=True, blank=True
     )
+    max_delegations = models.PositiveSmallIntegerField(
+        _("seats (delegations)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "How many delegations may take part; empty for no limit. Past it, a delegation "
+            "joins the waiting list and is admitted in order when a seat frees."
+        ),
+    )
+    participants_published_at = models.DateTimeField(
+        _("official list published at"), null=True, blank=True, editable=False
+    )
     series = models.ForeignKey(
         MeetingSeries,
         on_delete=models.SET_NULL,
@@ -229,9 +241,15 @@ class Invitation(models.Model):
 
     class Status(models.TextChoices):
         AWAITING_APPROVAL = "awaiting_approval", _("Awaiting the member states' approval")
+        AGREED = "agreed", _("Agreed by the member states, letter to send")
         SENT = "sent", _("Sent")
+        ACCEPTED = "accepted", _("Accepted by the body")
+        DECLINED = "declined", _("Declined by the body")
         NOT_AGREED = "not_agreed", _("Not agreed by the member states")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    # A body may be proposed again (a new request) once its last proposal ended in one of these.
+    ENDED_STATUSES = (Status.NOT_AGREED, Status.WITHDRAWN, Status.DECLINED)
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations")
     organisation = models.ForeignKey(
@@ -256,18 +274,44 @@ class Invitation(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # Who at the body receives the letter, and its answer, recorded by the Secretariat.
+    contact_name = models.CharField(_("contact point"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact point's email"), blank=True)
+    letter = models.OneToOneField(
+        "Letter",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invitation",
+        verbose_name=_("letter sent"),
+    )
+    answer_due = models.DateTimeField(_("answer expected by"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answer_note = models.TextField(_("the body's answer"), blank=True, max_length=4000)
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    previous = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="next_proposal",
+        verbose_name=_("earlier proposal"),
+    )
 
     class Meta:
-        ordering = ["meeting", "organisation__code"]
+        ordering = ["meeting", "organisation__code", "created_at"]
         verbose_name = _("invitation to an international body")
         verbose_name_plural = _("invitations to international bodies")
         constraints = [
             models.UniqueConstraint(
-                fields=["meeting", "organisation"], name="one_invitation_per_meeting_and_body"
+                fields=["meeting", "organisation"],
+                condition=~models.Q(status__in=["not_agreed", "withdrawn", "declined"]),
+                name="one_live_invitation_per_meeting_and_body",
             ),
             models.CheckConstraint(
                 name="sent_invitation_has_sent_at",
-                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
+                condition=~models.Q(status__in=["sent", "accepted", "declined"])
+                | models.Q(sent_at__isnull=False),
             ),
         ]
 
@@ -347,10 +391,17 @@ class TrainingRequest(models.Model):
         return reverse("meetings:training-detail", args=[self.pk])
 
 
+def credentials_path(instance: Registration, filename: str) -> str:
+    """An unguessable name; the original name is kept only in the database."""
+    suffix = PurePath(filename).suffix.lower()[:8]
+    return f"credentials/{secrets.token_urlsafe(32)}{suffix}"
+
+
 class Registration(models.Model):
-    """A state's delegation to one meeting."""
+    """A delegation to one meeting: a member or observer state's, or an invited body's."""
 
     class Status(models.TextChoices):
+        WAITLISTED = "waitlisted", _("On the waiting list")
         SUBMITTED = "submitted", _("Submitted")
         CONFIRMED = "confirmed", _("Confirmed by the Secretariat")
         RETURNED = "returned", _("Returned for changes")
@@ -359,7 +410,22 @@ class Registration(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="registrations")
     state = models.ForeignKey(
-        "cica_portal.State", on_delete=models.PROTECT, related_name="+", verbose_name=_("state")
+        "cica_portal.State",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("state"),
+    )
+    # An invited body's delegation (after it accepted), registered by the Secretariat from what
+    # the body's contact point sent; then `state` is empty.
+    organisation = models.ForeignKey(
+        "cica_portal.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("international body"),
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status, default=Status.SUBMITTED, db_index=True
@@ -378,17 +444,43 @@ class Registration(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     # Why the Secretariat returned or declined it, in words the focal point reads.
     decision_reason = models.TextField(_("reason given"), blank=True, max_length=4000)
+    # The state's own check of its line on the official list (its approver or focal point);
+    # any change to the delegation clears it.
+    validated_by = models.ForeignKey(
+        "cica_portal.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("validated by"),
+    )
+    validated_at = models.DateTimeField(_("validated at"), null=True, blank=True)
+    credentials = models.FileField(
+        _("credentials"), upload_to=credentials_path, max_length=200, blank=True
+    )
+    credentials_name = models.CharField(_("credentials file name"), max_length=255, blank=True)
+    credentials_type = models.CharField(max_length=100, blank=True, editable=False)
+    # When it joined the waiting list: the order seats are given in.
+    waitlisted_at = models.DateTimeField(_("on the waiting list since"), null=True, blank=True)
 
     class Meta:
-        ordering = ["meeting", "state__name_en"]
+        ordering = ["meeting", "state__name_en", "organisation__code"]
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "state"], name="one_delegation_per_state")
+            models.UniqueConstraint(fields=["meeting", "state"], name="one_delegation_per_state"),
+            models.UniqueConstraint(
+                fields=["meeting", "organisation"], name="one_delegation_per_body"
+            ),
+            models.CheckConstraint(
+                name="delegation_of_a_state_or_a_body",
+                condition=models.Q(state__isnull=False, organisation__isnull=True)
+                | models.Q(state__isnull=True, organisation__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.state.code} · {self.meeting}"
+        return f"{self.participant_code} · {self.meeting}"
 
     # Delegations that take seats: on the list of participants and counted against the cap.
     ACTIVE_STATUSES = (Status.SUBMITTED, Status.CONFIRMED, Status.RETURNED)
@@ -397,12 +489,29 @@ class Registration(models.Model):
     def is_active(self) -> bool:
         return self.status in self.ACTIVE_STATUSES
 
+    @property
+    def participant_name(self) -> str:
+        """The state's or the body's name, in the active language."""
+        return self.state.name if self.state_id else self.organisation.name
+
+    @property
+    def participant_code(self) -> str:
+        return self.state.code if self.state_id else self.organisation.code
+
+    @property
+    def group(self) -> str:
+        """Where it stands on the official list: member states, observer states, bodies."""
+        if not self.state_id:
+            return "body"
+        return "member" if self.state.is_member else "observer"
+
 
 class Delegate(models.Model):
     class Role(models.TextChoices):
         HEAD = "head", _("Head of delegation")
         DELEGATE = "delegate", _("Delegate")
         EXPERT = "expert", _("Expert")
+        SUBSTITUTE = "substitute", _("Substitute")
         INTERPRETER = "interpreter", _("Interpreter")
 
     registration = models.ForeignKey(
@@ -420,6 +529,10 @@ class Delegate(models.Model):
     dietary = models.CharField(_("dietary needs"), max_length=200, blank=True)
     access = models.CharField(_("access needs"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        "cica_portal.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["registration", "order", "pk"]
@@ -478,6 +591,7 @@ class MeetingDocument(models.Model):
 
 class LetterKind(models.TextChoices):
     INVITATION = "invitation", _("Invitation letter")
+    BODY_INVITATION = "body_invitation", _("Invitation letter to an international body")
     NOTE_VERBALE = "note_verbale", _("Note verbale")
     VISA_SUPPORT = "visa_support", _("Visa support letter")
 
@@ -587,7 +701,21 @@ class Letter(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=LetterKind)
     language = models.CharField(_("language"), max_length=2, choices=LetterLanguage)
     state = models.ForeignKey(
-        "cica_portal.State", on_delete=models.PROTECT, related_name="+", verbose_name=_("state")
+        "cica_portal.State",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("state"),
+    )
+    # A letter to an international body (its invitation): then `state` is empty.
+    organisation = models.ForeignKey(
+        "cica_portal.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("international body"),
     )
     delegate = models.ForeignKey(
         Delegate,
@@ -627,6 +755,10 @@ class Letter(models.Model):
                 fields=["meeting", "kind", "language", "delegate"],
                 condition=models.Q(delegate__isnull=False),
                 name="one_delegate_letter_per_kind_and_language",
+            ),
+            models.CheckConstraint(
+                name="letter_to_a_state_or_a_body",
+                condition=models.Q(state__isnull=False) | models.Q(organisation__isnull=False),
             ),
         ]
 

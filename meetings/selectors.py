@@ -14,6 +14,7 @@ from cica_portal.models import User
 
 from .models import (
     AgendaItem,
+    Delegate,
     Invitation,
     Letter,
     Meeting,
@@ -98,6 +99,7 @@ def own_registration(user: User, meeting: Meeting) -> Registration | None:
         return None
     return (
         Registration.objects.filter(meeting=meeting, state_id=user.state_id)
+        .select_related("state", "validated_by")
         .prefetch_related("delegates")
         .first()
     )
@@ -105,9 +107,9 @@ def own_registration(user: User, meeting: Meeting) -> Registration | None:
 
 def _with_delegates(registrations: QuerySet[Registration]) -> QuerySet[Registration]:
     return (
-        registrations.select_related("state")
+        registrations.select_related("state", "organisation")
         .prefetch_related("delegates")
-        .order_by("state__name_en")
+        .order_by("state__name_en", "organisation__code")
     )
 
 
@@ -122,6 +124,145 @@ def registrations_answered(meeting: Meeting) -> QuerySet[Registration]:
     return _with_delegates(meeting.registrations.exclude(status=Registration.Status.WITHDRAWN))
 
 
+def waiting_list_of(meeting: Meeting) -> QuerySet[Registration]:
+    """Delegations waiting for a seat, in the order seats are given."""
+    return (
+        meeting.registrations.filter(status=Registration.Status.WAITLISTED)
+        .select_related("state", "organisation")
+        .order_by("waitlisted_at", "pk")
+    )
+
+
+def official_list_of(meeting: Meeting) -> QuerySet[Registration]:
+    """The official list of participants: delegations confirmed by the Secretariat and
+    validated by their own state; member states first, then observer states, then bodies."""
+    return (
+        meeting.registrations.filter(
+            status=Registration.Status.CONFIRMED, validated_at__isnull=False
+        )
+        .select_related("state", "organisation")
+        .prefetch_related("delegates")
+        .order_by("state__name_en", "organisation__code")
+    )
+
+
+def official_list_groups(meeting: Meeting) -> list[tuple[str, list[Registration]]]:
+    """The official list in its three parts, each with a heading, empty parts left out."""
+    headings = {
+        "member": gettext_lazy("Member states"),
+        "observer": gettext_lazy("Observer states"),
+        "body": gettext_lazy("International organisations"),
+    }
+    parts: dict[str, list[Registration]] = {key: [] for key in headings}
+    for registration in official_list_of(meeting):
+        parts[registration.group].append(registration)
+    return [(str(headings[key]), rows) for key, rows in parts.items() if rows]
+
+
+def may_read_official_list(user: User, meeting: Meeting) -> bool:
+    """The Secretariat always (to prepare it); once it is published, the member states'
+    people, and an observer state's if its delegation takes part."""
+    if not (user.is_authenticated and user.is_network_member):
+        return False
+    if user.is_secretariat:
+        return True
+    if meeting.participants_published_at is None:
+        return False
+    if user.state is None:
+        return False
+    if user.state.is_member:
+        return True
+    return meeting.registrations.filter(
+        state_id=user.state.pk, status__in=Registration.ACTIVE_STATUSES
+    ).exists()
+
+
+def may_publish_participants(user: User) -> bool:
+    return user.is_authenticated and user.is_secretariat
+
+
+def may_validate_delegation(user: User, registration: Registration) -> bool:
+    """A state's approver or focal point validates its own line, once it takes a seat."""
+    return bool(
+        (user.is_approver or user.is_focal_point)
+        and registration.state_id is not None
+        and user.state_id == registration.state_id
+        and registration.status in (Registration.Status.SUBMITTED, Registration.Status.CONFIRMED)
+    )
+
+
+def may_upload_credentials(user: User, registration: Registration) -> bool:
+    return is_own_states_focal_point(user, registration) and registration.status not in (
+        Registration.Status.WITHDRAWN,
+        Registration.Status.DECLINED,
+    )
+
+
+def may_check_in(user: User) -> bool:
+    """Only the Secretariat checks delegates in at the door."""
+    return user.is_authenticated and user.is_secretariat
+
+
+def attendance_of_meeting(meeting: Meeting) -> tuple[int, int]:
+    """(checked in, confirmed) delegates of the meeting, for the door's counter."""
+    from django.db.models import Count
+
+    counts = Delegate.objects.filter(
+        registration__meeting=meeting, registration__status=Registration.Status.CONFIRMED
+    ).aggregate(total=Count("pk"), present=Count("pk", filter=Q(checked_in_at__isnull=False)))
+    return counts["present"], counts["total"]
+
+
+def attendance_of_year(year: int) -> dict:
+    """The annual review's figures: per state (or body), delegates confirmed and checked in at
+    the meetings held in the year (counts only, one query)."""
+    from django.db.models import Count
+
+    rows = (
+        Delegate.objects.filter(
+            registration__status=Registration.Status.CONFIRMED,
+            registration__meeting__start__year=year,
+        )
+        .exclude(registration__meeting__status=Meeting.Status.CANCELLED)
+        .values(
+            "registration__meeting",
+            "registration__state__name_en",
+            "registration__organisation__code",
+        )
+        .annotate(confirmed=Count("pk"), present=Count("pk", filter=Q(checked_in_at__isnull=False)))
+        .order_by()
+    )
+    by_who: dict[tuple[int, str], dict] = {}
+    meetings: set[int] = set()
+    for row in rows:
+        state, body = row["registration__state__name_en"], row["registration__organisation__code"]
+        key = (1, body) if state is None else (0, state)  # states first, then bodies
+        line = by_who.setdefault(
+            key, {"who": state or body, "meetings": 0, "confirmed": 0, "present": 0}
+        )
+        line["meetings"] += 1
+        line["confirmed"] += row["confirmed"]
+        line["present"] += row["present"]
+        meetings.add(row["registration__meeting"])
+    lines = [by_who[key] for key in sorted(by_who)]
+    return {
+        "year": year,
+        "meetings": len(meetings),
+        "confirmed": sum(line["confirmed"] for line in lines),
+        "present": sum(line["present"] for line in lines),
+        "lines": lines,
+    }
+
+
+def attendance_rows(figures: dict) -> list[list]:
+    """The attendance section of the review's spreadsheet: the headings, then one row each."""
+    rows: list[list] = [
+        [_("State or body"), _("Meetings"), _("Delegates confirmed"), _("Delegates present")]
+    ]
+    rows += [[x["who"], x["meetings"], x["confirmed"], x["present"]] for x in figures["lines"]]
+    return rows
+
+
 def invitations_visible_to(user: User) -> QuerySet[Invitation]:
     """Invitations are read by every network member, like the meetings they belong to."""
     if not (user.is_authenticated and user.is_network_member):
@@ -130,7 +271,45 @@ def invitations_visible_to(user: User) -> QuerySet[Invitation]:
 
 
 def invitations_of(meeting: Meeting) -> QuerySet[Invitation]:
-    return meeting.invitations.select_related("organisation", "approval")
+    """Every proposal of a body for the meeting, earlier refused ones included (the history)."""
+    return meeting.invitations.select_related(
+        "meeting", "organisation", "approval", "letter"
+    ).order_by("organisation__code", "created_at", "pk")
+
+
+def get_invitation_for(user: User, pk: int) -> Invitation:
+    return get_object_or_404(
+        invitations_visible_to(user).select_related("meeting", "organisation", "letter"), pk=pk
+    )
+
+
+def may_send_invitation_letter(user: User, invitation: Invitation) -> bool:
+    return user.is_secretariat and invitation.status == Invitation.Status.AGREED
+
+
+def may_record_invitation_answer(user: User, invitation: Invitation) -> bool:
+    return user.is_secretariat and invitation.status == Invitation.Status.SENT
+
+
+def may_register_body(user: User, invitation: Invitation) -> bool:
+    """The Secretariat registers the delegation of a body that accepted, from what its contact
+    point sent, while registration is open."""
+    return (
+        user.is_secretariat
+        and invitation.status == Invitation.Status.ACCEPTED
+        and why_registration_is_closed(invitation.meeting) is None
+    )
+
+
+def may_propose_again(user: User, invitation: Invitation) -> bool:
+    """A body refused by the member states (or that declined) can be proposed once more, with
+    a new request, while no newer proposal exists."""
+    return bool(
+        user.is_secretariat
+        and invitation.status in Invitation.ENDED_STATUSES
+        and invitation.meeting.is_open
+        and not Invitation.objects.filter(previous=invitation).exists()
+    )
 
 
 def training_requests_visible_to(user: User) -> QuerySet[TrainingRequest]:
@@ -371,7 +550,7 @@ def may_make_letters(user: User) -> bool:
 
 def letters_visible_to(user: User) -> QuerySet[Letter]:
     """Every letter for the Secretariat; a focal point's own state's; nothing for others."""
-    queryset = Letter.objects.select_related("meeting", "state", "delegate")
+    queryset = Letter.objects.select_related("meeting", "state", "organisation", "delegate")
     if not may_read_letters(user):
         return queryset.none()
     if user.is_secretariat:

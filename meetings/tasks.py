@@ -33,3 +33,8 @@ def remind_unconfirmed_registrations() -> int:
 )
 def email_letter(letter_pk: int) -> bool:
     return services.email_letter(letter_pk)
+
+
+@shared_task(name="meetings.remind_unanswered_invitations")
+def remind_unanswered_invitations() -> int:
+    return services.remind_unanswered_invitations()

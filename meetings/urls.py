@@ -15,6 +15,37 @@ urlpatterns = [
     path("<int:pk>/invite/", views.invite, name="invite"),
     path("<int:pk>/decisions/", views.record_decision, name="record-decision"),
     path("<int:pk>/letters/", views.meeting_letters, name="letters"),
+    path("<int:pk>/official-list/", views.official_list, name="official-list"),
+    path("<int:pk>/official-list.pdf", views.official_list_pdf, name="official-list-pdf"),
+    path("<int:pk>/official-list.csv", views.official_list_csv, name="official-list-csv"),
+    path(
+        "<int:pk>/official-list/publish/",
+        views.official_list_publish,
+        name="official-list-publish",
+    ),
+    path("<int:pk>/check-in/", views.check_in, name="check-in"),
+    path("invitations/<int:pk>/send/", views.invitation_send, name="invitation-send"),
+    path("invitations/<int:pk>/answer/", views.invitation_answer, name="invitation-answer"),
+    path(
+        "invitations/<int:pk>/delegation/",
+        views.invitation_delegation,
+        name="invitation-delegation",
+    ),
+    path(
+        "invitations/<int:pk>/propose-again/",
+        views.invitation_propose_again,
+        name="invitation-propose-again",
+    ),
+    path(
+        "registrations/<int:pk>/validate/",
+        views.registration_validate,
+        name="registration-validate",
+    ),
+    path(
+        "registrations/<int:pk>/credentials/",
+        views.registration_credentials,
+        name="registration-credentials",
+    ),
     path("letters/<int:pk>.pdf", views.letter_pdf, name="letter-pdf"),
     path("letters/<int:pk>/send/", views.letter_send, name="letter-send"),
     path(

@@ -9,11 +9,12 @@ from datetime import date, datetime, timedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -27,12 +28,17 @@ from cica_portal.roles import (
 )
 
 from . import selectors, services
+from .badges import badge_code, badge_qr_svg
 from .exports import participants_response
 from .filters import MeetingFilter
 from .forms import (
     AcceptForm,
+    CheckInForm,
+    CredentialsForm,
     DeclineForm,
     DocumentForm,
+    InvitationAnswerForm,
+    InvitationLetterForm,
     InviteForm,
     LettersForm,
     MeetingDecisionForm,
@@ -165,12 +171,26 @@ def meeting_detail(request, pk: int):
         "see_registrations": user.is_secretariat,
         "letters": selectors.may_read_letters(user),
         "record_decision": selectors.may_record_decision(user, meeting),
+        "official_list": selectors.may_read_official_list(user, meeting),
+        "validate": bool(own)
+        and not own.validated_at
+        and selectors.may_validate_delegation(user, own),
+        "upload_credentials": bool(own) and selectors.may_upload_credentials(user, own),
     }
+    if context["rights"]["upload_credentials"]:
+        context["credentials_form"] = CredentialsForm()
     if user.is_secretariat:
         registrations = list(selectors.registrations_answered(meeting))
         for registration in registrations:
             registration.may_confirm = selectors.may_confirm_registration(user, registration)
             registration.may_decide = selectors.may_decide_registration(user, registration)
+        invitations = list(context["invitations"])
+        for invitation in invitations:
+            invitation.may_send = selectors.may_send_invitation_letter(user, invitation)
+            invitation.may_answer = selectors.may_record_invitation_answer(user, invitation)
+            invitation.may_register = selectors.may_register_body(user, invitation)
+            invitation.may_propose_again = selectors.may_propose_again(user, invitation)
+        context["invitations"] = invitations
         context.update(
             registrations=registrations,
             invite_form=InviteForm(),
@@ -237,7 +257,7 @@ def register(request, pk: int):
     error = None
     if request.method == "POST" and formset.is_valid():
         try:
-            services.register_delegation(
+            registered = services.register_delegation(
                 meeting,
                 by=request.user,
                 delegates=[f.cleaned_data for f in formset.forms if f.cleaned_data],
@@ -245,9 +265,18 @@ def register(request, pk: int):
         except DomainError as domain_error:
             error = domain_error.message
         else:
-            messages.success(
-                request, _("Your delegation is registered; the Secretariat will confirm it.")
-            )
+            if registered.status == registered.Status.WAITLISTED:
+                messages.info(
+                    request,
+                    _(
+                        "Every seat is taken: your delegation is on the waiting list and is "
+                        "admitted in order when a seat frees."
+                    ),
+                )
+            else:
+                messages.success(
+                    request, _("Your delegation is registered; the Secretariat will confirm it.")
+                )
             return redirect(meeting)
     context = {"meeting": meeting, "formset": formset, "error": error, "registration": registration}
     status = 400 if request.method == "POST" else 200
@@ -318,6 +347,12 @@ def participants(request, pk: int):
     """The list of delegates and their badges, ready to print."""
     meeting = selectors.get_meeting_for(request.user, pk)
     registrations = list(selectors.participants_of(meeting))
+    for registration in registrations:
+        if registration.status == registration.Status.CONFIRMED:
+            for delegate in registration.delegates.all():
+                # segno's own SVG of our own code: no user text in it.
+                delegate.qr = mark_safe(badge_qr_svg(delegate))  # noqa: S308
+                delegate.code = badge_code(delegate)
     return render(
         request,
         "meetings/participants.html",
@@ -390,6 +425,8 @@ def invite(request, pk: int):
                 form.cleaned_data["organisation"],
                 by=request.user,
                 message=form.cleaned_data["message"],
+                contact_name=form.cleaned_data["contact_name"],
+                contact_email=form.cleaned_data["contact_email"],
             )
         except DomainError as error:
             show_on_form(form, error)
@@ -616,3 +653,301 @@ def letter_send(request, pk: int):
         % {"reference": letter.reference, "state": letter.state.name},
     )
     return redirect("meetings:letters", pk=letter.meeting_id)
+
+
+# --- Delegations: the state's validation, credentials, the official list ----------------------
+
+
+@network_member_required
+@require_POST
+def registration_validate(request, pk: int):
+    """The state's approver or focal point validates its own line (another state's is 404)."""
+    registration = selectors.get_registration_for(request.user, pk)
+    act(
+        request,
+        lambda: services.validate_delegation(registration, by=request.user),
+        success=_("Your state's delegation is validated for the official list."),
+    )
+    return redirect(registration.meeting)
+
+
+@network_member_required
+@require_http_methods(["GET", "POST"])
+def registration_credentials(request, pk: int):
+    """GET: the credentials letter (the state's people and the Secretariat); POST: the state's
+    focal point files it."""
+    registration = selectors.get_registration_for(request.user, pk)
+    if request.method == "GET":
+        if not registration.credentials:
+            raise Http404
+        try:
+            handle = registration.credentials.open("rb")
+        except FileNotFoundError as error:
+            raise Http404 from error
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=registration.credentials_name or f"credentials-{registration.pk}",
+            content_type=registration.credentials_type or "application/octet-stream",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
+    if not selectors.may_upload_credentials(request.user, registration):
+        raise PermissionDenied
+    form = CredentialsForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.upload_credentials(
+                registration, by=request.user, upload=form.cleaned_data["file"]
+            )
+        except DomainError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(request, _("The credentials are filed with the delegation."))
+            return redirect(registration.meeting)
+    return render(
+        request,
+        "meetings/credentials_upload.html",
+        {"registration": registration, "form": form},
+        status=400,
+    )
+
+
+def _official_list_meeting(request, pk: int) -> Meeting:
+    meeting = selectors.get_meeting_for(request.user, pk)
+    if not selectors.may_read_official_list(request.user, meeting):
+        raise Http404
+    return meeting
+
+
+@network_member_required
+@require_GET
+def official_list(request, pk: int):
+    """The official list of participants: the Secretariat's draft, everyone's once published."""
+    meeting = _official_list_meeting(request, pk)
+    context = {
+        "meeting": meeting,
+        "groups": selectors.official_list_groups(meeting),
+        "may_publish": selectors.may_publish_participants(request.user),
+        "show_attendance": True,
+    }
+    return render(request, "meetings/official_list.html", context)
+
+
+@network_member_required
+@require_GET
+def official_list_pdf(request, pk: int):
+    from .official_list import render_pdf as render_list
+
+    meeting = _official_list_meeting(request, pk)
+    language = request.GET.get("lang") or (request.LANGUAGE_CODE or "en")[:2]
+    if language not in ("en", "ru"):
+        language = "en"
+    response = HttpResponse(render_list(meeting, language), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="participants-{meeting.pk}-{language}.pdf"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@network_member_required
+@require_GET
+def official_list_csv(request, pk: int):
+    from .official_list import render_csv
+
+    meeting = _official_list_meeting(request, pk)
+    response = HttpResponse(render_csv(meeting), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="participants-{meeting.pk}.csv"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@secretariat_required
+@require_POST
+def official_list_publish(request, pk: int):
+    meeting = selectors.get_meeting_for(request.user, pk)
+    act(
+        request,
+        lambda: services.publish_participants(meeting, by=request.user),
+        success=_("The official list is published: the member states' people can read it."),
+    )
+    return redirect("meetings:official-list", pk=meeting.pk)
+
+
+# --- Check-in at the door ---------------------------------------------------------------------
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@allowed_by(selectors.may_check_in)
+@require_http_methods(["GET", "POST"])
+def check_in(request, pk: int):
+    """The Secretariat's phone page at the door: a badge's code scanned or typed checks its
+    delegate in; a second time only says when."""
+    meeting = selectors.get_meeting_for(request.user, pk)
+    form = CheckInForm(request.POST if request.method == "POST" else None)
+    result, status = None, 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                result = services.check_in(meeting, form.cleaned_data["code"], by=request.user)
+            except DomainError as error:
+                show_on_form(form, error)
+            else:
+                status = 200
+                form = CheckInForm()
+        if _wants_json(request):
+            if result is None:
+                return JsonResponse({"ok": False, "errors": form.errors}, status=400)
+            return JsonResponse(
+                {
+                    "ok": True,
+                    "first_time": result.first_time,
+                    "name": result.delegate.name,
+                    "delegation": str(result.delegate.registration.participant_name),
+                }
+            )
+    present, total = selectors.attendance_of_meeting(meeting)
+    context = {
+        "meeting": meeting,
+        "form": form,
+        "result": result,
+        "present": present,
+        "total": total,
+    }
+    return render(request, "meetings/check_in.html", context, status=status)
+
+
+# --- International bodies: the letter, the answer, the delegation, a new proposal -------------
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def invitation_send(request, pk: int):
+    invitation = selectors.get_invitation_for(request.user, pk)
+    if not selectors.may_send_invitation_letter(request.user, invitation):
+        raise Http404
+    form = InvitationLetterForm(
+        request.POST if request.method == "POST" else None,
+        initial={
+            "contact_name": invitation.contact_name,
+            "contact_email": invitation.contact_email,
+            "language": "en",
+        },
+    )
+    if form.is_valid():
+        try:
+            services.send_invitation_letter(invitation, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(request, _("The letter is sent to the body's contact point."))
+            return redirect(invitation.meeting)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "meetings/invitation_form.html",
+        {"invitation": invitation, "form": form, "action": "send"},
+        status=status,
+    )
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def invitation_answer(request, pk: int):
+    invitation = selectors.get_invitation_for(request.user, pk)
+    if not selectors.may_record_invitation_answer(request.user, invitation):
+        raise Http404
+    form = InvitationAnswerForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            services.record_invitation_answer(
+                invitation,
+                by=request.user,
+                accepted=form.cleaned_data["answer"] == InvitationAnswerForm.ACCEPTED,
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(request, _("The body's answer is recorded."))
+            return redirect(invitation.meeting)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "meetings/invitation_form.html",
+        {"invitation": invitation, "form": form, "action": "answer"},
+        status=status,
+    )
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def invitation_delegation(request, pk: int):
+    """The Secretariat registers the delegation of a body that accepted."""
+    invitation = selectors.get_invitation_for(request.user, pk)
+    if not selectors.may_register_body(request.user, invitation):
+        raise Http404
+    meeting = invitation.meeting
+    registration = (
+        meeting.registrations.filter(organisation_id=invitation.organisation_id)
+        .prefetch_related("delegates")
+        .first()
+    )
+    formset = delegate_formset(
+        request.POST if request.method == "POST" else None,
+        registration=registration,
+        rows=selectors.delegate_rows(meeting, registration),
+        cap=meeting.max_delegates_per_state,
+    )
+    error = None
+    if request.method == "POST" and formset.is_valid():
+        try:
+            services.register_body_delegation(
+                invitation,
+                by=request.user,
+                delegates=[f.cleaned_data for f in formset.forms if f.cleaned_data],
+            )
+        except DomainError as domain_error:
+            error = domain_error.message
+        else:
+            messages.success(request, _("The body's delegation is registered."))
+            return redirect(meeting)
+    context = {
+        "meeting": meeting,
+        "invitation": invitation,
+        "formset": formset,
+        "error": error,
+        "registration": registration,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "meetings/body_delegation.html", context, status=status)
+
+
+@secretariat_required
+@require_POST
+def invitation_propose_again(request, pk: int):
+    """A body the member states refused (or that declined) is proposed again: a new request."""
+    invitation = selectors.get_invitation_for(request.user, pk)
+    if not selectors.may_propose_again(request.user, invitation):
+        raise Http404
+    act(
+        request,
+        lambda: services.invite_organisation(
+            invitation.meeting,
+            invitation.organisation,
+            by=request.user,
+            message=invitation.message,
+            contact_name=invitation.contact_name,
+            contact_email=invitation.contact_email,
+        ),
+        success=_("Proposed again: the member states are asked to agree with a new request."),
+    )
+    return redirect(invitation.meeting)

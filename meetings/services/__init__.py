@@ -1,14 +1,24 @@
 """Writes of the meetings app: one function per business action, one transaction each."""
 
+from .checkin import CheckIn, check_in
 from .decisions import record_meeting_decision
 from .documents import change_document, upload_document
 from .errors import MeetingError
-from .invitations import invitation_decided, invite_organisation, withdraw_invitation
+from .invitations import (
+    invitation_decided,
+    invite_organisation,
+    record_invitation_answer,
+    register_body_delegation,
+    remind_unanswered_invitations,
+    send_invitation_letter,
+    withdraw_invitation,
+)
 from .letters import (
     change_letter_template,
     email_letter,
     generate_state_letters,
     generate_visa_letters,
+    make_body_letter,
     send_letter,
 )
 from .meetings import (
@@ -30,8 +40,12 @@ from .meetings import (
 from .registrations import (
     confirm_registration,
     decline_registration,
+    promote_waiting_list,
+    publish_participants,
     register_delegation,
     return_registration,
+    upload_credentials,
+    validate_delegation,
     withdraw_registration,
 )
 from .reminders import (
@@ -50,11 +64,13 @@ from .training import (
 __all__ = [
     "MEETING_FIELDS",
     "SERIES_FIELDS",
+    "CheckIn",
     "MeetingError",
     "accept_training_request",
     "change_document",
     "change_letter_template",
     "change_status",
+    "check_in",
     "confirm_registration",
     "create_meeting",
     "create_series",
@@ -67,12 +83,18 @@ __all__ = [
     "generate_visa_letters",
     "invitation_decided",
     "invite_organisation",
+    "make_body_letter",
     "may_be_deleted",
     "postpone_meeting",
+    "promote_waiting_list",
     "propose_occurrences",
+    "publish_participants",
+    "record_invitation_answer",
     "record_meeting_decision",
+    "register_body_delegation",
     "register_delegation",
     "remind_registration_deadlines",
+    "remind_unanswered_invitations",
     "remind_unconfirmed_registrations",
     "remind_upcoming_meetings",
     "report_missing_registrations",
@@ -81,10 +103,13 @@ __all__ = [
     "return_registration",
     "save_agenda",
     "schedule_training_request",
+    "send_invitation_letter",
     "send_letter",
     "update_meeting",
     "update_series",
+    "upload_credentials",
     "upload_document",
+    "validate_delegation",
     "withdraw_invitation",
     "withdraw_registration",
 ]

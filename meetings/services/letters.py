@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cica_portal import audit, outbox
-from cica_portal.models import State, User
+from cica_portal.models import Organisation, State, User
 from cica_portal.transactions import retry_on_deadlock
 
 from ..letters import fill, letter_values, render_pdf
@@ -176,10 +176,12 @@ def generate_visa_letters(meeting: Meeting, *, by: User, languages: Iterable[str
     meeting = Meeting.objects.select_for_update(of=("self",), no_key=True).get(pk=meeting.pk)
     done = _already(meeting, LetterKind.VISA_SUPPORT)
     delegates = Delegate.objects.filter(
-        registration__meeting=meeting, registration__status=Registration.Status.CONFIRMED
+        registration__meeting=meeting,
+        registration__status=Registration.Status.CONFIRMED,
+        registration__state__isnull=False,
     ).select_related("registration__state")
     wanted: list[tuple[State, Delegate | None, str]] = [
-        (delegate.registration.state, delegate, language)
+        (delegate.registration.state, delegate, language)  # type: ignore[misc]  # filtered: a state's
         for delegate in delegates.order_by("registration__state__name_en", "order", "pk")
         for language in chosen
         if (delegate.registration.state_id, delegate.pk, language) not in done
@@ -197,8 +199,35 @@ def generate_visa_letters(meeting: Meeting, *, by: User, languages: Iterable[str
     return letters
 
 
+def make_body_letter(
+    meeting: Meeting, organisation: Organisation, *, by: User, language: str, contact: str = ""
+) -> Letter:
+    """The invitation letter to an international body, in one language, from its template
+    (a body proposed again gets a new letter with a new number)."""
+    _check_secretariat(by)
+    [language] = _check_languages([language])
+    template = _templates(LetterKind.BODY_INVITATION, [language])[language]
+    [reference] = _next_references(meeting, 1)
+    with translation.override(language):
+        recipient = organisation.name
+    values = letter_values(meeting, language=language, reference=reference, recipient=recipient)
+    values["delegate"] = contact
+    return Letter.objects.create(
+        meeting=meeting,
+        kind=LetterKind.BODY_INVITATION,
+        language=language,
+        organisation=organisation,
+        reference=reference,
+        subject=fill(template.subject, values),
+        body=fill(template.body, values),
+        created_by=by,
+    )
+
+
 def letter_recipients(letter: Letter) -> QuerySet[User]:
     """Who receives a letter: its state's focal points, with an email address."""
+    if letter.state_id is None:
+        return User.objects.none()
     return User.objects.filter(
         role=User.Role.FOCAL_POINT, state_id=letter.state_id, is_active=True
     ).exclude(email="")
@@ -211,6 +240,11 @@ def send_letter(letter: Letter, *, by: User) -> Letter:
     whom. Sent once: a second click says it was sent already."""
     _check_secretariat(by)
     letter = Letter.objects.select_for_update(of=("self",)).get(pk=letter.pk)
+    if letter.state is None:
+        raise MeetingError(
+            _("A body's letter is sent from its invitation, to its contact point."),
+            code="conflict",
+        )
     if letter.sent_at is not None:
         raise MeetingError(
             _("This letter was sent already, on %(when)s.")

@@ -65,6 +65,7 @@ MEETING_FIELDS = (
     "outcome",
     "registration_deadline",
     "max_delegates_per_state",
+    "max_delegations",
     "series",
 )
 # A change to any of these is a new version of the event for calendars (SEQUENCE + 1) and a
@@ -188,6 +189,10 @@ def update_meeting(
     )
     if moved:
         _tell_registered_states_of_move(meeting)
+    if "max_delegations" in fields:
+        from .registrations import promote_waiting_list  # more seats: the waiting list moves up
+
+        promote_waiting_list(meeting, by=by)
     return meeting
 
 

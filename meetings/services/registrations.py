@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -55,8 +56,119 @@ def _clean_delegates(meeting: Meeting, delegates: Iterable[Mapping]) -> list[dic
 
 
 def _focal_points_of(registration: Registration) -> QuerySet[User]:
-    """Who hears of the Secretariat's answer on a delegation: its state's focal points."""
+    """Who hears of the Secretariat's answer on a delegation: its state's focal points (a
+    body's delegation has none: the Secretariat writes to its contact point itself)."""
+    if registration.state_id is None:
+        return User.objects.none()
     return User.objects.filter(role=User.Role.FOCAL_POINT, state_id=registration.state_id)
+
+
+def _seats_taken(meeting: Meeting) -> int:
+    return meeting.registrations.filter(status__in=Registration.ACTIVE_STATUSES).count()
+
+
+def _is_full(meeting: Meeting) -> bool:
+    """No seat left for one more delegation (read under the meeting's lock)."""
+    cap = meeting.max_delegations
+    return cap is not None and cap > 0 and _seats_taken(meeting) >= cap
+
+
+PROMOTED_NOTICE = Notice(
+    gettext_lazy("A seat is free: %(title)s"),
+    gettext_lazy(
+        "A seat freed at %(title)s and your state's delegation has left the waiting list. "
+        "The Secretariat will confirm it."
+    ),
+)
+
+
+def promote_waiting_list(meeting: Meeting, *, by: User | None = None) -> list[Registration]:
+    """Give every free seat to the waiting list, first come first served. The caller holds
+    the meeting's row lock: two withdrawals at once promote one delegation each, in order."""
+    promoted: list[Registration] = []
+    if not meeting.max_delegations:
+        free = None
+    else:
+        free = meeting.max_delegations - _seats_taken(meeting)
+        if free <= 0:
+            return promoted
+    waiting = (
+        Registration.objects.select_for_update(of=("self",), no_key=True)
+        .filter(meeting=meeting, status=Registration.Status.WAITLISTED)
+        .order_by("waitlisted_at", "pk")
+    )
+    for registration in waiting[:free] if free is not None else waiting:
+        registration.status = Registration.Status.SUBMITTED
+        registration.save(update_fields=["status", "updated_at"])
+        audit.log(
+            registration,
+            audit_actions.REGISTRATION_PROMOTED,
+            actor=by,
+            data={
+                "meeting": meeting.pk,
+                "waitlisted_at": str(registration.waitlisted_at),
+            },
+        )
+        notify(
+            _focal_points_of(registration),
+            key=f"meetings:registration:{registration.pk}:promoted:{int(registration.updated_at.timestamp())}",
+            notice=replace(PROMOTED_NOTICE, context={"title": meeting.title}),
+            url=meeting.get_absolute_url(),
+        )
+        promoted.append(registration)
+    return promoted
+
+
+def place_delegation(
+    meeting: Meeting,
+    registration: Registration | None,
+    *,
+    by: User,
+    rows: list[dict],
+    **owner: object,
+) -> tuple[Registration, str | None]:
+    """Create or replace a delegation under the meeting's lock: a new one past the cap joins
+    the waiting list; a changed one loses its state's validation. Returns it and its previous
+    status."""
+    previous = registration.status if registration else None
+    takes_no_seat = previous in (None, Registration.Status.WITHDRAWN)
+    status: str = Registration.Status.SUBMITTED
+    waitlisted_at: datetime | None = None
+    if takes_no_seat and _is_full(meeting):
+        status, waitlisted_at = Registration.Status.WAITLISTED, timezone.now()
+    elif registration is not None and previous == Registration.Status.WAITLISTED:
+        status, waitlisted_at = previous, registration.waitlisted_at
+    if registration is None:
+        registration = Registration.objects.create(
+            meeting=meeting, registered_by=by, status=status, waitlisted_at=waitlisted_at, **owner
+        )
+    else:
+        registration.status = status
+        registration.waitlisted_at = waitlisted_at
+        registration.registered_by = by
+        registration.confirmed_by = None
+        registration.confirmed_at = None
+        registration.validated_by = None
+        registration.validated_at = None
+        registration.decision_reason = ""
+        registration.save(
+            update_fields=[
+                "status",
+                "waitlisted_at",
+                "registered_by",
+                "confirmed_by",
+                "confirmed_at",
+                "validated_by",
+                "validated_at",
+                "decision_reason",
+                "updated_at",
+            ]
+        )
+        registration.delegates.all().delete()
+    Delegate.objects.bulk_create(
+        Delegate(registration=registration, order=i, **row) for i, row in enumerate(rows)
+    )
+    return registration, previous
 
 
 @retry_on_deadlock
@@ -79,36 +191,19 @@ def register_delegation(
     )
     if registration is not None and registration.status == Registration.Status.DECLINED:
         raise MeetingError(selectors.DECLINED_IS_FINAL, code="conflict")
-    previous = registration.status if registration else None
-    if registration is None:
-        registration = Registration.objects.create(
-            meeting=meeting, state=by.national_state, registered_by=by
-        )
-    else:
-        registration.status = Registration.Status.SUBMITTED
-        registration.registered_by = by
-        registration.confirmed_by = None
-        registration.confirmed_at = None
-        registration.decision_reason = ""
-        registration.save(
-            update_fields=[
-                "status",
-                "registered_by",
-                "confirmed_by",
-                "confirmed_at",
-                "decision_reason",
-                "updated_at",
-            ]
-        )
-        registration.delegates.all().delete()
-    Delegate.objects.bulk_create(
-        Delegate(registration=registration, order=i, **row) for i, row in enumerate(rows)
+    registration, previous = place_delegation(
+        meeting, registration, by=by, rows=rows, state=by.national_state
     )
     audit.log(
         registration,
         audit_actions.REGISTRATION_SUBMITTED,
         actor=by,
-        data={"meeting": meeting.pk, "delegates": len(rows), "previous_status": previous},
+        data={
+            "meeting": meeting.pk,
+            "delegates": len(rows),
+            "previous_status": previous,
+            "status": registration.status,
+        },
     )
     return registration
 
@@ -148,7 +243,12 @@ def confirm_registration(registration: Registration, *, by: User) -> Registratio
 @retry_on_deadlock
 @transaction.atomic
 def withdraw_registration(registration: Registration, *, by: User) -> Registration:
-    """The state's focal point withdraws its delegation."""
+    """The state's focal point withdraws its delegation; its seat goes to the waiting list."""
+    # The meeting before the delegation: the order every registration takes them in, so that
+    # withdrawals at once promote from the waiting list one after the other.
+    meeting = Meeting.objects.select_for_update(of=("self",), no_key=True).get(
+        pk=registration.meeting_id
+    )
     registration = Registration.objects.select_for_update(of=("self",), no_key=True).get(
         pk=registration.pk
     )
@@ -165,7 +265,7 @@ def withdraw_registration(registration: Registration, *, by: User) -> Registrati
         actor=by,
         data={"previous_status": previous},
     )
-    meeting = registration.meeting
+    promote_waiting_list(meeting, by=by)
     notify(
         secretariat_users(),
         key=f"meetings:registration:{registration.pk}:withdrawn:{int(registration.updated_at.timestamp())}",
@@ -175,7 +275,7 @@ def withdraw_registration(registration: Registration, *, by: User) -> Registrati
                 "%(state)s withdrew its delegation to %(title)s. Its seats are free; the list "
                 "of participants no longer shows it."
             ),
-            {"state": registration.state.name_en, "title": meeting.title},
+            {"state": registration.participant_name, "title": meeting.title},
         ),
         url=meeting.get_absolute_url(),
     )
@@ -204,6 +304,9 @@ def _decide(registration: Registration, *, by: User, reason: str, status: str) -
     reason = (reason or "").strip()
     if not reason:
         raise MeetingError(_("Give the reason; the focal point reads it."), field="reason")
+    meeting = Meeting.objects.select_for_update(of=("self",), no_key=True).get(
+        pk=registration.meeting_id
+    )
     registration = (
         Registration.objects.select_for_update(of=("self",), no_key=True)
         .select_related("meeting", "state")
@@ -228,8 +331,9 @@ def _decide(registration: Registration, *, by: User, reason: str, status: str) -
         actor=by,
         data={"from": previous, "to": status, "reason": reason},
     )
+    if status == Registration.Status.DECLINED:
+        promote_waiting_list(meeting, by=by)
     template = RETURN_NOTICE if status == Registration.Status.RETURNED else DECLINE_NOTICE
-    meeting = registration.meeting
     notify(
         _focal_points_of(registration),
         key=f"meetings:registration:{registration.pk}:{status}:{int(registration.updated_at.timestamp())}",
@@ -253,3 +357,97 @@ def return_registration(registration: Registration, *, by: User, reason: str) ->
 def decline_registration(registration: Registration, *, by: User, reason: str) -> Registration:
     """The Secretariat declines a delegation; its state cannot register it again."""
     return _decide(registration, by=by, reason=reason, status=Registration.Status.DECLINED)
+
+
+# --- The state's own check of its line, credentials, the official list ------------------------
+
+
+@retry_on_deadlock
+@transaction.atomic
+def validate_delegation(registration: Registration, *, by: User) -> Registration:
+    """The state's approver or focal point confirms its line on the official list is right."""
+    registration = (
+        Registration.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("state")
+        .get(pk=registration.pk)
+    )
+    if not selectors.may_validate_delegation(by, registration):
+        raise MeetingError(
+            _(
+                "Only your state's approver or focal point validates its delegation, once the "
+                "delegation takes a seat."
+            ),
+            code="forbidden",
+        )
+    registration.validated_by = by
+    registration.validated_at = timezone.now()
+    registration.save(update_fields=["validated_by", "validated_at", "updated_at"])
+    audit.log(
+        registration,
+        audit_actions.REGISTRATION_VALIDATED,
+        actor=by,
+        data={"delegates": registration.delegates.count()},
+    )
+    return registration
+
+
+@retry_on_deadlock
+@transaction.atomic
+def upload_credentials(registration: Registration, *, by: User, upload: Any) -> Registration:
+    """The state's credentials letter for its delegation (a PDF or a scan), checked by content."""
+    from cica_portal.uploads import refuse_unless_acceptable
+
+    registration = Registration.objects.select_for_update(of=("self",), no_key=True).get(
+        pk=registration.pk
+    )
+    if not selectors.may_upload_credentials(by, registration):
+        raise MeetingError(
+            _("Only your state's focal point files its delegation's credentials."),
+            code="forbidden",
+        )
+    _extension, content_type = refuse_unless_acceptable(upload, MeetingError)
+    old = registration.credentials.name if registration.credentials else ""
+    registration.credentials.save(upload.name, upload, save=False)
+    registration.credentials_name = str(upload.name)[:255]
+    registration.credentials_type = content_type
+    registration.save(
+        update_fields=["credentials", "credentials_name", "credentials_type", "updated_at"]
+    )
+    if old:
+        storage = registration.credentials.storage
+        transaction.on_commit(lambda: storage.delete(old))
+    audit.log(
+        registration,
+        audit_actions.CREDENTIALS_FILED,
+        actor=by,
+        data={"name": registration.credentials_name, "size": upload.size},
+    )
+    return registration
+
+
+@retry_on_deadlock
+@transaction.atomic
+def publish_participants(meeting: Meeting, *, by: User) -> Meeting:
+    """The Secretariat publishes the official list (again after a change): member states'
+    people read it from now on."""
+    if not by.is_secretariat:
+        raise MeetingError(_("Only the Secretariat publishes the official list."), code="forbidden")
+    meeting = Meeting.objects.select_for_update(of=("self",), no_key=True).get(pk=meeting.pk)
+    lines = list(selectors.official_list_of(meeting))
+    if not lines:
+        raise MeetingError(
+            _(
+                "No delegation is both confirmed by the Secretariat and validated by its state "
+                "yet: there is nothing to publish."
+            ),
+            code="conflict",
+        )
+    meeting.participants_published_at = timezone.now()
+    meeting.save(update_fields=["participants_published_at", "updated_at"])
+    audit.log(
+        meeting,
+        audit_actions.PARTICIPANTS_PUBLISHED,
+        actor=by,
+        data={"delegations": [line.participant_code for line in lines]},
+    )
+    return meeting

@@ -32,7 +32,7 @@ def interpol():
     return Organisation.objects.get(code__iexact="interpol")
 
 
-def test_it_stays_unsent_until_the_last_member_state_approves(
+def test_it_is_agreed_when_the_last_member_state_approves_and_unsent_until_its_letter(
     chiefs_meeting, interpol, secretariat, approvers
 ):
     invitation = services.invite_organisation(chiefs_meeting, interpol, by=secretariat)
@@ -50,12 +50,13 @@ def test_it_stays_unsent_until_the_last_member_state_approves(
         request, approver=last, decision="approve", seen_hash=request.content_hash
     )
     invitation.refresh_from_db()
-    assert invitation.status == Invitation.Status.SENT
-    assert invitation.sent_at is not None
+    # "Sent" means a letter went to the body (tests/meetings/test_body_invitations.py).
+    assert invitation.status == Invitation.Status.AGREED
+    assert invitation.sent_at is None
     assert Notification.objects.filter(
-        recipient=secretariat, key=f"meetings:invitation:{invitation.pk}:sent"
+        recipient=secretariat, key=f"meetings:invitation:{invitation.pk}:agreed"
     ).exists()
-    assert AuditRecord.objects.filter(action="meetings.invitation.sent").exists()
+    assert AuditRecord.objects.filter(action="meetings.invitation.agreed").exists()
 
 
 def test_one_objection_means_it_is_never_sent(chiefs_meeting, interpol, secretariat, approvers):
