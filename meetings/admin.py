@@ -9,9 +9,12 @@ portal keeps in its history is deleted here: a meeting with delegations or lette
 cancelled, not deleted (`delete_meeting` refuses it); only one made by mistake can go.
 """
 
+import zoneinfo
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.shortcuts import redirect
@@ -44,6 +47,7 @@ from .models import (
     MeetingSeries,
     Registration,
     TrainingRequest,
+    validate_time_zone,
 )
 
 
@@ -79,6 +83,20 @@ class PostponeForm(StatusReasonForm):
         if start and start <= timezone.localdate():
             self.add_error("new_start", _("The new start date must be in the future."))
         return data
+
+
+def _venue_zone(request, meeting) -> zoneinfo.ZoneInfo:
+    """The venue's zone for the meeting form: as posted if it is a real zone, else the
+    meeting's, else the default of a new meeting."""
+    name = request.POST.get("time_zone") if request.method == "POST" else None
+    for candidate in (name, getattr(meeting, "time_zone", None)):
+        if candidate:
+            try:
+                validate_time_zone(candidate)
+            except ValidationError:
+                continue
+            return zoneinfo.ZoneInfo(candidate)
+    return zoneinfo.ZoneInfo(Meeting._meta.get_field("time_zone").get_default())
 
 
 def _cleaned(form, names) -> dict:
@@ -177,7 +195,7 @@ class InvitationInline(admin.TabularInline):
 
 @admin.register(Meeting)
 class MeetingAdmin(ServiceAdminMixin, admin.ModelAdmin):
-    list_display = ["title", "kind", "start", "time_zone", "host_state", "status", "series"]
+    list_display = ["title", "kind", "venue_start", "time_zone", "host_state", "status", "series"]
     list_filter = ["status", "kind", "areas", "format"]
     search_fields = ["title", "venue"]
     date_hierarchy = "start"
@@ -210,14 +228,29 @@ class MeetingAdmin(ServiceAdminMixin, admin.ModelAdmin):
                     "languages",
                 ],
                 "description": _(
-                    "Start and end are entered in the Secretariat's time zone and stored in "
-                    "UTC; the time zone field names the venue's zone for local display."
+                    "Every time of the meeting (start, end, registration deadline) is entered "
+                    "and shown in the venue's time zone, as on the portal's pages; a new zone "
+                    "takes effect with the times entered beside it."
                 ),
             },
         ),
         (_("Registration"), {"fields": ["registration_deadline", "max_delegates_per_state"]}),
         (_("Outcome"), {"fields": ["outcome", "series", "created_at", "updated_at"]}),
     ]
+
+    @admin.display(description=_("starts (venue's time)"), ordering="start")
+    def venue_start(self, obj):
+        return timezone.localtime(obj.start, obj.zone).strftime("%Y-%m-%d %H:%M")
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The form reads and shows the meeting's times in the venue's zone: the one posted with
+        # them, else the meeting's own. Rendered here, while that zone is the current one.
+        meeting = self.get_object(request, object_id) if object_id else None
+        with timezone.override(_venue_zone(request, meeting)):
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()
+        return response
 
     @admin.display(description=_("portal page"))
     def portal_link(self, obj):

@@ -13,3 +13,22 @@ class MeetingsConfig(AppConfig):
 
         approval.register()
         notifications.register_attachments("meetings:", ics.attachments_for_notice)
+        self._register_review_sections()
+
+    def _register_review_sections(self) -> None:
+        from cica_portal import review_sections
+
+        from . import selectors
+        from .models import NeedsAnswer
+
+        review_sections.register(
+            review_sections.ReviewSection(
+                name="meetings.training_needs",
+                model=NeedsAnswer,
+                order=60,
+                title=_("Training of the trainers: needs assessed (Action Plan II.2)"),
+                template="meetings/review_section_needs.html",
+                figures=selectors.needs_figures_for_year,
+                rows=selectors.needs_rows_for_year,
+            )
+        )

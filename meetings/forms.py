@@ -13,6 +13,7 @@ from .models import (
     ENDS_AFTER_START,
     Delegate,
     Format,
+    Languages,
     LetterKind,
     LetterLanguage,
     Meeting,
@@ -215,3 +216,84 @@ class LettersForm(forms.Form):
             "every delegate of a confirmed delegation. Letters already made are kept."
         ),
     )
+
+
+# --- Needs assessment for "training of the trainers" -------------------------------------------
+
+
+class NeedsQuestionnaireForm(forms.Form):
+    area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.order_by("number"))
+    title = forms.CharField(label=_("Title"), max_length=300)
+    introduction = forms.CharField(
+        label=_("Introduction"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    topics = forms.CharField(
+        label=_("Topics offered"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("One training topic a line; each state says which it needs and for whom."),
+    )
+    answers_due = forms.DateField(
+        label=_("Answers due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class NeedsAnswerForm(forms.Form):
+    """A state's answer: its capacity, its trainers, and per topic of the questionnaire how many
+    trainers it needs trained and in which language (none: not needed)."""
+
+    institutional_capacity = forms.CharField(
+        label=_("Institutional capacity"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Training institutions, curricula and facilities your state already has."),
+    )
+    trainers_available = forms.IntegerField(
+        label=_("Trainers available"), min_value=0, max_value=10000, initial=0
+    )
+    other_needs = forms.CharField(
+        label=_("Other needs"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, questionnaire, answer=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.topic_names = questionnaire.topic_list
+        had = {need.topic: need for need in answer.topics.all()} if answer else {}
+        if answer is not None and not self.is_bound:
+            self.initial.update(
+                institutional_capacity=answer.institutional_capacity,
+                trainers_available=answer.trainers_available,
+                other_needs=answer.other_needs,
+            )
+        for index, topic in enumerate(self.topic_names):
+            need = had.get(topic)
+            self.fields[f"topic_{index}_trainees"] = forms.IntegerField(
+                label=_("%(topic)s: trainers to train") % {"topic": topic},
+                min_value=0,
+                max_value=500,
+                required=False,
+                initial=need.trainees if need else 0,
+            )
+            self.fields[f"topic_{index}_language"] = forms.ChoiceField(
+                label=_("%(topic)s: language") % {"topic": topic},
+                choices=Languages.choices,
+                initial=need.language if need else Languages.EN_RU,
+                required=False,
+            )
+
+    def needs(self) -> list[dict]:
+        return [
+            {
+                "topic": topic,
+                "trainees": self.cleaned_data.get(f"topic_{index}_trainees") or 0,
+                "language": self.cleaned_data.get(f"topic_{index}_language") or Languages.EN_RU,
+            }
+            for index, topic in enumerate(self.topic_names)
+        ]

@@ -639,3 +639,119 @@ class Letter(models.Model):
     @property
     def filename(self) -> str:
         return self.reference.replace("/", "-") + f"-{self.language}.pdf"
+
+
+# --- Needs assessment for "training of the trainers" (Action Plan II.2) ------------------------
+
+
+class NeedsQuestionnaire(models.Model):
+    """The Secretariat asks every member state's focal points what training of trainers their
+    state needs in one area: its institutional capacity, trainers available, topics, languages."""
+
+    area = models.ForeignKey(
+        "cica_portal.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("area")
+    )
+    title = models.CharField(_("title"), max_length=300)
+    introduction = models.TextField(_("introduction"), blank=True, max_length=4000)
+    topics = models.TextField(
+        _("topics offered"),
+        max_length=4000,
+        help_text=_("One training topic a line; each state says which it needs and for whom."),
+    )
+    answers_due = models.DateField(_("answers due"), null=True, blank=True)
+    sent_by = models.ForeignKey(
+        "cica_portal.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("sent by")
+    )
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        verbose_name = _("needs assessment questionnaire")
+        verbose_name_plural = _("needs assessment questionnaires")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:needs-detail", args=[self.pk])
+
+    @property
+    def topic_list(self) -> list[str]:
+        return [line.strip() for line in self.topics.splitlines() if line.strip()]
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class NeedsAnswer(models.Model):
+    """One state's answer to a questionnaire: a draft its focal points share, then submitted."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+
+    questionnaire = models.ForeignKey(
+        NeedsQuestionnaire, on_delete=models.CASCADE, related_name="answers"
+    )
+    state = models.ForeignKey(
+        "cica_portal.State", on_delete=models.PROTECT, related_name="+", verbose_name=_("state")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
+    institutional_capacity = models.TextField(
+        _("institutional capacity"),
+        blank=True,
+        max_length=4000,
+        help_text=_("Training institutions, curricula and facilities your state already has."),
+    )
+    trainers_available = models.PositiveSmallIntegerField(_("trainers available"), default=0)
+    other_needs = models.TextField(_("other needs"), blank=True, max_length=4000)
+    saved_by = models.ForeignKey(
+        "cica_portal.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("saved by")
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_by = models.ForeignKey(
+        "cica_portal.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["questionnaire", "state__name_en"]
+        verbose_name = _("needs assessment answer")
+        verbose_name_plural = _("needs assessment answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire", "state"], name="one_needs_answer_per_state"
+            ),
+            models.CheckConstraint(
+                name="submitted_needs_answer_has_submitted_at",
+                condition=~models.Q(status="submitted") | models.Q(submitted_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.state.code} · {self.questionnaire}"
+
+
+class NeedsTopic(models.Model):
+    """A topic a state needs trainers trained in: how many, in which language."""
+
+    answer = models.ForeignKey(NeedsAnswer, on_delete=models.CASCADE, related_name="topics")
+    topic = models.CharField(_("topic"), max_length=300)
+    trainees = models.PositiveSmallIntegerField(_("trainers to train"))
+    language = models.CharField(
+        _("language"), max_length=10, choices=Languages, default=Languages.EN_RU
+    )
+
+    class Meta:
+        ordering = ["answer", "topic"]
+        verbose_name = _("training need")
+        verbose_name_plural = _("training needs")
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "topic"], name="one_need_per_answer_topic"),
+            models.CheckConstraint(name="a_need_has_trainees", condition=models.Q(trainees__gte=1)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic} ({self.trainees})"

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cica_portal.models import User
+from cica_portal.models import State, User
 
 from .models import (
     AgendaItem,
@@ -18,6 +18,9 @@ from .models import (
     Letter,
     Meeting,
     MeetingDocument,
+    NeedsAnswer,
+    NeedsQuestionnaire,
+    NeedsTopic,
     Registration,
     TrainingRequest,
 )
@@ -322,12 +325,14 @@ def meetings_rights(user: User) -> dict[str, bool]:
     """The answers the meetings navigation and the dashboard cards need."""
     if not user.is_authenticated:
         return dict.fromkeys(
-            ("register_delegations", "request_training", "training_requests"), False
+            ("register_delegations", "request_training", "training_requests", "training_needs"),
+            False,
         )
     return {
         "register_delegations": may_register_delegations(user),
         "request_training": may_request_training(user),
         "training_requests": may_follow_training_requests(user),
+        "training_needs": may_follow_needs(user),
     }
 
 
@@ -385,3 +390,121 @@ def get_letter_for(user: User, pk: int) -> Letter:
 
 def letters_of(user: User, meeting: Meeting) -> QuerySet[Letter]:
     return letters_visible_to(user).filter(meeting=meeting)
+
+
+# --- Needs assessment for "training of the trainers" -------------------------------------------
+
+
+def needs_recipients() -> QuerySet[User]:
+    """The focal points of the member states: who is asked about their state's needs."""
+    return User.objects.filter(
+        role=User.Role.FOCAL_POINT, is_active=True, state__status=State.Status.MEMBER
+    )
+
+
+def may_send_needs_questionnaire(user: User) -> bool:
+    return user.is_authenticated and user.is_secretariat
+
+
+def may_follow_needs(user: User) -> bool:
+    """The Secretariat, and the focal points of member states (who answer for their state)."""
+    return user.is_authenticated and (
+        user.is_secretariat or (user.is_focal_point and user.national_state.is_member)
+    )
+
+
+def may_answer_needs(user: User, questionnaire: NeedsQuestionnaire) -> bool:
+    """A member state's focal point, while the questionnaire is open."""
+    return (
+        user.is_authenticated
+        and user.is_focal_point
+        and user.national_state.is_member
+        and questionnaire.is_open
+    )
+
+
+def questionnaires_visible_to(user: User) -> QuerySet[NeedsQuestionnaire]:
+    """The Secretariat's and member states' focal points'; nobody else's."""
+    queryset = NeedsQuestionnaire.objects.select_related("area")
+    if not user.is_authenticated:
+        return queryset.none()
+    return queryset if may_follow_needs(user) else queryset.none()
+
+
+def get_questionnaire_for(user: User, pk: int) -> NeedsQuestionnaire:
+    return get_object_or_404(questionnaires_visible_to(user), pk=pk)
+
+
+def needs_answers_visible_to(user: User) -> QuerySet[NeedsAnswer]:
+    """Every answer for the Secretariat; a focal point only their own state's."""
+    queryset = NeedsAnswer.objects.select_related("state", "questionnaire").prefetch_related(
+        "topics"
+    )
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.is_secretariat:
+        return queryset
+    if user.is_focal_point:
+        return queryset.filter(state_id=user.national_state_id)
+    return queryset.none()
+
+
+def get_needs_answer_for(user: User, pk: int) -> NeedsAnswer:
+    """An answer if it is the user's state's (or the user is the Secretariat): 404 otherwise."""
+    return get_object_or_404(needs_answers_visible_to(user), pk=pk)
+
+
+def own_needs_answer(user: User, questionnaire: NeedsQuestionnaire) -> NeedsAnswer | None:
+    if not (user.is_authenticated and user.is_focal_point):
+        return None
+    return needs_answers_visible_to(user).filter(questionnaire=questionnaire).first()
+
+
+def consolidated_needs(questionnaires: QuerySet[NeedsQuestionnaire]) -> list[dict]:
+    """Submitted needs per topic: each topic's trainers to train in all, and per state with its
+    language, so the Secretariat plans seminars and turns a need into a training request."""
+    topics: dict[str, dict] = {}
+    rows = (
+        NeedsTopic.objects.filter(
+            answer__questionnaire__in=questionnaires, answer__status=NeedsAnswer.Status.SUBMITTED
+        )
+        .select_related("answer__state", "answer__questionnaire__area")
+        .order_by("topic", "answer__state__name_en")
+    )
+    for need in rows:
+        entry = topics.setdefault(need.topic, {"topic": need.topic, "trainees": 0, "states": []})
+        entry["trainees"] += need.trainees
+        entry["states"].append(need)
+    return sorted(topics.values(), key=lambda entry: (-entry["trainees"], entry["topic"]))
+
+
+def needs_figures_for_year(year: int) -> dict:
+    """For the annual review: questionnaires sent in the year, states that answered, and the
+    trainers to train per topic (counts per state, nothing else of their answers)."""
+    questionnaires = NeedsQuestionnaire.objects.filter(sent_at__year=year)
+    submitted = NeedsAnswer.objects.filter(
+        questionnaire__in=questionnaires, status=NeedsAnswer.Status.SUBMITTED
+    )
+    topics = consolidated_needs(questionnaires)
+    return {
+        "year": year,
+        "questionnaires": questionnaires.count(),
+        "states_answered": submitted.values("state").distinct().count(),
+        "trainers_available": sum(submitted.values_list("trainers_available", flat=True)),
+        "topics": [
+            {
+                "topic": entry["topic"],
+                "trainees": entry["trainees"],
+                "states": [(need.answer.state.code, need.trainees) for need in entry["states"]],
+            }
+            for entry in topics
+        ],
+    }
+
+
+def needs_rows_for_year(figures: dict) -> list[list]:
+    rows: list[list] = [[_("Topic"), _("Trainers to train"), _("States (trainers)")]]
+    for entry in figures["topics"]:
+        states = ", ".join(f"{code} ({n})" for code, n in entry["states"])
+        rows.append([entry["topic"], entry["trainees"], states])
+    return rows

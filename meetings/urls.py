@@ -33,5 +33,10 @@ urlpatterns = [
     path("training/new/", views.training_new, name="training-new"),
     path("training/<int:pk>/", views.training_detail, name="training-detail"),
     path("training/<int:pk>/<slug:action>/", views.training_decide, name="training-decide"),
+    path("needs/", views.needs_list, name="needs-list"),
+    path("needs/new/", views.needs_new, name="needs-new"),
+    path("needs/<int:pk>/", views.needs_detail, name="needs-detail"),
+    path("needs/<int:pk>/close/", views.needs_close, name="needs-close"),
+    path("needs/answers/<int:pk>/", views.needs_answer, name="needs-answer"),
     path("series/<int:pk>/generate/", views.series_generate, name="series-generate"),
 ]

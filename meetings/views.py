@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar as pycalendar
 import zoneinfo
 from datetime import date, datetime, timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -36,6 +37,8 @@ from .forms import (
     InviteForm,
     LettersForm,
     MeetingDecisionForm,
+    NeedsAnswerForm,
+    NeedsQuestionnaireForm,
     OccurrencesForm,
     RegistrationDecisionForm,
     ScheduleForm,
@@ -450,7 +453,7 @@ def training_list(request):
 @focal_point_required
 @require_http_methods(["GET", "POST"])
 def training_new(request):
-    form = TrainingRequestForm(request.POST or None)
+    form = TrainingRequestForm(request.POST or None, initial=_training_initial(request.GET))
     if request.method == "POST" and form.is_valid():
         try:
             training = services.request_training(by=request.user, **form.cleaned_data)
@@ -461,6 +464,12 @@ def training_new(request):
             return redirect(training)
     status = 400 if request.method == "POST" else 200
     return render(request, "meetings/training_new.html", {"form": form}, status=status)
+
+
+def _training_initial(query) -> dict:
+    """What a link from a state's training needs fills in; the form checks it when sent."""
+    fields = ("area", "topic", "preferred_period", "expected_participants", "needs")
+    return {name: query[name][:300] for name in fields if query.get(name)}
 
 
 @allowed_by(selectors.may_follow_training_requests)
@@ -616,3 +625,122 @@ def letter_send(request, pk: int):
         % {"reference": letter.reference, "state": letter.state.name},
     )
     return redirect("meetings:letters", pk=letter.meeting_id)
+
+
+# --- Needs assessment for "training of the trainers" -------------------------------------------
+
+
+@allowed_by(selectors.may_follow_needs)
+@require_GET
+def needs_list(request):
+    """The questionnaires on training needs: the Secretariat's to follow, a state's to answer."""
+    questionnaires = selectors.questionnaires_visible_to(request.user)
+    context = {
+        "questionnaires": questionnaires,
+        "may_send": selectors.may_send_needs_questionnaire(request.user),
+    }
+    return render(request, "meetings/needs_list.html", context)
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def needs_new(request):
+    form = NeedsQuestionnaireForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            questionnaire = services.send_needs_questionnaire(by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(request, _("The questionnaire is sent to the member states."))
+            return redirect(questionnaire)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "meetings/needs_new.html", {"form": form}, status=status)
+
+
+def _training_link(questionnaire, need) -> str:
+    """The training request form, filled in from one need of the user's state."""
+    query = urlencode(
+        {
+            "area": questionnaire.area_id,
+            "topic": need.topic,
+            "expected_participants": need.trainees,
+            "needs": _("Training of the trainers (%(title)s).") % {"title": questionnaire.title},
+        }
+    )
+    return f"{reverse('meetings:training-new')}?{query}"
+
+
+@allowed_by(selectors.may_follow_needs)
+@require_http_methods(["GET", "POST"])
+def needs_detail(request, pk: int):
+    """A state's focal point saves a draft or submits; the Secretariat reads the consolidated
+    needs per topic and state."""
+    user = request.user
+    questionnaire = selectors.get_questionnaire_for(user, pk)
+    answer = selectors.own_needs_answer(user, questionnaire)
+    may_answer = selectors.may_answer_needs(user, questionnaire) and not (
+        answer and answer.status == answer.Status.SUBMITTED
+    )
+    if request.method == "POST" and not may_answer:
+        raise PermissionDenied
+    form = None
+    if may_answer:
+        form = NeedsAnswerForm(request.POST or None, questionnaire=questionnaire, answer=answer)
+    if request.method == "POST" and form is not None and form.is_valid():
+        submit = "submit" in request.POST
+        try:
+            services.save_needs_answer(
+                questionnaire,
+                by=user,
+                institutional_capacity=form.cleaned_data["institutional_capacity"],
+                trainers_available=form.cleaned_data["trainers_available"],
+                other_needs=form.cleaned_data["other_needs"],
+                needs=form.needs(),
+                submit=submit,
+            )
+        except DomainError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(
+                request,
+                _("Your state's answer is submitted to the Secretariat.")
+                if submit
+                else _("Your state's answer is saved as a draft."),
+            )
+            return redirect(questionnaire)
+    context = {"questionnaire": questionnaire, "answer": answer, "form": form}
+    if answer is not None and answer.status == answer.Status.SUBMITTED:
+        context["training_links"] = [
+            (need, _training_link(questionnaire, need)) for need in answer.topics.all()
+        ]
+    if user.is_secretariat:
+        context.update(
+            consolidated=selectors.consolidated_needs(
+                selectors.questionnaires_visible_to(user).filter(pk=questionnaire.pk)
+            ),
+            answers=selectors.needs_answers_visible_to(user).filter(questionnaire=questionnaire),
+            may_close=questionnaire.is_open,
+        )
+    status = 400 if request.method == "POST" else 200
+    return render(request, "meetings/needs_detail.html", context, status=status)
+
+
+@allowed_by(selectors.may_follow_needs)
+@require_GET
+def needs_answer(request, pk: int):
+    """One state's answer: its own focal points' and the Secretariat's; 404 to anyone else."""
+    answer = selectors.get_needs_answer_for(request.user, pk)
+    return render(request, "meetings/needs_answer.html", {"answer": answer})
+
+
+@secretariat_required
+@require_POST
+def needs_close(request, pk: int):
+    questionnaire = selectors.get_questionnaire_for(request.user, pk)
+    act(
+        request,
+        lambda: services.close_needs_questionnaire(questionnaire, by=request.user),
+        success=_("The questionnaire is closed."),
+    )
+    return redirect(questionnaire)

@@ -27,6 +27,7 @@ from .meetings import (
     update_meeting,
     update_series,
 )
+from .needs import close_needs_questionnaire, save_needs_answer, send_needs_questionnaire
 from .registrations import (
     confirm_registration,
     decline_registration,
@@ -55,6 +56,7 @@ __all__ = [
     "change_document",
     "change_letter_template",
     "change_status",
+    "close_needs_questionnaire",
     "confirm_registration",
     "create_meeting",
     "create_series",
@@ -80,8 +82,10 @@ __all__ = [
     "reset_calendar_token",
     "return_registration",
     "save_agenda",
+    "save_needs_answer",
     "schedule_training_request",
     "send_letter",
+    "send_needs_questionnaire",
     "update_meeting",
     "update_series",
     "upload_document",
