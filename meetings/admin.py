@@ -46,6 +46,7 @@ from .models import (
     MeetingDocument,
     MeetingSeries,
     Registration,
+    Session,
     TrainingRequest,
     validate_time_zone,
 )
@@ -110,6 +111,43 @@ class AgendaItemInline(admin.StackedInline):
     fields = ["position", "title", "description", "plan_items"]
     autocomplete_fields = []
     filter_horizontal = ["plan_items"]
+
+
+class SessionInline(admin.StackedInline):
+    """The timetable: its times are read and shown in the venue's zone, as the meeting's."""
+
+    model = Session
+    extra = 0
+    fields = ["title", "start", "end", "chair", "speakers", "agenda_items"]
+    filter_horizontal = ["agenda_items"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "agenda_items":
+            # Only this meeting's agenda (saved first: add items, save, then build sessions).
+            meeting_id = request.resolver_match.kwargs.get("object_id") if request else None
+            kwargs["queryset"] = AgendaItem.objects.filter(meeting_id=meeting_id or 0)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+def _sessions(formset) -> list[dict]:
+    """The timetable the formset describes, in the shape `save_timetable` takes."""
+    sessions = []
+    for session_form in formset.forms:
+        data = getattr(session_form, "cleaned_data", None)
+        if not data or data.get("DELETE"):
+            continue
+        if session_form.instance.pk is None and not session_form.has_changed():
+            continue
+        sessions.append(
+            {
+                "pk": session_form.instance.pk,
+                **{name: data.get(name) for name in ("title", "start", "end")},
+                "chair": data.get("chair", ""),
+                "speakers": data.get("speakers", ""),
+                "agenda_items": list(data.get("agenda_items", [])),
+            }
+        )
+    return sessions
 
 
 class RegistrationInline(admin.TabularInline):
@@ -202,7 +240,13 @@ class MeetingAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_select_related = ["host_state", "series"]
     filter_horizontal = ["areas"]
     readonly_fields = ["status", "created_at", "updated_at", "portal_link"]
-    inlines = [AgendaItemInline, RegistrationInline, DocumentInline, InvitationInline]
+    inlines = [
+        AgendaItemInline,
+        SessionInline,
+        RegistrationInline,
+        DocumentInline,
+        InvitationInline,
+    ]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = [
         "confirm",
@@ -305,6 +349,9 @@ class MeetingAdmin(ServiceAdminMixin, admin.ModelAdmin):
         if formset.model is AgendaItem:
             if formset.has_changed():
                 services.save_agenda(meeting, by=request.user, items=_agenda_items(formset))
+        elif formset.model is Session:
+            if formset.has_changed():
+                services.save_timetable(meeting, by=request.user, sessions=_sessions(formset))
         elif formset.model is MeetingDocument:
             for document_form in formset.extra_forms:
                 if document_form.has_changed() and document_form.cleaned_data:

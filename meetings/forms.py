@@ -297,3 +297,35 @@ class NeedsAnswerForm(forms.Form):
             }
             for index, topic in enumerate(self.topic_names)
         ]
+
+
+class CirculateMinutesForm(forms.Form):
+    """Put draft minutes to the member states: by consensus before a day, or under silence."""
+
+    CONSENSUS, SILENCE = "consensus", "silence"
+
+    rule = forms.ChoiceField(
+        label=_("Procedure"),
+        choices=[
+            (CONSENSUS, _("Adoption by consensus: every member state answers")),
+            (SILENCE, _("Silence procedure: adopted unless a member state objects")),
+        ],
+        initial=CONSENSUS,
+    )
+    ends_on = forms.DateField(
+        label=_("Answers due (or the silence ends) at the end of"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, zone=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone = zone
+
+    def ends_at(self):
+        """The end of the day given, in the Secretariat's zone."""
+        import datetime as dt
+
+        from django.utils import timezone
+
+        zone = self.zone or timezone.get_current_timezone()
+        return dt.datetime.combine(self.cleaned_data["ends_on"], dt.time(23, 59), tzinfo=zone)

@@ -755,3 +755,98 @@ class NeedsTopic(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic} ({self.trainees})"
+
+
+# --- Timetable and minutes ---------------------------------------------------------------------
+
+
+class Session(models.Model):
+    """One sitting of a meeting's timetable: its times (kept in UTC, entered and shown in the
+    venue's zone), its chair, its speakers and the agenda items it takes up."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="sessions")
+    title = models.CharField(_("title"), max_length=300)
+    start = models.DateTimeField(_("starts"))
+    end = models.DateTimeField(_("ends"))
+    chair = models.CharField(_("chair"), max_length=300, blank=True)
+    speakers = models.TextField(
+        _("speakers"), blank=True, max_length=4000, help_text=_("One speaker a line.")
+    )
+    agenda_items = models.ManyToManyField(
+        AgendaItem, blank=True, related_name="sessions", verbose_name=_("agenda items")
+    )
+
+    class Meta:
+        ordering = ["meeting", "start", "pk"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        constraints = [
+            models.CheckConstraint(
+                name="session_ends_after_it_starts",
+                condition=models.Q(end__gt=models.F("start")),
+                violation_error_message=_("A session must end after it starts."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def speaker_list(self) -> list[str]:
+        return [line.strip() for line in self.speakers.splitlines() if line.strip()]
+
+
+class MinutesAdoption(models.Model):
+    """Draft minutes circulated to the member states for adoption (by consensus or under
+    silence): exactly this file, by its hash; adopted, they are published to every member."""
+
+    class Status(models.TextChoices):
+        CIRCULATED = "circulated", _("Circulated for adoption")
+        ADOPTED = "adopted", _("Adopted")
+        NOT_ADOPTED = "not_adopted", _("Not adopted")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    document = models.ForeignKey(
+        MeetingDocument, on_delete=models.PROTECT, related_name="adoptions"
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.CIRCULATED)
+    file_hash = models.CharField(_("SHA-256 of the file"), max_length=64)
+    approval = models.OneToOneField(
+        "cica_portal.ApprovalRequest",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    circulated_by = models.ForeignKey(
+        "cica_portal.User", on_delete=models.PROTECT, related_name="+"
+    )
+    circulated_at = models.DateTimeField(_("circulated at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-circulated_at", "-pk"]
+        verbose_name = _("adoption of minutes")
+        verbose_name_plural = _("adoptions of minutes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document"],
+                condition=models.Q(status="circulated"),
+                name="one_open_adoption_per_minutes",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return self.document.meeting.get_absolute_url()
+
+    def approval_content(self) -> dict:
+        """Exactly what the member states adopt: this file of these minutes."""
+        return {
+            "meeting": self.document.meeting_id,
+            "document": self.document_id,
+            "title": self.document.title,
+            "sha256": self.file_hash,
+        }

@@ -18,10 +18,12 @@ from .models import (
     Letter,
     Meeting,
     MeetingDocument,
+    MinutesAdoption,
     NeedsAnswer,
     NeedsQuestionnaire,
     NeedsTopic,
     Registration,
+    Session,
     TrainingRequest,
 )
 
@@ -52,7 +54,8 @@ def get_meeting_for(user: User, pk: int) -> Meeting:
         Prefetch(
             "agenda_items",
             queryset=AgendaItem.objects.prefetch_related("plan_items__area"),
-        )
+        ),
+        Prefetch("sessions", queryset=Session.objects.prefetch_related("agenda_items")),
     )
     return get_object_or_404(queryset, pk=pk)
 
@@ -508,3 +511,48 @@ def needs_rows_for_year(figures: dict) -> list[list]:
         states = ", ".join(f"{code} ({n})" for code, n in entry["states"])
         rows.append([entry["topic"], entry["trainees"], states])
     return rows
+
+
+# --- Timetable, minutes, the plan items a meeting discussed ------------------------------------
+
+
+def minutes_visible_to(user: User) -> QuerySet[MinutesAdoption]:
+    """Minutes put to adoption: seen by whoever sees the meeting (every network member)."""
+    return MinutesAdoption.objects.filter(
+        document__meeting__in=meetings_visible_to(user).values("pk")
+    ).select_related("document__meeting")
+
+
+def adoptions_of(meeting: Meeting) -> dict[int, MinutesAdoption]:
+    """The latest adoption of each minutes document of the meeting, by document id."""
+    latest: dict[int, MinutesAdoption] = {}
+    for adoption in MinutesAdoption.objects.filter(document__meeting=meeting).select_related(
+        "approval"
+    ):
+        latest.setdefault(adoption.document_id, adoption)  # newest first (Meta.ordering)
+    return latest
+
+
+def may_circulate_minutes(
+    user: User, document: MeetingDocument, adoption: MinutesAdoption | None = None
+) -> bool:
+    return (
+        user.is_secretariat
+        and document.kind == MeetingDocument.DocKind.MINUTES
+        and (
+            adoption is None
+            or adoption.status
+            in (MinutesAdoption.Status.NOT_ADOPTED, MinutesAdoption.Status.WITHDRAWN)
+        )
+    )
+
+
+def meetings_discussing(user: User, plan_item_id: int) -> list[Meeting]:
+    """The meetings whose agenda took up the plan item, among those the user may see, newest
+    first (what a plan item's page lists)."""
+    return list(
+        meetings_visible_to(user)
+        .filter(agenda_items__plan_items=plan_item_id)
+        .distinct()
+        .order_by("-start")
+    )

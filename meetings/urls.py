@@ -27,6 +27,7 @@ urlpatterns = [
         name="registration-withdraw",
     ),
     path("documents/<int:pk>/", views.document_download, name="document"),
+    path("documents/<int:pk>/circulate/", views.minutes_circulate, name="minutes-circulate"),
     path("calendar-feed/", views.feed_settings, name="feed-settings"),
     path("feed/<str:token>.ics", views.feed, name="feed"),
     path("training/", views.training_list, name="training-list"),

@@ -32,6 +32,7 @@ from .exports import participants_response
 from .filters import MeetingFilter
 from .forms import (
     AcceptForm,
+    CirculateMinutesForm,
     DeclineForm,
     DocumentForm,
     InviteForm,
@@ -154,9 +155,14 @@ def _year(value: str | None) -> int | None:
 def meeting_detail(request, pk: int):
     user = request.user
     meeting = selectors.get_meeting_for(user, pk)
+    adoptions = selectors.adoptions_of(meeting)
+    documents = list(selectors.documents_readable_by(user).filter(meeting=meeting))
+    for document in documents:
+        document.adoption = adoptions.get(document.pk)
+        document.may_circulate = selectors.may_circulate_minutes(user, document, document.adoption)
     context = {
         "meeting": meeting,
-        "documents": selectors.documents_readable_by(user).filter(meeting=meeting),
+        "documents": documents,
         "own_registration": selectors.own_registration(user, meeting),
         "invitations": selectors.invitations_of(meeting),
     }
@@ -179,6 +185,7 @@ def meeting_detail(request, pk: int):
             invite_form=InviteForm(),
             decision_form=MeetingDecisionForm(),
             document_form=DocumentForm(),
+            circulate_form=CirculateMinutesForm(zone=user.zone, prefix="minutes"),
         )
     return render(request, "meetings/detail.html", context)
 
@@ -744,3 +751,31 @@ def needs_close(request, pk: int):
         success=_("The questionnaire is closed."),
     )
     return redirect(questionnaire)
+
+
+# --- Minutes circulated for adoption -----------------------------------------------------------
+
+
+@secretariat_required
+@require_POST
+def minutes_circulate(request, pk: int):
+    """Circulate a meeting's draft minutes to the member states, by consensus or silence."""
+    document = selectors.get_document_for(request.user, pk)
+    form = CirculateMinutesForm(request.POST, zone=request.user.zone, prefix="minutes")
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
+        return redirect(document.meeting)
+    until = form.ends_at()
+    silence = form.cleaned_data["rule"] == form.SILENCE
+    act(
+        request,
+        lambda: services.circulate_minutes(
+            document,
+            by=request.user,
+            deadline=None if silence else until,
+            silence_until=until if silence else None,
+        ),
+        success=_("The minutes are circulated to the member states for adoption."),
+    )
+    return redirect(document.meeting)

@@ -41,6 +41,7 @@ from .reminders import (
     remind_upcoming_meetings,
     report_missing_registrations,
 )
+from .timetable import circulate_minutes, minutes_decided, save_timetable
 from .training import (
     accept_training_request,
     decline_training_request,
@@ -56,6 +57,7 @@ __all__ = [
     "change_document",
     "change_letter_template",
     "change_status",
+    "circulate_minutes",
     "close_needs_questionnaire",
     "confirm_registration",
     "create_meeting",
@@ -70,6 +72,7 @@ __all__ = [
     "invitation_decided",
     "invite_organisation",
     "may_be_deleted",
+    "minutes_decided",
     "postpone_meeting",
     "propose_occurrences",
     "record_meeting_decision",
@@ -83,6 +86,7 @@ __all__ = [
     "return_registration",
     "save_agenda",
     "save_needs_answer",
+    "save_timetable",
     "schedule_training_request",
     "send_letter",
     "send_needs_questionnaire",
