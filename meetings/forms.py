@@ -12,6 +12,7 @@ from cica_portal.uploads import validate_upload
 from .models import (
     ENDS_AFTER_START,
     Delegate,
+    DocumentLanguage,
     Format,
     Languages,
     LetterKind,
@@ -181,6 +182,15 @@ class DocumentForm(forms.Form):
         validators=[validate_upload],
         help_text=_("PDF, Word, Excel, PowerPoint, OpenDocument text, PNG or JPEG."),
     )
+    # The library: the file's language, and the title in Russian (the other version's file
+    # is added on the document's page).
+    language = forms.ChoiceField(
+        label=_("Language of the file"),
+        choices=DocumentLanguage.choices,
+        initial=DocumentLanguage.EN,
+        required=False,
+    )
+    title_ru = forms.CharField(label=_("Title in Russian"), max_length=300, required=False)
 
 
 class OccurrencesForm(forms.Form):
@@ -329,3 +339,30 @@ class CirculateMinutesForm(forms.Form):
 
         zone = self.zone or timezone.get_current_timezone()
         return dt.datetime.combine(self.cleaned_data["ends_on"], dt.time(23, 59), tzinfo=zone)
+
+
+class DocumentVersionForm(forms.Form):
+    """A new file of a document: its other language, or a revision of one."""
+
+    language = forms.ChoiceField(label=_("Language"), choices=DocumentLanguage.choices)
+    file = forms.FileField(
+        label=_("File"),
+        validators=[validate_upload],
+        help_text=_("PDF, Word, Excel, PowerPoint, OpenDocument text, PNG or JPEG."),
+    )
+    note = forms.CharField(label=_("What changed"), max_length=500, required=False)
+    title_ru = forms.CharField(label=_("Title in Russian"), max_length=300, required=False)
+
+
+class LibrarySearchForm(forms.Form):
+    q = forms.CharField(label=_("Words or symbol"), max_length=200, required=False)
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[("", _("All kinds")), *MeetingDocument.DocKind.choices],
+        required=False,
+    )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=[("", _("Either language")), *DocumentLanguage.choices],
+        required=False,
+    )

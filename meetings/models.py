@@ -850,3 +850,62 @@ class MinutesAdoption(models.Model):
             "title": self.document.title,
             "sha256": self.file_hash,
         }
+
+
+# --- The document library: symbols, language versions, versions with history ------------------
+
+
+class DocumentLanguage(models.TextChoices):
+    EN = "en", _("English")
+    RU = "ru", _("Russian")
+
+
+class LibraryEntry(models.Model):
+    """A meeting document as the organisation keeps it: its symbol (CICA/SWG/2027/DOC/3), its
+    title in both working languages, and (in `versions`) each language's files over time."""
+
+    document = models.OneToOneField(MeetingDocument, on_delete=models.CASCADE, related_name="entry")
+    symbol = models.CharField(_("document symbol"), max_length=40, unique=True)
+    title_ru = models.CharField(_("title in Russian"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["symbol"]
+        verbose_name = _("library entry")
+        verbose_name_plural = _("library entries")
+
+    def __str__(self) -> str:
+        return self.symbol
+
+
+class DocumentVersion(models.Model):
+    """One file of one language version of a document; a new file is a new version and the
+    earlier ones stay, with who uploaded them, when and why."""
+
+    document = models.ForeignKey(MeetingDocument, on_delete=models.CASCADE, related_name="versions")
+    language = models.CharField(_("language"), max_length=2, choices=DocumentLanguage)
+    number = models.PositiveSmallIntegerField(_("version"))
+    file = models.FileField(_("file"), upload_to=document_path, max_length=200)
+    original_name = models.CharField(_("original file name"), max_length=255, blank=True)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
+    note = models.CharField(_("what changed"), max_length=500, blank=True)
+    uploaded_by = models.ForeignKey(
+        "cica_portal.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["document", "language", "-number"]
+        verbose_name = _("document version")
+        verbose_name_plural = _("document versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "language", "number"], name="one_version_number_per_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document} ({self.language} v{self.number})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:document-version", args=[self.pk])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -14,6 +15,7 @@ from cica_portal.models import State, User
 
 from .models import (
     AgendaItem,
+    DocumentVersion,
     Invitation,
     Letter,
     Meeting,
@@ -555,4 +557,63 @@ def meetings_discussing(user: User, plan_item_id: int) -> list[Meeting]:
         .filter(agenda_items__plan_items=plan_item_id)
         .distinct()
         .order_by("-start")
+    )
+
+
+# --- The document library ----------------------------------------------------------------------
+
+
+def library_documents(
+    user: User, *, text: str = "", kind: str = "", language: str = ""
+) -> QuerySet[MeetingDocument]:
+    """The meeting documents the user may read, newest meeting first, found by their words in
+    English or Russian (PostgreSQL's full-text search in each language, each title's own GIN
+    index; elsewhere a plain substring) or by their symbol."""
+    documents = (
+        documents_readable_by(user)
+        .select_related("meeting", "entry")
+        .prefetch_related("versions")
+        .order_by("-meeting__start", "kind", "title", "pk")
+    )
+    if kind:
+        documents = documents.filter(kind=kind)
+    if language:
+        documents = documents.filter(versions__language=language).distinct()
+    text = text.strip()[:200]
+    if not text:
+        return documents
+    by_symbol = Q(entry__symbol__icontains=text)
+    if connection.vendor != "postgresql":
+        return documents.filter(
+            by_symbol
+            | Q(title__icontains=text)
+            | Q(entry__title_ru__icontains=text)
+            | Q(meeting__title__icontains=text)
+        )
+    from django.contrib.postgres.search import SearchQuery, SearchVector  # needs psycopg
+
+    # The same expressions as the indexes of migration 0010, so that the planner can use them.
+    return documents.annotate(
+        words_en=SearchVector("title", config="english"),
+        words_ru=SearchVector("entry__title_ru", config="russian"),
+    ).filter(
+        by_symbol
+        | Q(words_en=SearchQuery(text, config="english", search_type="websearch"))
+        | Q(words_ru=SearchQuery(text, config="russian", search_type="websearch"))
+    )
+
+
+def versions_of(document: MeetingDocument) -> dict[str, list[DocumentVersion]]:
+    """A document's files per language, newest first (the history of each)."""
+    versions: dict[str, list[DocumentVersion]] = {}
+    for version in document.versions.select_related("uploaded_by"):
+        versions.setdefault(version.language, []).append(version)
+    return versions
+
+
+def get_version_for(user: User, pk: int) -> DocumentVersion:
+    """A version of a document the user may read; 404 otherwise."""
+    return get_object_or_404(
+        DocumentVersion.objects.filter(document__in=documents_readable_by(user).values("pk")),
+        pk=pk,
     )

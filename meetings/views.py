@@ -35,8 +35,10 @@ from .forms import (
     CirculateMinutesForm,
     DeclineForm,
     DocumentForm,
+    DocumentVersionForm,
     InviteForm,
     LettersForm,
+    LibrarySearchForm,
     MeetingDecisionForm,
     NeedsAnswerForm,
     NeedsQuestionnaireForm,
@@ -156,7 +158,9 @@ def meeting_detail(request, pk: int):
     user = request.user
     meeting = selectors.get_meeting_for(user, pk)
     adoptions = selectors.adoptions_of(meeting)
-    documents = list(selectors.documents_readable_by(user).filter(meeting=meeting))
+    documents = list(
+        selectors.documents_readable_by(user).filter(meeting=meeting).select_related("entry")
+    )
     for document in documents:
         document.adoption = adoptions.get(document.pk)
         document.may_circulate = selectors.may_circulate_minutes(user, document, document.adoption)
@@ -376,6 +380,8 @@ def document_upload(request, pk: int):
                 kind=form.cleaned_data["kind"],
                 title=form.cleaned_data["title"],
                 access=form.cleaned_data["access"],
+                language=form.cleaned_data["language"] or "en",
+                title_ru=form.cleaned_data["title_ru"],
             )
         except DomainError as error:
             show_on_form(form, error)
@@ -779,3 +785,88 @@ def minutes_circulate(request, pk: int):
         success=_("The minutes are circulated to the member states for adoption."),
     )
     return redirect(document.meeting)
+
+
+# --- The document library ----------------------------------------------------------------------
+
+
+@network_member_required
+@require_GET
+def library(request):
+    """Every meeting document the reader may read, searched in English and Russian."""
+    form = LibrarySearchForm(request.GET or None)
+    found = form.cleaned_data if form.is_valid() else {}
+    documents = selectors.library_documents(
+        request.user,
+        text=found.get("q", ""),
+        kind=found.get("kind", ""),
+        language=found.get("language", ""),
+    )
+    page = Paginator(documents, 25).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "searched": bool(found.get("q"))}
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return render(request, "meetings/library.html", context, status=status)
+
+
+def _versions_page(request, document, form, status=200):
+    context = {
+        "document": document,
+        "versions": selectors.versions_of(document),
+        "form": form,
+    }
+    return render(request, "meetings/document_versions.html", context, status=status)
+
+
+@network_member_required
+@require_http_methods(["GET", "POST"])
+def document_versions(request, pk: int):
+    """A document's symbol, language versions and history; the Secretariat adds a file."""
+    document = selectors.get_document_for(request.user, pk)
+    may_add = request.user.is_secretariat
+    if request.method == "POST" and not may_add:
+        raise PermissionDenied
+    if not may_add:
+        return _versions_page(request, document, None)
+    entry = getattr(document, "entry", None)
+    form = DocumentVersionForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"title_ru": entry.title_ru if entry else ""},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_document_version(
+                document,
+                by=request.user,
+                upload=data["file"],
+                language=data["language"],
+                note=data["note"],
+                title_ru=data["title_ru"] or None,
+            )
+        except DomainError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(request, _("The new version is kept; the earlier ones stay."))
+            return redirect("meetings:document-versions", document.pk)
+    return _versions_page(request, document, form, 400 if request.method == "POST" else 200)
+
+
+@network_member_required
+@require_GET
+def document_version_download(request, pk: int):
+    """One kept file of a document: 404 unless the user may read the document."""
+    version = selectors.get_version_for(request.user, pk)
+    try:
+        handle = version.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=version.original_name or f"document-{version.document_id}-{version.language}",
+        content_type=version.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

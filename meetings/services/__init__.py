@@ -11,6 +11,7 @@ from .letters import (
     generate_visa_letters,
     send_letter,
 )
+from .library import add_document_version
 from .meetings import (
     MEETING_FIELDS,
     SERIES_FIELDS,
@@ -54,6 +55,7 @@ __all__ = [
     "SERIES_FIELDS",
     "MeetingError",
     "accept_training_request",
+    "add_document_version",
     "change_document",
     "change_letter_template",
     "change_status",
