@@ -39,6 +39,7 @@ MAY_SEE = {
         "MARK-DOC-participants",
         "MARK-NOTICE",
         "MARK-TRAINING",
+        "MARK-NEEDS",
     },
     "fp_b": RELEASED_TO_B | {"MARK-DOC-all_members"},
     "ap_a": ALL_SHARES
@@ -52,6 +53,7 @@ MAY_SEE = {
         "MARK-DOC-secretariat",
         "MARK-NOMINATION",
         "MARK-TRAINING",
+        "MARK-NEEDS",
     },
 }
 

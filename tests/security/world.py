@@ -24,7 +24,7 @@ from exchange import attachments as exchange_attachments
 from exchange import services as exchange_services
 from focalpoints import services as fp_services
 from meetings.models import MeetingDocument
-from meetings.services import documents, invitations, letters, registrations, training
+from meetings.services import documents, invitations, letters, needs, registrations, training
 from meetings.services import meetings as meeting_services
 from tests.actionplan.factories import ReviewCycleFactory
 from tests.exchange import factories as share_factories
@@ -137,6 +137,19 @@ def build_world() -> World:
         topic="Document security MARK-TRAINING",
         preferred_period="Spring",
         expected_participants=12,
+    )
+    # --- meetings, issue 23 (agenda): the library's kept versions; training needs, A's draft
+    for access in MeetingDocument.Access.values:
+        o[f"version_{access}"] = o[f"doc_{access}"].versions.get()
+    o["questionnaire"] = needs.send_needs_questionnaire(
+        by=users["sec"], area=Area.objects.get(number=2), title="Training needs", topics="Topic"
+    )
+    o["needs_answer"] = needs.save_needs_answer(
+        o["questionnaire"],
+        by=users["fp_a"],
+        institutional_capacity="Police academy MARK-NEEDS",
+        trainers_available=3,
+        needs=[{"topic": "Topic", "trainees": 4}],
     )
 
     # --- exchange: A's shares, released to B; China consents with A.
