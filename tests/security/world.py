@@ -141,6 +141,14 @@ def build_world() -> World:
     # --- meetings, issue 23 (agenda): the library's kept versions; training needs, A's draft
     for access in MeetingDocument.Access.values:
         o[f"version_{access}"] = o[f"doc_{access}"].versions.get()
+    o["minutes"] = documents.upload_document(  # its page offers the circulation form
+        meeting,
+        by=users["sec"],
+        upload=SimpleUploadedFile("minutes.pdf", PDF),
+        kind="minutes",
+        title="Draft minutes",
+        access="secretariat",
+    )
     o["questionnaire"] = needs.send_needs_questionnaire(
         by=users["sec"], area=Area.objects.get(number=2), title="Training needs", topics="Topic"
     )
