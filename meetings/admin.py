@@ -39,12 +39,17 @@ from .exports import participants_response
 from .models import (
     AgendaItem,
     Delegate,
+    DocumentVersion,
     Invitation,
     Letter,
     LetterTemplate,
     Meeting,
     MeetingDocument,
     MeetingSeries,
+    MinutesAdoption,
+    NeedsAnswer,
+    NeedsQuestionnaire,
+    NeedsTopic,
     Registration,
     Session,
     TrainingRequest,
@@ -694,3 +699,48 @@ class LetterAdmin(ReadOnlyAdmin):
         "sent_to",
         "emailed_at",
     ]
+
+
+# --- Issue 23: the library, minutes adoptions, needs assessment (written in the portal) ---------
+
+
+class NeedsTopicInline(ReadOnlyInline):
+    model = NeedsTopic
+    fields = ["topic", "trainees", "language"]
+
+
+@admin.register(NeedsAnswer)
+class NeedsAnswerAdmin(ReadOnlyAdmin):
+    """A state's focal points write it in the portal (/meetings/needs/)."""
+
+    list_display = ["questionnaire", "state", "status", "trainers_available", "submitted_at"]
+    list_filter = ["status", "questionnaire", "state"]
+    list_select_related = ["questionnaire", "state"]
+    inlines = [NeedsTopicInline]
+
+
+@admin.register(NeedsQuestionnaire)
+class NeedsQuestionnaireAdmin(ReadOnlyAdmin):
+    """Sent from the portal's page, which tells the member states' focal points."""
+
+    list_display = ["title", "area", "sent_at", "answers_due", "closed_at"]
+    list_filter = ["area"]
+
+
+@admin.register(MinutesAdoption)
+class MinutesAdoptionAdmin(ReadOnlyAdmin):
+    """Circulated from the meeting's page; decided by the member states' approval."""
+
+    list_display = ["document", "status", "circulated_at", "decided_at", "approval"]
+    list_filter = ["status"]
+    list_select_related = ["document", "approval"]
+
+
+@admin.register(DocumentVersion)
+class DocumentVersionAdmin(ReadOnlyAdmin):
+    """Added on the document's page in the portal; earlier versions are never removed."""
+
+    list_display = ["document", "language", "number", "original_name", "uploaded_at"]
+    list_filter = ["language"]
+    list_select_related = ["document"]
+    search_fields = ["document__title", "document__entry__symbol", "original_name"]

@@ -14,7 +14,7 @@ from cica_portal.models import Area, AuditRecord, Notification
 from meetings import selectors, services
 from meetings.models import NeedsAnswer
 from meetings.services import MeetingError
-from tests.factories import FocalPointUserFactory, state
+from tests.factories import FocalPointUserFactory, SecretariatAdminFactory, state
 
 pytestmark = pytest.mark.django_db
 TOPICS = "Document fraud detection\nRisk analysis at the border\nInterview techniques"
@@ -233,3 +233,18 @@ def test_a_closed_questionnaire_takes_no_more_answers(questionnaire, secretariat
         services.save_needs_answer(
             questionnaire, by=fp_kz, institutional_capacity="", trainers_available=0, needs=[]
         )
+
+
+def test_the_admin_shows_answers_but_writes_none(client, questionnaire, fp_kz):
+    services.save_needs_answer(
+        questionnaire,
+        by=fp_kz,
+        institutional_capacity="Academy",
+        trainers_available=1,
+        needs=[{"topic": "Interview techniques", "trainees": 2}],
+    )
+    client.force_login(SecretariatAdminFactory(username="secretariat-needs"))
+    listing = client.get(reverse("admin:meetings_needsanswer_changelist"))
+    assert listing.status_code == 200
+    assert "Kazakhstan" in listing.content.decode()
+    assert client.get(reverse("admin:meetings_needsanswer_add")).status_code == 403
