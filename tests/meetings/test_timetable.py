@@ -162,3 +162,19 @@ def test_sessions_entered_in_the_admin_are_read_in_the_venues_zone(client, chief
     assert session.start.astimezone(BAKU).strftime("%H:%M") == "09:30"
     assert session.start.astimezone(UTC).strftime("%H:%M") == "05:30"
     assert list(session.agenda_items.all()) == [chiefs.agenda_items.get()]
+
+
+def test_the_demo_has_a_timetable_and_a_needs_questionnaire_once(plan):
+    from io import StringIO
+
+    from cica_portal.demo import create_demo_people
+    from meetings.models import NeedsQuestionnaire, Session
+    from meetings.seed import seed_demo
+
+    create_demo_people("demo-pass-2008")
+    seed_demo(password="demo-pass-2008", stdout=StringIO())
+    seed_demo(password="demo-pass-2008", stdout=StringIO())
+    sessions = Session.objects.filter(meeting__title="CICA Chiefs of Police meeting")
+    assert sessions.count() == 2
+    assert sessions.first().start.astimezone(BAKU).strftime("%H:%M") == "10:00"
+    assert NeedsQuestionnaire.objects.get().answers.get().state.code == "KZ"
