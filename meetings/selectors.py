@@ -484,26 +484,30 @@ def consolidated_needs(questionnaires: QuerySet[NeedsQuestionnaire]) -> list[dic
 
 
 def needs_figures_for_year(year: int) -> dict:
-    """For the annual review: questionnaires sent in the year, states that answered, and the
-    trainers to train per topic (counts per state, nothing else of their answers)."""
-    questionnaires = NeedsQuestionnaire.objects.filter(sent_at__year=year)
-    submitted = NeedsAnswer.objects.filter(
-        questionnaire__in=questionnaires, status=NeedsAnswer.Status.SUBMITTED
+    """For the annual review: the states that submitted needs to the year's questionnaires, their
+    trainers available, and the trainers to train per topic (counts per state, nothing else of
+    their answers). One query, so the review page does not grow with the answers."""
+    rows = (
+        NeedsTopic.objects.filter(
+            answer__questionnaire__sent_at__year=year, answer__status=NeedsAnswer.Status.SUBMITTED
+        )
+        .order_by("topic", "answer__state__code")
+        .values_list(
+            "topic", "trainees", "answer_id", "answer__state__code", "answer__trainers_available"
+        )
     )
-    topics = consolidated_needs(questionnaires)
+    topics: dict[str, dict] = {}
+    answers: dict[int, tuple[str, int]] = {}
+    for topic, trainees, answer_id, code, available in rows:
+        answers[answer_id] = (code, available)
+        entry = topics.setdefault(topic, {"topic": topic, "trainees": 0, "states": []})
+        entry["trainees"] += trainees
+        entry["states"].append((code, trainees))
     return {
         "year": year,
-        "questionnaires": questionnaires.count(),
-        "states_answered": submitted.values("state").distinct().count(),
-        "trainers_available": sum(submitted.values_list("trainers_available", flat=True)),
-        "topics": [
-            {
-                "topic": entry["topic"],
-                "trainees": entry["trainees"],
-                "states": [(need.answer.state.code, need.trainees) for need in entry["states"]],
-            }
-            for entry in topics
-        ],
+        "states_answered": len({code for code, _available in answers.values()}),
+        "trainers_available": sum(available for _code, available in answers.values()),
+        "topics": sorted(topics.values(), key=lambda entry: (-entry["trainees"], entry["topic"])),
     }
 
 
