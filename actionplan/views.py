@@ -19,6 +19,7 @@ from cica_portal.roles import (
     role_required,
     secretariat_required,
 )
+from meetings import selectors as meeting_selectors
 
 from . import consolidated, exports, selectors, services
 from .forms import (
@@ -80,6 +81,8 @@ def item_detail(request, pk: int):
         "status_form": StatusChangeForm(initial={"to_status": item.status}, user=request.user),
         "approval_form": ApprovalRequestForm(),
         "silence_form": SilenceForm(zone=request.user.zone),
+        # The meetings whose agenda took it up: the meetings app answers, for this reader.
+        "meetings": meeting_selectors.meetings_discussing(request.user, item.pk),
     }
     return render(request, "actionplan/item_detail.html", context)
 

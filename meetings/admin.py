@@ -9,9 +9,12 @@ portal keeps in its history is deleted here: a meeting with delegations or lette
 cancelled, not deleted (`delete_meeting` refuses it); only one made by mistake can go.
 """
 
+import zoneinfo
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.shortcuts import redirect
@@ -36,14 +39,21 @@ from .exports import participants_response
 from .models import (
     AgendaItem,
     Delegate,
+    DocumentVersion,
     Invitation,
     Letter,
     LetterTemplate,
     Meeting,
     MeetingDocument,
     MeetingSeries,
+    MinutesAdoption,
+    NeedsAnswer,
+    NeedsQuestionnaire,
+    NeedsTopic,
     Registration,
+    Session,
     TrainingRequest,
+    validate_time_zone,
 )
 
 
@@ -81,6 +91,20 @@ class PostponeForm(StatusReasonForm):
         return data
 
 
+def _venue_zone(request, meeting) -> zoneinfo.ZoneInfo:
+    """The venue's zone for the meeting form: as posted if it is a real zone, else the
+    meeting's, else the default of a new meeting."""
+    name = request.POST.get("time_zone") if request.method == "POST" else None
+    for candidate in (name, getattr(meeting, "time_zone", None)):
+        if candidate:
+            try:
+                validate_time_zone(candidate)
+            except ValidationError:
+                continue
+            return zoneinfo.ZoneInfo(candidate)
+    return zoneinfo.ZoneInfo(Meeting._meta.get_field("time_zone").get_default())
+
+
 def _cleaned(form, names) -> dict:
     """The form's values for the fields a service takes (those the form has)."""
     return {key: form.cleaned_data[key] for key in names if key in form.cleaned_data}
@@ -92,6 +116,43 @@ class AgendaItemInline(admin.StackedInline):
     fields = ["position", "title", "description", "plan_items"]
     autocomplete_fields = []
     filter_horizontal = ["plan_items"]
+
+
+class SessionInline(admin.StackedInline):
+    """The timetable: its times are read and shown in the venue's zone, as the meeting's."""
+
+    model = Session
+    extra = 0
+    fields = ["title", "start", "end", "chair", "speakers", "agenda_items"]
+    filter_horizontal = ["agenda_items"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "agenda_items":
+            # Only this meeting's agenda (saved first: add items, save, then build sessions).
+            meeting_id = request.resolver_match.kwargs.get("object_id") if request else None
+            kwargs["queryset"] = AgendaItem.objects.filter(meeting_id=meeting_id or 0)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+def _sessions(formset) -> list[dict]:
+    """The timetable the formset describes, in the shape `save_timetable` takes."""
+    sessions = []
+    for session_form in formset.forms:
+        data = getattr(session_form, "cleaned_data", None)
+        if not data or data.get("DELETE"):
+            continue
+        if session_form.instance.pk is None and not session_form.has_changed():
+            continue
+        sessions.append(
+            {
+                "pk": session_form.instance.pk,
+                **{name: data.get(name) for name in ("title", "start", "end")},
+                "chair": data.get("chair", ""),
+                "speakers": data.get("speakers", ""),
+                "agenda_items": list(data.get("agenda_items", [])),
+            }
+        )
+    return sessions
 
 
 class RegistrationInline(admin.TabularInline):
@@ -188,7 +249,7 @@ class InvitationInline(admin.TabularInline):
 
 @admin.register(Meeting)
 class MeetingAdmin(ServiceAdminMixin, admin.ModelAdmin):
-    list_display = ["title", "kind", "start", "time_zone", "host_state", "status", "series"]
+    list_display = ["title", "kind", "venue_start", "time_zone", "host_state", "status", "series"]
     list_filter = ["status", "kind", "areas", "format"]
     search_fields = ["title", "venue"]
     date_hierarchy = "start"
@@ -201,7 +262,13 @@ class MeetingAdmin(ServiceAdminMixin, admin.ModelAdmin):
         "portal_link",
         "participants_published_at",
     ]
-    inlines = [AgendaItemInline, RegistrationInline, DocumentInline, InvitationInline]
+    inlines = [
+        AgendaItemInline,
+        SessionInline,
+        RegistrationInline,
+        DocumentInline,
+        InvitationInline,
+    ]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = [
         "confirm",
@@ -228,8 +295,9 @@ class MeetingAdmin(ServiceAdminMixin, admin.ModelAdmin):
                     "languages",
                 ],
                 "description": _(
-                    "Start and end are entered in the Secretariat's time zone and stored in "
-                    "UTC; the time zone field names the venue's zone for local display."
+                    "Every time of the meeting (start, end, registration deadline) is entered "
+                    "and shown in the venue's time zone, as on the portal's pages; a new zone "
+                    "takes effect with the times entered beside it."
                 ),
             },
         ),
@@ -246,6 +314,20 @@ class MeetingAdmin(ServiceAdminMixin, admin.ModelAdmin):
         ),
         (_("Outcome"), {"fields": ["outcome", "series", "created_at", "updated_at"]}),
     ]
+
+    @admin.display(description=_("starts (venue's time)"), ordering="start")
+    def venue_start(self, obj):
+        return timezone.localtime(obj.start, obj.zone).strftime("%Y-%m-%d %H:%M")
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The form reads and shows the meeting's times in the venue's zone: the one posted with
+        # them, else the meeting's own. Rendered here, while that zone is the current one.
+        meeting = self.get_object(request, object_id) if object_id else None
+        with timezone.override(_venue_zone(request, meeting)):
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()
+        return response
 
     @admin.display(description=_("portal page"))
     def portal_link(self, obj):
@@ -300,6 +382,9 @@ class MeetingAdmin(ServiceAdminMixin, admin.ModelAdmin):
         if formset.model is AgendaItem:
             if formset.has_changed():
                 services.save_agenda(meeting, by=request.user, items=_agenda_items(formset))
+        elif formset.model is Session:
+            if formset.has_changed():
+                services.save_timetable(meeting, by=request.user, sessions=_sessions(formset))
         elif formset.model is MeetingDocument:
             for document_form in formset.extra_forms:
                 if document_form.has_changed() and document_form.cleaned_data:
@@ -691,3 +776,48 @@ class LetterAdmin(ReadOnlyAdmin):
         "sent_to",
         "emailed_at",
     ]
+
+
+# --- Issue 23: the library, minutes adoptions, needs assessment (written in the portal) ---------
+
+
+class NeedsTopicInline(ReadOnlyInline):
+    model = NeedsTopic
+    fields = ["topic", "trainees", "language"]
+
+
+@admin.register(NeedsAnswer)
+class NeedsAnswerAdmin(ReadOnlyAdmin):
+    """A state's focal points write it in the portal (/meetings/needs/)."""
+
+    list_display = ["questionnaire", "state", "status", "trainers_available", "submitted_at"]
+    list_filter = ["status", "questionnaire", "state"]
+    list_select_related = ["questionnaire", "state"]
+    inlines = [NeedsTopicInline]
+
+
+@admin.register(NeedsQuestionnaire)
+class NeedsQuestionnaireAdmin(ReadOnlyAdmin):
+    """Sent from the portal's page, which tells the member states' focal points."""
+
+    list_display = ["title", "area", "sent_at", "answers_due", "closed_at"]
+    list_filter = ["area"]
+
+
+@admin.register(MinutesAdoption)
+class MinutesAdoptionAdmin(ReadOnlyAdmin):
+    """Circulated from the meeting's page; decided by the member states' approval."""
+
+    list_display = ["document", "status", "circulated_at", "decided_at", "approval"]
+    list_filter = ["status"]
+    list_select_related = ["document", "approval"]
+
+
+@admin.register(DocumentVersion)
+class DocumentVersionAdmin(ReadOnlyAdmin):
+    """Added on the document's page in the portal; earlier versions are never removed."""
+
+    list_display = ["document", "language", "number", "original_name", "uploaded_at"]
+    list_filter = ["language"]
+    list_select_related = ["document"]
+    search_fields = ["document__title", "document__entry__symbol", "original_name"]

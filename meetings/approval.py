@@ -1,11 +1,12 @@
-"""What meetings plug into the core's approvals: an international body invited to a meeting."""
+"""What meetings plug into the core's approvals: an international body invited to a meeting,
+and a meeting's minutes adopted by the member states (by consensus or under silence)."""
 
 from cica_portal import approvals, decisions
 
 from . import selectors
-from .models import Invitation, Meeting
+from .models import Invitation, Meeting, MinutesAdoption
 from .services import decisions as meeting_decisions
-from .services import invitations
+from .services import invitations, timetable
 
 INVITATION = approvals.SubjectType(
     purpose=invitations.PURPOSE,
@@ -13,6 +14,16 @@ INVITATION = approvals.SubjectType(
     visible_to=selectors.invitations_visible_to,
     on_closed=invitations.invitation_decided,
     summary_template="meetings/approval_subject_invitation.html",
+)
+
+MINUTES = approvals.SubjectType(
+    purpose=timetable.MINUTES_PURPOSE,
+    model=MinutesAdoption,
+    visible_to=selectors.minutes_visible_to,
+    on_closed=timetable.minutes_decided,
+    on_withdrawn=timetable.minutes_withdrawn,
+    summary_template="meetings/approval_subject_minutes.html",
+    allows_silence=True,
 )
 
 
@@ -27,4 +38,5 @@ MEETING_DECISIONS = decisions.DecisionSource(
 
 def register() -> None:
     approvals.register(INVITATION)
+    approvals.register(MINUTES)
     decisions.register(MEETING_DECISIONS)

@@ -7,14 +7,21 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings and seminars")
 
     def ready(self) -> None:
-        from cica_portal import notifications, review_sections
+        from cica_portal import notifications
 
-        from . import approval, ics, notice_kinds, selectors
-        from .models import Delegate
+        from . import approval, ics, notice_kinds
 
         approval.register()
         notice_kinds.register()
         notifications.register_attachments("meetings:", ics.attachments_for_notice)
+        self._register_review_sections()
+
+    def _register_review_sections(self) -> None:
+        from cica_portal import review_sections
+
+        from . import selectors
+        from .models import Delegate, NeedsAnswer
+
         review_sections.register(
             review_sections.ReviewSection(
                 name="meetings.attendance",
@@ -24,5 +31,16 @@ class MeetingsConfig(AppConfig):
                 template="meetings/review_section_attendance.html",
                 figures=selectors.attendance_of_year,
                 rows=selectors.attendance_rows,
+            )
+        )
+        review_sections.register(
+            review_sections.ReviewSection(
+                name="meetings.training_needs",
+                model=NeedsAnswer,
+                order=60,
+                title=_("Training of the trainers: needs assessed (Action Plan II.2)"),
+                template="meetings/review_section_needs.html",
+                figures=selectors.needs_figures_for_year,
+                rows=selectors.needs_rows_for_year,
             )
         )

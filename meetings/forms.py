@@ -12,7 +12,9 @@ from cica_portal.uploads import validate_upload
 from .models import (
     ENDS_AFTER_START,
     Delegate,
+    DocumentLanguage,
     Format,
+    Languages,
     LetterKind,
     LetterLanguage,
     Meeting,
@@ -221,6 +223,15 @@ class DocumentForm(forms.Form):
         validators=[validate_upload],
         help_text=_("PDF, Word, Excel, PowerPoint, OpenDocument text, PNG or JPEG."),
     )
+    # The library: the file's language, and the title in Russian (the other version's file
+    # is added on the document's page).
+    language = forms.ChoiceField(
+        label=_("Language of the file"),
+        choices=DocumentLanguage.choices,
+        initial=DocumentLanguage.EN,
+        required=False,
+    )
+    title_ru = forms.CharField(label=_("Title in Russian"), max_length=300, required=False)
 
 
 class OccurrencesForm(forms.Form):
@@ -259,4 +270,144 @@ class LettersForm(forms.Form):
             "Invitations and notes verbales go to every member state; visa support letters to "
             "every delegate of a confirmed delegation. Letters already made are kept."
         ),
+    )
+
+
+# --- Needs assessment for "training of the trainers" -------------------------------------------
+
+
+class NeedsQuestionnaireForm(forms.Form):
+    area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.order_by("number"))
+    title = forms.CharField(label=_("Title"), max_length=300)
+    introduction = forms.CharField(
+        label=_("Introduction"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    topics = forms.CharField(
+        label=_("Topics offered"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("One training topic a line; each state says which it needs and for whom."),
+    )
+    answers_due = forms.DateField(
+        label=_("Answers due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class NeedsAnswerForm(forms.Form):
+    """A state's answer: its capacity, its trainers, and per topic of the questionnaire how many
+    trainers it needs trained and in which language (none: not needed)."""
+
+    institutional_capacity = forms.CharField(
+        label=_("Institutional capacity"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Training institutions, curricula and facilities your state already has."),
+    )
+    trainers_available = forms.IntegerField(
+        label=_("Trainers available"), min_value=0, max_value=10000, initial=0
+    )
+    other_needs = forms.CharField(
+        label=_("Other needs"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, questionnaire, answer=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.topic_names = questionnaire.topic_list
+        had = {need.topic: need for need in answer.topics.all()} if answer else {}
+        if answer is not None and not self.is_bound:
+            self.initial.update(
+                institutional_capacity=answer.institutional_capacity,
+                trainers_available=answer.trainers_available,
+                other_needs=answer.other_needs,
+            )
+        for index, topic in enumerate(self.topic_names):
+            need = had.get(topic)
+            self.fields[f"topic_{index}_trainees"] = forms.IntegerField(
+                label=_("%(topic)s: trainers to train") % {"topic": topic},
+                min_value=0,
+                max_value=500,
+                required=False,
+                initial=need.trainees if need else 0,
+            )
+            self.fields[f"topic_{index}_language"] = forms.ChoiceField(
+                label=_("%(topic)s: language") % {"topic": topic},
+                choices=Languages.choices,
+                initial=need.language if need else Languages.EN_RU,
+                required=False,
+            )
+
+    def needs(self) -> list[dict]:
+        return [
+            {
+                "topic": topic,
+                "trainees": self.cleaned_data.get(f"topic_{index}_trainees") or 0,
+                "language": self.cleaned_data.get(f"topic_{index}_language") or Languages.EN_RU,
+            }
+            for index, topic in enumerate(self.topic_names)
+        ]
+
+
+class CirculateMinutesForm(forms.Form):
+    """Put draft minutes to the member states: by consensus before a day, or under silence."""
+
+    CONSENSUS, SILENCE = "consensus", "silence"
+
+    rule = forms.ChoiceField(
+        label=_("Procedure"),
+        choices=[
+            (CONSENSUS, _("Adoption by consensus: every member state answers")),
+            (SILENCE, _("Silence procedure: adopted unless a member state objects")),
+        ],
+        initial=CONSENSUS,
+    )
+    ends_on = forms.DateField(
+        label=_("Answers due (or the silence ends) at the end of"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, zone=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone = zone
+
+    def ends_at(self):
+        """The end of the day given, in the Secretariat's zone."""
+        import datetime as dt
+
+        from django.utils import timezone
+
+        zone = self.zone or timezone.get_current_timezone()
+        return dt.datetime.combine(self.cleaned_data["ends_on"], dt.time(23, 59), tzinfo=zone)
+
+
+class DocumentVersionForm(forms.Form):
+    """A new file of a document: its other language, or a revision of one."""
+
+    language = forms.ChoiceField(label=_("Language"), choices=DocumentLanguage.choices)
+    file = forms.FileField(
+        label=_("File"),
+        validators=[validate_upload],
+        help_text=_("PDF, Word, Excel, PowerPoint, OpenDocument text, PNG or JPEG."),
+    )
+    note = forms.CharField(label=_("What changed"), max_length=500, required=False)
+    title_ru = forms.CharField(label=_("Title in Russian"), max_length=300, required=False)
+
+
+class LibrarySearchForm(forms.Form):
+    q = forms.CharField(label=_("Words or symbol"), max_length=200, required=False)
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[("", _("All kinds")), *MeetingDocument.DocKind.choices],
+        required=False,
+    )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=[("", _("Either language")), *DocumentLanguage.choices],
+        required=False,
     )

@@ -771,3 +771,273 @@ class Letter(models.Model):
     @property
     def filename(self) -> str:
         return self.reference.replace("/", "-") + f"-{self.language}.pdf"
+
+
+# --- Needs assessment for "training of the trainers" (Action Plan II.2) ------------------------
+
+
+class NeedsQuestionnaire(models.Model):
+    """The Secretariat asks every member state's focal points what training of trainers their
+    state needs in one area: its institutional capacity, trainers available, topics, languages."""
+
+    area = models.ForeignKey(
+        "cica_portal.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("area")
+    )
+    title = models.CharField(_("title"), max_length=300)
+    introduction = models.TextField(_("introduction"), blank=True, max_length=4000)
+    topics = models.TextField(
+        _("topics offered"),
+        max_length=4000,
+        help_text=_("One training topic a line; each state says which it needs and for whom."),
+    )
+    answers_due = models.DateField(_("answers due"), null=True, blank=True)
+    sent_by = models.ForeignKey(
+        "cica_portal.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("sent by")
+    )
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        verbose_name = _("needs assessment questionnaire")
+        verbose_name_plural = _("needs assessment questionnaires")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:needs-detail", args=[self.pk])
+
+    @property
+    def topic_list(self) -> list[str]:
+        return [line.strip() for line in self.topics.splitlines() if line.strip()]
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class NeedsAnswer(models.Model):
+    """One state's answer to a questionnaire: a draft its focal points share, then submitted."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+
+    questionnaire = models.ForeignKey(
+        NeedsQuestionnaire, on_delete=models.CASCADE, related_name="answers"
+    )
+    state = models.ForeignKey(
+        "cica_portal.State", on_delete=models.PROTECT, related_name="+", verbose_name=_("state")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
+    institutional_capacity = models.TextField(
+        _("institutional capacity"),
+        blank=True,
+        max_length=4000,
+        help_text=_("Training institutions, curricula and facilities your state already has."),
+    )
+    trainers_available = models.PositiveSmallIntegerField(_("trainers available"), default=0)
+    other_needs = models.TextField(_("other needs"), blank=True, max_length=4000)
+    saved_by = models.ForeignKey(
+        "cica_portal.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("saved by")
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_by = models.ForeignKey(
+        "cica_portal.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["questionnaire", "state__name_en"]
+        verbose_name = _("needs assessment answer")
+        verbose_name_plural = _("needs assessment answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire", "state"], name="one_needs_answer_per_state"
+            ),
+            models.CheckConstraint(
+                name="submitted_needs_answer_has_submitted_at",
+                condition=~models.Q(status="submitted") | models.Q(submitted_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.state.code} · {self.questionnaire}"
+
+
+class NeedsTopic(models.Model):
+    """A topic a state needs trainers trained in: how many, in which language."""
+
+    answer = models.ForeignKey(NeedsAnswer, on_delete=models.CASCADE, related_name="topics")
+    topic = models.CharField(_("topic"), max_length=300)
+    trainees = models.PositiveSmallIntegerField(_("trainers to train"))
+    language = models.CharField(
+        _("language"), max_length=10, choices=Languages, default=Languages.EN_RU
+    )
+
+    class Meta:
+        ordering = ["answer", "topic"]
+        verbose_name = _("training need")
+        verbose_name_plural = _("training needs")
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "topic"], name="one_need_per_answer_topic"),
+            models.CheckConstraint(name="a_need_has_trainees", condition=models.Q(trainees__gte=1)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic} ({self.trainees})"
+
+
+# --- Timetable and minutes ---------------------------------------------------------------------
+
+
+class Session(models.Model):
+    """One sitting of a meeting's timetable: its times (kept in UTC, entered and shown in the
+    venue's zone), its chair, its speakers and the agenda items it takes up."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="sessions")
+    title = models.CharField(_("title"), max_length=300)
+    start = models.DateTimeField(_("starts"))
+    end = models.DateTimeField(_("ends"))
+    chair = models.CharField(_("chair"), max_length=300, blank=True)
+    speakers = models.TextField(
+        _("speakers"), blank=True, max_length=4000, help_text=_("One speaker a line.")
+    )
+    agenda_items = models.ManyToManyField(
+        AgendaItem, blank=True, related_name="sessions", verbose_name=_("agenda items")
+    )
+
+    class Meta:
+        ordering = ["meeting", "start", "pk"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        constraints = [
+            models.CheckConstraint(
+                name="session_ends_after_it_starts",
+                condition=models.Q(end__gt=models.F("start")),
+                violation_error_message=_("A session must end after it starts."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def speaker_list(self) -> list[str]:
+        return [line.strip() for line in self.speakers.splitlines() if line.strip()]
+
+
+class MinutesAdoption(models.Model):
+    """Draft minutes circulated to the member states for adoption (by consensus or under
+    silence): exactly this file, by its hash; adopted, they are published to every member."""
+
+    class Status(models.TextChoices):
+        CIRCULATED = "circulated", _("Circulated for adoption")
+        ADOPTED = "adopted", _("Adopted")
+        NOT_ADOPTED = "not_adopted", _("Not adopted")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    document = models.ForeignKey(
+        MeetingDocument, on_delete=models.PROTECT, related_name="adoptions"
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.CIRCULATED)
+    file_hash = models.CharField(_("SHA-256 of the file"), max_length=64)
+    approval = models.OneToOneField(
+        "cica_portal.ApprovalRequest",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    circulated_by = models.ForeignKey(
+        "cica_portal.User", on_delete=models.PROTECT, related_name="+"
+    )
+    circulated_at = models.DateTimeField(_("circulated at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-circulated_at", "-pk"]
+        verbose_name = _("adoption of minutes")
+        verbose_name_plural = _("adoptions of minutes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document"],
+                condition=models.Q(status="circulated"),
+                name="one_open_adoption_per_minutes",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return self.document.meeting.get_absolute_url()
+
+    def approval_content(self) -> dict:
+        """Exactly what the member states adopt: this file of these minutes."""
+        return {
+            "meeting": self.document.meeting_id,
+            "document": self.document_id,
+            "title": self.document.title,
+            "sha256": self.file_hash,
+        }
+
+
+# --- The document library: symbols, language versions, versions with history ------------------
+
+
+class DocumentLanguage(models.TextChoices):
+    EN = "en", _("English")
+    RU = "ru", _("Russian")
+
+
+class LibraryEntry(models.Model):
+    """A meeting document as the organisation keeps it: its symbol (CICA/SWG/2027/DOC/3), its
+    title in both working languages, and (in `versions`) each language's files over time."""
+
+    document = models.OneToOneField(MeetingDocument, on_delete=models.CASCADE, related_name="entry")
+    symbol = models.CharField(_("document symbol"), max_length=40, unique=True)
+    title_ru = models.CharField(_("title in Russian"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["symbol"]
+        verbose_name = _("library entry")
+        verbose_name_plural = _("library entries")
+
+    def __str__(self) -> str:
+        return self.symbol
+
+
+class DocumentVersion(models.Model):
+    """One file of one language version of a document; a new file is a new version and the
+    earlier ones stay, with who uploaded them, when and why."""
+
+    document = models.ForeignKey(MeetingDocument, on_delete=models.CASCADE, related_name="versions")
+    language = models.CharField(_("language"), max_length=2, choices=DocumentLanguage)
+    number = models.PositiveSmallIntegerField(_("version"))
+    file = models.FileField(_("file"), upload_to=document_path, max_length=200)
+    original_name = models.CharField(_("original file name"), max_length=255, blank=True)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
+    note = models.CharField(_("what changed"), max_length=500, blank=True)
+    uploaded_by = models.ForeignKey(
+        "cica_portal.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["document", "language", "-number"]
+        verbose_name = _("document version")
+        verbose_name_plural = _("document versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "language", "number"], name="one_version_number_per_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document} ({self.language} v{self.number})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:document-version", args=[self.pk])

@@ -23,6 +23,7 @@ from .models import (
     Meeting,
     MeetingDocument,
     MeetingSeries,
+    NeedsQuestionnaire,
     Registration,
     TrainingRequest,
 )
@@ -341,6 +342,67 @@ def _invitation(secretariat) -> None:
             )
 
 
+def _timetable(secretariat) -> None:
+    """The Chiefs of Police meeting's first day, session by session, in Baku's time."""
+    meeting = Meeting.objects.filter(title="CICA Chiefs of Police meeting").first()
+    if secretariat is None or meeting is None or meeting.sessions.exists():
+        return
+    items = list(meeting.agenda_items.order_by("position"))
+    day = meeting.local_start.date()
+    zone = meeting.time_zone
+    services.save_timetable(
+        meeting,
+        by=secretariat,
+        sessions=[
+            {
+                "title": "Opening session",
+                "start": _at(day, 10, zone),
+                "end": _at(day, 11, zone),
+                "chair": "Head of delegation, Azerbaijan",
+                "speakers": "Executive Director, CICA Secretariat\nHead of delegation, Azerbaijan",
+                "agenda_items": [],
+            },
+            {
+                "title": "Police seminars and lost and stolen documents",
+                "start": _at(day, 11, zone) + timedelta(minutes=30),
+                "end": _at(day, 13, zone),
+                "chair": "Head of delegation, Kazakhstan",
+                "speakers": "INTERPOL (if agreed by the member states)",
+                "agenda_items": items,
+            },
+        ],
+    )
+
+
+NEEDS_TITLE = "Training of the trainers: needs of the police services, 2027"
+
+
+def _needs(secretariat) -> None:
+    """A questionnaire on training of the trainers (II.2): Kazakhstan has answered."""
+    if secretariat is None or NeedsQuestionnaire.objects.filter(title=NEEDS_TITLE).exists():
+        return
+    questionnaire = services.send_needs_questionnaire(
+        by=secretariat,
+        area=Area.objects.get(number=2),
+        title=NEEDS_TITLE,
+        topics="Detection of forged travel documents\nUse of the INTERPOL databases\n"
+        "Investigating human trafficking",
+    )
+    focal_point = User.objects.filter(username="fp-kz").first()
+    if focal_point is not None:
+        services.save_needs_answer(
+            questionnaire,
+            by=focal_point,
+            institutional_capacity="Academy of the Ministry of Internal Affairs, Almaty.",
+            trainers_available=6,
+            needs=[
+                {"topic": "Detection of forged travel documents", "trainees": 8, "language": "ru"},
+                {"topic": "Use of the INTERPOL databases", "trainees": 4, "language": "en,ru"},
+            ],
+            submit=True,
+        )
+
+
 @transaction.atomic
 def seed_demo(*, password: str = "", stdout=None) -> None:
     """Fill the calendar; running it twice changes nothing."""
@@ -348,5 +410,7 @@ def seed_demo(*, password: str = "", stdout=None) -> None:
     made = _past(secretariat) + _upcoming(secretariat)
     _training(secretariat)
     _invitation(secretariat)
+    _timetable(secretariat)
+    _needs(secretariat)
     if stdout is not None:
         stdout.write(f"Meetings: {made} created, {Meeting.objects.count()} in the calendar.")

@@ -4,22 +4,29 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cica_portal.models import User
+from cica_portal.models import State, User
 
 from .models import (
     AgendaItem,
     Delegate,
+    DocumentVersion,
     Invitation,
     Letter,
     Meeting,
     MeetingDocument,
+    MinutesAdoption,
+    NeedsAnswer,
+    NeedsQuestionnaire,
+    NeedsTopic,
     Registration,
+    Session,
     TrainingRequest,
 )
 
@@ -50,7 +57,8 @@ def get_meeting_for(user: User, pk: int) -> Meeting:
         Prefetch(
             "agenda_items",
             queryset=AgendaItem.objects.prefetch_related("plan_items__area"),
-        )
+        ),
+        Prefetch("sessions", queryset=Session.objects.prefetch_related("agenda_items")),
     )
     return get_object_or_404(queryset, pk=pk)
 
@@ -501,12 +509,14 @@ def meetings_rights(user: User) -> dict[str, bool]:
     """The answers the meetings navigation and the dashboard cards need."""
     if not user.is_authenticated:
         return dict.fromkeys(
-            ("register_delegations", "request_training", "training_requests"), False
+            ("register_delegations", "request_training", "training_requests", "training_needs"),
+            False,
         )
     return {
         "register_delegations": may_register_delegations(user),
         "request_training": may_request_training(user),
         "training_requests": may_follow_training_requests(user),
+        "training_needs": may_follow_needs(user),
     }
 
 
@@ -564,3 +574,229 @@ def get_letter_for(user: User, pk: int) -> Letter:
 
 def letters_of(user: User, meeting: Meeting) -> QuerySet[Letter]:
     return letters_visible_to(user).filter(meeting=meeting)
+
+
+# --- Needs assessment for "training of the trainers" -------------------------------------------
+
+
+def needs_recipients() -> QuerySet[User]:
+    """The focal points of the member states: who is asked about their state's needs."""
+    return User.objects.filter(
+        role=User.Role.FOCAL_POINT, is_active=True, state__status=State.Status.MEMBER
+    )
+
+
+def may_send_needs_questionnaire(user: User) -> bool:
+    return user.is_authenticated and user.is_secretariat
+
+
+def may_follow_needs(user: User) -> bool:
+    """The Secretariat, and the focal points of member states (who answer for their state)."""
+    return user.is_authenticated and (
+        user.is_secretariat or (user.is_focal_point and user.national_state.is_member)
+    )
+
+
+def may_answer_needs(user: User, questionnaire: NeedsQuestionnaire) -> bool:
+    """A member state's focal point, while the questionnaire is open."""
+    return (
+        user.is_authenticated
+        and user.is_focal_point
+        and user.national_state.is_member
+        and questionnaire.is_open
+    )
+
+
+def questionnaires_visible_to(user: User) -> QuerySet[NeedsQuestionnaire]:
+    """The Secretariat's and member states' focal points'; nobody else's."""
+    queryset = NeedsQuestionnaire.objects.select_related("area")
+    if not user.is_authenticated:
+        return queryset.none()
+    return queryset if may_follow_needs(user) else queryset.none()
+
+
+def get_questionnaire_for(user: User, pk: int) -> NeedsQuestionnaire:
+    return get_object_or_404(questionnaires_visible_to(user), pk=pk)
+
+
+def needs_answers_visible_to(user: User) -> QuerySet[NeedsAnswer]:
+    """Every answer for the Secretariat; a focal point only their own state's."""
+    queryset = NeedsAnswer.objects.select_related("state", "questionnaire").prefetch_related(
+        "topics"
+    )
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.is_secretariat:
+        return queryset
+    if user.is_focal_point:
+        return queryset.filter(state_id=user.national_state_id)
+    return queryset.none()
+
+
+def get_needs_answer_for(user: User, pk: int) -> NeedsAnswer:
+    """An answer if it is the user's state's (or the user is the Secretariat): 404 otherwise."""
+    return get_object_or_404(needs_answers_visible_to(user), pk=pk)
+
+
+def own_needs_answer(user: User, questionnaire: NeedsQuestionnaire) -> NeedsAnswer | None:
+    if not (user.is_authenticated and user.is_focal_point):
+        return None
+    return needs_answers_visible_to(user).filter(questionnaire=questionnaire).first()
+
+
+def consolidated_needs(questionnaires: QuerySet[NeedsQuestionnaire]) -> list[dict]:
+    """Submitted needs per topic: each topic's trainers to train in all, and per state with its
+    language, so the Secretariat plans seminars and turns a need into a training request."""
+    topics: dict[str, dict] = {}
+    rows = (
+        NeedsTopic.objects.filter(
+            answer__questionnaire__in=questionnaires, answer__status=NeedsAnswer.Status.SUBMITTED
+        )
+        .select_related("answer__state", "answer__questionnaire__area")
+        .order_by("topic", "answer__state__name_en")
+    )
+    for need in rows:
+        entry = topics.setdefault(need.topic, {"topic": need.topic, "trainees": 0, "states": []})
+        entry["trainees"] += need.trainees
+        entry["states"].append(need)
+    return sorted(topics.values(), key=lambda entry: (-entry["trainees"], entry["topic"]))
+
+
+def needs_figures_for_year(year: int) -> dict:
+    """For the annual review: the states that submitted needs to the year's questionnaires, their
+    trainers available, and the trainers to train per topic (counts per state, nothing else of
+    their answers). One query, so the review page does not grow with the answers."""
+    rows = (
+        NeedsTopic.objects.filter(
+            answer__questionnaire__sent_at__year=year, answer__status=NeedsAnswer.Status.SUBMITTED
+        )
+        .order_by("topic", "answer__state__code")
+        .values_list(
+            "topic", "trainees", "answer_id", "answer__state__code", "answer__trainers_available"
+        )
+    )
+    topics: dict[str, dict] = {}
+    answers: dict[int, tuple[str, int]] = {}
+    for topic, trainees, answer_id, code, available in rows:
+        answers[answer_id] = (code, available)
+        entry = topics.setdefault(topic, {"topic": topic, "trainees": 0, "states": []})
+        entry["trainees"] += trainees
+        entry["states"].append((code, trainees))
+    return {
+        "year": year,
+        "states_answered": len({code for code, _available in answers.values()}),
+        "trainers_available": sum(available for _code, available in answers.values()),
+        "topics": sorted(topics.values(), key=lambda entry: (-entry["trainees"], entry["topic"])),
+    }
+
+
+def needs_rows_for_year(figures: dict) -> list[list]:
+    rows: list[list] = [[_("Topic"), _("Trainers to train"), _("States (trainers)")]]
+    for entry in figures["topics"]:
+        states = ", ".join(f"{code} ({n})" for code, n in entry["states"])
+        rows.append([entry["topic"], entry["trainees"], states])
+    return rows
+
+
+# --- Timetable, minutes, the plan items a meeting discussed ------------------------------------
+
+
+def minutes_visible_to(user: User) -> QuerySet[MinutesAdoption]:
+    """Minutes put to adoption: seen by whoever sees the meeting (every network member)."""
+    return MinutesAdoption.objects.filter(
+        document__meeting__in=meetings_visible_to(user).values("pk")
+    ).select_related("document__meeting")
+
+
+def adoptions_of(meeting: Meeting) -> dict[int, MinutesAdoption]:
+    """The latest adoption of each minutes document of the meeting, by document id."""
+    latest: dict[int, MinutesAdoption] = {}
+    for adoption in MinutesAdoption.objects.filter(document__meeting=meeting).select_related(
+        "approval"
+    ):
+        latest.setdefault(adoption.document_id, adoption)  # newest first (Meta.ordering)
+    return latest
+
+
+def may_circulate_minutes(
+    user: User, document: MeetingDocument, adoption: MinutesAdoption | None = None
+) -> bool:
+    return (
+        user.is_secretariat
+        and document.kind == MeetingDocument.DocKind.MINUTES
+        and (
+            adoption is None
+            or adoption.status
+            in (MinutesAdoption.Status.NOT_ADOPTED, MinutesAdoption.Status.WITHDRAWN)
+        )
+    )
+
+
+def meetings_discussing(user: User, plan_item_id: int) -> list[Meeting]:
+    """The meetings whose agenda took up the plan item, among those the user may see, newest
+    first (what a plan item's page lists)."""
+    return list(
+        meetings_visible_to(user)
+        .filter(agenda_items__plan_items=plan_item_id)
+        .distinct()
+        .order_by("-start")
+    )
+
+
+# --- The document library ----------------------------------------------------------------------
+
+
+def library_documents(
+    user: User, *, text: str = "", kind: str = "", language: str = ""
+) -> QuerySet[MeetingDocument]:
+    """The meeting documents the user may read, newest meeting first, found by their words in
+    English or Russian (PostgreSQL's full-text search in each language, each title's own GIN
+    index; elsewhere a plain substring) or by their symbol."""
+    documents = (
+        documents_readable_by(user)
+        .select_related("meeting", "entry")
+        .prefetch_related("versions")
+        .order_by("-meeting__start", "kind", "title", "pk")
+    )
+    if kind:
+        documents = documents.filter(kind=kind)
+    if language:
+        documents = documents.filter(versions__language=language).distinct()
+    text = text.strip()[:200]
+    if not text:
+        return documents
+    by_symbol = Q(entry__symbol__icontains=text)
+    if connection.vendor != "postgresql":
+        return documents.filter(
+            by_symbol
+            | Q(title__icontains=text)
+            | Q(entry__title_ru__icontains=text)
+            | Q(meeting__title__icontains=text)
+        )
+    from django.contrib.postgres.search import SearchQuery, SearchVector  # needs psycopg
+
+    # The same expressions as the indexes of migration 0010, so that the planner can use them.
+    return documents.annotate(
+        words_en=SearchVector("title", config="english"),
+        words_ru=SearchVector("entry__title_ru", config="russian"),
+    ).filter(
+        by_symbol
+        | Q(words_en=SearchQuery(text, config="english", search_type="websearch"))
+        | Q(words_ru=SearchQuery(text, config="russian", search_type="websearch"))
+    )
+
+
+def versions_of(document: MeetingDocument) -> dict[str, list[DocumentVersion]]:
+    """A document's files per language, newest first (the history of each)."""
+    versions: dict[str, list[DocumentVersion]] = {}
+    for version in document.versions.select_related("uploaded_by"):
+        versions.setdefault(version.language, []).append(version)
+    return versions
+
+
+def get_version_for(user: User, pk: int) -> DocumentVersion:
+    """A version of a document the user may read; 404 otherwise."""
+    return get_object_or_404(
+        DocumentVersion.objects.filter(document__in=documents_readable_by(user).values("pk")),
+        pk=pk,
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar as pycalendar
 import zoneinfo
 from datetime import date, datetime, timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -34,14 +35,19 @@ from .filters import MeetingFilter
 from .forms import (
     AcceptForm,
     CheckInForm,
+    CirculateMinutesForm,
     CredentialsForm,
     DeclineForm,
     DocumentForm,
+    DocumentVersionForm,
     InvitationAnswerForm,
     InvitationLetterForm,
     InviteForm,
     LettersForm,
+    LibrarySearchForm,
     MeetingDecisionForm,
+    NeedsAnswerForm,
+    NeedsQuestionnaireForm,
     OccurrencesForm,
     RegistrationDecisionForm,
     ScheduleForm,
@@ -157,9 +163,16 @@ def _year(value: str | None) -> int | None:
 def meeting_detail(request, pk: int):
     user = request.user
     meeting = selectors.get_meeting_for(user, pk)
+    adoptions = selectors.adoptions_of(meeting)
+    documents = list(
+        selectors.documents_readable_by(user).filter(meeting=meeting).select_related("entry")
+    )
+    for document in documents:
+        document.adoption = adoptions.get(document.pk)
+        document.may_circulate = selectors.may_circulate_minutes(user, document, document.adoption)
     context = {
         "meeting": meeting,
-        "documents": selectors.documents_readable_by(user).filter(meeting=meeting),
+        "documents": documents,
         "own_registration": selectors.own_registration(user, meeting),
         "invitations": selectors.invitations_of(meeting),
     }
@@ -196,6 +209,7 @@ def meeting_detail(request, pk: int):
             invite_form=InviteForm(),
             decision_form=MeetingDecisionForm(),
             document_form=DocumentForm(),
+            circulate_form=CirculateMinutesForm(zone=user.zone, prefix="minutes"),
         )
     return render(request, "meetings/detail.html", context)
 
@@ -401,6 +415,8 @@ def document_upload(request, pk: int):
                 kind=form.cleaned_data["kind"],
                 title=form.cleaned_data["title"],
                 access=form.cleaned_data["access"],
+                language=form.cleaned_data["language"] or "en",
+                title_ru=form.cleaned_data["title_ru"],
             )
         except DomainError as error:
             show_on_form(form, error)
@@ -487,7 +503,7 @@ def training_list(request):
 @focal_point_required
 @require_http_methods(["GET", "POST"])
 def training_new(request):
-    form = TrainingRequestForm(request.POST or None)
+    form = TrainingRequestForm(request.POST or None, initial=_training_initial(request.GET))
     if request.method == "POST" and form.is_valid():
         try:
             training = services.request_training(by=request.user, **form.cleaned_data)
@@ -498,6 +514,12 @@ def training_new(request):
             return redirect(training)
     status = 400 if request.method == "POST" else 200
     return render(request, "meetings/training_new.html", {"form": form}, status=status)
+
+
+def _training_initial(query) -> dict:
+    """What a link from a state's training needs fills in; the form checks it when sent."""
+    fields = ("area", "topic", "preferred_period", "expected_participants", "needs")
+    return {name: query[name][:300] for name in fields if query.get(name)}
 
 
 @allowed_by(selectors.may_follow_training_requests)
@@ -951,3 +973,235 @@ def invitation_propose_again(request, pk: int):
         success=_("Proposed again: the member states are asked to agree with a new request."),
     )
     return redirect(invitation.meeting)
+
+
+# --- Needs assessment for "training of the trainers" -------------------------------------------
+
+
+@allowed_by(selectors.may_follow_needs)
+@require_GET
+def needs_list(request):
+    """The questionnaires on training needs: the Secretariat's to follow, a state's to answer."""
+    questionnaires = selectors.questionnaires_visible_to(request.user)
+    context = {
+        "questionnaires": questionnaires,
+        "may_send": selectors.may_send_needs_questionnaire(request.user),
+    }
+    return render(request, "meetings/needs_list.html", context)
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def needs_new(request):
+    form = NeedsQuestionnaireForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            questionnaire = services.send_needs_questionnaire(by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(request, _("The questionnaire is sent to the member states."))
+            return redirect(questionnaire)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "meetings/needs_new.html", {"form": form}, status=status)
+
+
+def _training_link(questionnaire, need) -> str:
+    """The training request form, filled in from one need of the user's state."""
+    query = urlencode(
+        {
+            "area": questionnaire.area_id,
+            "topic": need.topic,
+            "expected_participants": need.trainees,
+            "needs": _("Training of the trainers (%(title)s).") % {"title": questionnaire.title},
+        }
+    )
+    return f"{reverse('meetings:training-new')}?{query}"
+
+
+@allowed_by(selectors.may_follow_needs)
+@require_http_methods(["GET", "POST"])
+def needs_detail(request, pk: int):
+    """A state's focal point saves a draft or submits; the Secretariat reads the consolidated
+    needs per topic and state."""
+    user = request.user
+    questionnaire = selectors.get_questionnaire_for(user, pk)
+    answer = selectors.own_needs_answer(user, questionnaire)
+    may_answer = selectors.may_answer_needs(user, questionnaire) and not (
+        answer and answer.status == answer.Status.SUBMITTED
+    )
+    if request.method == "POST" and not may_answer:
+        raise PermissionDenied
+    form = None
+    if may_answer:
+        form = NeedsAnswerForm(request.POST or None, questionnaire=questionnaire, answer=answer)
+    if request.method == "POST" and form is not None and form.is_valid():
+        submit = "submit" in request.POST
+        try:
+            services.save_needs_answer(
+                questionnaire,
+                by=user,
+                institutional_capacity=form.cleaned_data["institutional_capacity"],
+                trainers_available=form.cleaned_data["trainers_available"],
+                other_needs=form.cleaned_data["other_needs"],
+                needs=form.needs(),
+                submit=submit,
+            )
+        except DomainError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(
+                request,
+                _("Your state's answer is submitted to the Secretariat.")
+                if submit
+                else _("Your state's answer is saved as a draft."),
+            )
+            return redirect(questionnaire)
+    context = {"questionnaire": questionnaire, "answer": answer, "form": form}
+    if answer is not None and answer.status == answer.Status.SUBMITTED:
+        context["training_links"] = [
+            (need, _training_link(questionnaire, need)) for need in answer.topics.all()
+        ]
+    if user.is_secretariat:
+        context.update(
+            consolidated=selectors.consolidated_needs(
+                selectors.questionnaires_visible_to(user).filter(pk=questionnaire.pk)
+            ),
+            answers=selectors.needs_answers_visible_to(user).filter(questionnaire=questionnaire),
+            may_close=questionnaire.is_open,
+        )
+    status = 400 if request.method == "POST" else 200
+    return render(request, "meetings/needs_detail.html", context, status=status)
+
+
+@allowed_by(selectors.may_follow_needs)
+@require_GET
+def needs_answer(request, pk: int):
+    """One state's answer: its own focal points' and the Secretariat's; 404 to anyone else."""
+    answer = selectors.get_needs_answer_for(request.user, pk)
+    return render(request, "meetings/needs_answer.html", {"answer": answer})
+
+
+@secretariat_required
+@require_POST
+def needs_close(request, pk: int):
+    questionnaire = selectors.get_questionnaire_for(request.user, pk)
+    act(
+        request,
+        lambda: services.close_needs_questionnaire(questionnaire, by=request.user),
+        success=_("The questionnaire is closed."),
+    )
+    return redirect(questionnaire)
+
+
+# --- Minutes circulated for adoption -----------------------------------------------------------
+
+
+@secretariat_required
+@require_POST
+def minutes_circulate(request, pk: int):
+    """Circulate a meeting's draft minutes to the member states, by consensus or silence."""
+    document = selectors.get_document_for(request.user, pk)
+    form = CirculateMinutesForm(request.POST, zone=request.user.zone, prefix="minutes")
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
+        return redirect(document.meeting)
+    until = form.ends_at()
+    silence = form.cleaned_data["rule"] == form.SILENCE
+    act(
+        request,
+        lambda: services.circulate_minutes(
+            document,
+            by=request.user,
+            deadline=None if silence else until,
+            silence_until=until if silence else None,
+        ),
+        success=_("The minutes are circulated to the member states for adoption."),
+    )
+    return redirect(document.meeting)
+
+
+# --- The document library ----------------------------------------------------------------------
+
+
+@network_member_required
+@require_GET
+def library(request):
+    """Every meeting document the reader may read, searched in English and Russian."""
+    form = LibrarySearchForm(request.GET or None)
+    found = form.cleaned_data if form.is_valid() else {}
+    documents = selectors.library_documents(
+        request.user,
+        text=found.get("q", ""),
+        kind=found.get("kind", ""),
+        language=found.get("language", ""),
+    )
+    page = Paginator(documents, 25).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "searched": bool(found.get("q"))}
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return render(request, "meetings/library.html", context, status=status)
+
+
+def _versions_page(request, document, form, status=200):
+    context = {
+        "document": document,
+        "versions": selectors.versions_of(document),
+        "form": form,
+    }
+    return render(request, "meetings/document_versions.html", context, status=status)
+
+
+@network_member_required
+@require_http_methods(["GET", "POST"])
+def document_versions(request, pk: int):
+    """A document's symbol, language versions and history; the Secretariat adds a file."""
+    document = selectors.get_document_for(request.user, pk)
+    may_add = request.user.is_secretariat
+    if request.method == "POST" and not may_add:
+        raise PermissionDenied
+    if not may_add:
+        return _versions_page(request, document, None)
+    entry = getattr(document, "entry", None)
+    form = DocumentVersionForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"title_ru": entry.title_ru if entry else ""},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_document_version(
+                document,
+                by=request.user,
+                upload=data["file"],
+                language=data["language"],
+                note=data["note"],
+                title_ru=data["title_ru"] or None,
+            )
+        except DomainError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(request, _("The new version is kept; the earlier ones stay."))
+            return redirect("meetings:document-versions", document.pk)
+    return _versions_page(request, document, form, 400 if request.method == "POST" else 200)
+
+
+@network_member_required
+@require_GET
+def document_version_download(request, pk: int):
+    """One kept file of a document: 404 unless the user may read the document."""
+    version = selectors.get_version_for(request.user, pk)
+    try:
+        handle = version.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=version.original_name or f"document-{version.document_id}-{version.language}",
+        content_type=version.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

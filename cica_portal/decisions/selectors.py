@@ -54,8 +54,8 @@ def get_decision_for(user: User, pk: int) -> RegisteredDecision:
 # The register's filters: what a value must look like to be understood.
 FILTERS: dict[str, Callable[[str], bool]] = {
     "kind": lambda value: value in RegisteredDecision.Kind.values,
-    "year": lambda value: value.isdigit() and len(value) == 4,
-    "area": lambda value: value.isdigit() and len(value) < 3,
+    "year": lambda value: value.isascii() and value.isdigit() and len(value) == 4,
+    "area": lambda value: value.isascii() and value.isdigit() and len(value) < 3,
 }
 
 

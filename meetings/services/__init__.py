@@ -21,6 +21,7 @@ from .letters import (
     make_body_letter,
     send_letter,
 )
+from .library import add_document_version
 from .meetings import (
     MEETING_FIELDS,
     SERIES_FIELDS,
@@ -37,6 +38,7 @@ from .meetings import (
     update_meeting,
     update_series,
 )
+from .needs import close_needs_questionnaire, save_needs_answer, send_needs_questionnaire
 from .registrations import (
     confirm_registration,
     decline_registration,
@@ -54,6 +56,7 @@ from .reminders import (
     remind_upcoming_meetings,
     report_missing_registrations,
 )
+from .timetable import circulate_minutes, minutes_decided, save_timetable
 from .training import (
     accept_training_request,
     decline_training_request,
@@ -67,10 +70,13 @@ __all__ = [
     "CheckIn",
     "MeetingError",
     "accept_training_request",
+    "add_document_version",
     "change_document",
     "change_letter_template",
     "change_status",
     "check_in",
+    "circulate_minutes",
+    "close_needs_questionnaire",
     "confirm_registration",
     "create_meeting",
     "create_series",
@@ -85,6 +91,7 @@ __all__ = [
     "invite_organisation",
     "make_body_letter",
     "may_be_deleted",
+    "minutes_decided",
     "postpone_meeting",
     "promote_waiting_list",
     "propose_occurrences",
@@ -102,9 +109,12 @@ __all__ = [
     "reset_calendar_token",
     "return_registration",
     "save_agenda",
+    "save_needs_answer",
+    "save_timetable",
     "schedule_training_request",
     "send_invitation_letter",
     "send_letter",
+    "send_needs_questionnaire",
     "update_meeting",
     "update_series",
     "upload_credentials",

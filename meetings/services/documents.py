@@ -11,22 +11,34 @@ from cica_portal.models import User
 from cica_portal.transactions import retry_on_deadlock
 from cica_portal.uploads import refuse_unless_acceptable
 
-from ..models import Meeting, MeetingDocument
+from ..models import DocumentLanguage, Meeting, MeetingDocument
 from .errors import MeetingError
+from .library import enter_in_library
 
 
 @retry_on_deadlock
 @transaction.atomic
 def upload_document(
-    meeting: Meeting, *, by: User, upload: UploadedFile, kind: str, title: str, access: str
+    meeting: Meeting,
+    *,
+    by: User,
+    upload: UploadedFile,
+    kind: str,
+    title: str,
+    access: str,
+    language: str = "en",
+    title_ru: str = "",
 ) -> MeetingDocument:
-    """Attach a document to a meeting with who may read it."""
+    """Attach a document to a meeting with who may read it; it enters the library with its
+    symbol, its file the first version of its language."""
     if not by.is_secretariat:
         raise MeetingError(_("Only the Secretariat attaches meeting documents."), code="forbidden")
     if kind not in MeetingDocument.DocKind.values:
         raise MeetingError(_("Choose what kind of document this is."), field="kind")
     if access not in MeetingDocument.Access.values:
         raise MeetingError(_("Choose who may read it."), field="access")
+    if language not in DocumentLanguage.values:
+        raise MeetingError(_("Choose English or Russian."), field="language")
     _extension, content_type = refuse_unless_acceptable(upload, MeetingError)
     document = MeetingDocument(
         meeting=meeting,
@@ -40,11 +52,19 @@ def upload_document(
     )
     document.file.save(upload.name or "document", upload, save=False)
     document.save()
+    entry = enter_in_library(document, by=by, language=language, title_ru=title_ru)
     audit.log(
         document,
         "meetings.document.uploaded",
         actor=by,
-        data={"meeting": meeting.pk, "kind": kind, "access": access, "size": upload.size},
+        data={
+            "meeting": meeting.pk,
+            "kind": kind,
+            "access": access,
+            "size": upload.size,
+            "symbol": entry.symbol,
+            "language": language,
+        },
     )
     return document
 

@@ -42,6 +42,7 @@ MAY_SEE = {
         "MARK-DOC-participants",
         "MARK-NOTICE",
         "MARK-TRAINING",
+        "MARK-NEEDS",
     },
     "fp_b": RELEASED_TO_B | FOUND | {"MARK-DOC-all_members"},
     "ap_a": ALL_SHARES
@@ -56,6 +57,7 @@ MAY_SEE = {
         "MARK-DOC-secretariat",
         "MARK-NOMINATION",
         "MARK-TRAINING",
+        "MARK-NEEDS",
     },
 }
 

@@ -28,7 +28,7 @@ from exchange.models import DocumentHit, DocumentNotice
 from focalpoints import services as fp_services
 from focalpoints.models import Activation
 from meetings.models import MeetingDocument
-from meetings.services import documents, invitations, letters, registrations, training
+from meetings.services import documents, invitations, letters, needs, registrations, training
 from meetings.services import meetings as meeting_services
 from tests.actionplan.factories import ReviewCycleFactory
 from tests.exchange import factories as share_factories
@@ -159,6 +159,27 @@ def build_world() -> World:
         topic="Document security MARK-TRAINING",
         preferred_period="Spring",
         expected_participants=12,
+    )
+    # --- meetings, issue 23 (agenda): the library's kept versions; training needs, A's draft
+    for access in MeetingDocument.Access.values:
+        o[f"version_{access}"] = o[f"doc_{access}"].versions.get()
+    o["minutes"] = documents.upload_document(  # its page offers the circulation form
+        meeting,
+        by=users["sec"],
+        upload=SimpleUploadedFile("minutes.pdf", PDF),
+        kind="minutes",
+        title="Draft minutes",
+        access="secretariat",
+    )
+    o["questionnaire"] = needs.send_needs_questionnaire(
+        by=users["sec"], area=Area.objects.get(number=2), title="Training needs", topics="Topic"
+    )
+    o["needs_answer"] = needs.save_needs_answer(
+        o["questionnaire"],
+        by=users["fp_a"],
+        institutional_capacity="Police academy MARK-NEEDS",
+        trainers_available=3,
+        needs=[{"topic": "Topic", "trainees": 4}],
     )
 
     # --- exchange: A's shares, released to B; China consents with A.
