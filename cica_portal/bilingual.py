@@ -1,0 +1,158 @@
+"""Two equally authentic languages in the content: each official text is stored in English and
+in Russian, and each language version says what it is (the original, an official translation,
+or a draft translation).
+
+The texts themselves are translated fields of django-modeltranslation, registered per app in
+`<app>/translation.py` (so `title` becomes `title_en` and `title_ru`, and reading `title` gives
+the reader's language). Each registered model gets, from the same `translation.py`, one status
+per language (`en_status`, `ru_status`) with `add_language_status(Model)`: the apps' models.py
+stay as they are.
+
+Pages show a text with `{% load bilingual %}{{ obj|in_reader_language:"title" }}`: the reader's
+language version, or the English one marked "(English: no Russian version)"; a Russian draft
+translation is marked, and the page it is on carries the "unofficial translation" banner
+(`DraftTranslationBannerMiddleware`).
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.functional import Promise, lazy
+from django.utils.translation import gettext_lazy as _
+
+LANGUAGE_CODES = ("en", "ru")
+
+
+class LanguageStatus(models.TextChoices):
+    ORIGINAL = "original", _("Original")
+    OFFICIAL = "official", _("Official translation")
+    DRAFT = "draft", _("Draft translation")
+
+
+def add_language_status(model: type[models.Model]) -> None:
+    """Give a translated model one status per language version (English: the original by
+    default; Russian: a draft translation until someone says otherwise)."""
+    fields = {
+        "en": (_("status of the English version"), LanguageStatus.ORIGINAL),
+        "ru": (_("status of the Russian version"), LanguageStatus.DRAFT),
+    }
+    for code, (verbose_name, default) in fields.items():
+        name = f"{code}_status"
+        if any(field.name == name for field in model._meta.local_fields):
+            continue
+        models.CharField(
+            verbose_name, max_length=10, choices=LanguageStatus, default=default
+        ).contribute_to_class(model, name)
+
+
+def translated_models() -> dict[type[models.Model], tuple[str, ...]]:
+    """Every model with translated fields, and those fields."""
+    from modeltranslation.translator import translator
+
+    return {
+        model: tuple(translator.get_options_for_model(model).fields)
+        for model in translator.get_registered_models(abstract=False)
+    }
+
+
+def translated_fields(model: type[models.Model]) -> tuple[str, ...]:
+    return translated_models().get(model, ())
+
+
+def versions_of(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str, dict]:
+    """Both language versions of an object's translated fields, e.g. for an approval's hash:
+    `{"title": {"en": ..., "ru": ...}, ...}` (a change to either is a change)."""
+    names = tuple(fields) if fields is not None else translated_fields(type(obj))
+    return {
+        name: {code: getattr(obj, f"{name}_{code}", "") or "" for code in LANGUAGE_CODES}
+        for name in names
+    }
+
+
+def reader_language() -> str:
+    return "ru" if (translation.get_language() or "en").startswith("ru") else "en"
+
+
+def _field_in_language(obj: models.Model, field: str, limit: int | None = None) -> str:
+    code = reader_language()
+    value = getattr(obj, f"{field}_{code}", "") or getattr(obj, f"{field}_en", "") or ""
+    return value[:limit] if limit else value
+
+
+# A translated field as a lazy text, rendered in the language active when it is read (in an
+# approval's title, made once per language by `in_every_language`).
+lazy_field = lazy(_field_in_language, str)
+
+
+def in_every_language(make: Callable[[], Any]) -> dict[str, str]:
+    """`make()` rendered once per language, as `{"title_en": ..., "title_ru": ...}` wants it:
+    for a text the system writes from a translatable pattern (an approval's title)."""
+    rendered = {}
+    for code in LANGUAGE_CODES:
+        with translation.override(code):
+            rendered[code] = str(make())
+    return rendered
+
+
+def titles(title: str | Promise | dict[str, str]) -> dict[str, str]:
+    """A title the system writes, in both languages: a lazy text (a translatable pattern) is
+    rendered in each; a plain string is the English version only."""
+    if isinstance(title, dict):
+        return {code: title.get(code, "") for code in LANGUAGE_CODES}
+    if isinstance(title, Promise):
+        return in_every_language(lambda: title)
+    return {"en": title, "ru": ""}
+
+
+# Whether the page being rendered shows a draft translation: set by the template filter,
+# read by the middleware that puts the banner on the page.
+_draft_shown: contextvars.ContextVar[list[bool] | None] = contextvars.ContextVar(
+    "draft_translation_shown", default=None
+)
+
+
+def note_draft_shown() -> None:
+    shown = _draft_shown.get()
+    if shown is not None:
+        shown.append(True)
+
+
+class DraftTranslationBannerMiddleware:
+    """Every page that shows a draft translation says so at the top of its main content."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _draft_shown.set([])
+        try:
+            response = self.get_response(request)
+            shown = bool(_draft_shown.get())
+        finally:
+            _draft_shown.reset(token)
+        if shown and not getattr(response, "streaming", False):
+            self._add_banner(request, response)
+        return response
+
+    @staticmethod
+    def _add_banner(request, response) -> None:
+        if not response.get("Content-Type", "").startswith("text/html"):
+            return
+        content = response.content.decode(response.charset or settings.DEFAULT_CHARSET)
+        start = content.find("<main")
+        end = content.find(">", start) if start >= 0 else -1
+        if end < 0:
+            return
+        banner = render_to_string("portal/draft_translation_banner.html", request=request)
+        response.content = (content[: end + 1] + banner + content[end + 1 :]).encode(
+            response.charset or settings.DEFAULT_CHARSET
+        )
+        if response.has_header("Content-Length"):
+            response["Content-Length"] = str(len(response.content))
