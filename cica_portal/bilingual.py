@@ -26,6 +26,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.fields import TranslationFieldDescriptor
 
 LANGUAGE_CODES = ("en", "ru")
 
@@ -37,8 +38,9 @@ class LanguageStatus(models.TextChoices):
 
 
 def add_language_status(model: type[models.Model]) -> None:
-    """Give a translated model one status per language version (English: the original by
-    default; Russian: a draft translation until someone says otherwise)."""
+    """Give a translated model (registered just before) one status per language version
+    (English: the original by default; Russian: a draft translation until someone says
+    otherwise), and have its draft translations noticed on the page that reads them."""
     fields = {
         "en": (_("status of the English version"), LanguageStatus.ORIGINAL),
         "ru": (_("status of the Russian version"), LanguageStatus.DRAFT),
@@ -50,6 +52,31 @@ def add_language_status(model: type[models.Model]) -> None:
         models.CharField(
             verbose_name, max_length=10, choices=LanguageStatus, default=default
         ).contribute_to_class(model, name)
+    _notice_draft_reads(model)
+
+
+class _DraftNoticingDescriptor(TranslationFieldDescriptor):
+    """modeltranslation's descriptor (`item.text` in the reader's language), which also tells
+    the page when what it gives a Russian reader is a draft translation: whatever template or
+    code shows it, the page gets the banner."""
+
+    def __get__(self, instance, owner):
+        value = super().__get__(instance, owner)
+        if (
+            instance is not None
+            and value
+            and instance.__dict__.get("ru_status") == LanguageStatus.DRAFT
+            and value == instance.__dict__.get(f"{self.field.name}_ru")
+            and reader_language() == "ru"
+        ):
+            note_draft_shown()
+        return value
+
+
+def _notice_draft_reads(model: type[models.Model]) -> None:
+    for descriptor in vars(model).values():
+        if type(descriptor) is TranslationFieldDescriptor:
+            descriptor.__class__ = _DraftNoticingDescriptor
 
 
 def translated_models() -> dict[type[models.Model], tuple[str, ...]]:

@@ -44,3 +44,11 @@ def in_reader_language(obj, field: str):
         russian,
         _("(Russian: no English version)"),
     )
+
+
+@register.simple_tag
+def note_draft_translation() -> str:
+    """For a text a page shows outside a translated field (the plan's Introduction): the page
+    shows a draft translation, and carries the banner."""
+    bilingual.note_draft_shown()
+    return ""
