@@ -3,7 +3,7 @@
 from django.db import migrations, models
 
 
-COPIED = {'ShareTemplate': ['title', 'description']}
+COPIED = {"ShareTemplate": ["title", "description"]}
 
 
 def english_from_original(apps, schema_editor):
@@ -13,42 +13,181 @@ def english_from_original(apps, schema_editor):
         model.objects.update(**{f"{field}_en": models.F(field) for field in fields})
 
 
-class Migration(migrations.Migration):
+# The Russian version of the three templates the portal ships (a draft translation until the
+# Secretariat approves it in the admin): English text -> Russian text, for titles, descriptions,
+# field labels, help texts and choices.
+RUSSIAN = {
+    "Terrorism-related information": "Информация, связанная с терроризмом",
+    "Voluntary sharing of information on terrorism among member states (Action Plan, area 3), "
+    "disseminated only with the approval of the concerned states.": "Добровольный обмен "
+    "информацией о терроризме между государствами-членами (План действий, раздел 3); информация "
+    "распространяется только с одобрения заинтересованных государств.",
+    "Trafficking case": "Случай незаконного оборота",
+    "Voluntary information exchange among originating, transit and destination countries "
+    "(Action Plan, areas 1 and 4).": "Добровольный обмен информацией между странами "
+    "происхождения, транзита и назначения (План действий, разделы 1 и 4).",
+    "Lost or stolen document": "Утерянный или похищенный документ",
+    "Timely sharing on lost and stolen travel documents (Action Plan, area 2), alongside "
+    "INTERPOL's database.": "Своевременный обмен информацией об утерянных и похищенных проездных "
+    "документах (План действий, раздел 2) в дополнение к базе данных Интерпола.",
+    "Nature of the information": "Характер информации",
+    "Threat": "Угроза",
+    "Incident": "Инцидент",
+    "Financing of terrorism": "Финансирование терроризма",
+    "Recruitment": "Вербовка",
+    "Travel of foreign terrorist fighters": "Передвижение иностранных боевиков-террористов",
+    "Propaganda": "Пропаганда",
+    "Other": "Другое",
+    "Summary": "Краткое изложение",
+    "What is known, in a few paragraphs.": "Что известно, в нескольких абзацах.",
+    "From (date)": "С (дата)",
+    "Until (date)": "По (дату)",
+    "YYYY-MM-DD": "ГГГГ-ММ-ДД",
+    "Places": "Места",
+    "Towns, regions, border crossings.": "Населённые пункты, регионы, пункты пропуска через границу.",
+    "Persons or groups": "Лица или группы",
+    "Names, aliases, affiliations.": "Имена, псевдонимы, принадлежность к организациям.",
+    "States the information relates to": "Государства, к которым относится информация",
+    "Proposed as concerned states; their consent is then needed.": "Предлагаются в качестве "
+    "заинтересованных государств; в этом случае требуется их согласие.",
+    "Assessment": "Оценка",
+    "Your service's assessment of the information.": "Оценка информации вашей службой.",
+    "Reliability of the source": "Надёжность источника",
+    "Confirmed": "Подтверждено",
+    "Probably true": "Вероятно, достоверно",
+    "Possibly true": "Возможно, достоверно",
+    "Cannot be judged": "Оценить невозможно",
+    "Handling restrictions": "Ограничения на использование",
+    "What the recipients may do with this information.": "Как получатели могут использовать эту "
+    "информацию.",
+    "Recipient agency only, no onward sharing": "Только ведомство-получатель, без дальнейшей "
+    "передачи",
+    "Law enforcement agencies of the recipient state": "Правоохранительные органы "
+    "государства-получателя",
+    "May be shared with other national authorities": "Может передаваться другим национальным "
+    "органам",
+    "Kind of trafficking": "Вид незаконного оборота",
+    "Trafficking in human beings": "Торговля людьми",
+    "Smuggling of migrants": "Незаконный ввоз мигрантов",
+    "Illicit drugs": "Незаконный оборот наркотиков",
+    "Weapons": "Оружие",
+    "Cultural property": "Культурные ценности",
+    "Country of origin": "Страна происхождения",
+    "Two-letter ISO code; proposed as a concerned state.": "Двухбуквенный код ISO; предлагается "
+    "в качестве заинтересованного государства.",
+    "Transit countries": "Страны транзита",
+    "Proposed as concerned states.": "Предлагаются в качестве заинтересованных государств.",
+    "Destination countries": "Страны назначения",
+    "Route": "Маршрут",
+    "Crossing points, means of transport.": "Пункты пересечения границы, транспортные средства.",
+    "Modus operandi": "Способ действий",
+    "How the network operates.": "Как действует сеть.",
+    "Indicators": "Признаки",
+    "Signs other services can watch for.": "Признаки, на которые могут обращать внимание другие "
+    "службы.",
+    "First detected on": "Впервые выявлено",
+    "Last detected on": "В последний раз выявлено",
+    "Number of persons involved": "Число причастных лиц",
+    "Document number": "Номер документа",
+    "As printed; spaces and dashes do not matter.": "Как напечатано; пробелы и дефисы не имеют "
+    "значения.",
+    "Type of document": "Вид документа",
+    "Passport": "Паспорт",
+    "Identity card": "Удостоверение личности",
+    "Travel document": "Проездной документ",
+    "Visa": "Виза",
+    "Residence permit": "Вид на жительство",
+    "Blank document": "Бланк документа",
+    "Issuing state": "Государство выдачи",
+    "Two-letter ISO code.": "Двухбуквенный код ISO.",
+    "Lost or stolen": "Утерян или похищен",
+    "Lost": "Утерян",
+    "Stolen": "Похищен",
+    "Date lost or stolen": "Дата утери или хищения",
+    "Place lost or stolen": "Место утери или хищения",
+    "Reported to INTERPOL's SLTD database": "Сообщено в базу данных Интерпола SLTD",
+    "Reported to INTERPOL on": "Дата сообщения в Интерпол",
+    "Remarks": "Примечания",
+}
 
+
+def russian_templates(apps, schema_editor):
+    """The shipped templates' Russian: title and description, and each field's label, help
+    text and choices (`label_ru`, `help_text_ru`, `choices_ru`) beside the English."""
+    ShareTemplate = apps.get_model("exchange", "ShareTemplate")
+    for template in ShareTemplate.objects.all():
+        template.title_ru = template.title_ru or RUSSIAN.get(template.title_en or "", "")
+        template.description_ru = template.description_ru or RUSSIAN.get(
+            template.description_en or "", ""
+        )
+        fields = []
+        for spec in template.fields:
+            spec = dict(spec)
+            for key in ("label", "help_text"):
+                if spec.get(key) and not spec.get(f"{key}_ru") and spec[key] in RUSSIAN:
+                    spec[f"{key}_ru"] = RUSSIAN[spec[key]]
+            choices = spec.get("choices") or []
+            if choices and not spec.get("choices_ru") and all(c in RUSSIAN for c in choices):
+                spec["choices_ru"] = [RUSSIAN[c] for c in choices]
+            fields.append(spec)
+        template.fields = fields
+        template.save(update_fields=["title_ru", "description_ru", "fields"])
+
+
+class Migration(migrations.Migration):
     dependencies = [
-        ('exchange', '0015_sealed_share_versions'),
+        ("exchange", "0015_sealed_share_versions"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='sharetemplate',
-            name='description_en',
-            field=models.TextField(blank=True, null=True, verbose_name='description'),
+            model_name="sharetemplate",
+            name="description_en",
+            field=models.TextField(blank=True, null=True, verbose_name="description"),
         ),
         migrations.AddField(
-            model_name='sharetemplate',
-            name='description_ru',
-            field=models.TextField(blank=True, null=True, verbose_name='description'),
+            model_name="sharetemplate",
+            name="description_ru",
+            field=models.TextField(blank=True, null=True, verbose_name="description"),
         ),
         migrations.AddField(
-            model_name='sharetemplate',
-            name='en_status',
-            field=models.CharField(choices=[('original', 'Original'), ('official', 'Official translation'), ('draft', 'Draft translation')], default='original', max_length=10, verbose_name='status of the English version'),
+            model_name="sharetemplate",
+            name="en_status",
+            field=models.CharField(
+                choices=[
+                    ("original", "Original"),
+                    ("official", "Official translation"),
+                    ("draft", "Draft translation"),
+                ],
+                default="original",
+                max_length=10,
+                verbose_name="status of the English version",
+            ),
         ),
         migrations.AddField(
-            model_name='sharetemplate',
-            name='ru_status',
-            field=models.CharField(choices=[('original', 'Original'), ('official', 'Official translation'), ('draft', 'Draft translation')], default='draft', max_length=10, verbose_name='status of the Russian version'),
+            model_name="sharetemplate",
+            name="ru_status",
+            field=models.CharField(
+                choices=[
+                    ("original", "Original"),
+                    ("official", "Official translation"),
+                    ("draft", "Draft translation"),
+                ],
+                default="draft",
+                max_length=10,
+                verbose_name="status of the Russian version",
+            ),
         ),
         migrations.AddField(
-            model_name='sharetemplate',
-            name='title_en',
-            field=models.CharField(max_length=200, null=True, verbose_name='title'),
+            model_name="sharetemplate",
+            name="title_en",
+            field=models.CharField(max_length=200, null=True, verbose_name="title"),
         ),
         migrations.AddField(
-            model_name='sharetemplate',
-            name='title_ru',
-            field=models.CharField(max_length=200, null=True, verbose_name='title'),
+            model_name="sharetemplate",
+            name="title_ru",
+            field=models.CharField(max_length=200, null=True, verbose_name="title"),
         ),
         migrations.RunPython(english_from_original, migrations.RunPython.noop),
+        migrations.RunPython(russian_templates, migrations.RunPython.noop),
     ]
