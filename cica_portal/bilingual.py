@@ -22,6 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.functional import Promise, lazy
@@ -60,7 +61,7 @@ class _DraftNoticingDescriptor(TranslationFieldDescriptor):
     the page when what it gives a Russian reader is a draft translation: whatever template or
     code shows it, the page gets the banner."""
 
-    def __get__(self, instance, owner):
+    def __get__(self, instance: Any, owner: Any) -> Any:
         value = super().__get__(instance, owner)
         if (
             instance is not None
@@ -84,7 +85,7 @@ def translated_models() -> dict[type[models.Model], tuple[str, ...]]:
     from modeltranslation.translator import translator
 
     return {
-        model: tuple(translator.get_options_for_model(model).fields)
+        model: tuple(getattr(translator.get_options_for_model(model), "fields", ()))
         for model in translator.get_registered_models(abstract=False)
     }
 
@@ -128,6 +129,16 @@ def in_every_language(make: Callable[[], Any]) -> dict[str, str]:
     return rendered
 
 
+def version(obj: models.Model, field: str, code: str) -> str:
+    """One language version of a translated field (`title_ru`), "" where there is none."""
+    return getattr(obj, f"{field}_{code}", "") or ""
+
+
+def titles_of(obj: models.Model, field: str = "title") -> dict[str, str]:
+    """An object's text in both languages, as `titles()` takes it."""
+    return {code: getattr(obj, f"{field}_{code}", "") or "" for code in LANGUAGE_CODES}
+
+
 def titles(title: str | Promise | dict[str, str]) -> dict[str, str]:
     """A title the system writes, in both languages: a lazy text (a translatable pattern) is
     rendered in each; a plain string is the English version only."""
@@ -154,10 +165,10 @@ def note_draft_shown() -> None:
 class DraftTranslationBannerMiddleware:
     """Every page that shows a draft translation says so at the top of its main content."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         token = _draft_shown.set([])
         try:
             response = self.get_response(request)
@@ -169,7 +180,7 @@ class DraftTranslationBannerMiddleware:
         return response
 
     @staticmethod
-    def _add_banner(request, response) -> None:
+    def _add_banner(request: HttpRequest, response: HttpResponse) -> None:
         if not response.get("Content-Type", "").startswith("text/html"):
             return
         content = response.content.decode(response.charset or settings.DEFAULT_CHARSET)

@@ -51,7 +51,7 @@ def save_language_versions(obj: models.Model, *, by: User, values: dict[str, Any
         status=ApprovalRequest.Status.OPEN,
     )
     requests = list(open_requests)  # the documented order: the request, then the subject
-    obj = model.objects.select_for_update(of=("self",)).get(pk=obj.pk)
+    obj = model._default_manager.select_for_update(of=("self",)).get(pk=obj.pk)
     changed = [name for name, value in values.items() if getattr(obj, name) != value]
     if not changed:
         return obj

@@ -76,8 +76,13 @@ def load_plan(path: Path | str = DATA_FILE) -> dict[str, int]:
                     reason_ru=reason["ru"],
                     ru_status=bilingual.LanguageStatus.OFFICIAL,
                 )
-            elif (item.title_en, item.text_en) != (title, text):
-                item.title_en, item.text_en = title, text
+            elif (
+                bilingual.version(item, "title", "en"),
+                bilingual.version(item, "text", "en"),
+            ) != (title, text):
+                # the English columns are modeltranslation's (actionplan/translation.py)
+                setattr(item, "title_en", title)  # noqa: B010
+                setattr(item, "text_en", text)  # noqa: B010
                 item.save(update_fields=["title", "text", "title_en", "text_en"])
                 updated += 1
     if created or updated:
@@ -115,8 +120,8 @@ def load_plan_translation(
             if item is None or not text:
                 continue
             wanted = {
-                "title_ru": text.get("title", item.title_ru or ""),
-                "text_ru": text.get("text", item.text_ru or ""),
+                "title_ru": text.get("title", bilingual.version(item, "title", "ru") or ""),
+                "text_ru": text.get("text", bilingual.version(item, "text", "ru") or ""),
                 "ru_status": status,
             }
             if any(getattr(item, name) != value for name, value in wanted.items()):
@@ -248,9 +253,12 @@ def item_content(item: PlanItem) -> dict:
         "area": item.area.number,
         "kind": item.kind,
         "number": item.number,
-        "title": item.title_en or "",
-        "text": item.text_en or "",
-        "ru": {"title": item.title_ru or "", "text": item.text_ru or ""},
+        "title": bilingual.version(item, "title", "en") or "",
+        "text": bilingual.version(item, "text", "en") or "",
+        "ru": {
+            "title": bilingual.version(item, "title", "ru") or "",
+            "text": bilingual.version(item, "text", "ru") or "",
+        },
     }
 
 

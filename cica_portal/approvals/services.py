@@ -512,7 +512,7 @@ def retable_request(
     new = open_request(
         subject,
         purpose=request.purpose,
-        title={"en": request.title_en or "", "ru": request.title_ru or ""},
+        title=bilingual.titles_of(request),
         content=subject_type.content_of(subject),
         states=list(request.required_states.all()),
         opened_by=actor,

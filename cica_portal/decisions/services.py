@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cica_portal import audit
-from cica_portal.bilingual import LanguageStatus, reader_language
+from cica_portal.bilingual import LanguageStatus, reader_language, titles_of
 from cica_portal.errors import DomainError
 from cica_portal.models import ApprovalRequest, Area, RegisteredDecision, User
 
@@ -71,7 +71,7 @@ def _language_versions(
     decision typed by a person is the original in the language they wrote it in."""
     if isinstance(title, dict):
         versions = {f"title_{code}": (title.get(code) or "")[:300] for code in ("en", "ru")}
-        versions["ru_status"] = approval.ru_status if approval else LanguageStatus.OFFICIAL
+        versions["ru_status"] = getattr(approval, "ru_status", LanguageStatus.OFFICIAL)
         return versions | {"text_en": text, "text_ru": ""}
     written = reader_language()
     other = "en" if written == "ru" else "ru"
@@ -197,7 +197,7 @@ def record_approval_decision(
         subject=request.subject,
         source=request.purpose,
         kind=kind,
-        title={"en": request.title_en or "", "ru": request.title_ru or ""},
+        title=titles_of(request),
         text="",
         hashed=request.adopted_hash or request.content_hash,
         basis="",

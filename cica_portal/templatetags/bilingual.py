@@ -1,5 +1,7 @@
 """The reader's language version of an official text, saying where it is not the authentic one."""
 
+from typing import Any
+
 from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -10,7 +12,7 @@ register = template.Library()
 
 
 @register.filter
-def in_reader_language(obj, field: str):
+def in_reader_language(obj: Any, field: str) -> str:
     """`{{ item|in_reader_language:"text" }}`: the Russian version to a Russian reader (a draft
     marked as such, and the page given the banner), else the English one, marked as such
     where a Russian reader gets it for want of a Russian version."""
