@@ -12,7 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cica_portal import admin_services
-from cica_portal.admin_services import ReadOnlyInline, ServiceAdminMixin
+from cica_portal.admin_services import (
+    LanguageVersionsAdminMixin,
+    ReadOnlyInline,
+    ServiceAdminMixin,
+)
 from cica_portal.errors import DomainError
 
 from . import selectors, services
@@ -47,9 +51,10 @@ class StatusChangeInline(ReadOnlyInline):
 
 
 @admin.register(PlanItem)
-class PlanItemAdmin(ReadOnlyAdmin):
+class PlanItemAdmin(ServiceAdminMixin, LanguageVersionsAdminMixin, ReadOnlyAdmin):
     """The plan as the member states approved it: its status moves on the item's portal page
-    (a decision with its reason, or an approval), which keeps the history."""
+    (a decision with its reason, or an approval), which keeps the history. Its English and
+    Russian texts are edited here side by side, with their statuses."""
 
     list_display = ["label", "area", "kind", "text_short", "status", "proposed_by_state"]
     list_filter = ["area", "kind", "status"]

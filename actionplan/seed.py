@@ -81,7 +81,7 @@ def _answer(request: ApprovalRequest, codes: list[str]) -> None:
                 request,
                 approver=approver,
                 decision="approve",
-                comment="Approved by the capital.",
+                comment="",  # demo approvers write no words of their own (in any language)
                 seen_hash=request.content_hash,
             )
             request.refresh_from_db()
@@ -184,6 +184,10 @@ def seed_demo(*, password: str, stdout) -> None:
     """The plan, two open approvals, and this year's review cycle with some reports."""
     loaded = services.load_plan()
     stdout.write(f"Action Plan: {loaded['created']} items loaded from the document.")
+    if not PlanItem.objects.exclude(text_ru="").exclude(text_ru=None).exists():
+        # The Russian text ships as a draft translation; an official one loaded since stays.
+        translated = services.load_plan_translation()
+        stdout.write(f"Action Plan: Russian draft translation of {translated['changed']} items.")
     secretariat = _user("secretariat")
     proposer = _user("fp-kz")
     if secretariat is None or proposer is None or not State.objects.members().exists():

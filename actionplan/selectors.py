@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_noop
 
 from cica_portal import approvals
+from cica_portal.bilingual import LanguageStatus
 from cica_portal.models import ApprovalRequest, Area, State, User
 
 from .models import (
@@ -37,6 +38,8 @@ def plan_items() -> QuerySet[PlanItem]:
 
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "action-plan-2008.json"
+# The plan's Russian text as the portal ships it: a draft translation (services.plan).
+RUSSIAN_FILE = DATA_FILE.with_name("action-plan-2008.ru.json")
 
 # The source document's own words around the areas, marked here to be translated (the data
 # file holds them in English, as the plan was adopted).
@@ -51,11 +54,18 @@ def plan_document() -> dict:
     """The plan's title, its Introduction and each area's heading of its issues, as the source
     document has them (the items themselves are rows: `plan_items`)."""
     data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    russian = json.loads(RUSSIAN_FILE.read_text(encoding="utf-8")) if RUSSIAN_FILE.exists() else {}
     return {
         "title": data["title"],
         "introduction": data["introduction"],
+        "introduction_ru": russian.get("introduction", []),
         "headings": {area["number"]: area.get("items_heading", "") for area in data["areas"]},
     }
+
+
+def plan_translation_is_official() -> bool:
+    """The Russian text of the plan is official once every item's Russian version is."""
+    return not plan_items().exclude(ru_status=LanguageStatus.OFFICIAL).exists()
 
 
 def plan_areas() -> QuerySet[Area]:

@@ -61,6 +61,8 @@ def index(request):
     context = {
         "areas": areas,
         "introduction": document["introduction"],
+        "introduction_ru": document["introduction_ru"],
+        "introduction_is_official": selectors.plan_translation_is_official(),
         "may_propose": selectors.may_propose(request.user),
         "may_follow_reviews": selectors.may_follow_reviews(request.user),
     }

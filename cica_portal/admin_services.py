@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from django.contrib import admin, messages
 from django.db.models import Q
 from django.http import HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
 
 from .errors import DomainError
 
@@ -95,3 +96,56 @@ def hidden_audit_records(user) -> Q | None:
         q = scope(user)
         hidden = q if hidden is None else hidden | q
     return hidden
+
+
+# --- official texts in both languages, edited side by side ------------------------------------
+
+
+class LanguageVersionsAdminMixin(_ModelAdmin):
+    """For the admin of a translated model whose other fields the portal writes: the English
+    and Russian version of each official text on one row, with their statuses, saved through
+    `bilingual_services.save_language_versions` (audited; a text under approval asks again).
+    Only the Secretariat changes them; everything else on the page stays read-only."""
+
+    def _language_fields(self) -> list[str]:
+        from .bilingual_services import editable_names
+
+        return editable_names(self.model)
+
+    def get_fieldsets(self, request, obj=None):
+        from .bilingual import translated_fields
+
+        fieldsets = list(super().get_fieldsets(request, obj))
+        rows: list = [(f"{name}_en", f"{name}_ru") for name in translated_fields(self.model)]
+        rows.append(("en_status", "ru_status"))
+        shown = {n for row in rows for n in row} | set(translated_fields(self.model))
+        for _name, options in fieldsets:
+            options["fields"] = [f for f in options.get("fields", []) if f not in shown]
+        return [(_("English and Russian versions"), {"fields": rows}), *fieldsets]
+
+    def get_readonly_fields(self, request, obj=None):
+        languages = self._language_fields()
+        readonly = list(super().get_readonly_fields(request, obj))
+        others = [f.name for f in self.model._meta.fields if f.editable and not f.primary_key]
+        readonly += [name for name in others if name not in languages and name not in readonly]
+        if not self._may_edit_languages(request):
+            return readonly + languages
+        return [f for f in readonly if f not in languages]
+
+    def _may_edit_languages(self, request) -> bool:
+        return bool(getattr(request.user, "is_secretariat", False))
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_edit_languages(request) or super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        from .bilingual_services import save_language_versions
+
+        values = {
+            n: form.cleaned_data[n] for n in self._language_fields() if n in form.cleaned_data
+        }
+        save_language_versions(obj, by=request.user, values=values)
+
+    def save_related(self, request, form, formsets, change):
+        for formset in formsets:
+            nothing_saved(formset)

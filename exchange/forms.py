@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from cica_portal.models import State
 from cica_portal.uploads import validate_upload
 
-from . import document_selectors, handling, selectors
+from . import document_selectors, handling, selectors, template_language
 from .models import DocumentHit, Share, ShareTemplate
 from .validation import validate_content
 
@@ -32,9 +32,9 @@ def _member_states():
 def _field_for(spec: dict, state_choices) -> forms.Field:
     kind = spec["type"]
     common = {
-        "label": spec.get("label") or spec["name"],
+        "label": template_language.label_of(spec),
         "required": bool(spec.get("required")),
-        "help_text": spec.get("help_text", ""),
+        "help_text": template_language.help_of(spec),
     }
     if kind == "text":
         return forms.CharField(max_length=1000, **common)
@@ -49,7 +49,7 @@ def _field_for(spec: dict, state_choices) -> forms.Field:
             choices=YES_NO, coerce=lambda v: v == "true", empty_value=None, **common
         )
     if kind == "choice":
-        choices = [("", "—"), *((c, c) for c in spec.get("choices") or [])]
+        choices = [("", "—"), *template_language.choices_of(spec)]
         return forms.ChoiceField(choices=choices, **common)
     if kind == "state":
         return forms.ChoiceField(choices=[("", "—"), *state_choices], **common)

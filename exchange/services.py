@@ -14,7 +14,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cica_portal import approvals, audit
+from cica_portal import approvals, audit, bilingual
 from cica_portal.errors import DomainError
 from cica_portal.models import ApprovalRequest, State, StateAnswer, User
 from cica_portal.notifications import Notice, lowercase, notify
@@ -434,7 +434,7 @@ def _open_consent(share: Share, *, actor: User, deadline: datetime | None) -> Ap
     request = approvals.open_request(
         share,
         purpose=PURPOSE,
-        title=approval_title(share),
+        title=bilingual.in_every_language(lambda: approval_title(share)),
         content=content,
         states=_required_states(share),
         opened_by=actor,
@@ -918,7 +918,9 @@ def request_reshare(
     reshare.approval = approvals.open_request(
         reshare,
         purpose=RESHARE_PURPOSE,
-        title=_("Passing on %(label)s") % {"label": _label(share)},
+        title=bilingual.in_every_language(
+            lambda: _("Passing on %(label)s") % {"label": _label(share)}
+        ),
         content=_reshare_content(reshare, codes),
         states=_required_states(share),
         opened_by=by,

@@ -208,4 +208,14 @@ def validate_template_fields(fields: Any) -> list[str]:
             and all(isinstance(c, str) for c in spec["choices"])
         ):
             problems.append(_("Field %(i)d: a choice needs a list of choices.") % {"i": index})
+        russian = spec.get("choices_ru")
+        if russian is not None and not (
+            isinstance(russian, list)
+            and len(russian) == len(spec.get("choices") or [])
+            and all(isinstance(c, str) for c in russian)
+        ):
+            problems.append(
+                _("Field %(i)d: the Russian choices must match the choices, one for one.")
+                % {"i": index}
+            )
     return problems

@@ -54,6 +54,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    "modeltranslation",  # before the admin: official texts in both languages (README)
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -87,6 +88,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cica_portal.middleware.AccountLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "cica_portal.bilingual.DraftTranslationBannerMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -189,6 +191,11 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # `{{ value|when }}` (cica_portal/dates.py) adds the time zone's name.
 FORMAT_MODULE_PATH = ["cica_portal.formats"]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600  # the language switcher's choice is remembered
+# Official texts in both languages (django-modeltranslation, `<app>/translation.py`): English
+# is the default; a page in one language falls back to the other only where it has no text.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_LANGUAGES = ("en", "ru")
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en", "ru")
 
 # --- Static and uploaded files ----------------------------------------------------------------
 

@@ -1,7 +1,13 @@
 """Writes of the actionplan app: one function per business action, one transaction each."""
 
 from .errors import ActionPlanError
-from .plan import change_status, load_plan, put_to_approval, withdraw_item_approval
+from .plan import (
+    change_status,
+    load_plan,
+    load_plan_translation,
+    put_to_approval,
+    withdraw_item_approval,
+)
 from .proposals import propose_measure, withdraw_proposal
 from .reports import (
     add_attachment,
@@ -40,6 +46,7 @@ __all__ = [
     "check_cycle_dates",
     "close_finished_cycles",
     "load_plan",
+    "load_plan_translation",
     "open_cycle",
     "open_due_cycles",
     "propose_measure",

@@ -10,9 +10,11 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from cica_portal import approvals, audit, decisions
+from cica_portal import approvals, audit, bilingual, decisions
 from cica_portal.models import ApprovalRequest, Area, RegisteredDecision, State, User
+from cica_portal.notifications import phrase
 from cica_portal.transactions import retry_on_deadlock
 
 from .. import selectors
@@ -58,24 +60,83 @@ def load_plan(path: Path | str = DATA_FILE) -> dict[str, int]:
         ]
         for kind, number, title, text in rows:
             item, was_created = PlanItem.objects.get_or_create(
-                area=area, kind=kind, number=number, defaults={"title": title, "text": text}
+                area=area, kind=kind, number=number, defaults={"title_en": title, "text_en": text}
             )
             if was_created:
                 created += 1
+                reason = bilingual.in_every_language(
+                    lambda: _("Adopted in the Action Plan of %(date)s.") % {"date": data["adopted"]}
+                )
                 ItemStatusChange.objects.create(
                     item=item,
                     from_status="",
                     to_status=item.status,
                     via=ItemStatusChange.Via.PLAN,
-                    reason=_("Adopted in the Action Plan of %(date)s.") % {"date": data["adopted"]},
+                    reason_en=reason["en"],
+                    reason_ru=reason["ru"],
+                    ru_status=bilingual.LanguageStatus.OFFICIAL,
                 )
-            elif (item.title, item.text) != (title, text):
-                item.title, item.text = title, text
-                item.save(update_fields=["title", "text"])
+            elif (
+                bilingual.version(item, "title", "en"),
+                bilingual.version(item, "text", "en"),
+            ) != (title, text):
+                # the English columns are modeltranslation's (actionplan/translation.py)
+                setattr(item, "title_en", title)  # noqa: B010
+                setattr(item, "text_en", text)  # noqa: B010
+                item.save(update_fields=["title", "text", "title_en", "text_en"])
                 updated += 1
     if created or updated:
         audit.log(None, "actionplan.plan.loaded", data={"created": created, "updated": updated})
     return {"created": created, "updated": updated}
+
+
+RUSSIAN_FILE = selectors.RUSSIAN_FILE
+
+
+@transaction.atomic
+def load_plan_translation(
+    path: Path | str = RUSSIAN_FILE, *, status: str | None = None, actor: User | None = None
+) -> dict[str, int]:
+    """Load the Russian version of the plan's texts, with its status: the portal's draft
+    translation ships in `action-plan-2008.ru.json`; the Secretariat loads the official one
+    the same way (`manage.py load_plan_translation FILE --status official`). Items with no
+    entry in the file keep what they had; running it again changes nothing."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    status = status or data.get("status") or bilingual.LanguageStatus.DRAFT
+    if status not in bilingual.LanguageStatus.values:
+        raise ActionPlanError(_("Unknown status of a translation: %(s)s.") % {"s": status})
+    items = {
+        (item.area.number, item.kind, item.number): item
+        for item in PlanItem.objects.select_related("area").select_for_update(of=("self",))
+    }
+    changed = 0
+    for area_data in data["areas"]:
+        number = area_data["number"]
+        texts = [(PlanItem.Kind.ACTIVITY, 1, area_data.get("activity") or {})]
+        for kind, key in ((PlanItem.Kind.ISSUE, "items"), (PlanItem.Kind.TOPIC, "topics")):
+            texts += [(kind, int(n), {"text": t}) for n, t in area_data.get(key, {}).items()]
+        for kind, n, text in texts:
+            item = items.get((number, kind, n))
+            if item is None or not text:
+                continue
+            wanted = {
+                "title_ru": text.get("title", bilingual.version(item, "title", "ru") or ""),
+                "text_ru": text.get("text", bilingual.version(item, "text", "ru") or ""),
+                "ru_status": status,
+            }
+            if any(getattr(item, name) != value for name, value in wanted.items()):
+                for name, value in wanted.items():
+                    setattr(item, name, value)
+                item.save(update_fields=list(wanted))
+                changed += 1
+    if changed:
+        audit.log(
+            None,
+            "actionplan.plan.translation_loaded",
+            actor=actor,
+            data={"language": "ru", "status": status, "changed": changed},
+        )
+    return {"changed": changed}
 
 
 def _record(
@@ -186,13 +247,18 @@ def change_status(
 
 
 def item_content(item: PlanItem) -> dict:
-    """An item's text as member states approve it (its hash is what a consent covers)."""
+    """An item's text as member states approve it (its hash is what a consent covers): both
+    language versions, so a change to either is a new version."""
     return {
         "area": item.area.number,
         "kind": item.kind,
         "number": item.number,
-        "title": item.title,
-        "text": item.text,
+        "title": bilingual.version(item, "title", "en") or "",
+        "text": bilingual.version(item, "text", "en") or "",
+        "ru": {
+            "title": bilingual.version(item, "title", "ru") or "",
+            "text": bilingual.version(item, "text", "ru") or "",
+        },
     }
 
 
@@ -228,7 +294,10 @@ def put_to_approval(
     request = approvals.open_request(
         item,
         purpose=ITEM_PURPOSE,
-        title=_("Action Plan %(label)s: %(text)s") % {"label": item.label, "text": item.text[:200]},
+        title=phrase(
+            gettext_lazy("Action Plan %(label)s: %(text)s"),
+            {"label": item.label, "text": bilingual.lazy_field(item, "text", 200)},
+        ),
         content=item_content(item),
         states=State.objects.members(),
         opened_by=actor,

@@ -9,7 +9,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cica_portal import approvals, audit
+from cica_portal import approvals, audit, bilingual
 from cica_portal.models import ApprovalRequest, Area, State, User
 from cica_portal.transactions import retry_on_deadlock
 
@@ -69,8 +69,12 @@ def propose_measure(
     approvals.open_request(
         proposal,
         purpose=MEASURE_PURPOSE,
-        title=_("New measure proposed under area %(roman)s: %(title)s")
-        % {"roman": area.roman, "title": title[:200]},
+        title=bilingual.in_every_language(
+            lambda: (
+                _("New measure proposed under area %(roman)s: %(title)s")
+                % {"roman": area.roman, "title": title[:200]}
+            )
+        ),
         content=proposal.approval_content(),
         states=State.objects.members(),
         opened_by=proposer,

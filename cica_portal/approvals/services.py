@@ -20,10 +20,11 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cica_portal import audit, audit_actions
+from cica_portal import audit, audit_actions, bilingual
 from cica_portal.dates import when_lazy
 from cica_portal.decisions.services import record_approval_decision
 from cica_portal.errors import DomainError
@@ -93,7 +94,7 @@ def _ask_approvers(request: ApprovalRequest, state_ids: Iterable[int]) -> None:
                 "Open your inbox, read the text and approve or object with a comment%(deadline)s."
             ),
             {
-                "title": request.title,
+                "title": bilingual.lazy_field(request, "title"),
                 "deadline": (
                     phrase(
                         gettext_lazy(" before %(date)s"),
@@ -121,7 +122,7 @@ def _announce_silence(request: ApprovalRequest, state_ids: Iterable[int]) -> Non
                 "before then, by an objection or an amendment with its text."
             ),
             {
-                "title": request.title,
+                "title": bilingual.lazy_field(request, "title"),
                 "instant": silence.utc_text(request.silence_until),
             },
         ),
@@ -140,7 +141,7 @@ def open_request(
     subject: models.Model,
     *,
     purpose: str,
-    title: str,
+    title: str | Promise | dict[str, str],
     content: Any,
     states: Iterable[State],
     opened_by: User | None,
@@ -170,11 +171,16 @@ def open_request(
         deadline = deadline or default_deadline()
     if deadline is not None and deadline <= timezone.now():
         raise ApprovalError(_("The deadline must be in the future."), field="deadline")
+    # The title in both languages (a translatable pattern is rendered in each); its Russian is
+    # a draft where the subject's own Russian text is.
+    title_in = bilingual.titles(title)
     request = ApprovalRequest.objects.create(
         subject_type=ContentType.objects.get_for_model(subject),
         subject_id=subject.pk,
         purpose=purpose,
-        title=title[:300],
+        title_en=title_in["en"][:300],
+        title_ru=title_in["ru"][:300],
+        ru_status=getattr(subject, "ru_status", "") or bilingual.LanguageStatus.OFFICIAL,
         content_hash=content_hash(content),
         rule=rule,
         deadline=deadline,
@@ -276,7 +282,17 @@ def answer_request(
     answer.content_hash = request.content_hash
     answer.answered_by = approver
     answer.answered_at = timezone.now()
-    answer.save(update_fields=["decision", "comment", "content_hash", "answered_by", "answered_at"])
+    answer.read_language = bilingual.reader_language()  # the language the approver was shown
+    answer.save(
+        update_fields=[
+            "decision",
+            "comment",
+            "content_hash",
+            "answered_by",
+            "answered_at",
+            "read_language",
+        ]
+    )
     audit.log(
         request,
         audit_actions.approval_answered(decision),
@@ -285,6 +301,7 @@ def answer_request(
             "state": approver.national_state.code,
             "version": request.version,
             "content_hash": request.content_hash,
+            "read_language": answer.read_language,
         },
     )
     if subject_type.on_answered:
@@ -416,7 +433,7 @@ def _close(
                 gettext_lazy("Approval %(status)s: %(title)s"),
                 gettext_lazy('The member states\' approval of "%(title)s" is now %(status)s.'),
                 {
-                    "title": request.title,
+                    "title": bilingual.lazy_field(request, "title"),
                     "status": lowercase(ApprovalRequest.Status(request.status).label),
                 },
             ),
@@ -495,7 +512,7 @@ def retable_request(
     new = open_request(
         subject,
         purpose=request.purpose,
-        title=request.title,
+        title=bilingual.titles_of(request),
         content=subject_type.content_of(subject),
         states=list(request.required_states.all()),
         opened_by=actor,
@@ -574,7 +591,7 @@ def _reminder(request: ApprovalRequest) -> Notice:
     return Notice(
         gettext_lazy("Reminder: your state's answer is due: %(title)s"),
         gettext_lazy("The deadline is %(date)s. Open your inbox to answer."),
-        {"title": request.title, "date": when_lazy(request.deadline)},
+        {"title": bilingual.lazy_field(request, "title"), "date": when_lazy(request.deadline)},
     )
 
 

@@ -21,6 +21,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cica_portal import bilingual
 from cica_portal.models import ApprovalRequest, StateAnswer, User
 from cica_portal.notifications import Notice, notify, secretariat_users
 
@@ -129,7 +130,7 @@ def tell_broken(request: ApprovalRequest, answer: StateAnswer) -> None:
                 '%(state)s broke the silence on "%(title)s" (%(kind)s). The text was not adopted.'
             ),
             {
-                "title": request.title,
+                "title": bilingual.lazy_field(request, "title"),
                 "state": _name_in_reader_language(answer.state),
                 "kind": Decision(answer.decision).label,
             },
@@ -150,7 +151,7 @@ def tell_adopted(request: ApprovalRequest) -> None:
                 "(text SHA-256 %(hash)s)."
             ),
             {
-                "title": request.title,
+                "title": bilingual.lazy_field(request, "title"),
                 "instant": utc_text(request.silence_until),
                 "hash": request.adopted_hash,
             },

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cica_portal import audit
+from cica_portal.bilingual import LanguageStatus, reader_language, titles_of
 from cica_portal.errors import DomainError
 from cica_portal.models import ApprovalRequest, Area, RegisteredDecision, User
 
@@ -63,6 +64,27 @@ def _area_of(source: str, subject: models.Model | None) -> Area | None:
     return known.area_of(subject)
 
 
+def _language_versions(
+    title: str | dict[str, str], text: str, approval: ApprovalRequest | None
+) -> dict[str, str]:
+    """The entry's title and text in both languages: an approval's title as it has them; a
+    decision typed by a person is the original in the language they wrote it in."""
+    if isinstance(title, dict):
+        versions = {f"title_{code}": (title.get(code) or "")[:300] for code in ("en", "ru")}
+        versions["ru_status"] = getattr(approval, "ru_status", LanguageStatus.OFFICIAL)
+        return versions | {"text_en": text, "text_ru": ""}
+    written = reader_language()
+    other = "en" if written == "ru" else "ru"
+    return {
+        f"title_{written}": title[:300],
+        f"text_{written}": text,
+        f"title_{other}": "",
+        f"text_{other}": "",
+        f"{written}_status": LanguageStatus.ORIGINAL,
+        f"{other}_status": LanguageStatus.DRAFT,
+    }
+
+
 @transaction.atomic
 def _enter(
     *,
@@ -72,7 +94,7 @@ def _enter(
     subject: models.Model | None,
     source: str,
     kind: str,
-    title: str,
+    title: str | dict[str, str],
     text: str,
     hashed: str,
     basis: str,
@@ -96,8 +118,7 @@ def _enter(
         subject_id=subject_id,
         approval=approval,
         area=_area_of(source, subject),
-        title=title[:300],
-        text=text,
+        **_language_versions(title, text, approval),
         text_hash=hashed,
         basis=basis[:500],
         recorded_by=by if getattr(by, "pk", None) else None,
@@ -176,7 +197,7 @@ def record_approval_decision(
         subject=request.subject,
         source=request.purpose,
         kind=kind,
-        title=request.title,
+        title=titles_of(request),
         text="",
         hashed=request.adopted_hash or request.content_hash,
         basis="",

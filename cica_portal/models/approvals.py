@@ -144,6 +144,13 @@ class StateAnswer(models.Model):
     )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    read_language = models.CharField(
+        _("language read"),
+        max_length=2,
+        choices=[("en", _("English")), ("ru", _("Russian"))],
+        blank=True,
+        help_text=_("The language of the text the approver was shown when answering."),
+    )
 
     class Meta:
         ordering = ["state__name_en"]

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cica_portal import approvals, audit, outbox
+from cica_portal import approvals, audit, bilingual, outbox
 from cica_portal.models import ApprovalRequest, Organisation, State, User
 from cica_portal.notifications import Notice, lowercase, notify, secretariat_users
 from cica_portal.transactions import retry_on_deadlock
@@ -75,8 +75,12 @@ def invite_organisation(
     request = approvals.open_request(
         invitation,
         purpose=PURPOSE,
-        title=_("Invite %(org)s to %(meeting)s")
-        % {"org": organisation.code, "meeting": meeting.title},
+        title=bilingual.in_every_language(
+            lambda: (
+                _("Invite %(org)s to %(meeting)s")
+                % {"org": organisation.code, "meeting": meeting.title}
+            )
+        ),
         content=invitation.approval_content(),
         states=State.objects.members(),
         opened_by=by,

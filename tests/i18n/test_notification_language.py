@@ -28,8 +28,9 @@ def test_each_approver_reads_the_consent_request_in_their_own_language(
     asked = "Your state's answer is asked: %(title)s"
     russian = Notification.objects.get(key=key, recipient=approver_ru)
     english = Notification.objects.get(key=key, recipient=approver_kz)
-    assert russian.subject == _in("ru", asked) % {"title": share.approval.title}
-    assert english.subject == _in("en", asked) % {"title": share.approval.title}
+    # The request's title too is in each reader's language (written in both).
+    assert russian.subject == _in("ru", asked) % {"title": share.approval.title_ru}
+    assert english.subject == _in("en", asked) % {"title": share.approval.title_en}
     assert russian.subject != english.subject
 
 
@@ -40,7 +41,7 @@ def test_reminders_sent_in_a_batch_follow_each_recipients_language(fp_kz, approv
     approvals.remind_pending_answers(now=share.approval.deadline - approvals.REMIND_BEFORE / 2)
     notice = Notification.objects.get(recipient=approver_ru, key__endswith=":reminder")
     due = _in("ru", "Reminder: your state's answer is due: %(title)s")
-    assert notice.subject == due % {"title": share.approval.title}
+    assert notice.subject == due % {"title": share.approval.title_ru}
 
 
 def test_a_state_name_in_a_notice_is_in_the_recipients_language(fp_kz, secretariat):
