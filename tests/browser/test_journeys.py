@@ -348,3 +348,42 @@ def test_it_lets_the_secretariat_schedule_a_meeting_and_download_the_review(port
     summary = workbook.worksheets[0]
     assert summary["A1"].value == "CICA Action Plan: implementation review"
     assert len(workbook.worksheets) > 1
+
+    # The review's stages: the Secretariat writes its summary and conclusions, consolidates,
+    # sends the text to the SWG, records its conclusions and asks the SOC to adopt it.
+    page.locator("#id_summary").fill("Most member states reported progress on every area.")
+    page.locator("#id_conclusions").fill("Area III needs more exchanges of experts.")
+    page.get_by_role("button", name="Save the summary and conclusions").click()
+    page.get_by_role("button", name="Begin the consolidation").click()
+    page.get_by_role("button", name="Send to the SWG").click()
+    portal.check(page)
+    page.locator("#id_swg_conclusions").fill("The SWG recommends the review for adoption.")
+    page.get_by_role("button", name="Record the conclusions").click()
+    page.get_by_role("button", name="Ask for adoption by consensus").click()
+    assert (
+        "Adoption of the consolidated implementation review"
+        in page.get_by_role("heading", level=1).inner_text()
+    )
+    _every_member_state_approves_the_review()
+    page.goto(f"/plan/review/{timezone.localdate().year}/")
+    assert page.locator(".stages [aria-current=step]").inner_text() == "Published"
+    assert "The SWG recommends the review for adoption." in page.content()
+    portal.check(page, "review-published")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download as PDF").click()
+    assert download.value.path().read_bytes().startswith(b"%PDF")
+
+
+def _every_member_state_approves_the_review() -> None:
+    from cica_portal import approvals
+    from cica_portal.models import ApprovalRequest, State, User
+    from tests.factories import ApproverFactory
+
+    request = ApprovalRequest.objects.get(purpose="actionplan.review", status="open")
+    for state in State.objects.members():
+        approver = User.objects.filter(
+            role=User.Role.APPROVER, state=state, is_active=True
+        ).first() or ApproverFactory(username=f"journey-approver-{state.code.lower()}", state=state)
+        approvals.answer_request(
+            request, approver=approver, decision="approve", seen_hash=request.content_hash
+        )
