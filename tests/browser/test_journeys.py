@@ -76,6 +76,26 @@ def test_it_lets_a_focal_point_keep_details_register_request_training_and_share_
     assert "+7 7172 72 00 01" in page.locator(".facts").first.inner_text()
     portal.check(page)
 
+    # The yearly confirmation and a communication test, opened by the Secretariat.
+    from cica_portal.models import User
+    from focalpoints import services as focal_point_services
+
+    secretariat = User.objects.get(username="secretariat")
+    focal_point_services.open_campaign(actor=secretariat)
+    test = focal_point_services.start_communication_test(actor=secretariat)
+    page.goto("/focal-points/confirmation/")
+    page.get_by_role("button", name="Confirm: this is right").first.click()
+    assert "Confirmed" in page.get_by_role("status").inner_text()
+    portal.check(page, "confirmation")
+    message = test.messages.get(entry__user__username="fp-kz")
+    page.goto("/focal-points/nominations/")
+    page.locator(f"a[href='/focal-points/tests/messages/{message.pk}/']").click()
+    page.get_by_role("button", name="Acknowledge the test").click()
+    assert "Acknowledged" in page.get_by_role("status").first.inner_text()
+    portal.check(page, "communication-test")
+    message.refresh_from_db()
+    assert message.acknowledged_at is not None
+
     # The directory.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Focal points").click()
     assert page.get_by_role("heading", level=1).count() == 1
