@@ -25,7 +25,10 @@ from portal_site.management.commands.generate_scale_data import generate
 # dashboard gathers every app's cards.
 LIST_BUDGET = 15
 DETAIL_BUDGET = 30
-DETAIL_PAGES = {"dashboard", "meeting", "approval", "share", "share (own)", "API exchange/shares/"}
+# The annual review, like the dashboard, gathers every app's registered sections.
+DETAIL_PAGES = {
+    "dashboard", "review", "meeting", "approval", "share", "share (own)", "API exchange/shares/",
+}  # fmt: skip
 STATES = ["KZ", "RU", "CN"]
 
 
