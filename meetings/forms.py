@@ -39,13 +39,17 @@ class DelegateForm(forms.ModelForm):
 MAX_DELEGATES = 50
 
 
-def delegate_formset(data=None, *, registration=None, rows: int = 3, cap: int | None = None):
+def delegate_formset(
+    data=None, *, registration=None, previous=None, rows: int = 3, cap: int | None = None
+):
+    """The delegation's rows: its own delegates, or else those of the state's previous
+    delegation (`previous`), so that nobody types the same names twice."""
     initial = None
-    if registration is not None and data is None:
+    source = registration if registration is not None else previous
+    if source is not None and data is None:
         initial = [
-            {f: getattr(d, f) for f in DelegateForm.Meta.fields}
-            for d in registration.delegates.all()
-        ]
+            {f: getattr(d, f) for f in DelegateForm.Meta.fields} for d in source.delegates.all()
+        ][: cap or MAX_DELEGATES]
     # absolute_max: a posted TOTAL_FORMS of 100000 builds 50 forms, not Django's default 1050.
     formset = forms.formset_factory(
         DelegateForm,

@@ -113,6 +113,22 @@ def own_registration(user: User, meeting: Meeting) -> Registration | None:
     )
 
 
+def previous_registration(user: User, meeting: Meeting) -> Registration | None:
+    """The user's state's latest delegation to another meeting, to fill in a new one from
+    (WCAG 2.2, 3.3.7: nothing asked twice)."""
+    if not user.state_id:
+        return None
+    return (
+        Registration.objects.filter(state_id=user.state_id, delegates__isnull=False)
+        .exclude(meeting=meeting)
+        .select_related("meeting")
+        .prefetch_related("delegates")
+        .order_by("-meeting__start", "-pk")
+        .distinct()
+        .first()
+    )
+
+
 def _with_delegates(registrations: QuerySet[Registration]) -> QuerySet[Registration]:
     return (
         registrations.select_related("state", "organisation")

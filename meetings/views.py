@@ -262,10 +262,12 @@ def register(request, pk: int):
         context = {"meeting": meeting, "closed": closed, "registration": registration}
         status = 409 if request.method == "POST" else 200
         return render(request, "meetings/register.html", context, status=status)
+    previous = None if registration else selectors.previous_registration(request.user, meeting)
     formset = delegate_formset(
         request.POST if request.method == "POST" else None,
         registration=registration,
-        rows=selectors.delegate_rows(meeting, registration),
+        previous=previous,
+        rows=selectors.delegate_rows(meeting, registration or previous),
         cap=meeting.max_delegates_per_state,
     )
     error = None
@@ -292,7 +294,13 @@ def register(request, pk: int):
                     request, _("Your delegation is registered; the Secretariat will confirm it.")
                 )
             return redirect(meeting)
-    context = {"meeting": meeting, "formset": formset, "error": error, "registration": registration}
+    context = {
+        "meeting": meeting,
+        "formset": formset,
+        "error": error,
+        "registration": registration,
+        "previous": previous if request.method == "GET" else None,
+    }
     status = 400 if request.method == "POST" else 200
     return render(request, "meetings/register.html", context, status=status)
 
@@ -923,10 +931,12 @@ def invitation_delegation(request, pk: int):
         .prefetch_related("delegates")
         .first()
     )
+    previous = None if registration else selectors.previous_registration(request.user, meeting)
     formset = delegate_formset(
         request.POST if request.method == "POST" else None,
         registration=registration,
-        rows=selectors.delegate_rows(meeting, registration),
+        previous=previous,
+        rows=selectors.delegate_rows(meeting, registration or previous),
         cap=meeting.max_delegates_per_state,
     )
     error = None
