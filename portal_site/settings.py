@@ -434,6 +434,11 @@ SPECTACULAR_SETTINGS = {
     # operation (openapi-python-client's code for three does not run). Forms still parse, for
     # the browsable API; no operation takes an upload.
     "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
+    # Two APIs name a field "outcome" with different choices: each enum gets its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "DocumentHitOutcomeEnum": "exchange.models.DocumentHit.Outcome",
+        "InformationRequestOutcomeEnum": "inquiries.models.RequestedState.Outcome",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "cica_portal.schema.empty_filter_means_any",
