@@ -217,22 +217,18 @@ def document_figures_for_year(year: int) -> dict:
         "state_id", "checks"
     ):
         checks[state_id] = checks.get(state_id, 0) + n
-    hits = dict(
+    hits: dict[int, int] = {}
+    closed: dict[int, int] = {}
+    # One query for both counts, per checking state.
+    for state_id, n, n_closed in (
         DocumentHit.objects.filter(checked_at__year=year, checked_by_state__isnull=False)
         .values("checked_by_state_id")
-        .annotate(n=Count("pk"))
-        .values_list("checked_by_state_id", "n")
-    )
-    closed = dict(
-        DocumentHit.objects.filter(
-            checked_at__year=year, checked_by_state__isnull=False, closed_at__isnull=False
-        )
-        .values("checked_by_state_id")
-        .annotate(n=Count("pk"))
-        .values_list("checked_by_state_id", "n")
-    )
+        .annotate(n=Count("pk"), closed=Count("pk", filter=Q(closed_at__isnull=False)))
+        .values_list("checked_by_state_id", "n", "closed")
+    ):
+        hits[state_id], closed[state_id] = n, n_closed
     ids = set(checks) | set(hits)
-    states = State.objects.filter(pk__in=ids).order_by("name_en")
+    states = State.objects.filter(pk__in=ids).order_by("name_en") if ids else []
     rows = [
         {
             "state": state,

@@ -34,7 +34,7 @@ def test_a_registered_section_is_on_the_review_page_and_in_the_spreadsheet(
     client.force_login(secretariat)
     response = client.get(f"/plan/review/{cycle.year}/")
     assert response.status_code == 200
-    assert '<h2 id="review-section-1">Document checks</h2>' in response.content.decode()
+    assert '">Document checks</h2>' in response.content.decode()  # beside the apps' own
     [rendered] = [s for s in response.context["review_sections"] if s.section is checks_section]
     assert rendered.figures == {"year": cycle.year, "checks": 7}
 
