@@ -51,7 +51,9 @@ pytestmark = pytest.mark.django_db
 FUZZED_ROLES = ("anon", "fp_a", "ap_a", "sec")
 # Query parameters views read without a form of their own (the completeness test checks every
 # name the code reads is fuzzed), added to each page's own filter fields.
-EXTRA_QUERY = ("page", "next", "when", "month", "year", "box", "cursor", "purpose", "version")
+EXTRA_QUERY = (
+    "page", "next", "when", "month", "year", "box", "cursor", "purpose", "version", "side",
+)  # fmt: skip
 # Pages that read the query string without a filter form (see EXTRA_QUERY).
 READS_THE_QUERY_STRING = {
     "approvals-inbox",
