@@ -226,7 +226,7 @@ def document_figures_for_year(year: int) -> dict:
     ):
         hits[state_id], closed[state_id] = n, n_closed
     ids = set(checks) | set(hits)
-    states = State.objects.filter(pk__in=ids).order_by("name_en")
+    states = State.objects.filter(pk__in=ids).order_by("name_en") if ids else []
     rows = [
         {
             "state": state,

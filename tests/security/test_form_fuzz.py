@@ -53,6 +53,7 @@ FUZZED_ROLES = ("anon", "fp_a", "ap_a", "sec")
 # name the code reads is fuzzed), added to each page's own filter fields.
 EXTRA_QUERY = (
     "page", "next", "when", "month", "year", "box", "cursor", "purpose", "version", "gaps", "area",
+    "side",
     "lang",  # the official list's PDF: its language
 )  # fmt: skip
 # Pages that read the query string without a filter form (see EXTRA_QUERY).
