@@ -142,7 +142,9 @@ _ROW_FIELDS = (
     "handling_codes",
     "source_reliability",
     "information_reliability",
-    "template__title",
+    "template__title",  # both language versions: the row shows the reader's
+    "template__title_en",
+    "template__title_ru",
     "template__slug",
     "originating_state__code",
     "originating_state__name_en",

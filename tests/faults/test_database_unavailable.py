@@ -28,7 +28,7 @@ def assert_bare_503(response):
 
 def test_a_database_error_in_a_view_is_a_503_page(client, fp_kz, caplog):
     client.force_login(fp_kz)
-    with mock.patch("cica_portal.views.Paginator", side_effect=OperationalError(SECRET_DETAIL)):
+    with mock.patch("cica_portal.notice_views.Paginator", side_effect=OperationalError(SECRET_DETAIL)):
         response = client.get("/notifications/")
     assert_bare_503(response)
     assert "temporarily unavailable" in response.content.decode()
@@ -59,5 +59,5 @@ def test_a_database_error_in_a_middleware_is_a_503_too(client, fp_kz):
 def test_other_errors_stay_500(client, fp_kz):
     client.raise_request_exception = False
     client.force_login(fp_kz)
-    with mock.patch("cica_portal.views.Paginator", side_effect=ValueError("bug")):
+    with mock.patch("cica_portal.notice_views.Paginator", side_effect=ValueError("bug")):
         assert client.get("/notifications/").status_code == 500
