@@ -134,6 +134,21 @@ def version(obj: models.Model, field: str, code: str) -> str:
     return getattr(obj, f"{field}_{code}", "") or ""
 
 
+def written_language(user: Any) -> str:
+    """The language a person writes in: the one they chose on their account."""
+    language = (getattr(user, "language", "") or "en")[:2]
+    return language if language in LANGUAGE_CODES else "en"
+
+
+def statuses_for_original(code: str) -> dict[str, str]:
+    """The statuses of a text first written in this language: the original, the other
+    language's version a draft (to be translated)."""
+    return {
+        f"{lang}_status": LanguageStatus.ORIGINAL if lang == code else LanguageStatus.DRAFT
+        for lang in LANGUAGE_CODES
+    }
+
+
 def titles_of(obj: models.Model, field: str = "title") -> dict[str, str]:
     """An object's text in both languages, as `titles()` takes it."""
     return {code: getattr(obj, f"{field}_{code}", "") or "" for code in LANGUAGE_CODES}

@@ -20,7 +20,7 @@ from django.db import models
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
@@ -31,6 +31,7 @@ from cica_portal.admin_services import (
     ServiceAdminMixin,
     nothing_saved,
 )
+from cica_portal.bilingual_services import save_language_versions
 from cica_portal.errors import DomainError, show_on_form
 from cica_portal.uploads import inspect_upload
 
@@ -280,7 +281,20 @@ class MeetingAdmin(ServiceAdminMixin, admin.ModelAdmin):
         "publish_official_list",
     ]
     fieldsets = [
-        (None, {"fields": ["title", "kind", "areas", "status", "portal_link"]}),
+        # The English (`title`) and the Russian side by side, with their statuses (README).
+        (
+            None,
+            {
+                "fields": [
+                    ("title", "title_ru"),
+                    ("en_status", "ru_status"),
+                    "kind",
+                    "areas",
+                    "status",
+                    "portal_link",
+                ]
+            },
+        ),
         (
             _("When and where"),
             {
@@ -312,7 +326,10 @@ class MeetingAdmin(ServiceAdminMixin, admin.ModelAdmin):
                 ]
             },
         ),
-        (_("Outcome"), {"fields": ["outcome", "series", "created_at", "updated_at"]}),
+        (
+            _("Outcome"),
+            {"fields": [("outcome", "outcome_ru"), "series", "created_at", "updated_at"]},
+        ),
     ]
 
     @admin.display(description=_("starts (venue's time)"), ordering="start")
@@ -361,13 +378,52 @@ class MeetingAdmin(ServiceAdminMixin, admin.ModelAdmin):
     def delete_model(self, request, obj):
         services.delete_meeting(obj, by=request.user)
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+
+        class EnglishBesideRussian(form):  # type: ignore[misc, valid-type]
+            """`title` and `outcome` are the English version, in an admin in any language; a
+            status left out stays as it is."""
+
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                for name in ("en_status", "ru_status"):
+                    if name in self.fields:
+                        self.fields[name].required = False
+                if self.instance.pk:
+                    for name in ("title", "outcome"):
+                        if name in self.fields:
+                            self.initial[name] = getattr(self.instance, f"{name}_en") or ""
+
+            def clean(self):
+                cleaned = super().clean()
+                defaults = {"en_status": "original", "ru_status": "draft"}
+                for name, default in defaults.items():
+                    if name in self.fields and not cleaned.get(name):
+                        cleaned[name] = getattr(self.instance, name, "") or default
+                return cleaned
+
+        return EnglishBesideRussian
+
     def save_model(self, request, obj, form, change):
         fields = _cleaned(form, services.MEETING_FIELDS)
         areas = form.cleaned_data.get("areas", [])
-        if change:
-            saved = services.update_meeting(obj, by=request.user, areas=areas, **fields)
-        else:
-            saved = services.create_meeting(by=request.user, areas=areas, **fields)
+        # The services write the English version (`title`, `outcome`), whatever the admin's
+        # language; the Russian and the statuses are saved beside it as language versions.
+        with translation.override("en"):
+            if change:
+                saved = services.update_meeting(obj, by=request.user, areas=areas, **fields)
+            else:
+                saved = services.create_meeting(by=request.user, areas=areas, **fields)
+        wanted = _cleaned(form, ("title_ru", "outcome_ru", "en_status", "ru_status"))
+        languages = {
+            name: value or ""
+            for name, value in wanted.items()
+            if (value or name in ("title_ru", "outcome_ru"))
+            and (value or "") != (getattr(saved, name) or "")
+        }
+        if languages:
+            save_language_versions(saved, by=request.user, values=languages)
         # The admin's inlines, messages and redirects then speak of the saved meeting.
         obj.pk, obj.status, obj._state = saved.pk, saved.status, saved._state
 

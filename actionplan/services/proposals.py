@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cica_portal import approvals, audit, bilingual
@@ -134,15 +134,20 @@ def measure_approval_closed(
         last = PlanItem.objects.filter(
             area_id=proposal.area_id, kind=PlanItem.Kind.MEASURE
         ).aggregate(n=models.Max("number"))["n"]
-        item = PlanItem.objects.create(
-            area_id=proposal.area_id,
-            kind=PlanItem.Kind.MEASURE,
-            number=(last or 0) + 1,
-            title=proposal.title,
-            text=proposal.text,
-            status=PlanItem.Status.APPROVED,
-            proposed_by_state_id=proposal.state_id,
-        )
+        # The measure's text is the original in the language its proposer writes in (their
+        # account's), whoever's answer closed the request.
+        written = bilingual.written_language(proposal.proposed_by)
+        with translation.override(written):
+            item = PlanItem.objects.create(
+                area_id=proposal.area_id,
+                kind=PlanItem.Kind.MEASURE,
+                number=(last or 0) + 1,
+                title=proposal.title,
+                text=proposal.text,
+                status=PlanItem.Status.APPROVED,
+                proposed_by_state_id=proposal.state_id,
+                **bilingual.statuses_for_original(written),
+            )
         ItemStatusChange.objects.create(
             item=item,
             from_status="",

@@ -451,3 +451,21 @@ def test_a_series_changed_in_the_admin_is_audited(admin_client_, staff):
     delete = reverse("admin:meetings_meetingseries_delete", args=[series.pk])
     assert admin_client_.post(delete, {"post": "yes"}).status_code == 403
     assert MeetingSeries.objects.filter(pk=series.pk).exists()
+
+
+@pytest.mark.django_db
+def test_the_secretariat_edits_a_meetings_english_and_russian_title_side_by_side(client):
+    keeper = SecretariatAdminFactory()
+    meeting = MeetingFactory(title="Experts meeting")
+    client.force_login(keeper)
+    url = reverse("admin:meetings_meeting_change", args=[meeting.pk])
+    page = client.get(url)
+    assert 'name="title_ru"' in page.content.decode()
+    data = page.context["adminform"].form.initial
+    assert data["title"] == "Experts meeting"
+    meeting.refresh_from_db()
+    from cica_portal.bilingual_services import save_language_versions
+
+    save_language_versions(meeting, by=keeper, values={"title_ru": "Совещание экспертов"})
+    meeting.refresh_from_db()
+    assert (meeting.title_en, meeting.title_ru) == ("Experts meeting", "Совещание экспертов")

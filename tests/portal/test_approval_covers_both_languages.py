@@ -159,3 +159,27 @@ def test_the_secretariat_edits_both_versions_side_by_side_in_the_admin(
     assert item.text_ru == "Порядок развития сотрудничества в области пограничного контроля"
     assert item.ru_status == "official"
     assert request.version == 2
+
+
+def test_an_approved_measure_is_the_original_in_the_language_its_proposer_writes(
+    item_under_approval, fp_ru
+):
+    from actionplan.models import MeasureProposal
+    from cica_portal.models import Area
+    from tests.actionplan.factories import approve_by_all
+
+    fp_ru.language = "ru"
+    fp_ru.save(update_fields=["language"])
+    plan_services.propose_measure(
+        proposer=fp_ru,
+        area=Area.objects.get(number=4),
+        title="Горячая линия",
+        text="Круглосуточная горячая линия.",
+    )
+    proposal = MeasureProposal.objects.get(title="Горячая линия")
+    approve_by_all(plan_services.proposals.request_of(proposal))
+    proposal.refresh_from_db()
+    item = proposal.item
+    assert (item.text_ru, item.ru_status) == ("Круглосуточная горячая линия.", "original")
+    assert not item.text_en
+    assert item.en_status == "draft"

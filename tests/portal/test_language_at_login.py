@@ -43,7 +43,10 @@ def test_the_email_to_that_person_is_in_their_language(client, fp_kz, approver_r
     notice = Notification.objects.get(recipient=approver_ru, key__endswith=":asked")
     notifications.email_notification(notice.pk)
     email = mail.outbox[-1]
-    asked = _in_russian("Your state's answer is asked: %(title)s") % {"title": share.approval.title}
+    # The request's title is written in both languages; the Russian reader reads the Russian.
+    asked = _in_russian("Your state's answer is asked: %(title)s") % {
+        "title": share.approval.title_ru
+    }
     assert email.subject == f"[CICA] {asked}"
     with translation.override("ru"):
         deadline = date_format(timezone.localtime(share.approval.deadline), "DATETIME_FORMAT")
