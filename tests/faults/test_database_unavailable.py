@@ -28,7 +28,8 @@ def assert_bare_503(response):
 
 def test_a_database_error_in_a_view_is_a_503_page(client, fp_kz, caplog):
     client.force_login(fp_kz)
-    with mock.patch("cica_portal.notice_views.Paginator", side_effect=OperationalError(SECRET_DETAIL)):
+    failing = OperationalError(SECRET_DETAIL)
+    with mock.patch("cica_portal.notice_views.Paginator", side_effect=failing):
         response = client.get("/notifications/")
     assert_bare_503(response)
     assert "temporarily unavailable" in response.content.decode()
