@@ -32,17 +32,32 @@ COMMON = [
     "/focal-points/coverage/",
     "/account/two-factor/",
     "/account/api-tokens/",
+    "/exchange/documents/hits/",
+    "/exchange/documents/found/",
+    "/information-requests/",
+    "/meetings/library/",
+    "/focal-points/confirmation/",
+    "/account/notifications/",
     "/help/",
     "/accessibility/",
 ]
 PAGES = {
-    "fp-kz": [*COMMON, "/plan/reports/", "/exchange/new/", "/meetings/training/"],
+    "fp-kz": [
+        *COMMON,
+        "/plan/reports/",
+        "/exchange/new/",
+        "/meetings/training/",
+        "/meetings/needs/",
+        "/information-requests/new/",
+    ],
     "approver-kz": [*COMMON, "/approvals/inbox/"],
     "secretariat": [
         *COMMON,
         "/plan/review/",
         "/focal-points/nominations/",
         "/meetings/training/",
+        "/meetings/needs/",
+        "/focal-points/tests/",
     ],
 }
 
