@@ -266,7 +266,11 @@ def check_documents(
 @transaction.atomic
 def close_hit(hit: DocumentHit, *, by: User, outcome: str, note: str = "") -> DocumentHit:
     """The checking state records what came of a hit; the issuing state is told."""
-    hit = DocumentHit.objects.select_for_update().select_related("checked_by_state").get(pk=hit.pk)
+    hit = (
+        DocumentHit.objects.select_for_update(of=("self",))
+        .select_related("checked_by_state")
+        .get(pk=hit.pk)
+    )
     if hit.is_closed:
         raise DocumentError(_("The outcome of this hit is already recorded."), code="conflict")
     if not docs.may_close_hit(by, hit):
