@@ -5,6 +5,13 @@ from . import api
 
 router = SimpleRouter()
 router.register("meetings/registrations", api.RegistrationViewSet, basename="api-registration")
+router.register("meetings/library", api.LibraryViewSet, basename="api-meeting-library")
+router.register(
+    "meetings/needs/questionnaires",
+    api.NeedsQuestionnaireViewSet,
+    basename="api-needs-questionnaire",
+)
+router.register("meetings/needs/answers", api.NeedsAnswerViewSet, basename="api-needs-answer")
 router.register("meetings", api.MeetingViewSet, basename="api-meeting")
 
 urlpatterns = [

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cica_portal.filters import AreaFilter
 
-from .models import Kind, Meeting
+from .models import Kind, Meeting, NeedsQuestionnaire
 
 
 class MeetingFilter(django_filters.FilterSet):
@@ -40,3 +40,11 @@ class MeetingApiFilter(MeetingFilter):
                 self.form.add_error(name, _("Enter a date as YYYY-MM-DD."))
                 valid = False
         return valid
+
+
+class NeedsQuestionnaireApiFilter(django_filters.FilterSet):
+    area = AreaFilter(field_name="area")
+
+    class Meta:
+        model = NeedsQuestionnaire
+        fields = ["area"]

@@ -816,3 +816,45 @@ def get_version_for(user: User, pk: int) -> DocumentVersion:
         DocumentVersion.objects.filter(document__in=documents_readable_by(user).values("pk")),
         pk=pk,
     )
+
+
+# --- What the API reads of a meeting's new parts ------------------------------------------------
+
+
+def delegations_of(user: User, meeting: Meeting) -> QuerySet[Registration]:
+    """The meeting's delegations the user may see (their own state's; the Secretariat every
+    one), with their delegates, in the official list's order."""
+    return (
+        registrations_visible_to(user)
+        .filter(meeting=meeting)
+        .select_related("organisation")
+        .prefetch_related("delegates")
+        .order_by("state__name_en", "organisation__code", "pk")
+    )
+
+
+def attendance_lines(meeting: Meeting) -> QuerySet[Delegate]:
+    """The confirmed delegates of the meeting with when they came in (the Secretariat's)."""
+    return (
+        Delegate.objects.filter(
+            registration__meeting=meeting, registration__status=Registration.Status.CONFIRMED
+        )
+        .select_related("registration__state", "registration__organisation")
+        .order_by("registration__state__name_en", "registration__organisation__code", "order", "pk")
+    )
+
+
+def sessions_of(meeting: Meeting) -> QuerySet[Session]:
+    """The meeting's timetable, each session with its agenda items and their plan items."""
+    return (
+        Session.objects.filter(meeting=meeting)
+        .prefetch_related(
+            Prefetch(
+                "agenda_items",
+                queryset=AgendaItem.objects.prefetch_related("plan_items__area").order_by(
+                    "position", "pk"
+                ),
+            )
+        )
+        .order_by("start", "pk")
+    )

@@ -3,7 +3,19 @@ from rest_framework import serializers
 
 from cica_portal.models import Area
 
-from .models import Delegate, Meeting, MeetingDocument, Registration, TrainingRequest
+from .models import (
+    AgendaItem,
+    Delegate,
+    DocumentVersion,
+    Meeting,
+    MeetingDocument,
+    NeedsAnswer,
+    NeedsQuestionnaire,
+    NeedsTopic,
+    Registration,
+    Session,
+    TrainingRequest,
+)
 
 
 class OptionalURLField(serializers.URLField):
@@ -56,7 +68,10 @@ class DelegateSerializer(serializers.ModelSerializer):
 
 
 class RegistrationSerializer(serializers.ModelSerializer):
-    state = serializers.CharField(source="state.code", read_only=True)
+    # An invited body's delegation has no state (its `organisation` is given instead).
+    state = serializers.CharField(
+        source="state.code", default=None, allow_null=True, read_only=True
+    )
     meeting = serializers.PrimaryKeyRelatedField(queryset=Meeting.objects.none())
     delegates = DelegateSerializer(many=True)
 
@@ -124,3 +139,258 @@ class TrainingRequestSerializer(serializers.ModelSerializer):
             "meeting",
             "created_at",
         ]
+
+
+# --- Delegations, the official list, attendance ------------------------------------------------
+
+
+class DelegationDelegateSerializer(serializers.ModelSerializer):
+    """A delegate as their own state and the Secretariat read them, attendance included."""
+
+    class Meta:
+        model = Delegate
+        fields = [
+            "id",
+            "name",
+            "position",
+            "role",
+            "interpretation",
+            "dietary",
+            "access",
+            "checked_in_at",
+        ]
+        read_only_fields = fields
+
+
+class DelegationSerializer(serializers.ModelSerializer):
+    """A delegation to a meeting: a state's (`state`) or an invited body's (`organisation`)."""
+
+    state = serializers.CharField(
+        source="state.code", default=None, allow_null=True, read_only=True
+    )
+    organisation = serializers.CharField(
+        source="organisation.code", default=None, allow_null=True, read_only=True
+    )
+    group = serializers.ChoiceField(choices=["member", "observer", "body"], read_only=True)
+    credentials_filed = serializers.SerializerMethodField()
+    delegates = DelegationDelegateSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Registration
+        fields = [
+            "id",
+            "meeting",
+            "state",
+            "organisation",
+            "group",
+            "status",
+            "decision_reason",
+            "waitlisted_at",
+            "validated_at",
+            "credentials_filed",
+            "delegates",
+            "created_at",
+            "confirmed_at",
+        ]
+        read_only_fields = fields
+
+    def get_credentials_filed(self, registration) -> bool:
+        return bool(registration.credentials)
+
+
+class OfficialListDelegateSerializer(serializers.ModelSerializer):
+    """What the official list prints of a delegate: no needs, no attendance."""
+
+    class Meta:
+        model = Delegate
+        fields = ["name", "position", "role"]
+        read_only_fields = fields
+
+
+class OfficialListLineSerializer(serializers.ModelSerializer):
+    participant = serializers.CharField(source="participant_code", read_only=True)
+    name = serializers.CharField(source="participant_name", read_only=True)
+    group = serializers.ChoiceField(choices=["member", "observer", "body"], read_only=True)
+    delegates = OfficialListDelegateSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Registration
+        fields = ["participant", "name", "group", "delegates"]
+        read_only_fields = fields
+
+
+class OfficialListSerializer(serializers.Serializer):
+    meeting = serializers.IntegerField(read_only=True)
+    published_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    delegations = OfficialListLineSerializer(many=True, read_only=True)
+
+
+class AttendanceLineSerializer(serializers.ModelSerializer):
+    delegation = serializers.CharField(source="registration.participant_code", read_only=True)
+
+    class Meta:
+        model = Delegate
+        fields = ["id", "name", "role", "delegation", "checked_in_at"]
+        read_only_fields = fields
+
+
+class AttendanceSerializer(serializers.Serializer):
+    meeting = serializers.IntegerField(read_only=True)
+    checked_in = serializers.IntegerField(read_only=True)
+    confirmed = serializers.IntegerField(read_only=True)
+    delegates = AttendanceLineSerializer(many=True, read_only=True)
+
+
+class CheckInSerializer(serializers.Serializer):
+    code = serializers.CharField(
+        max_length=200, write_only=True, help_text="The code on the delegate's badge."
+    )
+
+
+class CheckInResultSerializer(serializers.Serializer):
+    first_time = serializers.BooleanField(
+        read_only=True, help_text="False when the delegate had already been checked in."
+    )
+    delegate = AttendanceLineSerializer(read_only=True)
+
+
+# --- The timetable ------------------------------------------------------------------------------
+
+
+class PlanItemRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    label = serializers.CharField(
+        read_only=True, help_text='The reference in the plan, e.g. "II.1".'
+    )
+
+
+class SessionAgendaItemSerializer(serializers.ModelSerializer):
+    plan_items = PlanItemRefSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = AgendaItem
+        fields = ["id", "position", "title", "plan_items"]
+        read_only_fields = fields
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    speakers = serializers.ListField(
+        source="speaker_list", child=serializers.CharField(), read_only=True
+    )
+    agenda_items = SessionAgendaItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Session
+        fields = ["id", "title", "start", "end", "chair", "speakers", "agenda_items"]
+        read_only_fields = fields
+
+
+# --- The document library -----------------------------------------------------------------------
+
+
+class DocumentVersionSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DocumentVersion
+        fields = [
+            "id",
+            "language",
+            "number",
+            "original_name",
+            "content_type",
+            "size",
+            "note",
+            "uploaded_at",
+            "url",
+        ]
+        read_only_fields = fields
+
+    def get_url(self, version) -> str:
+        return version.get_absolute_url()
+
+
+class LibraryDocumentSerializer(serializers.ModelSerializer):
+    symbol = serializers.CharField(
+        source="entry.symbol", default=None, allow_null=True, read_only=True
+    )
+    title_ru = serializers.CharField(
+        source="entry.title_ru", default=None, allow_null=True, read_only=True
+    )
+    meeting_title = serializers.CharField(source="meeting.title", read_only=True)
+    versions = DocumentVersionSerializer(many=True, read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MeetingDocument
+        fields = [
+            "id",
+            "symbol",
+            "title",
+            "title_ru",
+            "kind",
+            "access",
+            "meeting",
+            "meeting_title",
+            "uploaded_at",
+            "url",
+            "versions",
+        ]
+        read_only_fields = fields
+
+    def get_url(self, document) -> str:
+        return document.get_absolute_url()
+
+
+# --- Needs assessment ---------------------------------------------------------------------------
+
+
+class NeedsQuestionnaireSerializer(serializers.ModelSerializer):
+    area = serializers.IntegerField(source="area.number", read_only=True)
+    topics = serializers.ListField(
+        source="topic_list", child=serializers.CharField(), read_only=True
+    )
+    is_open = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = NeedsQuestionnaire
+        fields = [
+            "id",
+            "area",
+            "title",
+            "introduction",
+            "topics",
+            "answers_due",
+            "sent_at",
+            "closed_at",
+            "is_open",
+        ]
+        read_only_fields = fields
+
+
+class NeedsTopicSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = NeedsTopic
+        fields = ["topic", "trainees", "language"]
+        read_only_fields = fields
+
+
+class NeedsAnswerSerializer(serializers.ModelSerializer):
+    state = serializers.CharField(source="state.code", read_only=True)
+    topics = NeedsTopicSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = NeedsAnswer
+        fields = [
+            "id",
+            "questionnaire",
+            "state",
+            "status",
+            "institutional_capacity",
+            "trainers_available",
+            "other_needs",
+            "topics",
+            "updated_at",
+            "submitted_at",
+        ]
+        read_only_fields = fields

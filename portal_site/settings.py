@@ -438,6 +438,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DocumentHitOutcomeEnum": "exchange.models.DocumentHit.Outcome",
         "InformationRequestOutcomeEnum": "inquiries.models.RequestedState.Outcome",
+        # The meetings' new parts reuse these choice sets in more than one component.
+        "RegistrationStatusEnum": "meetings.models.Registration.Status",
+        "DocumentKindEnum": "meetings.models.MeetingDocument.DocKind",
+        "LanguagesEnum": "meetings.models.Languages",
+        "DocumentLanguageEnum": "meetings.models.DocumentLanguage",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
