@@ -147,6 +147,13 @@ class TrainingRequestSerializer(serializers.ModelSerializer):
 class DelegationDelegateSerializer(serializers.ModelSerializer):
     """A delegate as their own state and the Secretariat read them, attendance included."""
 
+    # Empty when no interpretation is needed (a read-only field would not say it may be).
+    interpretation = serializers.ChoiceField(
+        choices=Delegate._meta.get_field("interpretation").choices,
+        allow_blank=True,
+        read_only=True,
+    )
+
     class Meta:
         model = Delegate
         fields = [

@@ -30,6 +30,12 @@ def _path_values(operation, world) -> list[dict]:
     path = operation.path
     if path.startswith("/api/v1/meetings/training-requests/"):
         ids = [world["training"].pk]
+    elif path.startswith("/api/v1/meetings/registrations/"):
+        ids = [world["registration"].pk]
+    elif path.startswith("/api/v1/meetings/needs/questionnaires/"):
+        ids = [world["questionnaire"].pk]
+    elif path.startswith("/api/v1/meetings/needs/answers/"):
+        ids = [world["answer"].pk]
     elif path.startswith("/api/v1/meetings/"):
         ids = [world["meeting"].pk]
     elif path.startswith("/api/v1/exchange/shares/"):
