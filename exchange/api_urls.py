@@ -48,6 +48,11 @@ urlpatterns = [
     ),
     path("exchange/documents/hits/", document_api.HitList.as_view(), name="api-exchange-hits"),
     path(
+        "exchange/documents/import/",
+        document_api.DocumentImport.as_view(),
+        name="api-exchange-document-import",
+    ),
+    path(
         "exchange/documents/hits/<int:pk>/outcome/",
         document_api.HitOutcome.as_view(),
         name="api-exchange-hit-outcome",

@@ -10,11 +10,12 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cica_portal.api import IsNetworkMember
+from cica_portal.api import IsFocalPoint, IsNetworkMember
+from cica_portal.models import State
 from cica_portal.serializers import StateCodeField
 
+from . import document_import, document_services, mrz, services
 from . import document_selectors as docs
-from . import document_services, mrz, services
 from .models import DocumentHit, DocumentNotice, FoundDocument
 from .validation import normalise_document_number
 
@@ -362,3 +363,43 @@ class FoundDocumentDecision(APIView):
             note=serializer.validated_data["note"],
         )
         return Response(FoundDocumentSerializer(report).data)
+
+
+class DocumentImportSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    dry_run = serializers.BooleanField(default=True)
+    encoding = serializers.ChoiceField(choices=list(document_import.ENCODINGS), default="utf-8")
+    recipient_states = StateCodeField(many=True, required=False, default=list)
+    all_member_states = serializers.BooleanField(default=False)
+    secretariat_may_read = serializers.BooleanField(default=False)
+
+
+class DocumentImport(APIView):
+    """A focal point's CSV list of its own state's lost and stolen documents (multipart, field
+    `file`): `dry_run` (the default) only checks it; any wrong line is a 400 listing every
+    error by line, and nothing is imported."""
+
+    permission_classes = [IsFocalPoint]
+
+    @extend_schema(request=DocumentImportSerializer, responses={200: dict, 400: dict})
+    def post(self, request):
+        serializer = DocumentImportSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        upload = data["file"]
+        document_import.refuse_too_big(upload.size)  # before reading it into memory
+        recipients = (
+            list(State.objects.members()) if data["all_member_states"] else data["recipient_states"]
+        )
+        report = document_import.import_documents(
+            upload.read(),
+            by=request.user,
+            dry_run=data["dry_run"],
+            recipient_states=recipients,
+            secretariat_may_read=data["secretariat_may_read"],
+            encoding=data["encoding"],
+        )
+        return Response(
+            report.as_dict(),
+            status=status.HTTP_400_BAD_REQUEST if report.errors else status.HTTP_200_OK,
+        )

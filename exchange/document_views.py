@@ -11,9 +11,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cica_portal.errors import DomainError, act, show_on_form
 from cica_portal.roles import network_member_required
 
+from . import document_import, document_services, services
 from . import document_selectors as docs
-from . import document_services, services
-from .forms import DocumentCheckForm, FoundDecisionForm, FoundDocumentForm, HitOutcomeForm
+from .forms import (
+    DocumentCheckForm,
+    DocumentImportForm,
+    FoundDecisionForm,
+    FoundDocumentForm,
+    HitOutcomeForm,
+)
 from .models import DocumentHit
 
 
@@ -135,3 +141,48 @@ def found_document_decision(request, pk: int):
         success=_("The decision is recorded and the finding state is told."),
     )
     return redirect("exchange:found-documents")
+
+
+@network_member_required
+@require_http_methods(["GET", "POST"])
+def import_documents(request):
+    """A focal point checks (dry run) or imports its state's CSV list of lost and stolen
+    documents: every wrong line is named, and nothing is imported while one is wrong."""
+    if not request.user.is_focal_point:
+        raise PermissionDenied
+    form = DocumentImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            document_import.refuse_too_big(data["file"].size)  # before reading it
+            report = document_import.import_documents(
+                data["file"].read(),
+                by=request.user,
+                dry_run="import" not in request.POST,
+                recipient_states=data["recipient_states"],
+                secretariat_may_read=data["secretariat_may_read"],
+                encoding=data["encoding"],
+            )
+        except DomainError as error:
+            show_on_form(form, error)
+        else:
+            if report.imported:
+                messages.success(
+                    request,
+                    _(
+                        "Imported: %(new)s new documents put to your state's consent, "
+                        "%(changed)s notices changed, %(unchanged)s unchanged."
+                    )
+                    % {
+                        "new": len(report.new),
+                        "changed": len(report.changed),
+                        "unchanged": len(report.unchanged),
+                    },
+                )
+                return redirect("exchange:import-documents")
+    return render(
+        request,
+        "exchange/import_documents.html",
+        {"form": form, "report": report, "columns": document_import.COLUMNS},
+    )

@@ -453,3 +453,45 @@ class FoundDecisionForm(forms.Form):
         choices=[("confirm", _("Confirm: it is our document")), ("reject", _("Reject"))],
     )
     note = forms.CharField(label=_("Note (required to reject)"), max_length=500, required=False)
+
+
+class DocumentImportForm(forms.Form):
+    """A focal point's CSV list of its own state's lost and stolen documents, checked or
+    imported; who may read the new notices once its state consents."""
+
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "One document a line, with a header line naming the columns (see the example). "
+            "Comma or semicolon separated."
+        ),
+    )
+    encoding = forms.ChoiceField(
+        label=_("Encoding"),
+        choices=[("utf-8", "UTF-8"), ("windows-1251", "Windows-1251")],
+        initial="utf-8",
+        help_text=_('Excel\'s "CSV UTF-8" is UTF-8; its plain "CSV" in Russian is Windows-1251.'),
+    )
+    recipient_states = forms.ModelMultipleChoiceField(
+        label=_("Recipient states"),
+        queryset=State.objects.members().order_by("name_en"),
+        required=False,
+        to_field_name="code",
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Who may check the new documents once your state consents to each."),
+    )
+    all_member_states = forms.BooleanField(
+        label=_("All member states"),
+        required=False,
+        initial=True,
+        help_text=_("Release them to every member state (the choice above is then ignored)."),
+    )
+    secretariat_may_read = forms.BooleanField(
+        label=_("The Secretariat may read them once released"), required=False
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("all_member_states"):
+            cleaned["recipient_states"] = list(_member_states())
+        return cleaned

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/<slug:slug>/", views.create, name="create"),
     path("documents/check/", document_views.check, name="check"),
     path("documents/hits/", document_views.hits, name="hits"),
+    path("documents/import/", document_views.import_documents, name="import-documents"),
     path("documents/found/", document_views.found_documents, name="found-documents"),
     path(
         "documents/found/<int:pk>/decision/",

@@ -299,6 +299,9 @@ APPROVAL_DEFAULT_DAYS = int(os.environ.get("APPROVAL_DEFAULT_DAYS", "30"))
 # its issuing state every this many days.
 DOCUMENT_HIT_REMINDER_HOURS = int(os.environ.get("DOCUMENT_HIT_REMINDER_HOURS", "48"))
 SLTD_REMINDER_DAYS = int(os.environ.get("SLTD_REMINDER_DAYS", "7"))
+# The CSV import of a state's lost and stolen documents: one file is one transaction.
+DOCUMENT_IMPORT_MAX_BYTES = int(os.environ.get("DOCUMENT_IMPORT_MAX_BYTES", str(1024 * 1024)))
+DOCUMENT_IMPORT_MAX_ROWS = int(os.environ.get("DOCUMENT_IMPORT_MAX_ROWS", "2000"))
 
 # Requests for information (inquiries/): the answer is due this long after the request, per
 # urgency ("8h" hours, "7d" days), counted in the requested state's working time where the
