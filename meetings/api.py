@@ -5,7 +5,12 @@ document library and the needs assessment."""
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import exceptions, generics, mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS
@@ -34,13 +39,18 @@ from .serializers import (
 )
 
 
-@extend_schema(
-    parameters=[
-        OpenApiParameter("after", OpenApiTypes.DATE, description="Meetings starting on or after."),
-        OpenApiParameter(
-            "before", OpenApiTypes.DATE, description="Meetings starting on or before."
-        ),
-    ]
+# On the list only: the meeting's own operations (its delegations, timetable, ...) take no dates.
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "after", OpenApiTypes.DATE, description="Meetings starting on or after."
+            ),
+            OpenApiParameter(
+                "before", OpenApiTypes.DATE, description="Meetings starting on or before."
+            ),
+        ]
+    )
 )
 class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
     """The meeting calendar; every network member sees it."""

@@ -25,3 +25,23 @@ def test_it_shows_the_api_operations_in_the_interactive_docs(portal):
     page.wait_for_load_state("networkidle")
     portal.assert_clean()
     assert hosts == {portal.base_url.split("/")[2]}
+
+
+def test_the_meetings_new_parts_are_in_the_interactive_docs(portal, tmp_path):
+    page = portal.login("secretariat")
+    page.goto("/api/v1/docs/")
+    for path in (
+        "/api/v1/meetings/{id}/delegations/",
+        "/api/v1/meetings/{id}/official-list/",
+        "/api/v1/meetings/{id}/check-in/",
+        "/api/v1/meetings/registrations/{id}/validate/",
+        "/api/v1/meetings/library/",
+        "/api/v1/meetings/needs/answers/",
+    ):
+        page.locator(".opblock-summary-path", has_text=path).first.wait_for()
+    official_list = page.locator(".opblock-summary-path", has_text="/official-list/").first
+    official_list.click()
+    page.get_by_text("published_at").first.wait_for()
+    official_list.scroll_into_view_if_needed()
+    page.screenshot(path=str(tmp_path / "api-docs-official-list.png"))
+    portal.assert_clean()

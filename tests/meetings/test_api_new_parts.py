@@ -5,6 +5,8 @@ assessment, each read as the rights model says (another state's ids are a 404)."
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cica_portal.models import Area, AuditRecord
 from meetings import services
@@ -12,6 +14,7 @@ from meetings.audit_actions import REGISTRATION_VALIDATED
 from meetings.badges import badge_code
 from meetings.models import AgendaItem, MeetingDocument, Registration
 
+from ..factories import FocalPointUserFactory, state
 from .factories import MeetingFactory
 from .test_document_library import pdf
 
@@ -391,3 +394,62 @@ def test_the_new_endpoints_refuse_anonymous_callers(api_client, meeting, lines):
         403,
     )
     assert Registration.objects.get(pk=kz.pk).validated_at is None
+
+
+def test_the_timetable_names_plan_items_by_the_plans_own_labels(api_client, meeting, fp_kz):
+    from actionplan.selectors import plan_items
+    from actionplan.services import load_plan
+
+    load_plan()
+    by_label = {item.label: item for item in plan_items().select_related("area")}
+    item = AgendaItem.objects.create(meeting=meeting, position=1, title="Calendar of seminars")
+    item.plan_items.set([by_label["II.1"], by_label["II.A"]])
+    session = meeting.sessions.create(
+        title="Opening", start=meeting.start, end=meeting.start + timedelta(hours=1)
+    )
+    session.agenda_items.set([item])
+    api_client.force_authenticate(fp_kz)
+    rows = _results(api_client.get(f"/api/v1/meetings/{meeting.pk}/sessions/"))
+    labels = sorted(plan["label"] for plan in rows[0]["agenda_items"][0]["plan_items"])
+    assert labels == ["II.1", "II.A"]
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_lists_do_not_grow_in_queries_with_their_rows(api_client, meeting, secretariat):
+    urls = [
+        f"/api/v1/meetings/{meeting.pk}/delegations/",
+        f"/api/v1/meetings/{meeting.pk}/attendance/",
+        f"/api/v1/meetings/{meeting.pk}/official-list/",
+        f"/api/v1/meetings/{meeting.pk}/sessions/",
+        "/api/v1/meetings/library/",
+    ]
+
+    def add(code: str, sessions: int) -> None:
+        focal_point = FocalPointUserFactory(state=state(code))
+        line = services.register_delegation(
+            meeting, by=focal_point, delegates=[*KZ, {"name": "Delegate"}]
+        )
+        services.confirm_registration(line, by=secretariat)
+        services.validate_delegation(line, by=focal_point)
+        _upload(meeting, secretariat, f"Paper of {code}")
+        start = meeting.start
+        services.save_timetable(
+            meeting,
+            by=secretariat,
+            sessions=[
+                {"title": f"Session {n}", "start": start, "end": start + timedelta(hours=1)}
+                for n in range(sessions)
+            ],
+        )
+
+    api_client.force_authenticate(secretariat)
+    add("KZ", sessions=1)
+    budget = {url: _queries(api_client, url) for url in urls}
+    for code in ("RU", "CN", "TJ"):
+        add(code, sessions=4)
+    assert {url: _queries(api_client, url) for url in urls} == budget
