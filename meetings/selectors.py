@@ -724,6 +724,11 @@ def minutes_visible_to(user: User) -> QuerySet[MinutesAdoption]:
     ).select_related("document__meeting")
 
 
+def is_under_adoption(document: MeetingDocument) -> bool:
+    """Whether the member states are asked to adopt this document (minutes circulated now)."""
+    return document.adoptions.filter(status=MinutesAdoption.Status.CIRCULATED).exists()
+
+
 def adoptions_of(meeting: Meeting) -> dict[int, MinutesAdoption]:
     """The latest adoption of each minutes document of the meeting, by document id."""
     latest: dict[int, MinutesAdoption] = {}

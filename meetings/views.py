@@ -1158,6 +1158,7 @@ def _versions_page(request, document, form, status=200):
         "document": document,
         "versions": selectors.versions_of(document),
         "form": form,
+        "under_adoption": form is not None and selectors.is_under_adoption(document),
     }
     return render(request, "meetings/document_versions.html", context, status=status)
 
@@ -1180,6 +1181,7 @@ def document_versions(request, pk: int):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        was_circulated = selectors.is_under_adoption(document)
         try:
             services.add_document_version(
                 document,
@@ -1193,6 +1195,14 @@ def document_versions(request, pk: int):
             show_on_form(form, error)
         else:
             messages.success(request, _("The new version is kept; the earlier ones stay."))
+            if was_circulated:
+                messages.warning(
+                    request,
+                    _(
+                        "The request to adopt these minutes is withdrawn: circulate the new "
+                        "version from the meeting page."
+                    ),
+                )
             return redirect("meetings:document-versions", document.pk)
     return _versions_page(request, document, form, 400 if request.method == "POST" else 200)
 
