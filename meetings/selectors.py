@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import connection
@@ -11,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cica_portal.models import State, User
+from cica_portal.models import Area, State, User
+from focalpoints import selectors as focalpoints_selectors
 
 from .models import (
     AgendaItem,
@@ -595,11 +597,47 @@ def letters_of(user: User, meeting: Meeting) -> QuerySet[Letter]:
 # --- Needs assessment for "training of the trainers" -------------------------------------------
 
 
-def needs_recipients() -> QuerySet[User]:
-    """The focal points of the member states: who is asked about their state's needs."""
-    return User.objects.filter(
-        role=User.Role.FOCAL_POINT, is_active=True, state__status=State.Status.MEMBER
-    )
+@dataclass
+class NeedsAddressees:
+    """Whom a questionnaire on one area goes to: the directory's entries for that area in each
+    member state (their portal accounts, and by email the addresses no account reads, such as
+    an office's mailbox), and the member states with no one listed for the area."""
+
+    users: list[User] = field(default_factory=list)
+    mailboxes: list[str] = field(default_factory=list)
+    reached: list[State] = field(default_factory=list)
+    without_focal_point: list[State] = field(default_factory=list)
+
+
+def _same_address(one: str | None, other: str | None) -> bool:
+    return (one or "").strip().lower() == (other or "").strip().lower()
+
+
+def needs_addressees(area: Area) -> NeedsAddressees:
+    """The member states' focal points for the area, as the focal-point directory lists them."""
+    listed = focalpoints_selectors.area_contacts(area)
+    found = NeedsAddressees()
+    for state in State.objects.members().order_by("name_en"):
+        entries = listed.get(state.pk, [])
+        if not entries:
+            found.without_focal_point.append(state)
+            continue
+        found.reached.append(state)
+        for entry in entries:
+            user = entry.user
+            same_address = False
+            if user is not None and user.is_active and user.state_id == state.pk:
+                found.users.append(user)
+                same_address = _same_address(user.email, entry.email)
+            if entry.email and not same_address:
+                found.mailboxes.append(entry.email.strip())
+    found.mailboxes = list(dict.fromkeys(found.mailboxes))
+    return found
+
+
+def states_without_focal_point_for(questionnaire: NeedsQuestionnaire) -> list[State]:
+    """The member states the directory lists no one for in the questionnaire's area, now."""
+    return needs_addressees(questionnaire.area).without_focal_point
 
 
 def may_send_needs_questionnaire(user: User) -> bool:

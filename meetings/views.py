@@ -1011,6 +1011,13 @@ def needs_new(request):
             show_on_form(form, error)
         else:
             messages.success(request, _("The questionnaire is sent to the member states."))
+            missing = selectors.states_without_focal_point_for(questionnaire)
+            if missing:
+                messages.warning(
+                    request,
+                    _("No focal point for this area in the directory, so not asked: %(states)s.")
+                    % {"states": ", ".join(str(state.name) for state in missing)},
+                )
             return redirect(questionnaire)
     status = 400 if request.method == "POST" else 200
     return render(request, "meetings/needs_new.html", {"form": form}, status=status)
@@ -1079,6 +1086,7 @@ def needs_detail(request, pk: int):
             ),
             answers=selectors.needs_answers_visible_to(user).filter(questionnaire=questionnaire),
             may_close=questionnaire.is_open,
+            without_focal_point=selectors.states_without_focal_point_for(questionnaire),
         )
     status = 400 if request.method == "POST" else 200
     return render(request, "meetings/needs_detail.html", context, status=status)
