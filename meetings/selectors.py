@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -27,6 +29,7 @@ from .models import (
     NeedsAnswer,
     NeedsQuestionnaire,
     NeedsTopic,
+    OfficialListVersion,
     Registration,
     Session,
     TrainingRequest,
@@ -172,17 +175,94 @@ def official_list_of(meeting: Meeting) -> QuerySet[Registration]:
     )
 
 
-def official_list_groups(meeting: Meeting) -> list[tuple[str, list[Registration]]]:
-    """The official list in its three parts, each with a heading, empty parts left out."""
+def official_list_lines(meeting: Meeting) -> list[dict]:
+    """The official list as it stands now, as plain data (what a publication freezes): each
+    delegation's group, code and names in both languages, its delegates in order."""
+    lines = []
+    for registration in official_list_of(meeting):
+        party = registration.state or registration.organisation
+        assert party is not None  # a delegation is of a state or a body (a constraint)
+        lines.append(
+            {
+                "group": registration.group,
+                "registration": registration.pk,
+                "code": registration.participant_code,
+                "name_en": party.name_en,
+                "name_ru": party.name_ru or party.name_en,
+                "delegates": [
+                    {
+                        "id": delegate.pk,
+                        "name": delegate.name,
+                        "position": delegate.position,
+                        "role": delegate.role,
+                    }
+                    for delegate in registration.delegates.all()
+                ],
+            }
+        )
+    return lines
+
+
+def official_list_hash(lines: list[dict]) -> str:
+    """SHA-256 of the lines in a canonical JSON form: the same list, the same hash."""
+    canonical = json.dumps(lines, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def official_list_versions(meeting: Meeting) -> QuerySet[OfficialListVersion]:
+    """Every publication of the meeting's official list, the newest first."""
+    return meeting.official_lists.select_related("published_by").order_by("-number")
+
+
+def published_official_list(
+    meeting: Meeting, number: int | None = None
+) -> OfficialListVersion | None:
+    """The latest publication (or the one numbered), None if there is none."""
+    versions = official_list_versions(meeting)
+    if number is not None:
+        return versions.filter(number=number).first()
+    return versions.first()
+
+
+def official_list_groups(meeting: Meeting, lines: list[dict] | None = None) -> list[tuple]:
+    """The official list in its three parts, each with a heading, empty parts left out, in the
+    active language: the lines given (a publication's), else the list as it stands now.
+    Attendance is today's, for the delegates still registered."""
+    if lines is None:
+        lines = official_list_lines(meeting)
     headings = {
         "member": gettext_lazy("Member states"),
         "observer": gettext_lazy("Observer states"),
         "body": gettext_lazy("International organisations"),
     }
-    parts: dict[str, list[Registration]] = {key: [] for key in headings}
-    for registration in official_list_of(meeting):
-        parts[registration.group].append(registration)
-    return [(str(headings[key]), rows) for key, rows in parts.items() if rows]
+    ids = [delegate["id"] for line in lines for delegate in line["delegates"]]
+    present = dict(
+        Delegate.objects.filter(
+            pk__in=ids, registration__meeting=meeting, checked_in_at__isnull=False
+        ).values_list("pk", "checked_in_at")
+    )
+    russian = (translation.get_language() or "en")[:2] == "ru"
+    roles = dict(Delegate.Role.choices)
+    parts: dict[str, list[dict]] = {key: [] for key in headings}
+    for line in lines:
+        delegates = [
+            {
+                "name": delegate["name"],
+                "position": delegate["position"],
+                "role": delegate["role"],
+                "role_label": str(roles.get(delegate["role"], delegate["role"])),
+                "checked_in_at": present.get(delegate["id"]),
+            }
+            for delegate in line["delegates"]
+        ]
+        parts.setdefault(line["group"], []).append(
+            {
+                "code": line["code"],
+                "participant_name": line["name_ru"] if russian else line["name_en"],
+                "delegates": delegates,
+            }
+        )
+    return [(str(headings[key]), rows) for key, rows in parts.items() if rows and key in headings]
 
 
 def may_read_official_list(user: User, meeting: Meeting) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar as pycalendar
 import zoneinfo
 from datetime import date, datetime, timedelta
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -751,16 +752,48 @@ def _official_list_meeting(request, pk: int) -> Meeting:
     return meeting
 
 
+def _official_list_source(request, meeting: Meeting) -> tuple[list[dict] | None, Any]:
+    """Which list is asked for: a publication (`?version=3`, else the latest), or the list as
+    it stands now (`?draft=1`, the Secretariat's only; also before any publication)."""
+    wanted = request.GET.get("version", "")
+    if wanted:
+        if not wanted.isdigit():
+            raise Http404
+        version = selectors.published_official_list(meeting, int(wanted))
+        if version is None:
+            raise Http404
+        return version.lines, version
+    version = selectors.published_official_list(meeting)
+    if version is None or (request.GET.get("draft") and request.user.is_secretariat):
+        return None, None
+    return version.lines, version
+
+
+def _list_query(version) -> str:
+    return f"version={version.number}" if version is not None else "draft=1"
+
+
 @network_member_required
 @require_GET
 def official_list(request, pk: int):
-    """The official list of participants: the Secretariat's draft, everyone's once published."""
+    """The official list of participants: a publication as it was published (the latest by
+    default, earlier ones from the history), or for the Secretariat the list as it stands."""
     meeting = _official_list_meeting(request, pk)
+    lines, version = _official_list_source(request, meeting)
+    latest = selectors.published_official_list(meeting)
+    is_secretariat = request.user.is_secretariat
     context = {
         "meeting": meeting,
-        "groups": selectors.official_list_groups(meeting),
+        "groups": selectors.official_list_groups(meeting, lines),
+        "version": version,
+        "latest": latest,
+        "versions": selectors.official_list_versions(meeting),
+        "list_query": _list_query(version),
         "may_publish": selectors.may_publish_participants(request.user),
         "show_attendance": True,
+        "changed_since": is_secretariat
+        and latest is not None
+        and selectors.official_list_hash(selectors.official_list_lines(meeting)) != latest.sha256,
     }
     return render(request, "meetings/official_list.html", context)
 
@@ -771,12 +804,14 @@ def official_list_pdf(request, pk: int):
     from .official_list import render_pdf as render_list
 
     meeting = _official_list_meeting(request, pk)
+    _lines, version = _official_list_source(request, meeting)
     language = request.GET.get("lang") or (request.LANGUAGE_CODE or "en")[:2]
     if language not in ("en", "ru"):
         language = "en"
-    response = HttpResponse(render_list(meeting, language), content_type="application/pdf")
+    response = HttpResponse(render_list(meeting, language, version), content_type="application/pdf")
+    label = f"v{version.number}" if version else "draft"
     response["Content-Disposition"] = (
-        f'attachment; filename="participants-{meeting.pk}-{language}.pdf"'
+        f'attachment; filename="participants-{meeting.pk}-{label}-{language}.pdf"'
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
@@ -789,8 +824,12 @@ def official_list_csv(request, pk: int):
     from .official_list import render_csv
 
     meeting = _official_list_meeting(request, pk)
-    response = HttpResponse(render_csv(meeting), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="participants-{meeting.pk}.csv"'
+    lines, version = _official_list_source(request, meeting)
+    response = HttpResponse(render_csv(meeting, lines), content_type="text/csv; charset=utf-8")
+    label = f"v{version.number}" if version else "draft"
+    response["Content-Disposition"] = (
+        f'attachment; filename="participants-{meeting.pk}-{label}.csv"'
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
@@ -803,7 +842,10 @@ def official_list_publish(request, pk: int):
     act(
         request,
         lambda: services.publish_participants(meeting, by=request.user),
-        success=_("The official list is published: the member states' people can read it."),
+        success=_(
+            "The official list is published as a new version: the member states' people read "
+            "it as it is now, whatever changes later."
+        ),
     )
     return redirect("meetings:official-list", pk=meeting.pk)
 
