@@ -369,6 +369,22 @@ def urgent_recipients(state: State, area: Area, at: datetime.datetime | None = N
     return list(addresses.values())
 
 
+def area_contacts(area: Area, today: datetime.date | None = None) -> dict[int, list[FocalPoint]]:
+    """Whom the directory lists today for one area, per state id: each current entry covering
+    it (persons and offices, primary first), with its portal account if it has one. What other
+    apps address a question about an area to; a state missing from the answer has no one."""
+    entries = (
+        FocalPoint.objects.current(today)
+        .filter(coverage__area=area)
+        .select_related("user", "state")
+        .order_by("state__name_en", "-role", "pk")
+    )
+    found: dict[int, list[FocalPoint]] = {}
+    for entry in entries:
+        found.setdefault(entry.state_id, []).append(entry)
+    return found
+
+
 def may_keep_roster(user: User, entry: FocalPoint) -> bool:
     """An office's roster and acting deputies: the state's approver, the entry's own account,
     or the Secretariat, while the entry is not closed."""

@@ -506,6 +506,38 @@ class Registration(models.Model):
         return "member" if self.state.is_member else "observer"
 
 
+class OfficialListVersion(models.Model):
+    """One publication of a meeting's official list of participants: its lines as published
+    (each delegation's group, names in both languages, delegates with position and role), with
+    their SHA-256. The page, the PDFs and the CSV of a publication are drawn from these lines,
+    so a later change to a delegation changes only the next publication."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="official_lists")
+    number = models.PositiveSmallIntegerField(_("version"))
+    lines = models.JSONField(_("lines as published"), default=list)
+    sha256 = models.CharField(_("SHA-256 of the lines"), max_length=64)
+    published_by = models.ForeignKey(
+        "cica_portal.User",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+    published_at = models.DateTimeField(_("published at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["meeting", "-number"]
+        verbose_name = _("published official list")
+        verbose_name_plural = _("published official lists")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "number"], name="one_official_list_version_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} (v{self.number})"
+
+
 class Delegate(models.Model):
     class Role(models.TextChoices):
         HEAD = "head", _("Head of delegation")

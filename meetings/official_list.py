@@ -12,11 +12,14 @@ from django.utils.translation import gettext as _
 
 from . import selectors
 from .letters import LETTERHEAD
-from .models import Meeting
+from .models import Meeting, OfficialListVersion
 
 
-def render_pdf(meeting: Meeting, language: str) -> bytes:
-    """The published list, in the language asked for (names as the states gave them)."""
+def render_pdf(
+    meeting: Meeting, language: str, version: OfficialListVersion | None = None
+) -> bytes:
+    """The list in the language asked for (names as the states gave them): a publication's
+    lines as published, else the list as it stands now."""
     from weasyprint import HTML  # imported here: Pango is loaded only by who draws a PDF
 
     with translation.override(language):
@@ -24,7 +27,10 @@ def render_pdf(meeting: Meeting, language: str) -> bytes:
             "meetings/official_list_pdf.html",
             {
                 "meeting": meeting,
-                "groups": selectors.official_list_groups(meeting),
+                "groups": selectors.official_list_groups(
+                    meeting, version.lines if version else None
+                ),
+                "version": version,
                 "letterhead": LETTERHEAD.as_uri(),
                 "language": language,
             },
@@ -37,23 +43,24 @@ def _safe(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def render_csv(meeting: Meeting) -> str:
+def render_csv(meeting: Meeting, lines: list[dict] | None = None) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(
         [_("Group"), _("State or body"), _("Name"), _("Position"), _("Role"), _("Checked in")]
     )
-    for heading, registrations in selectors.official_list_groups(meeting):
+    for heading, registrations in selectors.official_list_groups(meeting, lines):
         for registration in registrations:
-            for delegate in registration.delegates.all():
+            for delegate in registration["delegates"]:
+                checked_in_at = delegate["checked_in_at"]
                 writer.writerow(
                     [
                         heading,
-                        _safe(str(registration.participant_name)),
-                        _safe(delegate.name),
-                        _safe(delegate.position),
-                        str(delegate.get_role_display()),
-                        delegate.checked_in_at.isoformat() if delegate.checked_in_at else "",
+                        _safe(str(registration["participant_name"])),
+                        _safe(delegate["name"]),
+                        _safe(delegate["position"]),
+                        delegate["role_label"],
+                        checked_in_at.isoformat() if checked_in_at else "",
                     ]
                 )
     return buffer.getvalue()

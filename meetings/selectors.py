@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cica_portal.models import State, User
+from cica_portal.models import Area, State, User
+from focalpoints import selectors as focalpoints_selectors
 
 from .models import (
     AgendaItem,
@@ -25,6 +29,7 @@ from .models import (
     NeedsAnswer,
     NeedsQuestionnaire,
     NeedsTopic,
+    OfficialListVersion,
     Registration,
     Session,
     TrainingRequest,
@@ -170,17 +175,94 @@ def official_list_of(meeting: Meeting) -> QuerySet[Registration]:
     )
 
 
-def official_list_groups(meeting: Meeting) -> list[tuple[str, list[Registration]]]:
-    """The official list in its three parts, each with a heading, empty parts left out."""
+def official_list_lines(meeting: Meeting) -> list[dict]:
+    """The official list as it stands now, as plain data (what a publication freezes): each
+    delegation's group, code and names in both languages, its delegates in order."""
+    lines = []
+    for registration in official_list_of(meeting):
+        party = registration.state or registration.organisation
+        assert party is not None  # a delegation is of a state or a body (a constraint)
+        lines.append(
+            {
+                "group": registration.group,
+                "registration": registration.pk,
+                "code": registration.participant_code,
+                "name_en": party.name_en,
+                "name_ru": party.name_ru or party.name_en,
+                "delegates": [
+                    {
+                        "id": delegate.pk,
+                        "name": delegate.name,
+                        "position": delegate.position,
+                        "role": delegate.role,
+                    }
+                    for delegate in registration.delegates.all()
+                ],
+            }
+        )
+    return lines
+
+
+def official_list_hash(lines: list[dict]) -> str:
+    """SHA-256 of the lines in a canonical JSON form: the same list, the same hash."""
+    canonical = json.dumps(lines, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def official_list_versions(meeting: Meeting) -> QuerySet[OfficialListVersion]:
+    """Every publication of the meeting's official list, the newest first."""
+    return meeting.official_lists.select_related("published_by").order_by("-number")
+
+
+def published_official_list(
+    meeting: Meeting, number: int | None = None
+) -> OfficialListVersion | None:
+    """The latest publication (or the one numbered), None if there is none."""
+    versions = official_list_versions(meeting)
+    if number is not None:
+        return versions.filter(number=number).first()
+    return versions.first()
+
+
+def official_list_groups(meeting: Meeting, lines: list[dict] | None = None) -> list[tuple]:
+    """The official list in its three parts, each with a heading, empty parts left out, in the
+    active language: the lines given (a publication's), else the list as it stands now.
+    Attendance is today's, for the delegates still registered."""
+    if lines is None:
+        lines = official_list_lines(meeting)
     headings = {
         "member": gettext_lazy("Member states"),
         "observer": gettext_lazy("Observer states"),
         "body": gettext_lazy("International organisations"),
     }
-    parts: dict[str, list[Registration]] = {key: [] for key in headings}
-    for registration in official_list_of(meeting):
-        parts[registration.group].append(registration)
-    return [(str(headings[key]), rows) for key, rows in parts.items() if rows]
+    ids = [delegate["id"] for line in lines for delegate in line["delegates"]]
+    present = dict(
+        Delegate.objects.filter(
+            pk__in=ids, registration__meeting=meeting, checked_in_at__isnull=False
+        ).values_list("pk", "checked_in_at")
+    )
+    russian = (translation.get_language() or "en")[:2] == "ru"
+    roles = dict(Delegate.Role.choices)
+    parts: dict[str, list[dict]] = {key: [] for key in headings}
+    for line in lines:
+        delegates = [
+            {
+                "name": delegate["name"],
+                "position": delegate["position"],
+                "role": delegate["role"],
+                "role_label": str(roles.get(delegate["role"], delegate["role"])),
+                "checked_in_at": present.get(delegate["id"]),
+            }
+            for delegate in line["delegates"]
+        ]
+        parts.setdefault(line["group"], []).append(
+            {
+                "code": line["code"],
+                "participant_name": line["name_ru"] if russian else line["name_en"],
+                "delegates": delegates,
+            }
+        )
+    return [(str(headings[key]), rows) for key, rows in parts.items() if rows and key in headings]
 
 
 def may_read_official_list(user: User, meeting: Meeting) -> bool:
@@ -595,11 +677,47 @@ def letters_of(user: User, meeting: Meeting) -> QuerySet[Letter]:
 # --- Needs assessment for "training of the trainers" -------------------------------------------
 
 
-def needs_recipients() -> QuerySet[User]:
-    """The focal points of the member states: who is asked about their state's needs."""
-    return User.objects.filter(
-        role=User.Role.FOCAL_POINT, is_active=True, state__status=State.Status.MEMBER
-    )
+@dataclass
+class NeedsAddressees:
+    """Whom a questionnaire on one area goes to: the directory's entries for that area in each
+    member state (their portal accounts, and by email the addresses no account reads, such as
+    an office's mailbox), and the member states with no one listed for the area."""
+
+    users: list[User] = field(default_factory=list)
+    mailboxes: list[str] = field(default_factory=list)
+    reached: list[State] = field(default_factory=list)
+    without_focal_point: list[State] = field(default_factory=list)
+
+
+def _same_address(one: str | None, other: str | None) -> bool:
+    return (one or "").strip().lower() == (other or "").strip().lower()
+
+
+def needs_addressees(area: Area) -> NeedsAddressees:
+    """The member states' focal points for the area, as the focal-point directory lists them."""
+    listed = focalpoints_selectors.area_contacts(area)
+    found = NeedsAddressees()
+    for state in State.objects.members().order_by("name_en"):
+        entries = listed.get(state.pk, [])
+        if not entries:
+            found.without_focal_point.append(state)
+            continue
+        found.reached.append(state)
+        for entry in entries:
+            user = entry.user
+            same_address = False
+            if user is not None and user.is_active and user.state_id == state.pk:
+                found.users.append(user)
+                same_address = _same_address(user.email, entry.email)
+            if entry.email and not same_address:
+                found.mailboxes.append(entry.email.strip())
+    found.mailboxes = list(dict.fromkeys(found.mailboxes))
+    return found
+
+
+def states_without_focal_point_for(questionnaire: NeedsQuestionnaire) -> list[State]:
+    """The member states the directory lists no one for in the questionnaire's area, now."""
+    return needs_addressees(questionnaire.area).without_focal_point
 
 
 def may_send_needs_questionnaire(user: User) -> bool:
@@ -722,6 +840,11 @@ def minutes_visible_to(user: User) -> QuerySet[MinutesAdoption]:
     return MinutesAdoption.objects.filter(
         document__meeting__in=meetings_visible_to(user).values("pk")
     ).select_related("document__meeting")
+
+
+def is_under_adoption(document: MeetingDocument) -> bool:
+    """Whether the member states are asked to adopt this document (minutes circulated now)."""
+    return document.adoptions.filter(status=MinutesAdoption.Status.CIRCULATED).exists()
 
 
 def adoptions_of(meeting: Meeting) -> dict[int, MinutesAdoption]:

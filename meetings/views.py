@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar as pycalendar
 import zoneinfo
 from datetime import date, datetime, timedelta
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -751,16 +752,48 @@ def _official_list_meeting(request, pk: int) -> Meeting:
     return meeting
 
 
+def _official_list_source(request, meeting: Meeting) -> tuple[list[dict] | None, Any]:
+    """Which list is asked for: a publication (`?version=3`, else the latest), or the list as
+    it stands now (`?draft=1`, the Secretariat's only; also before any publication)."""
+    wanted = request.GET.get("version", "")
+    if wanted:
+        if not wanted.isdigit():
+            raise Http404
+        version = selectors.published_official_list(meeting, int(wanted))
+        if version is None:
+            raise Http404
+        return version.lines, version
+    version = selectors.published_official_list(meeting)
+    if version is None or (request.GET.get("draft") and request.user.is_secretariat):
+        return None, None
+    return version.lines, version
+
+
+def _list_query(version) -> str:
+    return f"version={version.number}" if version is not None else "draft=1"
+
+
 @network_member_required
 @require_GET
 def official_list(request, pk: int):
-    """The official list of participants: the Secretariat's draft, everyone's once published."""
+    """The official list of participants: a publication as it was published (the latest by
+    default, earlier ones from the history), or for the Secretariat the list as it stands."""
     meeting = _official_list_meeting(request, pk)
+    lines, version = _official_list_source(request, meeting)
+    latest = selectors.published_official_list(meeting)
+    is_secretariat = request.user.is_secretariat
     context = {
         "meeting": meeting,
-        "groups": selectors.official_list_groups(meeting),
+        "groups": selectors.official_list_groups(meeting, lines),
+        "version": version,
+        "latest": latest,
+        "versions": selectors.official_list_versions(meeting),
+        "list_query": _list_query(version),
         "may_publish": selectors.may_publish_participants(request.user),
         "show_attendance": True,
+        "changed_since": is_secretariat
+        and latest is not None
+        and selectors.official_list_hash(selectors.official_list_lines(meeting)) != latest.sha256,
     }
     return render(request, "meetings/official_list.html", context)
 
@@ -771,12 +804,14 @@ def official_list_pdf(request, pk: int):
     from .official_list import render_pdf as render_list
 
     meeting = _official_list_meeting(request, pk)
+    _lines, version = _official_list_source(request, meeting)
     language = request.GET.get("lang") or (request.LANGUAGE_CODE or "en")[:2]
     if language not in ("en", "ru"):
         language = "en"
-    response = HttpResponse(render_list(meeting, language), content_type="application/pdf")
+    response = HttpResponse(render_list(meeting, language, version), content_type="application/pdf")
+    label = f"v{version.number}" if version else "draft"
     response["Content-Disposition"] = (
-        f'attachment; filename="participants-{meeting.pk}-{language}.pdf"'
+        f'attachment; filename="participants-{meeting.pk}-{label}-{language}.pdf"'
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
@@ -789,8 +824,12 @@ def official_list_csv(request, pk: int):
     from .official_list import render_csv
 
     meeting = _official_list_meeting(request, pk)
-    response = HttpResponse(render_csv(meeting), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="participants-{meeting.pk}.csv"'
+    lines, version = _official_list_source(request, meeting)
+    response = HttpResponse(render_csv(meeting, lines), content_type="text/csv; charset=utf-8")
+    label = f"v{version.number}" if version else "draft"
+    response["Content-Disposition"] = (
+        f'attachment; filename="participants-{meeting.pk}-{label}.csv"'
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
@@ -803,7 +842,10 @@ def official_list_publish(request, pk: int):
     act(
         request,
         lambda: services.publish_participants(meeting, by=request.user),
-        success=_("The official list is published: the member states' people can read it."),
+        success=_(
+            "The official list is published as a new version: the member states' people read "
+            "it as it is now, whatever changes later."
+        ),
     )
     return redirect("meetings:official-list", pk=meeting.pk)
 
@@ -1011,6 +1053,13 @@ def needs_new(request):
             show_on_form(form, error)
         else:
             messages.success(request, _("The questionnaire is sent to the member states."))
+            missing = selectors.states_without_focal_point_for(questionnaire)
+            if missing:
+                messages.warning(
+                    request,
+                    _("No focal point for this area in the directory, so not asked: %(states)s.")
+                    % {"states": ", ".join(str(state.name) for state in missing)},
+                )
             return redirect(questionnaire)
     status = 400 if request.method == "POST" else 200
     return render(request, "meetings/needs_new.html", {"form": form}, status=status)
@@ -1079,6 +1128,7 @@ def needs_detail(request, pk: int):
             ),
             answers=selectors.needs_answers_visible_to(user).filter(questionnaire=questionnaire),
             may_close=questionnaire.is_open,
+            without_focal_point=selectors.states_without_focal_point_for(questionnaire),
         )
     status = 400 if request.method == "POST" else 200
     return render(request, "meetings/needs_detail.html", context, status=status)
@@ -1158,6 +1208,7 @@ def _versions_page(request, document, form, status=200):
         "document": document,
         "versions": selectors.versions_of(document),
         "form": form,
+        "under_adoption": form is not None and selectors.is_under_adoption(document),
     }
     return render(request, "meetings/document_versions.html", context, status=status)
 
@@ -1180,6 +1231,7 @@ def document_versions(request, pk: int):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        was_circulated = selectors.is_under_adoption(document)
         try:
             services.add_document_version(
                 document,
@@ -1193,6 +1245,14 @@ def document_versions(request, pk: int):
             show_on_form(form, error)
         else:
             messages.success(request, _("The new version is kept; the earlier ones stay."))
+            if was_circulated:
+                messages.warning(
+                    request,
+                    _(
+                        "The request to adopt these minutes is withdrawn: circulate the new "
+                        "version from the meeting page."
+                    ),
+                )
             return redirect("meetings:document-versions", document.pk)
     return _versions_page(request, document, form, 400 if request.method == "POST" else 200)
 

@@ -16,6 +16,7 @@ from cica_portal.uploads import refuse_unless_acceptable
 from ..models import DocumentLanguage, DocumentVersion, LetterCounter, LibraryEntry, MeetingDocument
 from .errors import MeetingError
 from .letters import series_of
+from .timetable import void_circulation_of_revised_minutes
 
 
 def _next_symbol(document: MeetingDocument) -> str:
@@ -69,7 +70,9 @@ def add_document_version(
     title_ru: str | None = None,
 ) -> DocumentVersion:
     """A new file of the document in one language (its Russian version, or a revision of
-    either): numbered after that language's last; the earlier files stay in the history."""
+    either): numbered after that language's last; the earlier files stay in the history.
+    Minutes under adoption are no longer what the states were shown: their request is
+    withdrawn in this transaction and the Secretariat asked to circulate them again."""
     if not by.is_secretariat:
         raise MeetingError(_("Only the Secretariat attaches meeting documents."), code="forbidden")
     if language not in DocumentLanguage.values:
@@ -105,6 +108,10 @@ def add_document_version(
         document.file.name, document.original_name = version.file.name, version.original_name
         document.content_type, document.size = version.content_type, version.size
         document.save(update_fields=["file", "original_name", "content_type", "size"])
+    if document.kind == MeetingDocument.DocKind.MINUTES:
+        void_circulation_of_revised_minutes(
+            document, by=by, version=version.number, language=language
+        )
     audit.log(
         document,
         "meetings.document.version_added",

@@ -7,12 +7,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cica_portal import audit
+from cica_portal import audit, outbox
 from cica_portal.models import Area, State, User
 from cica_portal.notifications import Notice, notify, secretariat_users
 from cica_portal.transactions import retry_on_deadlock
@@ -35,7 +36,9 @@ def send_needs_questionnaire(
     introduction: str = "",
     answers_due: date | None = None,
 ) -> NeedsQuestionnaire:
-    """Send a questionnaire to the focal points of every member state."""
+    """Send a questionnaire on an area to the member states' focal points for that area, as
+    the focal-point directory lists them (accounts told in the portal, mailboxes by email);
+    the states it lists no one for are recorded, for the Secretariat to see."""
     if not selectors.may_send_needs_questionnaire(by):
         raise MeetingError(_("Only the Secretariat sends a questionnaire."), code="forbidden")
     listed = [line.strip() for line in topics.splitlines() if line.strip()]
@@ -55,27 +58,60 @@ def send_needs_questionnaire(
         answers_due=answers_due,
         sent_by=by,
     )
+    addressees = selectors.needs_addressees(area)
     audit.log(
         questionnaire,
         "meetings.needs.sent",
         actor=by,
-        data={"area": area.number, "topics": listed},
+        data={
+            "area": area.number,
+            "topics": listed,
+            "states": [state.code for state in addressees.reached],
+            "accounts": len(addressees.users),
+            "mailboxes": len(addressees.mailboxes),
+            "without_focal_point": [state.code for state in addressees.without_focal_point],
+        },
     )
+    notice = _questionnaire_notice(questionnaire)
     notify(
-        selectors.needs_recipients(),
+        addressees.users,
         key=f"meetings:needs:{questionnaire.pk}:sent",
-        notice=Notice(
-            gettext_lazy("Training of the trainers: what does your state need?"),
-            gettext_lazy(
-                "The Secretariat asks each member state about its needs for training of the "
-                "trainers (%(title)s): institutional capacity, trainers available, topics and "
-                "languages. Save a draft and submit your state's answer."
-            ),
-            {"title": title},
-        ),
+        notice=notice,
         url=questionnaire.get_absolute_url(),
     )
+    _email_mailboxes(questionnaire, addressees.mailboxes, notice)
     return questionnaire
+
+
+def _questionnaire_notice(questionnaire: NeedsQuestionnaire) -> Notice:
+    return Notice(
+        gettext_lazy("Training of the trainers: what does your state need?"),
+        gettext_lazy(
+            "The Secretariat asks each member state about its needs for training of the "
+            "trainers (%(title)s): institutional capacity, trainers available, topics and "
+            "languages. Save a draft and submit your state's answer."
+        ),
+        {"title": questionnaire.title},
+    )
+
+
+def _email_mailboxes(
+    questionnaire: NeedsQuestionnaire, addresses: list[str], notice: Notice
+) -> None:
+    """The addresses the directory lists that no portal account reads (an office's mailbox):
+    one email each, in both working languages, relayed after the commit."""
+    if not addresses:
+        return
+    url = f"{settings.SITE_URL}{questionnaire.get_absolute_url()}"
+    texts = []
+    for language in ("en", "ru"):
+        with translation.override(language):
+            texts.append(notice.render())
+    subject = f"[CICA] {texts[0][0]} / {texts[1][0]}"
+    body = f"{texts[0][1]}\n{url}\n\n{texts[1][1]}\n{url}\n"
+    outbox.enqueue_many(
+        "focalpoints.send_email", [[address, subject, body] for address in addresses]
+    )
 
 
 def _clean_needs(questionnaire: NeedsQuestionnaire, needs: list[dict[str, Any]]) -> list[dict]:

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,7 +19,7 @@ from cica_portal.notifications import Notice, notify, secretariat_users
 from cica_portal.transactions import retry_on_deadlock
 
 from .. import audit_actions, selectors
-from ..models import Delegate, Meeting, Registration
+from ..models import Delegate, Meeting, OfficialListVersion, Registration
 from .errors import MeetingError
 
 DELEGATE_FIELDS = ("name", "position", "role", "interpretation", "dietary", "access")
@@ -427,13 +427,14 @@ def upload_credentials(registration: Registration, *, by: User, upload: Any) -> 
 
 @retry_on_deadlock
 @transaction.atomic
-def publish_participants(meeting: Meeting, *, by: User) -> Meeting:
-    """The Secretariat publishes the official list (again after a change): member states'
-    people read it from now on."""
+def publish_participants(meeting: Meeting, *, by: User) -> OfficialListVersion:
+    """The Secretariat publishes the official list (again after a change): its lines as they
+    stand are frozen, with their hash, as the next version; member states' people read the
+    latest version from now on, and earlier ones stay in the history."""
     if not by.is_secretariat:
         raise MeetingError(_("Only the Secretariat publishes the official list."), code="forbidden")
     meeting = Meeting.objects.select_for_update(of=("self",), no_key=True).get(pk=meeting.pk)
-    lines = list(selectors.official_list_of(meeting))
+    lines = selectors.official_list_lines(meeting)
     if not lines:
         raise MeetingError(
             _(
@@ -442,12 +443,24 @@ def publish_participants(meeting: Meeting, *, by: User) -> Meeting:
             ),
             code="conflict",
         )
-    meeting.participants_published_at = timezone.now()
+    last = meeting.official_lists.aggregate(last=Max("number"))["last"] or 0
+    version = OfficialListVersion.objects.create(
+        meeting=meeting,
+        number=last + 1,
+        lines=lines,
+        sha256=selectors.official_list_hash(lines),
+        published_by=by,
+    )
+    meeting.participants_published_at = version.published_at
     meeting.save(update_fields=["participants_published_at", "updated_at"])
     audit.log(
         meeting,
         audit_actions.PARTICIPANTS_PUBLISHED,
         actor=by,
-        data={"delegations": [line.participant_code for line in lines]},
+        data={
+            "delegations": [line["code"] for line in lines],
+            "version": version.number,
+            "sha256": version.sha256,
+        },
     )
-    return meeting
+    return version

@@ -172,6 +172,56 @@ def minutes_decided(
     )
 
 
+def void_circulation_of_revised_minutes(
+    document: MeetingDocument, *, by: User, version: int, language: str
+) -> MinutesAdoption | None:
+    """A new version of minutes under adoption voids the consent asked for the old file: the
+    open request is withdrawn (in the caller's transaction, through the approvals core) and
+    the Secretariat is asked to circulate the new version again."""
+    adoption = (
+        MinutesAdoption.objects.filter(document=document, status=MinutesAdoption.Status.CIRCULATED)
+        .select_related("approval")
+        .first()
+    )
+    if adoption is None:
+        return None
+    if adoption.approval is not None:
+        approvals.withdraw_request(adoption.approval, actor=by)
+    # Without a request (or if its callback did not run) the adoption ends here all the same.
+    MinutesAdoption.objects.filter(pk=adoption.pk, status=MinutesAdoption.Status.CIRCULATED).update(
+        status=MinutesAdoption.Status.WITHDRAWN, decided_at=timezone.now()
+    )
+    adoption.refresh_from_db(fields=["status", "decided_at"])
+    audit.log(
+        adoption,
+        "meetings.minutes.revised",
+        actor=by,
+        data={
+            "document": document.pk,
+            "approval": adoption.approval_id,
+            "language": language,
+            "version": version,
+            "withdrawn_hash": adoption.file_hash,
+        },
+    )
+    meeting = document.meeting
+    notify(
+        secretariat_users(),
+        key=f"meetings:minutes:{adoption.pk}:revised",
+        notice=Notice(
+            gettext_lazy("Minutes revised, circulate them again: %(meeting)s"),
+            gettext_lazy(
+                "A new version of the minutes “%(title)s” was uploaded while the member states "
+                "were asked to adopt them, so that request is withdrawn and its answers no "
+                "longer count. Circulate the new version for adoption."
+            ),
+            {"meeting": meeting.title, "title": document.title},
+        ),
+        url=meeting.get_absolute_url(),
+    )
+    return adoption
+
+
 def minutes_withdrawn(request: ApprovalRequest, *, actor: User | None = None) -> None:
     """The request was withdrawn: the minutes are no longer circulated."""
     MinutesAdoption.objects.filter(

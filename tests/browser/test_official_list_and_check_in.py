@@ -66,3 +66,51 @@ def test_it_publishes_the_official_list_and_checks_a_delegate_in_at_the_door(por
     page.get_by_label("Badge code").fill(badge_code(delegate))
     page.get_by_role("button", name="Check in").click()
     assert "Already checked in" in page.locator("#check-in-result").inner_text()
+
+
+def test_it_shows_the_timetable_and_makes_sends_and_logs_a_letter_from_the_meeting_page(portal):
+    from cica_portal.models import AuditRecord
+    from meetings.models import Letter, Meeting
+
+    meeting = Meeting.objects.get(title="CICA Chiefs of Police meeting")
+    page = portal.login("secretariat")
+    page.goto(f"/meetings/{meeting.pk}/")
+    timetable = page.get_by_role("region", name="Timetable")
+    assert timetable.get_by_role("columnheader", name="Chair").is_visible()
+    first = meeting.sessions.order_by("start").first()
+    assert timetable.get_by_role("rowheader", name=first.title).is_visible()
+    assert "10:00" in timetable.inner_text()  # Baku's time, the venue's
+    timetable.scroll_into_view_if_needed()
+    portal.check(page, "timetable")
+    page.get_by_role("button", name="Русский").click()
+    page.wait_for_load_state("load")
+    timetable = page.get_by_role("region", name="Расписание")
+    assert timetable.get_by_role("columnheader", name="Председатель").is_visible()
+    timetable.scroll_into_view_if_needed()
+    portal.check(page, "timetable-ru")
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state("load")
+
+    page.get_by_role("link", name="Letters (invitations, notes verbales, visa support)").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Letters"
+    page.get_by_label("Letters", exact=True).select_option("note_verbale")
+    page.get_by_label("Russian", exact=True).uncheck()
+    page.get_by_role("button", name="Make the letters").click()
+    letter = Letter.objects.filter(meeting=meeting, kind="note_verbale", state__code="KZ").get()
+    row = page.get_by_role("row").filter(has_text=letter.reference)
+    assert row.is_visible()
+    with page.expect_download() as download:
+        row.get_by_role("link", name="Download PDF").click()
+    assert download.value.path().read_bytes().startswith(b"%PDF")
+    row.get_by_role("button", name="Send to the focal points").click()
+    assert f"The letter {letter.reference} is sent" in page.locator("body").inner_text()
+    row = page.get_by_role("row").filter(has_text=letter.reference)
+    assert row.get_by_role("button", name="Send to the focal points").count() == 0
+    letter.refresh_from_db()
+    assert letter.sent_at is not None
+    assert letter.sent_to in row.inner_text()
+    row.scroll_into_view_if_needed()
+    assert AuditRecord.objects.filter(
+        action="meetings.letter.sent", object_id=str(letter.pk)
+    ).exists()
+    portal.check(page, "letters")

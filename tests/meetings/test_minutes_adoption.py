@@ -163,3 +163,105 @@ def test_a_bad_date_is_told_and_nothing_is_circulated(client, draft, secretariat
     )
     assert "Enter a valid date." in response.content.decode()
     assert not MinutesAdoption.objects.exists()
+
+
+REVISED = b"%PDF-1.4\n% paragraph 4 as the delegation of Kazakhstan asked\n%%EOF\n"
+
+
+def _revise(draft, secretariat, language="en"):
+    return services.add_document_version(
+        draft,
+        by=secretariat,
+        upload=SimpleUploadedFile("minutes-v2.pdf", REVISED, content_type="application/pdf"),
+        language=language,
+        note="Paragraph 4 corrected",
+    )
+
+
+def test_a_new_version_of_circulated_minutes_withdraws_their_open_request(
+    draft, secretariat, approvers
+):
+    adoption = services.circulate_minutes(draft, by=secretariat)
+    request = adoption.approval
+    _revise(draft, secretariat)
+    request.refresh_from_db()
+    adoption.refresh_from_db()
+    assert request.status == ApprovalRequest.Status.WITHDRAWN
+    assert adoption.status == MinutesAdoption.Status.WITHDRAWN
+    assert AuditRecord.objects.filter(action="meetings.minutes.revised").exists()
+    assert Notification.objects.filter(
+        recipient=secretariat, key=f"meetings:minutes:{adoption.pk}:revised"
+    ).exists()
+    with pytest.raises(approvals.ApprovalError):
+        approvals.answer_request(
+            request, approver=approvers[0], decision="approve", seen_hash=request.content_hash
+        )
+
+
+def test_the_withdrawal_is_part_of_the_upload_and_undone_with_it(draft, secretariat, approvers):
+    adoption = services.circulate_minutes(draft, by=secretariat)
+    with (
+        mock.patch("meetings.services.library.audit.log", side_effect=RuntimeError("disk full")),
+        pytest.raises(RuntimeError),
+    ):
+        _revise(draft, secretariat)
+    adoption.refresh_from_db()
+    adoption.approval.refresh_from_db()
+    assert adoption.status == MinutesAdoption.Status.CIRCULATED
+    assert adoption.approval.status == ApprovalRequest.Status.OPEN
+    assert not draft.versions.filter(number=2).exists()
+
+
+def test_answers_to_the_old_version_do_not_carry_over_to_the_new_circulation(
+    draft, secretariat, approvers
+):
+    first = services.circulate_minutes(draft, by=secretariat)
+    for approver in approvers[:-1]:
+        approvals.answer_request(
+            first.approval,
+            approver=approver,
+            decision="approve",
+            seen_hash=first.approval.content_hash,
+        )
+    _revise(draft, secretariat)
+    again = services.circulate_minutes(draft, by=secretariat)
+    assert again.approval_id != first.approval_id
+    assert not again.approval.answers.exclude(decision="pending").exists()
+    approvals.answer_request(
+        again.approval,
+        approver=approvers[-1],
+        decision="approve",
+        seen_hash=again.approval.content_hash,
+    )
+    again.refresh_from_db()
+    assert again.status == MinutesAdoption.Status.CIRCULATED  # one approval of many, not all
+
+
+def test_recirculated_minutes_are_bound_to_the_hash_of_the_new_file(draft, secretariat):
+    first = services.circulate_minutes(draft, by=secretariat)
+    _revise(draft, secretariat)
+    again = services.circulate_minutes(draft, by=secretariat)
+    assert first.file_hash == hashlib.sha256(PDF).hexdigest()
+    assert again.file_hash == hashlib.sha256(REVISED).hexdigest()
+    assert again.approval.content_hash == approvals.content_hash(again.approval_content())
+    assert again.approval.content_hash != first.approval.content_hash
+
+
+def test_a_new_version_of_minutes_not_circulated_withdraws_nothing(draft, secretariat):
+    _revise(draft, secretariat)
+    assert not MinutesAdoption.objects.exists()
+    assert not Notification.objects.filter(key__startswith="meetings:minutes:").exists()
+
+
+def test_the_secretariat_is_warned_on_the_versions_page_and_told_after_the_upload(
+    client, draft, secretariat
+):
+    services.circulate_minutes(draft, by=secretariat)
+    client.force_login(secretariat)
+    url = reverse("meetings:document-versions", args=[draft.pk])
+    assert "A new version withdraws the request" in client.get(url).content.decode()
+    upload = SimpleUploadedFile("minutes-v2.pdf", REVISED, content_type="application/pdf")
+    response = client.post(url, {"file": upload, "language": "en", "note": "p. 4"}, follow=True)
+    page = response.content.decode()
+    assert "The request to adopt these minutes is withdrawn" in page
+    assert "A new version withdraws the request" not in page

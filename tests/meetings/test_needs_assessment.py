@@ -3,6 +3,7 @@ The Secretariat sends a questionnaire; each member state's focal points save a d
 their state's answer; the consolidated needs per topic and state feed training requests and the
 annual review."""
 
+from unittest import mock
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -10,11 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cica_portal import review_sections
-from cica_portal.models import Area, AuditRecord, Notification
+from cica_portal.models import Area, AuditRecord, Notification, OutboxMessage, State
 from meetings import selectors, services
 from meetings.models import NeedsAnswer
 from meetings.services import MeetingError
 from tests.factories import FocalPointUserFactory, SecretariatAdminFactory, state
+from tests.focalpoints.factories import FocalPointFactory
 
 pytestmark = pytest.mark.django_db
 TOPICS = "Document fraud detection\nRisk analysis at the border\nInterview techniques"
@@ -46,17 +48,75 @@ def answer_data(**overrides) -> dict:
     return data
 
 
-def test_it_tells_every_member_states_focal_points_when_the_secretariat_sends_it(
-    fp_kz, fp_ru, approver_kz, questionnaire
-):
-    told = set(
+def _told(questionnaire) -> set[str]:
+    return set(
         Notification.objects.filter(key=f"meetings:needs:{questionnaire.pk}:sent").values_list(
             "recipient__username", flat=True
         )
     )
-    assert {fp_kz.username, fp_ru.username} <= told
-    assert approver_kz.username not in told
+
+
+def _send(secretariat, area_number=2):
+    return services.send_needs_questionnaire(
+        by=secretariat, area=Area.objects.get(number=area_number), title="Needs", topics=TOPICS
+    )
+
+
+def test_it_goes_to_the_focal_points_the_directory_lists_for_its_area_only(
+    fp_kz, fp_ru, approver_kz, secretariat
+):
+    FocalPointFactory(state=state("KZ"), user=fp_kz, email=fp_kz.email, areas=[2])
+    FocalPointFactory(state=state("RU"), user=fp_ru, email=fp_ru.email, areas=[1])
+    questionnaire = _send(secretariat)
+    assert _told(questionnaire) == {fp_kz.username}
     assert AuditRecord.objects.filter(action="meetings.needs.sent").count() == 1
+
+
+def test_a_focal_point_account_not_listed_for_the_area_is_not_asked(fp_kz, fp_ru, secretariat):
+    questionnaire = _send(secretariat)
+    assert _told(questionnaire) == set()
+
+
+def test_an_offices_mailbox_for_the_area_gets_the_questionnaire_by_email(secretariat):
+    FocalPointFactory(
+        state=state("KZ"), kind="office", email="border-desk@mvd.example.kz", areas=[2]
+    )
+    FocalPointFactory(state=state("KZ"), email="elsewhere@example.kz", areas=[3])
+    with mock.patch("cica_portal.outbox.relay"):
+        questionnaire = _send(secretariat)
+    emails = OutboxMessage.objects.filter(task_name="focalpoints.send_email")
+    assert [message.args[0] for message in emails] == ["border-desk@mvd.example.kz"]
+    subject, body = emails[0].args[1:]
+    assert "Training of the trainers" in subject
+    assert questionnaire.get_absolute_url() in body
+    assert "Секретариат" in body  # in both working languages
+
+
+def test_an_entry_past_its_term_or_withdrawn_is_not_asked(fp_kz, secretariat):
+    FocalPointFactory(
+        state=state("KZ"), user=fp_kz, email=fp_kz.email, areas=[2], status="withdrawn"
+    )
+    assert _told(_send(secretariat)) == set()
+
+
+def test_the_secretariat_sees_which_member_states_have_no_focal_point_for_the_area(
+    client, fp_kz, secretariat
+):
+    FocalPointFactory(state=state("KZ"), user=fp_kz, email=fp_kz.email, areas=[2])
+    client.force_login(secretariat)
+    response = client.post(
+        reverse("meetings:needs-new"),
+        {"area": Area.objects.get(number=2).pk, "title": "Needs", "topics": TOPICS},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "No focal point for this area in the directory, so not asked" in page
+    missing = {state.code for state in response.context["without_focal_point"]}
+    members = set(State.objects.members().values_list("code", flat=True))
+    assert missing == members - {"KZ"}
+    record = AuditRecord.objects.get(action="meetings.needs.sent")
+    assert record.data["states"] == ["KZ"]
+    assert set(record.data["without_focal_point"]) == members - {"KZ"}
 
 
 def test_only_the_secretariat_sends_a_questionnaire(fp_kz):

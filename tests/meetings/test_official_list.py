@@ -5,10 +5,12 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
-from meetings import services
-from meetings.models import Meeting
+from cica_portal.models import AuditRecord
+from meetings import selectors, services
+from meetings.models import Delegate, Meeting
 
 from .factories import MeetingFactory
 
@@ -121,3 +123,87 @@ def test_an_observer_state_that_takes_no_part_does_not_read_it(meeting, lines, s
     assert client.get(url).status_code == 404
     services.register_delegation(meeting, by=focal_point, delegates=RU)
     assert client.get(url).status_code == 200
+
+
+def _republish_with_a_new_head(meeting, fp_kz, approver_kz, secretariat):
+    """Kazakhstan replaces its head of delegation after the list is published."""
+    kz = services.register_delegation(
+        meeting, by=fp_kz, delegates=[{"name": "Nurlan Newhead", "role": "head"}]
+    )
+    services.confirm_registration(kz, by=secretariat)
+    services.validate_delegation(kz, by=approver_kz)
+    return kz
+
+
+def test_the_published_list_does_not_change_when_a_delegation_changes_afterwards(
+    meeting, lines, fp_kz, approver_kz, approver_ru, secretariat, client
+):
+    first = services.publish_participants(meeting, by=secretariat)
+    _republish_with_a_new_head(meeting, fp_kz, approver_kz, secretariat)
+    client.force_login(approver_ru)
+    page = client.get(reverse("meetings:official-list", args=[meeting.pk])).content.decode()
+    assert "Aibek Example" in page
+    assert "Nurlan Newhead" not in page
+    csv_text = client.get(reverse("meetings:official-list-csv", args=[meeting.pk])).content
+    assert b"Aibek Example" in csv_text
+    assert b"Nurlan Newhead" not in csv_text
+    pdf = client.get(reverse("meetings:official-list-pdf", args=[meeting.pk]), {"lang": "ru"})
+    text = _text(pdf.content)
+    assert "Aibek Example" in text
+    assert "Nurlan Newhead" not in text
+    first.refresh_from_db()
+    assert first.sha256 == selectors.official_list_hash(first.lines)
+
+
+def test_the_secretariat_sees_the_list_changed_and_a_new_publication_is_a_new_version(
+    meeting, lines, fp_kz, approver_kz, approver_ru, secretariat, client
+):
+    first = services.publish_participants(meeting, by=secretariat)
+    _republish_with_a_new_head(meeting, fp_kz, approver_kz, secretariat)
+    client.force_login(secretariat)
+    url = reverse("meetings:official-list", args=[meeting.pk])
+    assert "The delegations changed since the last publication" in client.get(url).content.decode()
+    assert "Nurlan Newhead" in client.get(url, {"draft": "1"}).content.decode()
+    second = services.publish_participants(meeting, by=secretariat)
+    assert (first.number, second.number) == (1, 2)
+    assert second.sha256 != first.sha256
+    assert "Nurlan Newhead" in client.get(url).content.decode()
+    client.force_login(approver_ru)
+    latest = client.get(url).content.decode()
+    assert "Nurlan Newhead" in latest
+    assert "Aibek Example" not in latest
+    earlier = client.get(url, {"version": "1"}).content.decode()
+    assert "Aibek Example" in earlier
+    assert "A later version replaces it." in earlier
+    csv_v1 = client.get(reverse("meetings:official-list-csv", args=[meeting.pk]), {"version": 1})
+    assert b"Aibek Example" in csv_v1.content
+    assert client.get(url, {"version": "9"}).status_code == 404
+
+
+def test_only_the_secretariat_reads_the_list_as_it_stands_once_published(
+    meeting, lines, fp_kz, approver_kz, approver_ru, secretariat, client
+):
+    services.publish_participants(meeting, by=secretariat)
+    _republish_with_a_new_head(meeting, fp_kz, approver_kz, secretariat)
+    client.force_login(approver_ru)
+    url = reverse("meetings:official-list", args=[meeting.pk])
+    page = client.get(url, {"draft": "1"}).content.decode()
+    assert "Nurlan Newhead" not in page
+    assert "The delegations changed since" not in page
+
+
+def test_a_publication_is_recorded_with_its_version_and_hash(meeting, lines, secretariat):
+    version = services.publish_participants(meeting, by=secretariat)
+    record = AuditRecord.objects.filter(action="meetings.participants.published").latest("pk")
+    assert record.data["version"] == 1
+    assert record.data["sha256"] == version.sha256
+    assert [line["code"] for line in version.lines] == ["KZ"]
+    assert version.lines[0]["name_ru"] == "Казахстан"
+
+
+def test_attendance_on_a_published_list_is_todays(meeting, lines, secretariat, client):
+    version = services.publish_participants(meeting, by=secretariat)
+    kz = lines[0]
+    Delegate.objects.filter(registration=kz).update(checked_in_at=timezone.now())
+    groups = selectors.official_list_groups(meeting, version.lines)
+    assert groups[0][1][0]["delegates"][0]["checked_in_at"] is not None
