@@ -40,7 +40,7 @@ def test_it_knows_the_kind_of_each_key_the_apps_write():
 
 def test_an_unregistered_kind_is_still_emailed_at_once(fp_kz):
     NoticePreference.objects.create(user=fp_kz, kind="exchange.released", delivery="portal")
-    (notice,) = _notify(fp_kz, "fp:9:nominated", url="/focal-points/9/")
+    (notice,) = _notify(fp_kz, "something-another-helper-adds:9", url="/elsewhere/9/")
     assert notice.kind == ""
     assert notice.email_status == "pending"
     assert _emails_queued_for(notice) == 1
