@@ -7,6 +7,9 @@ class FocalPointsConfig(AppConfig):
     verbose_name = _("Focal-point network")
 
     def ready(self) -> None:
-        from . import notice_kinds
+        from cica_portal import urgent
+
+        from . import notice_kinds, services
 
         notice_kinds.register()
+        urgent.register(urgent.UrgentRoute("focalpoints", services.deliver_urgent))
