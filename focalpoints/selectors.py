@@ -447,6 +447,12 @@ def may_confirm(user: User, entry: FocalPoint) -> bool:
     return (is_own_entry(user, entry) or is_own_states_approver(user, entry)) and entry.is_current
 
 
+def may_correct_in_campaign(user: User, entry: FocalPoint) -> bool:
+    """While a campaign is open, the state's approver corrects a current entry of the state
+    (the focal point corrects their own through their details)."""
+    return is_own_states_approver(user, entry) and entry.is_current and open_campaign() is not None
+
+
 def may_run_network_checks(user: User) -> bool:
     """Campaigns and communication tests: the Secretariat."""
     return user.is_secretariat

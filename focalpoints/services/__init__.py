@@ -18,6 +18,7 @@ from .details import (
     CONTACT_FIELDS,
     CORRECTABLE_FIELDS,
     correct_entry,
+    correct_in_campaign,
     save_contact,
     update_contact_details,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "close_campaign",
     "confirm_entry",
     "correct_entry",
+    "correct_in_campaign",
     "deliver_urgent",
     "end_expired_terms",
     "escalate_unanswered",
