@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import links, notice_preferences
@@ -104,10 +105,13 @@ def notice_preferences_page(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/notice_preferences.html", {"form": form}, status=status)
 
 
+@csrf_exempt  # the signed token is the credential; a mail client's one-click POST has no cookie
 @never_cache
 @require_http_methods(["GET", "POST"])
 def notice_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    """GET asks (mail scanners follow links); POST stops that kind's emails."""
+    """GET asks (mail scanners follow links); POST stops that kind's emails: from the page's
+    button or, without any page, from the mail client's one-click unsubscribe (RFC 8058: the
+    email's List-Unsubscribe-Post header, a POST of "List-Unsubscribe=One-Click")."""
     found = notice_preferences.read_unsubscribe_token(token)
     if found is None:
         return render(request, "portal/notice_unsubscribe.html", {"invalid": True}, status=400)

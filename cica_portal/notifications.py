@@ -9,15 +9,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage, send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Greatest
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise, lazy
 from django.utils.translation import ngettext
 
-from . import notice_kinds, outbox
+from . import notice_kinds, notice_preferences, outbox
 from .models import Delivery, NoticePreference, Notification, User
 
 StrOrPromise = str | Promise
@@ -53,6 +54,20 @@ def _fill(template: StrOrPromise, values: Mapping[str, Any]) -> str:
 # (Each returns a lazy text: typed as str, it becomes one only when rendered.)
 phrase = lazy(_fill, str)
 lowercase = lazy(lambda text: str(text).lower(), str)
+
+
+def in_both_languages(notice: Notice, *, first: str = "en") -> tuple[str, str]:
+    """(subject, body) in English and in Russian at once, `first` leading: for an address the
+    portal knows no language of (an office's mailbox read by whoever is on duty)."""
+    codes = [code for code, _name in settings.LANGUAGES]
+    codes.sort(key=lambda code: code != first)
+    rendered = []
+    for code in codes:
+        with translation.override(code):
+            rendered.append(notice.render())
+    subjects = list(dict.fromkeys(subject for subject, _body in rendered))
+    bodies = list(dict.fromkeys(body for _subject, body in rendered))
+    return " / ".join(subjects), "\n\n* * *\n\n".join(bodies)
 
 
 class _Messages:
@@ -307,24 +322,16 @@ def email_notification(notification_id: int) -> bool:
     try:
         with translation.override(notice.recipient.language or settings.LANGUAGE_CODE):
             subject, body = _with_merged(notice)
-            files = attachments_for(notice)
-            if files:
-                message = EmailMessage(
-                    f"[CICA] {subject}",
-                    f"{body}{link}",
-                    settings.DEFAULT_FROM_EMAIL,
-                    [notice.recipient.email],
-                )
-                for name, content, mimetype in files:
-                    message.attach(name, content, mimetype)
-                message.send()
-            else:
-                send_mail(
-                    f"[CICA] {subject}",
-                    f"{body}{link}",
-                    settings.DEFAULT_FROM_EMAIL,
-                    [notice.recipient.email],
-                )
+            message = EmailMessage(
+                f"[CICA] {subject}",
+                f"{body}{link}",
+                settings.DEFAULT_FROM_EMAIL,
+                [notice.recipient.email],
+                headers=unsubscribe_headers(notice),
+            )
+            for name, content, mimetype in attachments_for(notice):
+                message.attach(name, content, mimetype)
+            message.send()
     except Exception as error:  # the mail server refused or did not answer: try again later
         failed = notice.email_attempts >= EMAIL_MAX_ATTEMPTS
         retry_at = timezone.now() + backoff(notice.email_attempts)
@@ -347,6 +354,17 @@ def email_notification(notification_id: int) -> bool:
     mine.update(email_status=Status.SENT, emailed_at=sent_at, email_claimed_until=None)
     Notification.objects.filter(merged_into=notice, emailed_at=None).update(emailed_at=sent_at)
     return True
+
+
+def unsubscribe_headers(notice: Notification) -> dict[str, str]:
+    """List-Unsubscribe (RFC 2369) with one-click List-Unsubscribe-Post (RFC 8058) for a notice
+    of a kind its reader may stop: the mail client's own "unsubscribe" sets that kind to the
+    portal only, through the same signed link as a digest's. None on what needs action."""
+    if not _choosable(notice.kind):
+        return {}
+    token = notice_preferences.unsubscribe_token(notice.recipient, notice.kind)
+    url = settings.SITE_URL + reverse("notice-unsubscribe", args=[token])
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
 def _with_merged(notice: Notification) -> tuple[str, str]:

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cica_portal import audit, envelope
+from cica_portal import audit, envelope, urgent
 from cica_portal.errors import DomainError
 from cica_portal.models import State, User
 from cica_portal.notifications import Notice, lowercase, notify, notify_many
@@ -39,6 +39,12 @@ from .validation import ContentErrors, document_key
 
 class DocumentError(DomainError):
     pass
+
+
+# A hit on a lost or stolen travel document is urgent for its issuing state: it goes, beyond
+# the state's focal points, to whoever answers now for Border Control and Management (area I
+# of the Action Plan), or for any area when nobody covers that one (cica_portal.urgent).
+HIT_AREA = 1
 
 
 def _focal_points(state_ids: Iterable[int | None]) -> list[User]:
@@ -248,17 +254,31 @@ def check_documents(
             actor=user,
             data={"hit": hit.pk, "channel": channel, "blind": hit.blind},
         )
-    notify_many(
-        [
-            (
-                _focal_points([hit.issuing_state_id]),
-                f"exchange:document-hit:{hit.pk}",
-                _hit_notice(hit, blind=hit.blind),
-                reverse("exchange:hits"),
+    issuers = {
+        state_id: _focal_points([state_id])
+        for state_id in {hit.issuing_state_id for hit in new_hits}
+    }
+    occasions = [
+        (
+            issuers[hit.issuing_state_id],
+            f"exchange:document-hit:{hit.pk}",
+            _hit_notice(hit, blind=hit.blind),
+            reverse("exchange:hits"),
+        )
+        for hit in new_hits
+    ]
+    notify_many(occasions)
+    for hit, (people, key, message, url) in zip(new_hits, occasions, strict=True):
+        urgent.send(
+            urgent.UrgentItem(
+                key=f"{key}:urgent",
+                state_id=hit.issuing_state_id,
+                notice=message,
+                url=url,
+                area_number=HIT_AREA,
+                told=urgent.told_addresses(user.email for user in people),
             )
-            for hit in new_hits
-        ]
-    )
+        )
     return results
 
 

@@ -10,6 +10,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from cica_portal.models.people import validate_time_zone
@@ -578,3 +579,31 @@ class TestMessage(models.Model):
         if self.sent_at and self.acknowledged_at:
             return self.acknowledged_at - self.sent_at
         return None
+
+
+class UrgentMail(models.Model):
+    """One urgent item's email to one address that answers for a state (an office's mailbox,
+    the person on duty, an acting deputy): one per item and address, sent once."""
+
+    key = models.CharField(_("occasion"), max_length=200)
+    state = models.ForeignKey(
+        "cica_portal.State", on_delete=models.PROTECT, related_name="+", verbose_name=_("state")
+    )
+    address = models.EmailField(_("address"))
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("body"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+        verbose_name = _("urgent email")
+        verbose_name_plural = _("urgent emails")
+        constraints = [
+            models.UniqueConstraint(
+                "key", Lower("address"), name="one_urgent_mail_per_item_and_address"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.address}"

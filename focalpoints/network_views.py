@@ -22,8 +22,8 @@ from cica_portal.models import User
 from cica_portal.roles import allowed_by, focal_point_required, network_member_required
 
 from . import selectors, services
-from .forms import ActingDeputyForm, DutyShiftForm
-from .models import ActingDeputy, DutyShift, FocalPoint, TestMessage
+from .forms import ActingDeputyForm, ContactDetailsForm, DutyShiftForm
+from .models import ActingDeputy, ConfirmationCampaign, DutyShift, FocalPoint, TestMessage
 
 # --- offices: duty roster and acting deputies -------------------------------------------------
 
@@ -194,6 +194,60 @@ def campaign_open(request):
         success=_("The confirmation campaign is open; every state is asked to confirm."),
     )
     return redirect("focalpoints:confirmation")
+
+
+@require_http_methods(["GET", "POST"])
+@allowed_by(selectors.may_run_network_checks)
+def campaign_close(request, pk: int):
+    """GET asks (how many entries are still waiting); POST closes. Closing twice is harmless."""
+    campaign = get_object_or_404(ConfirmationCampaign, pk=pk)
+    if request.method == "POST":
+        if campaign.is_open:
+            act(
+                request,
+                lambda: services.close_campaign(campaign, actor=request.user),
+                success=_("The confirmation campaign is closed; its reminders stop."),
+            )
+        else:
+            messages.info(request, _("This campaign was already closed."))
+        return redirect("focalpoints:confirmation")
+    return render(
+        request,
+        "focalpoints/campaign_close.html",
+        {"campaign": campaign, "progress": selectors.campaign_progress(campaign)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@network_member_required
+def campaign_correct(request, pk: int):
+    """The state's approver corrects a current entry during the campaign; it counts as the
+    entry's confirmation. Who the entry is for (state, role, areas) is not on the form."""
+    entry = selectors.entry_for(request.user, pk)
+    if not selectors.may_correct_in_campaign(request.user, entry):
+        raise PermissionDenied
+    form = ContactDetailsForm(request.POST or None, initial=ContactDetailsForm.initial_for(entry))
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.correct_in_campaign(entry, actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            show_on_form(form, error)
+        else:
+            if entry.pending_changes:
+                messages.success(
+                    request,
+                    _(
+                        "Corrected and confirmed. The Secretariat will verify the changes to "
+                        "verified details; until then the directory shows the verified ones."
+                    ),
+                )
+            else:
+                messages.success(request, _("Corrected and confirmed: thank you."))
+            return redirect("focalpoints:confirmation")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "focalpoints/campaign_correct.html", {"form": form, "entry": entry}, status=status
+    )
 
 
 @require_POST

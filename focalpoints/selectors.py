@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -347,14 +349,18 @@ def acting_for(entry: FocalPoint, at: datetime.datetime) -> list[ActingDeputy]:
     return [deputy for deputy in entry.acting_deputies.all() if deputy.acts_on(day)]
 
 
-def urgent_recipients(state: State, area: Area, at: datetime.datetime | None = None) -> list[str]:
-    """Where an urgent item for a state and area goes at `at`: each current entry's address (an
-    office's functional mailbox), whoever is on an office's duty then, and acting deputies then;
-    every address once, primary entries first."""
+def urgent_recipients(
+    state: State, area: Area | None, at: datetime.datetime | None = None
+) -> list[str]:
+    """Where an urgent item for a state and area (None: any area) goes at `at`: each current
+    entry's address (an office's functional mailbox), whoever is on an office's duty then, and
+    acting deputies then; every address once, primary entries first."""
     at = at or timezone.now()
+    entries = FocalPoint.objects.current(at.date()).filter(state=state)
+    if area is not None:
+        entries = entries.filter(coverage__state=state, coverage__area=area)
     entries = (
-        FocalPoint.objects.current(at.date())
-        .filter(coverage__state=state, coverage__area=area)
+        entries.distinct()
         .prefetch_related("duty_shifts", "acting_deputies")
         .order_by("-role", "pk")
     )
@@ -383,6 +389,17 @@ def area_contacts(area: Area, today: datetime.date | None = None) -> dict[int, l
     for entry in entries:
         found.setdefault(entry.state_id, []).append(entry)
     return found
+
+
+def reading_language(state: State) -> str:
+    """The language most of the state's focal points chose for the portal: the one an email to
+    an address without an account leads with (the portal's default when none chose)."""
+    chosen = Counter(
+        User.objects.filter(state=state, role=User.Role.FOCAL_POINT, is_active=True)
+        .exclude(language="")
+        .values_list("language", flat=True)
+    )
+    return chosen.most_common(1)[0][0] if chosen else settings.LANGUAGE_CODE
 
 
 def may_keep_roster(user: User, entry: FocalPoint) -> bool:
@@ -444,6 +461,12 @@ def open_campaign() -> ConfirmationCampaign | None:
 def may_confirm(user: User, entry: FocalPoint) -> bool:
     """The entry's own focal point or its state's approver confirms a current entry."""
     return (is_own_entry(user, entry) or is_own_states_approver(user, entry)) and entry.is_current
+
+
+def may_correct_in_campaign(user: User, entry: FocalPoint) -> bool:
+    """While a campaign is open, the state's approver corrects a current entry of the state
+    (the focal point corrects their own through their details)."""
+    return is_own_states_approver(user, entry) and entry.is_current and open_campaign() is not None
 
 
 def may_run_network_checks(user: User) -> bool:

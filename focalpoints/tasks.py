@@ -30,6 +30,16 @@ def send_email(address: str, subject: str, body: str) -> None:
 
 
 @shared_task(
+    name="focalpoints.send_urgent_mail",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=8,
+)
+def send_urgent_mail(mail_id: int) -> bool:
+    return services.send_urgent_mail(mail_id)
+
+
+@shared_task(
     name="focalpoints.send_activation", autoretry_for=(OSError,), retry_backoff=True, max_retries=8
 )
 def send_activation(activation_id: int) -> bool:

@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cica_portal import approvals, audit
+from cica_portal import approvals, audit, urgent
 from cica_portal.dates import when_lazy
 from cica_portal.errors import DomainError
 from cica_portal.models import ApprovalRequest, State, User
@@ -149,23 +149,42 @@ def send_request(
 
 
 def _tell_requested_state(request: InformationRequest, part: RequestedState) -> None:
+    """The requested state's focal points are told; an urgent request also reaches whoever
+    answers for the state now (an office's mailbox, the person on duty, acting deputies),
+    each address once."""
+    focal_points = list(_people([part.state_id], User.Role.FOCAL_POINT))
+    notice = _received_notice(request, part)
     notify(
-        _people([part.state_id], User.Role.FOCAL_POINT),
+        focal_points,
         key=f"inquiries:{part.pk}:received",
-        notice=Notice(
-            _("Request for information #%(id)s from %(state)s"),
-            _(
-                "%(state)s asks your state for information (urgency: %(urgency)s). The answer "
-                "is due by %(due)s. Open the request to read it and answer."
-            ),
-            {
-                "id": request.pk,
-                "state": request.requesting_state.in_their_language("name"),
-                "urgency": Urgency(request.urgency).label,
-                "due": when_lazy(part.due_at),
-            },
-        ),
+        notice=notice,
         url=request.get_absolute_url(),
+    )
+    if request.urgency == Urgency.URGENT:
+        urgent.send(
+            urgent.UrgentItem(
+                key=f"inquiries:{part.pk}:urgent",
+                state_id=part.state_id,
+                notice=notice,
+                url=request.get_absolute_url(),
+                told=urgent.told_addresses(user.email for user in focal_points),
+            )
+        )
+
+
+def _received_notice(request: InformationRequest, part: RequestedState) -> Notice:
+    return Notice(
+        _("Request for information #%(id)s from %(state)s"),
+        _(
+            "%(state)s asks your state for information (urgency: %(urgency)s). The answer "
+            "is due by %(due)s. Open the request to read it and answer."
+        ),
+        {
+            "id": request.pk,
+            "state": request.requesting_state.in_their_language("name"),
+            "urgency": Urgency(request.urgency).label,
+            "due": when_lazy(part.due_at),
+        },
     )
 
 

@@ -18,6 +18,7 @@ from .details import (
     CONTACT_FIELDS,
     CORRECTABLE_FIELDS,
     correct_entry,
+    correct_in_campaign,
     save_contact,
     update_contact_details,
 )
@@ -25,9 +26,11 @@ from .nominations import nominate, return_entry, update_nomination, verify, with
 from .offices import (
     add_acting_deputy,
     add_duty_shift,
+    deliver_urgent,
     remove_roster_item,
     send_email,
     send_urgent,
+    send_urgent_mail,
 )
 from .terms import end_expired_terms, remind_term_ends
 
@@ -45,6 +48,8 @@ __all__ = [
     "close_campaign",
     "confirm_entry",
     "correct_entry",
+    "correct_in_campaign",
+    "deliver_urgent",
     "end_expired_terms",
     "escalate_unanswered",
     "message_token",
@@ -60,6 +65,7 @@ __all__ = [
     "send_email",
     "send_test_message",
     "send_urgent",
+    "send_urgent_mail",
     "start_communication_test",
     "update_contact_details",
     "update_nomination",

@@ -16,7 +16,13 @@ from django.utils.translation import gettext_lazy
 
 from cica_portal import audit, outbox
 from cica_portal.models import User
-from cica_portal.notifications import Notice, approvers_of, notify, notify_many
+from cica_portal.notifications import (
+    Notice,
+    approvers_of,
+    in_both_languages,
+    notify,
+    notify_many,
+)
 
 from .. import selectors
 from ..models import CommunicationTest, FocalPoint, TestMessage
@@ -24,7 +30,7 @@ from ._common import FocalPointError
 
 ESCALATE_AFTER = datetime.timedelta(hours=24)
 
-SUBJECT = gettext_lazy("[CICA] Communication test: please acknowledge")
+SUBJECT = gettext_lazy("Communication test: please acknowledge")
 BODY = gettext_lazy(
     "This is a communication test of the CICA focal-point network, for %(name)s (%(state)s). "
     "Acknowledge it with one click on this link:\n\n%(link)s\n\nThe Secretariat measures how "
@@ -106,21 +112,34 @@ def message_token(message: TestMessage) -> str:
     return signing.dumps(message.pk, salt=selectors.COMMUNICATION_TEST_SALT)
 
 
+def _leading_language(entry: FocalPoint) -> str:
+    """A test message is in English and Russian at once: an office's mailbox is read by
+    whoever is on duty, whose language nobody recorded, and a test that measures whether the
+    address reaches someone must not fail because the reader could not read it. It leads with
+    the entry's own working language when it names only one of the two, else with the one
+    most of the state's focal points chose."""
+    own = [code for code in entry.language_codes if code in ("en", "ru")]
+    return own[0] if len(own) == 1 else selectors.reading_language(entry.state)
+
+
 def send_test_message(message_id: int) -> bool:
     """Send one test message, once: the worker that marks it sent sends it."""
     now = timezone.now()
     if not TestMessage.objects.filter(pk=message_id, sent_at__isnull=True).update(sent_at=now):
         return False
     message = TestMessage.objects.select_related("entry__state").get(pk=message_id)
+    entry = message.entry
     link = settings.SITE_URL + reverse("focalpoints:acknowledge", args=[message_token(message)])
+    subject, body = in_both_languages(
+        Notice(
+            SUBJECT,
+            BODY,
+            {"name": entry.name, "state": entry.state.in_their_language("name"), "link": link},
+        ),
+        first=_leading_language(entry),
+    )
     try:
-        send_mail(
-            str(SUBJECT),
-            str(BODY)
-            % {"name": message.entry.name, "state": message.entry.state.name, "link": link},
-            settings.DEFAULT_FROM_EMAIL,
-            [message.address],
-        )
+        send_mail(f"[CICA] {subject}", body, settings.DEFAULT_FROM_EMAIL, [message.address])
     except Exception:
         TestMessage.objects.filter(pk=message_id).update(sent_at=None)  # the retry sends it
         raise

@@ -42,13 +42,22 @@ def open_campaign(*, actor: User, year: int | None = None) -> ConfirmationCampai
 @retry_on_deadlock
 @transaction.atomic
 def close_campaign(campaign: ConfirmationCampaign, *, actor: User) -> ConfirmationCampaign:
+    """The Secretariat closes the campaign: its reminders stop. Closing a closed campaign
+    changes nothing (and records nothing)."""
     if not selectors.may_run_network_checks(actor):
         raise FocalPointError(_("Only the Secretariat closes a campaign."), code="forbidden")
-    ConfirmationCampaign.objects.filter(pk=campaign.pk, closed_at__isnull=True).update(
+    closed = ConfirmationCampaign.objects.filter(pk=campaign.pk, closed_at__isnull=True).update(
         closed_at=timezone.now()
     )
-    audit.log(campaign, "focalpoints.campaign.closed", actor=actor, data={"year": campaign.year})
     campaign.refresh_from_db()
+    if closed:
+        progress = selectors.campaign_progress(campaign)
+        audit.log(
+            campaign,
+            "focalpoints.campaign.closed",
+            actor=actor,
+            data={"year": campaign.year, **progress},
+        )
     return campaign
 
 

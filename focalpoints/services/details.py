@@ -84,6 +84,30 @@ def update_contact_details(entry: FocalPoint, *, actor: User, **data: Any) -> Fo
         raise FocalPointError(_("You can change only your own entry."), code="forbidden")
     if not selectors.may_update_own_details(actor, entry):
         raise FocalPointError(_("Only an active entry can be updated."), code="conflict")
+    return _change_details(entry, actor=actor, data=data)
+
+
+@retry_on_deadlock
+@transaction.atomic
+def correct_in_campaign(entry: FocalPoint, *, actor: User, **data: Any) -> FocalPoint:
+    """The state's approver corrects a current entry while a confirmation campaign is open;
+    as for the focal point's own changes, verified details wait for the Secretariat, and the
+    correction confirms the entry. The state, role and areas are never among the fields."""
+    entry = (
+        FocalPoint.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("state")
+        .get(pk=entry.pk)
+    )
+    if not selectors.may_correct_in_campaign(actor, entry):
+        raise FocalPointError(
+            _("Only the state's approver corrects a current entry, while a campaign is open."),
+            code="forbidden",
+        )
+    return _change_details(entry, actor=actor, data=data)
+
+
+def _change_details(entry: FocalPoint, *, actor: User, data: dict[str, Any]) -> FocalPoint:
+    data = {key: value for key, value in data.items() if key in FocalPoint.SELF_SERVICE_FIELDS}
     if "languages" in data:
         data["languages"] = languages_to_db(data["languages"] or [])
     pending = dict(entry.pending_changes)

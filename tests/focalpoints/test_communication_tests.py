@@ -167,3 +167,21 @@ def test_only_the_secretariat_starts_a_test_and_reads_the_report(client, approve
     assert client.get(reverse("focalpoints:communication-test", args=[999])).status_code == 404
     response = client.post(reverse("focalpoints:communication-test-start"))
     assert response.status_code == 302
+
+
+def test_the_test_message_is_in_english_and_russian_at_once(fp_kz, secretariat):
+    _person, office = _network(fp_kz)
+    FocalPointFactory(state=fp_kz.state, role="deputy", languages=",ru,", email="ru@kz.example")
+    services.start_communication_test(actor=secretariat)
+    _send_all()
+    by_address = {m.to[0]: m for m in mail.outbox}
+    both = by_address[office.email]
+    assert both.subject == (
+        "[CICA] Communication test: please acknowledge / Проверка связи: подтвердите получение"
+    )
+    assert "This is a communication test" in both.body
+    assert both.body.count("/focal-points/acknowledge/") == 2  # the link in each language
+    assert both.body.index("This is a communication test") < both.body.index("Это проверка связи")
+    # an entry that works in Russian only reads Russian first
+    russian = by_address["ru@kz.example"].body
+    assert russian.index("Это проверка связи") < russian.index("This is a communication test")

@@ -122,7 +122,7 @@ def test_the_page_shows_a_merged_notice_once_under_the_first(fp_kz, client):
 def test_the_page_filters_by_kind_and_by_read_state(fp_kz, client):
     (_share,) = tell(fp_kz, "exchange:share:8:released", "Share")
     (meeting,) = tell(fp_kz, "meetings:4:upcoming", "Meeting", url="/meetings/4/")
-    (_other,) = tell(fp_kz, "fp:1:nominated", "Other", url="")
+    (_other,) = tell(fp_kz, "something-another-helper-adds:1", "Other", url="")
     Notification.objects.filter(pk=meeting.pk).update(read_at=timezone.now())
     client.force_login(fp_kz)
 

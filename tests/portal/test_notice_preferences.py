@@ -5,6 +5,8 @@ import time
 from unittest import mock
 
 import pytest
+from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from cica_portal import notice_kinds, notice_preferences, notifications
@@ -40,7 +42,7 @@ def test_it_knows_the_kind_of_each_key_the_apps_write():
 
 def test_an_unregistered_kind_is_still_emailed_at_once(fp_kz):
     NoticePreference.objects.create(user=fp_kz, kind="exchange.released", delivery="portal")
-    (notice,) = _notify(fp_kz, "fp:9:nominated", url="/focal-points/9/")
+    (notice,) = _notify(fp_kz, "something-another-helper-adds:9", url="/elsewhere/9/")
     assert notice.kind == ""
     assert notice.email_status == "pending"
     assert _emails_queued_for(notice) == 1
@@ -207,3 +209,25 @@ def test_the_unsubscribe_link_is_refused_for_a_deactivated_person(fp_kz, client)
     fp_kz.save()
     assert client.post(reverse("notice-unsubscribe", args=[token])).status_code == 400
     assert not Notification.objects.exists()
+
+
+def test_an_email_at_once_carries_a_one_click_unsubscribe_for_its_kind(fp_kz, client):
+    (notice,) = _notify(fp_kz, RELEASED)
+    assert notifications.email_notification(notice.pk)
+    headers = mail.outbox[-1].extra_headers
+    assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    url = headers["List-Unsubscribe"].strip("<>")
+    assert url.startswith("http")
+    assert "/account/notifications/unsubscribe/" in url
+    # What a mail client does (RFC 8058): a POST without cookies, CSRF token or login.
+    strict = Client(enforce_csrf_checks=True)
+    path = url.split("://", 1)[1].split("/", 1)[1]
+    response = strict.post(f"/{path}", {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    assert NoticePreference.objects.get(user=fp_kz, kind="exchange.released").delivery == "portal"
+
+
+def test_what_needs_action_is_emailed_without_an_unsubscribe_header(approver_kz):
+    (notice,) = _notify(approver_kz, ASKED, url="/approvals/7/")
+    assert notifications.email_notification(notice.pk)
+    assert "List-Unsubscribe" not in mail.outbox[-1].extra_headers

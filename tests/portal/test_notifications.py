@@ -4,6 +4,7 @@ from unittest import mock
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMessage
 
 from cica_portal import notifications, outbox
 from cica_portal.models import Notification, OutboxMessage
@@ -38,7 +39,7 @@ def test_a_failed_email_is_recorded_and_tried_again(fp_kz):
     (notice,) = notifications.notify(
         [fp_kz], key="occasion-3", notice=notifications.Notice("S", "B")
     )
-    with mock.patch("cica_portal.notifications.send_mail", side_effect=OSError("smtp down")):
+    with mock.patch.object(EmailMessage, "send", side_effect=OSError("smtp down")):
         assert notifications.email_notification(notice.pk) is False
     notice.refresh_from_db()
     assert notice.emailed_at is None

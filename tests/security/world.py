@@ -110,6 +110,7 @@ def build_world() -> World:
         ends_on=timezone.localdate() + datetime.timedelta(days=30),
     )
     o["fp_commtest"] = fp_services.start_communication_test(actor=users["sec"])
+    o["fp_campaign"] = fp_services.open_campaign(actor=users["sec"])
     o["fp_test_message"] = o["fp_commtest"].messages.get(entry=o["fp_entry"])
     activation = Activation.objects.create(
         entry=o["fp_entry"], expires_at=timezone.now() + datetime.timedelta(days=10)
