@@ -73,7 +73,10 @@ class PlanItemAdmin(ServiceAdminMixin, LanguageVersionsAdminMixin, ReadOnlyAdmin
 
 
 @admin.register(ItemStatusChange)
-class ItemStatusChangeAdmin(ReadOnlyAdmin):
+class ItemStatusChangeAdmin(LanguageVersionsAdminMixin, ReadOnlyAdmin):
+    """The history is written by the plan's decisions; only the reason's English and Russian
+    are edited here, side by side."""
+
     list_display = ["at", "item", "from_status", "to_status", "via", "by"]
     list_filter = ["via", "to_status", "item__area"]
     search_fields = ["reason", "item__text", "by__username"]

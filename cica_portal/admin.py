@@ -10,7 +10,12 @@ from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils.translation import gettext_lazy as _
 
 from . import approvals, audit, notice_kinds, notice_preferences, reference
-from .admin_services import ReadOnlyAdmin, ServiceAdminMixin, hidden_audit_records
+from .admin_services import (
+    LanguageVersionsAdminMixin,
+    ReadOnlyAdmin,
+    ServiceAdminMixin,
+    hidden_audit_records,
+)
 from .decisions.selectors import decisions_visible_to
 from .errors import DomainError
 from .models import (
@@ -283,8 +288,9 @@ class StateAnswerInline(admin.TabularInline):
 
 
 @admin.register(ApprovalRequest)
-class ApprovalRequestAdmin(ReadOnlyAdmin):
-    """The Secretariat follows every approval; answers are given by the states, not here."""
+class ApprovalRequestAdmin(LanguageVersionsAdminMixin, ReadOnlyAdmin):
+    """The Secretariat follows every approval; answers are given by the states, not here. The
+    title's English and Russian are edited side by side (the rest is read-only)."""
 
     list_display = ["title", "purpose", "status", "version", "deadline", "opened_at"]
     list_filter = ["status", "purpose", "rule"]
@@ -307,9 +313,6 @@ class ApprovalRequestAdmin(ReadOnlyAdmin):
         "required_states",
     ]
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
     def get_queryset(self, request):
         """The same requests as the portal shows this person: none whose subject they may not
         read (the Secretariat does not learn who shares what with whom), superuser or not."""
@@ -317,9 +320,12 @@ class ApprovalRequestAdmin(ReadOnlyAdmin):
 
 
 @admin.register(RegisteredDecision)
-class RegisteredDecisionAdmin(ReadOnlyAdmin):
+class RegisteredDecisionAdmin(LanguageVersionsAdminMixin, ReadOnlyAdmin):
     """The decision register: entries are written by the decisions themselves, never edited
-    or deleted; each person sees the entries the portal shows them."""
+    or deleted; each person sees the entries the portal shows them. Only the Russian version
+    of the title and text is edited here, beside the English as decided (its hash covers it)."""
+
+    fixed_language_versions = ("title_en", "text_en")
 
     list_display = ["__str__", "kind", "decided_at", "area"]
     list_filter = ["kind", "year", "area"]

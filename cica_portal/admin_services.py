@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
@@ -105,12 +106,16 @@ class LanguageVersionsAdminMixin(_ModelAdmin):
     """For the admin of a translated model whose other fields the portal writes: the English
     and Russian version of each official text on one row, with their statuses, saved through
     `bilingual_services.save_language_versions` (audited; a text under approval asks again).
-    Only the Secretariat changes them; everything else on the page stays read-only."""
+    Only the Secretariat changes them; everything else on the page stays read-only, and so
+    do the versions in `fixed_language_versions` (a register's English, which its hash covers)."""
+
+    fixed_language_versions: tuple[str, ...] = ()
 
     def _language_fields(self) -> list[str]:
         from .bilingual_services import editable_names
 
-        return editable_names(self.model)
+        names = editable_names(self.model)
+        return [name for name in names if name not in self.fixed_language_versions]
 
     def get_fieldsets(self, request, obj=None):
         from .bilingual import translated_fields
@@ -128,9 +133,45 @@ class LanguageVersionsAdminMixin(_ModelAdmin):
         readonly = list(super().get_readonly_fields(request, obj))
         others = [f.name for f in self.model._meta.fields if f.editable and not f.primary_key]
         readonly += [name for name in others if name not in languages and name not in readonly]
+        readonly += [name for name in self.fixed_language_versions if name not in readonly]
         if not self._may_edit_languages(request):
             return readonly + languages
         return [f for f in readonly if f not in languages]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """A register's texts are not editable model fields (nothing else writes them): their
+        language versions are declared on the form instead, and saved by the service."""
+        from django import forms
+
+        fixed = [
+            field
+            for field in self.model._meta.fields
+            if not field.editable and field.name in self._language_fields()
+        ]
+        if not fixed or not self._may_edit_languages(request):
+            return super().get_form(request, obj, change=change, **kwargs)
+        declared = {
+            field.name: forms.CharField(
+                label=field.verbose_name,
+                required=False,
+                widget=forms.Textarea if isinstance(field, models.TextField) else None,
+            )
+            for field in fixed
+        }
+        from django.contrib.admin.utils import flatten_fieldsets
+
+        names = [field.name for field in fixed]
+        kwargs["form"] = type("LanguageVersionsForm", (self.form,), declared)
+        # The model's form fields without them (a form always has its declared fields); the
+        # admin asks with `fields=None` for the form that lists them (get_fields).
+        if "fields" not in kwargs or kwargs["fields"] is not None:
+            shown = kwargs.get("fields") or flatten_fieldsets(self.get_fieldsets(request, obj))
+            kwargs["fields"] = [name for name in shown if name not in names]
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None:
+            for name in names:
+                form.base_fields[name].initial = getattr(obj, name) or ""
+        return form
 
     def _may_edit_languages(self, request) -> bool:
         return bool(getattr(request.user, "is_secretariat", False))

@@ -14,6 +14,7 @@ from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from cica_portal import admin_services
@@ -29,7 +30,36 @@ from .validation import validate_template_fields
 class ShareTemplateForm(forms.ModelForm):
     class Meta:
         model = ShareTemplate
-        fields = ["slug", "title", "description", "fields", "observers_may_receive"]
+        fields = [
+            "slug",
+            "title",
+            "title_ru",
+            "description",
+            "description_ru",
+            "en_status",
+            "ru_status",
+            "fields",
+            "observers_may_receive",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A status left out stays as it is.
+        for name in ("en_status", "ru_status", "title_ru", "description_ru"):
+            if name in self.fields:
+                self.fields[name].required = False
+        # `title` and `description` are the English version, in an admin in any language.
+        if self.instance.pk:
+            for name in ("title", "description"):
+                self.initial[name] = getattr(self.instance, f"{name}_en") or ""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("en_status", "ru_status"):
+            if name in self.fields and not cleaned.get(name):
+                field = ShareTemplate._meta.get_field(name)
+                cleaned[name] = getattr(self.instance, name, "") or field.get_default()
+        return cleaned
 
     def clean_fields(self):
         fields = self.cleaned_data["fields"]
@@ -44,6 +74,22 @@ class ShareTemplateAdmin(ServiceAdminMixin, admin.ModelAdmin):
     """Saving a changed template makes a new version; the old one stays as shares knew it."""
 
     form = ShareTemplateForm
+    # The English and the Russian side by side; the fields' labels, help texts and choices
+    # have their Russian in the schema (`label_ru`, `help_text_ru`, `choices_ru`).
+    fieldsets = [
+        (None, {"fields": ["slug", "version", "is_current", "created_at"]}),
+        (
+            _("English and Russian versions"),
+            {
+                "fields": [
+                    ("title", "title_ru"),
+                    ("description", "description_ru"),
+                    ("en_status", "ru_status"),
+                ]
+            },
+        ),
+        (None, {"fields": ["fields", "observers_may_receive"]}),
+    ]
     list_display = ["slug", "version", "title", "observers_may_receive", "is_current", "created_at"]
     list_filter = ["is_current", "slug"]
     search_fields = ["slug", "title"]
@@ -65,19 +111,28 @@ class ShareTemplateAdmin(ServiceAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         data = {key: form.cleaned_data[key] for key in template_versions.EDITABLE}
-        if not change:
-            saved = template_versions.create_template(
-                by=request.user, slug=form.cleaned_data["slug"], **data
-            )
-        else:
-            old_version = ShareTemplate.objects.only("version").get(pk=obj.pk).version
-            saved = template_versions.save_new_version(obj, by=request.user, **data)
-            if saved.version != old_version:
-                messages.info(
-                    request,
-                    _("Saved as version %(v)d; shares written in version %(old)d keep it.")
-                    % {"v": saved.version, "old": old_version},
+        # A language version the form did not send stays as it is.
+        data.update(
+            (key, form.cleaned_data[key])
+            for key in template_versions.LANGUAGE_VERSIONS
+            if key in form.cleaned_data and form.add_prefix(key) in form.data
+        )
+        # The services write `title` as the English version, whatever the admin's language.
+        with translation.override("en"):
+            if not change:
+                saved = template_versions.create_template(
+                    by=request.user, slug=form.cleaned_data["slug"], **data
                 )
+                old_version = None
+            else:
+                old_version = ShareTemplate.objects.only("version").get(pk=obj.pk).version
+                saved = template_versions.save_new_version(obj, by=request.user, **data)
+        if old_version is not None and saved.version != old_version:
+            messages.info(
+                request,
+                _("Saved as version %(v)d; shares written in version %(old)d keep it.")
+                % {"v": saved.version, "old": old_version},
+            )
         # The admin's messages and redirects then speak of the version that was saved.
         obj.pk, obj.version, obj.is_current = saved.pk, saved.version, saved.is_current
         obj.slug, obj.created_at = saved.slug, saved.created_at

@@ -18,6 +18,8 @@ from .models import ShareTemplate
 from .validation import validate_template_fields
 
 EDITABLE = ("title", "description", "fields", "observers_may_receive")
+# The Russian versions and the statuses, carried into the next version like the rest.
+LANGUAGE_VERSIONS = ("title_ru", "description_ru", "en_status", "ru_status")
 
 
 class TemplateError(DomainError):
@@ -50,6 +52,7 @@ def create_template(
     description: str = "",
     fields,
     observers_may_receive: bool = False,
+    **languages: str,
 ) -> ShareTemplate:
     """A new template; under a slug that exists, the next version of it (the old one stays)."""
     _check_actor(by)
@@ -66,6 +69,7 @@ def create_template(
         description=description,
         fields=fields,
         observers_may_receive=bool(observers_may_receive),
+        **{key: value for key, value in languages.items() if key in LANGUAGE_VERSIONS and value},
         version=latest + 1,
         is_current=True,
     )
@@ -89,8 +93,15 @@ def save_new_version(template: ShareTemplate, *, by: User, **changes) -> ShareTe
             _("A newer version of this template was saved meanwhile: open it and change that."),
             code="conflict",
         )
-    changes = {key: value for key, value in changes.items() if key in EDITABLE}
-    changed = sorted(key for key, value in changes.items() if getattr(old, key) != value)
+    names = (*EDITABLE, *LANGUAGE_VERSIONS)
+    changes = {key: value for key, value in changes.items() if key in names}
+    # An empty Russian version is empty whether the database holds NULL or "".
+    changed = sorted(
+        key
+        for key, value in changes.items()
+        if getattr(old, key) != value
+        and not (key in LANGUAGE_VERSIONS and not getattr(old, key) and not value)
+    )
     if not changed:
         return old
     if "fields" in changes:
@@ -101,7 +112,7 @@ def save_new_version(template: ShareTemplate, *, by: User, **changes) -> ShareTe
         slug=old.slug,
         version=latest + 1,
         is_current=True,
-        **{key: changes.get(key, getattr(old, key)) for key in EDITABLE},
+        **{key: changes.get(key, getattr(old, key)) for key in names},
     )
     audit.log(
         new,

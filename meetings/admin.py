@@ -111,10 +111,58 @@ def _cleaned(form, names) -> dict:
     return {key: form.cleaned_data[key] for key in names if key in form.cleaned_data}
 
 
+def _english_beside_russian(form, names: tuple[str, ...]) -> None:
+    """`title` (and the like) is the English version, in an admin in any language; a Russian
+    version or a status left out stays as it is."""
+    for name in ("en_status", "ru_status", *(f"{n}_ru" for n in names)):
+        if name in form.fields:
+            form.fields[name].required = False
+    if form.instance.pk:
+        for name in names:
+            if name in form.fields:
+                form.initial[name] = getattr(form.instance, f"{name}_en") or ""
+
+
+def _keep_statuses(form, cleaned: dict) -> None:
+    for name in ("en_status", "ru_status"):
+        if name in form.fields and not cleaned.get(name):
+            default = form._meta.model._meta.get_field(name).get_default()
+            cleaned[name] = getattr(form.instance, name, "") or default
+
+
+def _changed_languages(obj, form, names: tuple[str, ...]) -> dict:
+    """The Russian versions and statuses the form changes, for `save_language_versions`."""
+    wanted = _cleaned(form, (*(f"{n}_ru" for n in names), "en_status", "ru_status"))
+    return {
+        name: value or ""
+        for name, value in wanted.items()
+        if (value or name.endswith("_ru")) and (value or "") != (getattr(obj, name) or "")
+    }
+
+
+class AgendaItemForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _english_beside_russian(self, ("title", "description"))
+
+    def clean(self):
+        cleaned = super().clean()
+        _keep_statuses(self, cleaned)
+        return cleaned
+
+
 class AgendaItemInline(admin.StackedInline):
     model = AgendaItem
+    form = AgendaItemForm
     extra = 0
-    fields = ["position", "title", "description", "plan_items"]
+    # The English and the Russian side by side, with their statuses.
+    fields = [
+        "position",
+        ("title", "title_ru"),
+        ("description", "description_ru"),
+        ("en_status", "ru_status"),
+        "plan_items",
+    ]
     autocomplete_fields = []
     filter_horizontal = ["plan_items"]
 
@@ -203,6 +251,15 @@ class DocumentAdminForm(forms.ModelForm):
         model = MeetingDocument
         fields = ["kind", "title", "access", "file"]
         widgets = {"file": PrivateFileInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _english_beside_russian(self, ("title",))
+
+    def clean(self):
+        cleaned = super().clean()
+        _keep_statuses(self, cleaned)
+        return cleaned
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -437,7 +494,8 @@ class MeetingAdmin(ServiceAdminMixin, admin.ModelAdmin):
         nothing_saved(formset)
         if formset.model is AgendaItem:
             if formset.has_changed():
-                services.save_agenda(meeting, by=request.user, items=_agenda_items(formset))
+                with translation.override("en"):  # `title` is the English version
+                    services.save_agenda(meeting, by=request.user, items=_agenda_items(formset))
         elif formset.model is Session:
             if formset.has_changed():
                 services.save_timetable(meeting, by=request.user, sessions=_sessions(formset))
@@ -583,6 +641,7 @@ def _agenda_items(formset) -> list[dict]:
                 "title": data["title"],
                 "description": data.get("description", ""),
                 "plan_items": list(data.get("plan_items", [])),
+                **_cleaned(item_form, ("title_ru", "description_ru", "en_status", "ru_status")),
             }
         )
     return items
@@ -750,6 +809,17 @@ class MeetingDocumentAdmin(ServiceAdminMixin, admin.ModelAdmin):
 
     form = DocumentAdminForm
     fields = ["meeting", "kind", "title", "access", "file"]
+    # On an attached document's page: the English title and the Russian side by side.
+    change_fields = [
+        "meeting",
+        "kind",
+        ("title", "title_ru"),
+        ("en_status", "ru_status"),
+        "access",
+        "original_name",
+        "size",
+        "uploaded_by",
+    ]
     list_display = ["title", "meeting", "kind", "access", "size", "uploaded_at"]
     list_filter = ["kind", "access"]
     list_select_related = ["meeting"]
@@ -763,7 +833,7 @@ class MeetingDocumentAdmin(ServiceAdminMixin, admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return self.fields
-        return ["meeting", "kind", "title", "access", "original_name", "size", "uploaded_by"]
+        return self.change_fields
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -771,9 +841,17 @@ class MeetingDocumentAdmin(ServiceAdminMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         if change:
-            saved = services.change_document(
-                obj, by=request.user, kind=data["kind"], title=data["title"], access=data["access"]
-            )
+            with translation.override("en"):  # `title` is the English version
+                saved = services.change_document(
+                    obj,
+                    by=request.user,
+                    kind=data["kind"],
+                    title=data["title"],
+                    access=data["access"],
+                )
+            languages = _changed_languages(saved, form, ("title",))
+            if languages:
+                save_language_versions(saved, by=request.user, values=languages)
         else:
             saved = services.upload_document(
                 data["meeting"],

@@ -200,7 +200,8 @@ def update_meeting(
 @transaction.atomic
 def save_agenda(meeting: Meeting, *, by: User, items: list[dict]) -> None:
     """Make the meeting's agenda these items: each a dict of position, title, description,
-    plan_items, and the pk of an existing item to change; existing items not named go."""
+    plan_items, and the pk of an existing item to change (and, if given, title_ru,
+    description_ru and the statuses); existing items not named go."""
     _check_calendar_keeper(by)
     meeting = Meeting.objects.select_for_update(of=("self",), no_key=True).get(pk=meeting.pk)
     existing = {item.pk: item for item in meeting.agenda_items.all()}
@@ -214,6 +215,9 @@ def save_agenda(meeting: Meeting, *, by: User, items: list[dict]) -> None:
         agenda_item.position = data.get("position") or 1
         agenda_item.title = data["title"]
         agenda_item.description = data.get("description", "")
+        for name in ("title_ru", "description_ru", "en_status", "ru_status"):
+            if data.get(name) is not None and (data[name] or name.endswith("_ru")):
+                setattr(agenda_item, name, data[name])
         agenda_item.save()
         agenda_item.plan_items.set(data.get("plan_items", []))
     audit.log(
