@@ -124,6 +124,9 @@ def touch(connections: dict, config: dict) -> None:
                 "UPDATE exchange_share SET updated_at = now() WHERE id = %s",
                 [config["touch_share"]],
             )
+            # What the services do in the same transaction (exchange/scopes.py), for every
+            # scope at once: no count cached before the change is used after it.
+            cursor.execute("UPDATE exchange_scopegeneration SET generation = generation + 1")
             cursor.execute(
                 "UPDATE meetings_meeting SET updated_at = now() WHERE id = %s",
                 [config["touch_meeting"]],

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.core.paginator import Paginator as DjangoPaginator
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
@@ -146,13 +147,28 @@ class NewestFirstPagination(PageNumberPagination):
             )
         except InvalidCursor as error:
             raise ValidationError({"cursor": [str(INVALID_CURSOR)]}) from error
-        self.keyset.extra["count"] = queryset.count()
+        self.keyset.extra["count"] = self._count(queryset, view)
         return self.keyset.object_list
+
+    @staticmethod
+    def _count(queryset: QuerySet, view: APIView | None) -> int:
+        """The exact count, as the view makes it (`count_rows(queryset)`, e.g. cached under its
+        visibility scopes), else the database's."""
+        count_rows = getattr(view, "count_rows", None)
+        return count_rows(queryset) if count_rows is not None else queryset.count()
 
     def _by_page_number(
         self, queryset: QuerySet, request: Request, view: APIView | None
     ) -> list[Any]:
         """`?page=N` (an offset), with cursor links from it on so a client can walk on cheaply."""
+        count = self._count(queryset, view)
+
+        def paginator(rows: QuerySet, per_page: int) -> DjangoPaginator:
+            made = DjangoPaginator(rows, per_page)
+            made.__dict__["count"] = count  # a cached_property: the count made above
+            return made
+
+        self.django_paginator_class = paginator  # type: ignore[assignment]
         rows = list(super().paginate_queryset(queryset, request, view) or [])
         page = self.page
         assert page is not None  # set by paginate_queryset above

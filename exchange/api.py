@@ -118,6 +118,10 @@ class ShareListCreate(generics.ListCreateAPIView):
             raise exceptions.ValidationError({"box": [f"Choose one of: {', '.join(BOXES)}."]})
         return selectors.with_lists(selectors.shares_for_list(self.request.user, box=box))
 
+    def count_rows(self, queryset):
+        """The contract's exact `count`, cached under the caller's visibility scopes."""
+        return selectors.list_count(self.request.user, queryset)
+
     def get_serializer_class(self):
         return ShareCreateSerializer if self.request.method == "POST" else ShareListSerializer
 

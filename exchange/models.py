@@ -803,3 +803,23 @@ class FoundDocument(models.Model):
         text = json.dumps(details, ensure_ascii=False, separators=(",", ":"))
         key = envelope.unwrap(self.data_key)
         self.sealed_details = envelope.seal(key, text.encode(), context=self._CONTEXT)
+
+
+class ScopeGeneration(models.Model):
+    """How often what one visibility scope may see has changed: a state's (its own shares and
+    those asked of it), a group's or a person's (per-object rights).
+
+    Every service that changes which shares a scope sees moves its generation up in the same
+    transaction (`exchange.scopes.touch`); a value computed from the shares (the API list's
+    exact `count`) is cached under the generations of the asker's scopes, so it can neither
+    outlive a change nor come back after one (a generation only grows)."""
+
+    scope = models.CharField(_("scope"), max_length=40, primary_key=True)
+    generation = models.PositiveBigIntegerField(_("generation"), default=0)
+
+    class Meta:
+        verbose_name = _("visibility scope generation")
+        verbose_name_plural = _("visibility scope generations")
+
+    def __str__(self) -> str:
+        return f"{self.scope}@{self.generation}"

@@ -17,7 +17,7 @@ from cica_portal import approvals, envelope
 from cica_portal.models import ApprovalRequest, State, StateAnswer, User
 from cica_portal.scale import ScaleRun, bulk, dates_as_given
 
-from . import audit_actions
+from . import audit_actions, scopes
 from .document_selectors import skeleton_value
 from .document_services import initial_status
 from .models import (
@@ -326,6 +326,11 @@ def add(run: ScaleRun, count: int) -> int:
         )
         _rights(run, shares, plan)
         bulk(ShareTransition, _history(shares))
+        # Written past the services: every state's and group's counts are new (`scopes`).
+        scopes.bump(
+            [scopes.state_scope(pk) for pk in State.objects.values_list("pk", flat=True)]
+            + [scopes.group_scope(pk) for pk in Group.objects.values_list("pk", flat=True)]
+        )
     run.made["exchange.share"] = [sh.pk for sh in shares]
     run.made["cica_portal.approvalrequest"] = [r.pk for r in requests]
     return len(shares)

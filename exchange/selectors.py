@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from cica_portal import approvals, envelope
 from cica_portal.models import ApprovalRequest, State, User
 
-from . import handling, versions
+from . import handling, scopes, versions
 from .models import (
     LOST_STOLEN_SLUG,
     ReshareRequest,
@@ -128,6 +128,17 @@ def shares_for_list(user: User, *, box: str = "") -> QuerySet[Share]:
     else:
         queryset = visible_shares(user)
     return queryset.order_by("-updated_at", "-pk")
+
+
+def list_count(user: User, queryset: QuerySet[Share]) -> int:
+    """The exact number of rows in `queryset` (one of `shares_for_list(user)`, filtered), kept
+    under the user's visibility scopes' generations (`scopes`): as exact as counting them."""
+    return scopes.exact_count(user, queryset)
+
+
+def list_counts(user: User, querysets: dict[str, QuerySet[Share]]) -> dict[str, int]:
+    """`list_count` of several of the user's lists at once (the dashboard's cards)."""
+    return scopes.exact_counts(user, querysets)
 
 
 # What a row of the list page shows: no content (a JSON document per share), no template fields.

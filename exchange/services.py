@@ -20,7 +20,7 @@ from cica_portal.models import ApprovalRequest, State, StateAnswer, User
 from cica_portal.notifications import Notice, lowercase, notify
 from cica_portal.transactions import retry_on_deadlock
 
-from . import attachments, audit_actions, document_services, selectors, versions
+from . import attachments, audit_actions, document_services, scopes, selectors, versions
 from .handling import H1, clean_handling
 from .models import (
     LOST_STOLEN_SLUG,
@@ -104,6 +104,7 @@ def _transition(
     before = share.status
     share.status = to
     share.save(update_fields=["status", "updated_at", *fields])
+    scopes.touch(share)
     ShareTransition.objects.create(
         share=share, from_status=before, to_status=to, actor=actor, note=note[:200]
     )
@@ -115,11 +116,14 @@ def _lock(share: Share) -> Share:
     an answer that closes the request while the author edits or withdraws."""
     approval_id = Share.objects.filter(pk=share.pk).values_list("approval_id", flat=True).first()
     approvals.lock_request(approval_id)
-    return (
+    locked = (
         Share.objects.select_for_update(of=("self",), no_key=True)
         .select_related("template")
         .get(pk=share.pk)
     )
+    # Whatever the caller changes, those who see the share now see a change (`scopes`).
+    scopes.touch(locked)
+    return locked
 
 
 def _approval_content(share: Share) -> dict[str, Any]:
@@ -332,6 +336,7 @@ def create_share(
     share.save(force_insert=True)
     # Never the route's states unless given: the author confirms them (the form, the API's 400).
     _apply_states(share, concerned_states or [], recipient_states)
+    scopes.touch(share)
     ShareTransition.objects.create(
         share=share, from_status="", to_status=share.status, actor=author
     )
@@ -376,6 +381,7 @@ def update_share(
     voided = False
     if share.status == Share.Status.PENDING_CONSENT:
         voided = _revise_consent(share, actor=actor, states_changed=before_states)
+    scopes.touch(share)
     audit.log(share, audit_actions.SHARE_EDITED, actor=actor, data={"consents_voided": voided})
     return share
 
@@ -517,6 +523,7 @@ def resubmit_share(
     share.save(update_fields=[*fields, "updated_at"])
     _apply_states(share, concerned_states, recipient_states)
     _ask_for_consent(share, actor=actor, deadline=deadline, note="revised and submitted again")
+    scopes.touch(share)
     audit.log(share, audit_actions.SHARE_EDITED, actor=actor, data={"revised": True})
     return share
 
@@ -1060,6 +1067,7 @@ def _grant(share: Share, groups: list[Group]) -> None:
         ],
         ignore_conflicts=True,
     )
+    scopes.bump(scopes.group_scope(g.pk) for g in groups)
 
 
 @retry_on_deadlock

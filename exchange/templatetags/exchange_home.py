@@ -3,27 +3,24 @@
 from django import template
 
 from ..models import Share
-from ..selectors import shares_for_list
+from ..selectors import list_counts, shares_for_list
 
 register = template.Library()
 
 
 @register.inclusion_tag("exchange/home_cards.html", takes_context=True)
-def exchange_home_cards(context):
-    """Counted fresh: a card never shows a share the person may no longer see."""
+def exchange_home_cards(context: template.Context) -> dict:
+    """Exact, and never stale: each count is kept under the person's visibility scopes
+    (`exchange.scopes`), which every change to what they may see moves on at once; counting
+    the thousands of shares released to a state grows with the data whatever the index."""
     user = context["user"]
-    counts = {}
+    wanted: dict = {}
     if user.is_authenticated and user.is_network_member:
-
-        def count(box: str, status: str = "") -> int:
-            queryset = shares_for_list(user, box=box)
-            if status:
-                queryset = queryset.filter(status=status)
-            return queryset.count()
-
         if user.is_approver:
-            counts["asked"] = count("asked", Share.Status.PENDING_CONSENT)
+            wanted["asked"] = shares_for_list(user, box="asked").filter(
+                status=Share.Status.PENDING_CONSENT
+            )
         if user.state_id:
-            counts["drafts"] = count("mine", Share.Status.DRAFT)
-        counts["received"] = count("received")
-    return {"user": user, "counts": counts}
+            wanted["drafts"] = shares_for_list(user, box="mine").filter(status=Share.Status.DRAFT)
+        wanted["received"] = shares_for_list(user, box="received")
+    return {"user": user, "counts": list_counts(user, wanted) if wanted else {}}

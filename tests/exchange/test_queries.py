@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from exchange import scopes
 from exchange.models import Share, ShareGroupObjectPermission
 from exchange.services import state_group
 from tests.exchange import factories
@@ -34,6 +35,8 @@ def _bulk(fp_kz, n):
     ShareGroupObjectPermission.objects.bulk_create(
         ShareGroupObjectPermission(group=group, permission=perm, content_object=s) for s in shares
     )
+    # Written past the services: say what they would have (exchange/scopes.py).
+    scopes.bump([scopes.state_scope(fp_kz.state_id), scopes.group_scope(group.pk)])
 
 
 def _count(run):
