@@ -88,10 +88,16 @@ def deep_pages(config: dict) -> list[tuple[str, str, str, int]]:
             200,
         ),
         (
-            "API shares list, received, ?page=300 (offset)",
+            "API shares list, received, ?page=40 (offset, the deepest served)",
+            "fp-kz",
+            "/api/v1/exchange/shares/?box=received&page=40",
+            200,
+        ),
+        (
+            "API shares list, received, ?page=300 (refused: follow the links)",
             "fp-kz",
             "/api/v1/exchange/shares/?box=received&page=300",
-            200,
+            400,
         ),
     ]
 

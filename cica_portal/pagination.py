@@ -26,8 +26,15 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 PAGE_SIZE = 25
+# `?page=N` is an offset: page N walks and throws away (N - 1) * 25 rows first. It is served
+# up to MAX_PAGE (1,000 rows in); the `next` links (cursors) reach any depth at page 1's cost.
+MAX_PAGE = 40
 NEXT, PREVIOUS = "n", "p"
 INVALID_CURSOR = _("This position in the list is not valid; start again from the first page.")
+TOO_DEEP = _(
+    "Pages beyond %(max)d are not served by number: follow the next links, which reach any "
+    "depth, or narrow the list with its filters."
+)
 
 
 class InvalidCursor(ValueError):
@@ -127,8 +134,9 @@ class NewestFirstPagination(PageNumberPagination):
     """DRF's page-number shape (`count`, `next`, `previous`, `results`) and `?page=N`, as the
     API contract fixes them, with `next` and `previous` as cursor links (`?cursor=...`): a
     client that follows them walks the whole list at the cost of its first page. `?page=N`
-    still answers (an offset, whose cost grows with N); `?ordering=` other than the default
-    falls back to plain page numbers."""
+    answers up to MAX_PAGE (an offset, whose cost grows with N; deeper is a 400 naming `page`
+    that points to the links); `?ordering=` other than the default falls back to plain page
+    numbers."""
 
     def paginate_queryset(
         self, queryset: QuerySet, request: Request, view: APIView | None = None
@@ -140,6 +148,9 @@ class NewestFirstPagination(PageNumberPagination):
         if params.get("ordering"):
             return super().paginate_queryset(queryset, request, view) or []
         if params.get(self.page_query_param) and not cursor:
+            number = params[self.page_query_param]
+            if number.isdigit() and int(number) > MAX_PAGE:
+                raise ValidationError({self.page_query_param: [str(TOO_DEEP % {"max": MAX_PAGE})]})
             return self._by_page_number(queryset.order_by("-updated_at", "-pk"), request, view)
         try:
             self.keyset = keyset_page(

@@ -85,22 +85,27 @@ def silence_has_ended(request: ApprovalRequest) -> bool:
     )
 
 
-def inbox_for(user: User) -> QuerySet[ApprovalRequest]:
-    """Open requests waiting for this approver's state, soonest deadline first."""
+def _waiting_for_state(user: User) -> QuerySet[ApprovalRequest]:
+    """Open requests with this approver's state's answer pending, soonest deadline first,
+    before the check that the approver may read each subject (`inbox_for` adds it)."""
     if not (user.is_active and user.is_approver and user.state_id):
         return ApprovalRequest.objects.none()
     # A state has an answer row only on the requests that ask it: no need to join the
     # required states as `requests_visible_to` does.
+    return ApprovalRequest.objects.filter(
+        status=ApprovalRequest.Status.OPEN,
+        answers__state_id=user.state_id,
+        answers__decision=Decision.PENDING,
+        answers__version=models.F("version"),
+    ).order_by(models.F("deadline").asc(nulls_last=True), "opened_at")
+
+
+def inbox_for(user: User) -> QuerySet[ApprovalRequest]:
+    """Open requests waiting for this approver's state, soonest deadline first."""
     return (
-        ApprovalRequest.objects.select_related("subject_type", "opened_by")
-        .filter(
-            status=ApprovalRequest.Status.OPEN,
-            answers__state_id=user.state_id,
-            answers__decision=Decision.PENDING,
-            answers__version=models.F("version"),
-        )
+        _waiting_for_state(user)
+        .select_related("subject_type", "opened_by")
         .filter(_readable_subjects(user))
-        .order_by(models.F("deadline").asc(nulls_last=True), "opened_at")
     )
 
 
@@ -120,8 +125,22 @@ def inbox_page(user: User, number: int | str | None, *, per_page: int = 25) -> P
 
 
 def inbox_top(user: User, count: int) -> list[ApprovalRequest]:
-    """The first few requests of the inbox (the dashboard's list)."""
-    return _requests_in_order(list(inbox_for(user).values_list("pk", flat=True)[:count]))
+    """The first few requests of the inbox (the dashboard's list).
+
+    The order comes from the indexes alone (the state's pending answers, the open requests);
+    whether the approver may read each subject is then checked (`inbox_for`'s own rule) on the
+    first few in that order, a batch at a time, until `count` are found, instead of on every
+    request waiting for the state before sorting (279 subject checks at 100,000 shares)."""
+    waiting = list(_waiting_for_state(user).values_list("pk", flat=True))
+    found: list[int] = []
+    batch = max(count * 4, 1)
+    for start in range(0, len(waiting), batch):
+        ids = waiting[start : start + batch]
+        readable = set(inbox_for(user).filter(pk__in=ids).values_list("pk", flat=True))
+        found += [pk for pk in ids if pk in readable]
+        if len(found) >= count:
+            break
+    return _requests_in_order(found[:count])
 
 
 def answers_of(request: ApprovalRequest) -> QuerySet[StateAnswer]:

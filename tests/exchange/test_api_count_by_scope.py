@@ -136,3 +136,14 @@ def test_an_approver_card_counts_what_waits_for_consent_after_an_answer(client, 
     assert "1 share waits for your state" in client.get("/").content.decode()
     factories.decide(share, approver=approver_ru, decision="decline")
     assert "0 shares wait for your state" in client.get("/").content.decode()
+
+
+def test_a_page_number_past_the_deepest_served_is_a_400_naming_page(api_client, fp_kz):
+    from cica_portal.pagination import MAX_PAGE
+
+    factories.draft(fp_kz)
+    api_client.force_authenticate(fp_kz)
+    response = api_client.get(URL, {"page": MAX_PAGE + 1})
+    assert response.status_code == 400
+    assert "page" in response.json()
+    assert api_client.get(URL, {"page": 1}).status_code == 200

@@ -125,4 +125,10 @@ def test_the_api_still_answers_page_numbers(api_client, fp_kz, sixty_drafts):
     assert [r["id"] for r in by_number["results"]] == [r["id"] for r in by_cursor["results"]]
     assert "cursor=" in by_number["next"]
     assert "page=" not in by_number["next"]
-    assert api_client.get("/api/v1/exchange/shares/", {"page": 99}).status_code == 404
+    assert (
+        api_client.get("/api/v1/exchange/shares/", {"page": 4}).status_code == 404
+    )  # past the end
+    # Past the deepest page served by number (MAX_PAGE): a 400 naming `page`.
+    deep = api_client.get("/api/v1/exchange/shares/", {"page": 99})
+    assert deep.status_code == 400
+    assert "page" in deep.json()
