@@ -2,10 +2,10 @@
 (cica_portal.notice_kinds).
 
 What asks someone to act (confirm an entry, acknowledge a test, answer an escalation, verify a
-nomination or a change, correct a returned entry, replace a focal point whose term ends) needs
-action: always emailed at once and reminded until done. Only the news that an entry was
-verified may wait for a digest. The activation link and urgent items are emails to addresses,
-not notices, and so are no kind."""
+nomination or a change, correct a returned entry, replace a focal point whose term ends,
+confirm an entry gone stale) needs action: always emailed at once and never held for a digest.
+Only the news that an entry was verified may wait for a digest. The activation link and urgent
+items are emails to addresses, not notices, and so are no kind."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +49,12 @@ def register() -> None:
             "focalpoints.term_ends",
             _("Focal point terms about to end"),
             r"fp:\d+:term-ends:\d{4}-\d{2}-\d{2}",
+            needs_action=True,
+        ),
+        NoticeKind(
+            "focalpoints.stale",
+            _("Focal point entries gone stale (not confirmed for 13 months)"),
+            r"fp:\d+:stale:\d{14}",
             needs_action=True,
         ),
         NoticeKind(

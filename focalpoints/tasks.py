@@ -70,3 +70,8 @@ def run_scheduled_communication_test() -> int | None:
 @shared_task(name="focalpoints.remind_unconfirmed")
 def remind_unconfirmed() -> int:
     return services.remind_unconfirmed()
+
+
+@shared_task(name="focalpoints.tell_stale_entries")
+def tell_stale_entries() -> int:
+    return services.tell_stale_entries()

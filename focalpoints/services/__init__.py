@@ -12,7 +12,13 @@ from .commtests import (
     send_test_message,
     start_communication_test,
 )
-from .confirmation import close_campaign, confirm_entry, open_campaign, remind_unconfirmed
+from .confirmation import (
+    close_campaign,
+    confirm_entry,
+    open_campaign,
+    remind_unconfirmed,
+    tell_stale_entries,
+)
 from .designation import activate, activation_token, check_note_verbale, send_activation
 from .details import (
     CONTACT_FIELDS,
@@ -67,6 +73,7 @@ __all__ = [
     "send_urgent",
     "send_urgent_mail",
     "start_communication_test",
+    "tell_stale_entries",
     "update_contact_details",
     "update_nomination",
     "verify",

@@ -145,3 +145,44 @@ def remind_unconfirmed(
         for entry in waiting
     ]
     return len(notify_many(occasions))
+
+
+def _stale_notice(entry: FocalPoint) -> Notice:
+    return Notice(
+        gettext_lazy("Focal point entry not confirmed for 13 months: %(name)s"),
+        gettext_lazy(
+            "Nobody has confirmed the entry of %(name)s (%(state)s) for 13 months, so the "
+            "directory and the coverage matrix mark it stale. Confirm it in one click if it is "
+            "right, or correct it."
+        ),
+        _about(entry),
+    )
+
+
+def tell_stale_entries(*, now: datetime.datetime | None = None, batch_size: int = 200) -> int:
+    """Tell each stale entry's focal point and state approvers, once, that it went stale; the
+    key names when the entry was last known to be right, so an entry confirmed and then stale
+    again is told again. A second run sends nothing."""
+    now = now or timezone.now()
+    stale = selectors.stale_entries(now).select_related("state").order_by("pk")
+    told, last_pk = 0, 0
+    while True:
+        batch = list(stale.filter(pk__gt=last_pk)[:batch_size])
+        if not batch:
+            return told
+        last_pk = batch[-1].pk
+        approvers: dict[int, list[User]] = {}
+        for approver in approvers_of({entry.state_id for entry in batch}):
+            approvers.setdefault(approver.national_state_id, []).append(approver)
+        users = {user.pk: user for user in User.objects.filter(pk__in=[e.user_id for e in batch])}
+        occasions = [
+            (
+                ([users[entry.user_id]] if entry.user_id in users else [])
+                + approvers.get(entry.state_id, []),
+                f"fp:{entry.pk}:stale:{entry.known_at:%Y%m%d%H%M%S}",
+                _stale_notice(entry),
+                _entry_url(entry),
+            )
+            for entry in batch
+        ]
+        told += len(notify_many(occasions))

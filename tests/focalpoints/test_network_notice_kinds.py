@@ -2,13 +2,18 @@
 emailed at once; the news of a verification may wait for a digest; all show on the
 notifications page."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
 
 from cica_portal import notice_kinds, notice_preferences
 from cica_portal.errors import DomainError
 from cica_portal.models import Notification
 from focalpoints import services
+from focalpoints.models import FocalPoint
 from tests.focalpoints.factories import FocalPointFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +27,7 @@ KEYS = {
     "fp:12:changes:5": ("focalpoints.to_verify", True),
     "fp:12:returned:3": ("focalpoints.returned", True),
     "fp:12:term-ends:2026-12-31": ("focalpoints.term_ends", True),
+    "fp:12:stale:20251015090000": ("focalpoints.stale", True),
     "fp:12:verified:20260214093000123456": ("focalpoints.verified", False),
 }
 
@@ -71,3 +77,30 @@ def test_the_network_kinds_are_on_the_preferences_and_notifications_pages(
     assert [n.subject for n in page.context["page"].object_list] == [
         "Communication test: please acknowledge"
     ]
+
+
+def test_an_entry_gone_stale_is_told_once_to_its_focal_point_and_approver(
+    fp_kz, approver_kz, monkeypatch
+):
+    confirmed = datetime.datetime(2025, 10, 15, 9, 0, tzinfo=datetime.UTC)
+    entry = FocalPointFactory(
+        user=fp_kz, term_start=datetime.date(2025, 1, 1), term_end=datetime.date(2030, 1, 1)
+    )
+    FocalPoint.objects.filter(pk=entry.pk).update(last_confirmed_at=confirmed)
+    monkeypatch.setattr(
+        timezone, "now", lambda: datetime.datetime(2026, 11, 15, 8, 0, tzinfo=datetime.UTC)
+    )
+    assert services.tell_stale_entries() == 0  # a month short of 13: not stale yet
+    monkeypatch.setattr(
+        timezone, "now", lambda: datetime.datetime(2026, 11, 16, 8, 0, tzinfo=datetime.UTC)
+    )
+    assert services.tell_stale_entries() == 2
+    assert services.tell_stale_entries() == 0  # the next day's run: nothing new
+    told = Notification.objects.filter(key__contains=":stale:")
+    assert set(told.values_list("recipient__username", flat=True)) == {"fp-kz", "approver-kz"}
+    assert {n.kind for n in told} == {"focalpoints.stale"}
+    assert {n.email_status for n in told} == {"pending"}
+
+
+def test_stale_entries_are_told_daily_by_beat():
+    assert PeriodicTask.objects.filter(task="focalpoints.tell_stale_entries", enabled=True).exists()

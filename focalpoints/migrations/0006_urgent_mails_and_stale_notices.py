@@ -5,11 +5,33 @@ import django.db.models.functions.text
 from django.db import migrations, models
 
 
+STALE_TASK = "focalpoints.tell_stale_entries"
+
+
+def create_stale_task(apps, schema_editor):
+    """Daily, editable in the admin: tell focal points and approvers of entries gone stale."""
+    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    schedule, _ = CrontabSchedule.objects.get_or_create(
+        minute="45", hour="5", day_of_month="*", month_of_year="*", day_of_week="*", timezone="UTC"
+    )
+    PeriodicTask.objects.get_or_create(
+        name="Focal points: tell of entries gone stale",
+        defaults={"task": STALE_TASK, "crontab": schedule, "enabled": True},
+    )
+
+
+def remove_stale_task(apps, schema_editor):
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    PeriodicTask.objects.filter(task=STALE_TASK).delete()
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
         ('cica_portal', '0018_bilingual_content'),
         ('focalpoints', '0005_network_check_schedules'),
+        ('django_celery_beat', '0019_alter_periodictasks_options'),
     ]
 
     operations = [
@@ -32,4 +54,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(models.F('key'), django.db.models.functions.text.Lower('address'), name='one_urgent_mail_per_item_and_address')],
             },
         ),
+        migrations.RunPython(create_stale_task, remove_stale_task),
     ]
