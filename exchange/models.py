@@ -310,10 +310,11 @@ class Share(models.Model):
 
     @property
     def neutral_label(self) -> str:
-        """A label that names no content: safe for approval titles, emails and the admin."""
+        """A label that names no content: safe for approval titles, emails and the admin. The
+        state is named in the language the label is rendered in (a title written in both)."""
         return _("a %(template)s share from %(state)s (#%(id)s)") % {
             "template": self.template.slug,
-            "state": self.originating_state.name_en,
+            "state": self.originating_state.name,
             "id": self.pk,
         }
 

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from cica_portal import approvals
@@ -18,6 +19,7 @@ from cica_portal.models import Area, Organisation, State, User
 
 from . import services
 from .models import (
+    AgendaItem,
     Invitation,
     Kind,
     Meeting,
@@ -403,6 +405,111 @@ def _needs(secretariat) -> None:
         )
 
 
+# The demo's texts in Russian, as the Secretariat would enter them beside the English in the
+# admin (official translations): titles, outcomes, agenda items and report titles.
+RUSSIAN = {
+    SERIES_TITLE: "Семинар по вопросам деятельности полиции",
+    "Experts meeting on new challenges and threats (Ankara)": (
+        "Совещание экспертов по новым вызовам и угрозам (Анкара)"
+    ),
+    "CICA experts meeting on border control and management": (
+        "Совещание экспертов СВМДА по пограничному контролю и управлению границами"
+    ),
+    "CICA experts meeting on terrorism": "Совещание экспертов СВМДА по терроризму",
+    "Senior Officials Committee session, 2027": (
+        "Заседание Комитета старших должностных лиц, 2027 год"
+    ),
+    "Special Working Group session, spring 2027": (
+        "Заседание Специальной рабочей группы, весна 2027 года"
+    ),
+    "CICA Chiefs of Police meeting": "Встреча руководителей полиции государств — членов СВМДА",
+    "Joint CICA-IOM regional workshop on human trafficking": (
+        "Совместный региональный семинар СВМДА и МОМ по торговле людьми"
+    ),
+    "Annual review of the Action Plan's implementation": (
+        "Ежегодный обзор выполнения Плана действий"
+    ),
+    "Review of implementation by area": "Обзор выполнения по направлениям",
+    "Calendar of twice yearly seminars on police related issues": (
+        "График семинаров по вопросам деятельности полиции (дважды в год)"
+    ),
+    "Lost and stolen travel documents: the INTERPOL database": (
+        "Утерянные и похищенные проездные документы: база данных INTERPOL"
+    ),
+    "Coordinated responses and information sharing": (
+        "Согласованные ответные меры и обмен информацией"
+    ),
+    "Experts exchanged national practice on police co-operation and agreed the topic of the "
+    "next seminar.": (
+        "Эксперты обменялись национальной практикой полицейского сотрудничества и согласовали "
+        "тему следующего семинара."
+    ),
+    "The meeting agreed the activities recorded in its report.": (
+        "Участники совещания согласовали мероприятия, отражённые в его докладе."
+    ),
+}
+RUSSIAN_MONTHS = [
+    "январь",
+    "февраль",
+    "март",
+    "апрель",
+    "май",
+    "июнь",
+    "июль",
+    "август",
+    "сентябрь",
+    "октябрь",
+    "ноябрь",
+    "декабрь",
+]
+
+
+def _russian(english: str, start: datetime | None = None) -> str:
+    """The Russian of a demo text ("" when there is none): a series' occurrence is the
+    series' title and its month, a report "Report: <meeting>"."""
+    if not english:
+        return ""
+    if english in RUSSIAN:
+        return RUSSIAN[english]
+    if english.startswith("Report: "):
+        meeting = _russian(english.removeprefix("Report: "), start)
+        return f"Доклад: {meeting}" if meeting else ""
+    if english.startswith(f"{SERIES_TITLE} (") and start is not None:
+        month = RUSSIAN_MONTHS[start.month - 1]
+        return f"{RUSSIAN[SERIES_TITLE]} ({month} {start.year} г.)"
+    return ""
+
+
+def _in_russian(secretariat: User | None) -> None:
+    """Give the demo's meetings, agenda items and documents their Russian, once (a text whose
+    Russian someone has already entered is left alone)."""
+    from cica_portal.bilingual import LanguageStatus
+    from cica_portal.bilingual_services import save_language_versions
+
+    if secretariat is None:
+        return
+    official = {"ru_status": LanguageStatus.OFFICIAL}
+    for meeting in Meeting.objects.filter(Q(title_ru="") | Q(title_ru__isnull=True)):
+        title = _russian(meeting.title_en, meeting.start)
+        if not title:
+            continue
+        outcome = _russian(meeting.outcome_en or "")
+        values = {"title_ru": title, **official}
+        if outcome:
+            values["outcome_ru"] = outcome
+        save_language_versions(meeting, by=secretariat, values=values)
+    agenda = AgendaItem.objects.filter(Q(title_ru="") | Q(title_ru__isnull=True))
+    for item in agenda:
+        title = _russian(item.title_en)
+        if title:
+            save_language_versions(item, by=secretariat, values={"title_ru": title, **official})
+    documents = MeetingDocument.objects.filter(Q(title_ru="") | Q(title_ru__isnull=True))
+    for document in documents.select_related("meeting"):
+        title = _russian(document.title_en, document.meeting.start)
+        if title:
+            save_language_versions(document, by=secretariat, values={"title_ru": title, **official})
+
+
 @transaction.atomic
 def seed_demo(*, password: str = "", stdout=None) -> None:
     """Fill the calendar; running it twice changes nothing."""
@@ -412,5 +519,6 @@ def seed_demo(*, password: str = "", stdout=None) -> None:
     _invitation(secretariat)
     _timetable(secretariat)
     _needs(secretariat)
+    _in_russian(secretariat)
     if stdout is not None:
         stdout.write(f"Meetings: {made} created, {Meeting.objects.count()} in the calendar.")

@@ -14,6 +14,7 @@ from actionplan import services as plan_services
 from actionplan.models import ItemStatusChange, PlanItem
 from cica_portal import bilingual
 from cica_portal.models import ApprovalRequest, Area, User
+from exchange.models import ShareTemplate
 
 pytestmark = pytest.mark.django_db
 
@@ -49,17 +50,74 @@ def _missing_russian():
     return missing
 
 
+# Every kind of official text, and its translated fields: a model registered in a
+# `translation.py` and not listed here (or a field added to one) fails the test below, so the
+# completeness check is known to cover it.
+REGISTERED = {
+    "PlanItem": {"title", "text"},
+    "ItemStatusChange": {"reason"},
+    "ShareTemplate": {"title", "description"},
+    "Meeting": {"title", "outcome"},
+    "AgendaItem": {"title", "description"},
+    "MeetingDocument": {"title"},
+    "ApprovalRequest": {"title"},
+    "RegisteredDecision": {"title", "text"},
+}
+# The texts inside a share template's schema, each with its Russian twin.
+SCHEMA_TEXTS = ("label", "help_text", "choices")
+
+
 def test_it_registers_every_kind_of_official_text_for_both_languages():
     names = {model.__name__: set(fields) for model, fields in bilingual.translated_models().items()}
-    assert names["PlanItem"] == {"title", "text"}
-    assert names["ItemStatusChange"] == {"reason"}
-    assert names["ShareTemplate"] == {"title", "description"}
-    assert names["Meeting"] == {"title", "outcome"}
-    assert names["MeetingDocument"] == {"title"}
-    assert names["ApprovalRequest"] == {"title"}
-    assert names["RegisteredDecision"] == {"title", "text"}
+    assert names == REGISTERED
     for model in bilingual.translated_models():
         assert {"en_status", "ru_status"} <= {f.name for f in model._meta.fields}
+
+
+def _missing_russian_in_schemas():
+    """(slug, version, field name, text) of every schema text of an official template with no
+    Russian twin (or, for choices, none as long as the English)."""
+    missing = []
+    templates = ShareTemplate.objects.exclude(ru_status=bilingual.LanguageStatus.DRAFT)
+    for template in templates:
+        for spec in template.fields:
+            for key in SCHEMA_TEXTS:
+                english, russian = spec.get(key), spec.get(f"{key}_ru")
+                if not english:
+                    continue
+                if not russian or (key == "choices" and len(russian) != len(english)):
+                    missing.append((template.slug, template.version, spec["name"], key))
+    return missing
+
+
+def test_the_check_covers_every_registered_field_of_every_kind(seeded):
+    """Blanking the Russian of any registered field, in any model, is caught."""
+    for model, fields in bilingual.translated_models().items():
+        row = model.objects.order_by("pk").first()
+        assert row is not None, f"seed_demo makes no {model.__name__}"
+        for field in fields:
+            model.objects.filter(pk=row.pk).update(
+                **{f"{field}_en": "An English text", f"{field}_ru": ""},
+                ru_status=bilingual.LanguageStatus.OFFICIAL,
+            )
+            assert (model.__name__, row.pk, field) in _missing_russian(), (model, field)
+
+
+def test_no_official_template_lacks_the_russian_of_its_labels_help_or_choices(seeded):
+    assert _missing_russian_in_schemas() == []
+
+
+def test_the_schema_check_finds_a_label_with_no_russian(seeded):
+    template = ShareTemplate.objects.filter(is_current=True).order_by("pk").first()
+    fields = [dict(spec) for spec in template.fields]
+    assert fields[0].get("label_ru")  # seed_demo's templates carry their Russian
+    fields[0].pop("label_ru")
+    ShareTemplate.objects.filter(pk=template.pk).update(
+        fields=fields, ru_status=bilingual.LanguageStatus.OFFICIAL
+    )
+    assert (template.slug, template.version, fields[0]["name"], "label") in (
+        _missing_russian_in_schemas()
+    )
 
 
 def test_no_official_text_lacks_its_russian_version_after_seed_demo(seeded):

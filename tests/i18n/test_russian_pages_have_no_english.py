@@ -113,10 +113,13 @@ def _bilingual_pages() -> list[str]:
 
 
 # Main pages that still show English after seed_demo, and why (issue 21, not done yet): the
-# demo meetings, shares and focal-point entries are written in English only (their Russian
-# versions are empty, shown as English without the fallback marker by those apps' templates),
-# share labels name states in English, and stored notices were rendered in the language the
-# person had when they were sent (English, before the test chose Russian).
+# demo meetings, their agenda items and reports have their Russian now (meetings/seed.py), and
+# a share's label names its state in the reader's language; but the demo shares' titles and
+# content, the focal-point entries (organisations, positions, placeholder names) and the
+# decision register's titles of the Secretariat's plan decisions are English only (the last
+# marked as such), and stored notices were rendered in the language the person
+# had when they were sent (English, before the test chose Russian): a notice's texts are not
+# stored per language yet.
 NOT_YET_BILINGUAL = [
     "home",
     "approvals",
