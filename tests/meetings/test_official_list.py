@@ -209,7 +209,9 @@ def test_attendance_on_a_published_list_is_todays(meeting, lines, secretariat, c
     assert groups[0][1][0]["delegates"][0]["checked_in_at"] is not None
 
 
-def test_the_admin_shows_each_publication_and_cannot_change_one(meeting, lines, secretariat, client):
+def test_the_admin_shows_each_publication_and_cannot_change_one(
+    meeting, lines, secretariat, client
+):
     from ..factories import SecretariatAdminFactory
 
     version = services.publish_participants(meeting, by=secretariat)
