@@ -51,6 +51,7 @@ from .models import (
     NeedsAnswer,
     NeedsQuestionnaire,
     NeedsTopic,
+    OfficialListVersion,
     Registration,
     Session,
     TrainingRequest,
@@ -305,6 +306,23 @@ class InvitationInline(admin.TabularInline):
         return False  # proposed from the meeting page, which asks the member states
 
 
+class OfficialListVersionInline(admin.TabularInline):
+    """Each publication of the official list, as published (made by publishing, never here)."""
+
+    model = OfficialListVersion
+    extra = 0
+    fields = ["number", "published_at", "published_by", "sha256"]
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = _("publications of the official list")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Meeting)
 class MeetingAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_display = ["title", "kind", "venue_start", "time_zone", "host_state", "status", "series"]
@@ -326,6 +344,7 @@ class MeetingAdmin(ServiceAdminMixin, admin.ModelAdmin):
         RegistrationInline,
         DocumentInline,
         InvitationInline,
+        OfficialListVersionInline,
     ]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = [

@@ -47,6 +47,7 @@ def test_it_publishes_the_official_list_and_checks_a_delegate_in_at_the_door(por
     assert page.get_by_role("heading", level=1).inner_text() == "Official list of participants"
     page.get_by_role("button", name="Publish the official list").click()
     assert "The official list is published" in page.locator("body").inner_text()
+    assert "Version 1, published on" in page.get_by_test_id("official-list-version").inner_text()
     assert page.get_by_role("cell", name="Head of the Kazakh delegation").is_visible()
     portal.check(page, "official-list")
     with page.expect_download() as download:

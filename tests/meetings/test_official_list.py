@@ -207,3 +207,17 @@ def test_attendance_on_a_published_list_is_todays(meeting, lines, secretariat, c
     Delegate.objects.filter(registration=kz).update(checked_in_at=timezone.now())
     groups = selectors.official_list_groups(meeting, version.lines)
     assert groups[0][1][0]["delegates"][0]["checked_in_at"] is not None
+
+
+def test_the_admin_shows_each_publication_and_cannot_change_one(
+    meeting, lines, secretariat, client
+):
+    from ..factories import SecretariatAdminFactory
+
+    version = services.publish_participants(meeting, by=secretariat)
+    client.force_login(SecretariatAdminFactory(username="secretariat-staff"))
+    page = client.get(reverse("admin:meetings_meeting_change", args=[meeting.pk]))
+    html = page.content.decode()
+    assert "Publications of the official list" in html
+    assert version.sha256 in html
+    assert 'name="official_lists-0-sha256"' not in html
