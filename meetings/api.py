@@ -30,6 +30,7 @@ from .serializers import (
     DocumentSerializer,
     LibraryDocumentSerializer,
     MeetingSerializer,
+    NeedsAnswerInputSerializer,
     NeedsAnswerSerializer,
     NeedsQuestionnaireSerializer,
     OfficialListSerializer,
@@ -325,6 +326,31 @@ class NeedsQuestionnaireViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.questionnaires_visible_to(self.request.user).order_by("-sent_at", "-pk")
+
+    @extend_schema(
+        request=NeedsAnswerInputSerializer,
+        responses=NeedsAnswerSerializer,
+        parameters=[],
+    )
+    @action(detail=True, methods=["put"], filter_backends=[], pagination_class=None)
+    def answer(self, request, pk=None):
+        """A member state's focal point saves their state's whole answer as a draft, or submits
+        it (`submit: true`) while the questionnaire is open; a submitted answer is a 409."""
+        questionnaire = self.get_object()
+        serializer = NeedsAnswerInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        answer = services.save_needs_answer(
+            questionnaire,
+            by=request.user,
+            institutional_capacity=data["institutional_capacity"],
+            trainers_available=data["trainers_available"],
+            other_needs=data["other_needs"],
+            needs=[dict(need) for need in data["topics"]],
+            submit=data["submit"],
+        )
+        answer = selectors.get_needs_answer_for(request.user, answer.pk)
+        return Response(NeedsAnswerSerializer(answer).data)
 
 
 class NeedsAnswerViewSet(viewsets.ReadOnlyModelViewSet):

@@ -7,6 +7,7 @@ from .models import (
     AgendaItem,
     Delegate,
     DocumentVersion,
+    Languages,
     Meeting,
     MeetingDocument,
     NeedsAnswer,
@@ -401,3 +402,27 @@ class NeedsAnswerSerializer(serializers.ModelSerializer):
             "submitted_at",
         ]
         read_only_fields = fields
+
+
+class NeedsTopicInputSerializer(serializers.Serializer):
+    topic = serializers.CharField(max_length=300, help_text="One of the questionnaire's topics.")
+    trainees = serializers.IntegerField(
+        min_value=0, max_value=10000, help_text="Trainers to train; 0 leaves the topic out."
+    )
+    language = serializers.ChoiceField(choices=Languages.choices, required=False)
+
+
+class NeedsAnswerInputSerializer(serializers.Serializer):
+    """A state's whole answer, saved as its draft, or submitted with `submit: true`."""
+
+    institutional_capacity = serializers.CharField(
+        max_length=4000, required=False, allow_blank=True, default=""
+    )
+    trainers_available = serializers.IntegerField(min_value=0, max_value=10000, default=0)
+    other_needs = serializers.CharField(
+        max_length=4000, required=False, allow_blank=True, default=""
+    )
+    topics = NeedsTopicInputSerializer(many=True, required=False, default=list)
+    submit = serializers.BooleanField(
+        default=False, help_text="Submit to the Secretariat; a submitted answer cannot change."
+    )

@@ -12,7 +12,7 @@ from cica_portal.models import Area, AuditRecord
 from meetings import services
 from meetings.audit_actions import REGISTRATION_VALIDATED
 from meetings.badges import badge_code
-from meetings.models import AgendaItem, MeetingDocument, Registration
+from meetings.models import AgendaItem, MeetingDocument, NeedsAnswer, Registration
 
 from ..factories import FocalPointUserFactory, state
 from .factories import MeetingFactory
@@ -453,3 +453,53 @@ def test_the_lists_do_not_grow_in_queries_with_their_rows(api_client, meeting, s
     for code in ("RU", "CN", "TJ"):
         add(code, sessions=4)
     assert {url: _queries(api_client, url) for url in urls} == budget
+
+
+def test_a_focal_point_saves_a_draft_then_submits_its_states_answer(
+    api_client, questionnaire, fp_kz
+):
+    url = f"/api/v1/meetings/needs/questionnaires/{questionnaire.pk}/answer/"
+    body = {
+        "institutional_capacity": "A police academy",
+        "trainers_available": 3,
+        "topics": [
+            {"topic": "Document fraud detection", "trainees": 5, "language": "ru"},
+            {"topic": "Risk analysis at the border", "trainees": 0},
+        ],
+    }
+    api_client.force_authenticate(fp_kz)
+    draft = api_client.put(url, body, format="json")
+    assert draft.status_code == 200, draft.content
+    assert draft.json()["status"] == "draft"
+    assert draft.json()["topics"] == [
+        {"topic": "Document fraud detection", "trainees": 5, "language": "ru"}
+    ]
+    submitted = api_client.put(url, {**body, "submit": True}, format="json")
+    assert submitted.json()["status"] == "submitted"
+    assert submitted.json()["submitted_at"] is not None
+    again = api_client.put(url, {**body, "trainers_available": 9}, format="json")
+    assert again.status_code == 409
+    assert NeedsAnswer.objects.get().trainers_available == 3
+
+
+def test_a_topic_not_offered_is_a_400_naming_topics_and_nothing_is_saved(
+    api_client, questionnaire, fp_kz
+):
+    api_client.force_authenticate(fp_kz)
+    response = api_client.put(
+        f"/api/v1/meetings/needs/questionnaires/{questionnaire.pk}/answer/",
+        {"topics": [{"topic": "Cooking", "trainees": 2}]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "topics" in response.json()
+    assert not NeedsAnswer.objects.exists()
+
+
+def test_the_secretariat_does_not_answer_for_a_state(api_client, questionnaire, secretariat):
+    api_client.force_authenticate(secretariat)
+    response = api_client.put(
+        f"/api/v1/meetings/needs/questionnaires/{questionnaire.pk}/answer/", {}, format="json"
+    )
+    assert response.status_code == 403
+    assert not NeedsAnswer.objects.exists()

@@ -299,6 +299,21 @@ CASES = [
     Case("api-meeting-detail", {"pk": "@meeting"}, {"GET": "401 200 200 200 200 200 401", "PATCH": "401 405 405 405 405 405 401", "DELETE": "401 405 405 405 405 405 401"}),
     Case("api-meeting-documents", {"pk": "@meeting"}, {"GET": "401 200 200 200 200 200 401", "POST": "401 405 405 405 405 405 401"}),
     Case("api-meeting-ics", {"pk": "@meeting"}, {"GET": "401 200 200 200 200 200 401", "POST": "401 405 405 405 405 405 401"}),
+    # Issue 23's parts of a meeting: delegations (own state's; all for the Secretariat), the official
+    # list (unpublished: the Secretariat's), attendance and check-in (the Secretariat's), validation
+    # of A's line by A's people, the library, the needs (not the approvers').
+    Case("api-meeting-delegations", {"pk": "@meeting"}, {"GET": "401 200 200 200 200 200 401", "POST": "401 405 405 405 405 405 401"}),
+    Case("api-meeting-official-list", {"pk": "@meeting"}, {"GET": "401 404 404 404 404 200 401", "POST": "401 405 405 405 405 405 401"}),
+    Case("api-meeting-attendance", {"pk": "@meeting"}, {"GET": "401 403 403 403 403 200 401", "POST": "401 405 405 405 405 405 401"}),
+    Case("api-meeting-check-in", {"pk": "@meeting"}, {"GET": "401 405 405 405 405 405 401", "POST": "401 403 403 403 403 400 401"}),
+    Case("api-meeting-sessions", {"pk": "@meeting"}, {"GET": "401 200 200 200 200 200 401", "POST": "401 405 405 405 405 405 401"}),
+    Case("api-registration-validate", {"pk": "@registration"}, {"GET": "401 405 405 405 405 405 401", "POST": "401 200 404 200 404 403 401"}),
+    Case("api-meeting-library-list", {}, {"GET": "401 200 200 200 200 200 401", "POST": "401 405 405 405 405 405 401"}),
+    Case("api-needs-questionnaire-list", {}, {"GET": "401 200 200 403 403 200 401", "POST": "401 405 405 403 403 405 401"}),
+    Case("api-needs-questionnaire-detail", {"pk": "@questionnaire"}, {"GET": "401 200 200 403 403 200 401", "PATCH": "401 405 405 403 403 405 401", "DELETE": "401 405 405 403 403 405 401"}),
+    Case("api-needs-questionnaire-answer", {"pk": "@questionnaire"}, {"GET": "401 405 405 403 403 405 401", "PUT": "401 200 200 403 403 403 401"}),
+    Case("api-needs-answer-list", {}, {"GET": "401 200 200 403 403 200 401", "POST": "401 405 405 403 403 405 401"}),
+    Case("api-needs-answer-detail", {"pk": "@needs_answer"}, {"GET": "401 200 404 403 403 200 401", "PATCH": "401 405 405 403 403 405 401", "DELETE": "401 405 405 403 403 405 401"}),
     Case("api-exchange-share", {"pk": "@share_draft"}, {"GET": "401 200 404 200 404 404 401", "PATCH": "401 200 404 403 404 404 401", "DELETE": "401 405 405 405 405 405 401"}),
     Case("api-exchange-share", {"pk": "@share_pending"}, {"GET": "401 200 404 200 404 404 401", "PATCH": "401 200 404 403 404 404 401", "DELETE": "401 405 405 405 405 405 401"}),
     Case("api-exchange-share", {"pk": "@share_released"}, {"GET": "401 200 200 200 200 404 401", "PATCH": "401 409 403 403 403 404 401", "DELETE": "401 405 405 405 405 405 401"}),
