@@ -127,10 +127,21 @@ class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
         meeting = selectors.get_meeting_for(request.user, pk)
         if not selectors.may_read_official_list(request.user, meeting):
             raise Http404
+        # Readers get the list as published (a later change to a delegation waits for the
+        # next publication); the Secretariat also sees the list as it stands now with ?draft=1,
+        # as on the page, and before any publication.
+        version = selectors.published_official_list(meeting)
+        if version is None or (request.query_params.get("draft") and request.user.is_secretariat):
+            version = None
+            lines = selectors.official_list_lines(meeting)
+        else:
+            lines = version.lines
         body = {
             "meeting": meeting.pk,
-            "published_at": meeting.participants_published_at,
-            "delegations": selectors.official_list_of(meeting),
+            "published_at": version.published_at if version else meeting.participants_published_at,
+            "version": version.number if version else None,
+            "sha256": version.sha256 if version else None,
+            "delegations": lines,
         }
         return Response(OfficialListSerializer(body).data)
 

@@ -1,3 +1,4 @@
+from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -206,30 +207,39 @@ class DelegationSerializer(serializers.ModelSerializer):
         return bool(registration.credentials)
 
 
-class OfficialListDelegateSerializer(serializers.ModelSerializer):
+class OfficialListDelegateSerializer(serializers.Serializer):
     """What the official list prints of a delegate: no needs, no attendance."""
 
-    class Meta:
-        model = Delegate
-        fields = ["name", "position", "role"]
-        read_only_fields = fields
+    name = serializers.CharField(read_only=True)
+    position = serializers.CharField(read_only=True)
+    role = serializers.ChoiceField(choices=Delegate.Role.choices, read_only=True)
 
 
-class OfficialListLineSerializer(serializers.ModelSerializer):
-    participant = serializers.CharField(source="participant_code", read_only=True)
-    name = serializers.CharField(source="participant_name", read_only=True)
+class OfficialListLineSerializer(serializers.Serializer):
+    """One delegation as the list prints it, from the list's lines (selectors.official_list_lines
+    or a publication's): the party's name in the active language."""
+
+    participant = serializers.CharField(source="code", read_only=True)
+    name = serializers.SerializerMethodField()
     group = serializers.ChoiceField(choices=["member", "observer", "body"], read_only=True)
     delegates = OfficialListDelegateSerializer(many=True, read_only=True)
 
-    class Meta:
-        model = Registration
-        fields = ["participant", "name", "group", "delegates"]
-        read_only_fields = fields
+    @extend_schema_field(serializers.CharField())
+    def get_name(self, line: dict) -> str:
+        if get_language() == "ru":
+            return line.get("name_ru") or line["name_en"]
+        return line["name_en"]
 
 
 class OfficialListSerializer(serializers.Serializer):
     meeting = serializers.IntegerField(read_only=True)
     published_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    version = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="The publication these lines are (null: the list as it stands now, unpublished).",
+    )
+    sha256 = serializers.CharField(read_only=True, allow_null=True)
     delegations = OfficialListLineSerializer(many=True, read_only=True)
 
 

@@ -166,6 +166,29 @@ def test_the_official_list_is_a_404_to_states_until_it_is_published(
     ]
 
 
+def test_the_api_gives_the_official_list_as_published_and_the_secretariat_the_draft(
+    api_client, meeting, lines, fp_kz, approver_kz, approver_ru, secretariat
+):
+    kz, _ru = lines
+    services.validate_delegation(kz, by=approver_kz)
+    first = services.publish_participants(meeting, by=secretariat)
+    changed = services.register_delegation(
+        meeting, by=fp_kz, delegates=[{"name": "Nurlan Newhead", "role": "head"}]
+    )
+    services.confirm_registration(changed, by=secretariat)
+    services.validate_delegation(changed, by=approver_kz)
+    url = f"/api/v1/meetings/{meeting.pk}/official-list/"
+    api_client.force_authenticate(approver_ru)
+    body = api_client.get(url, {"draft": "1"}).json()
+    assert (body["version"], body["sha256"]) == (1, first.sha256)
+    assert body["delegations"][0]["delegates"][0]["name"] == "Aibek Example"
+    api_client.force_authenticate(secretariat)
+    draft = api_client.get(url, {"draft": "1"}).json()
+    assert (draft["version"], draft["sha256"]) == (None, None)
+    assert draft["delegations"][0]["delegates"][0]["name"] == "Nurlan Newhead"
+    assert api_client.get(url).json()["version"] == 1
+
+
 # --- Attendance and check-in -------------------------------------------------------------------
 
 
