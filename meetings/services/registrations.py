@@ -443,12 +443,23 @@ def publish_participants(meeting: Meeting, *, by: User) -> OfficialListVersion:
             ),
             code="conflict",
         )
+    sha256 = selectors.official_list_hash(lines)
+    latest = selectors.published_official_list(meeting)
+    if latest is not None and latest.sha256 == sha256:
+        raise MeetingError(
+            _(
+                "Nothing changed since version %(number)d of the official list: it stays the "
+                "published one."
+            )
+            % {"number": latest.number},
+            code="conflict",
+        )
     last = meeting.official_lists.aggregate(last=Max("number"))["last"] or 0
     version = OfficialListVersion.objects.create(
         meeting=meeting,
         number=last + 1,
         lines=lines,
-        sha256=selectors.official_list_hash(lines),
+        sha256=sha256,
         published_by=by,
     )
     meeting.participants_published_at = version.published_at

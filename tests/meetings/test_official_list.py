@@ -221,3 +221,15 @@ def test_the_admin_shows_each_publication_and_cannot_change_one(
     assert "Publications of the official list" in html
     assert version.sha256 in html
     assert 'name="official_lists-0-sha256"' not in html
+
+
+def test_publishing_an_unchanged_list_again_is_refused_and_not_offered(
+    meeting, lines, secretariat, client
+):
+    services.publish_participants(meeting, by=secretariat)
+    with pytest.raises(services.MeetingError, match="Nothing changed since version 1"):
+        services.publish_participants(meeting, by=secretariat)
+    assert meeting.official_lists.count() == 1
+    client.force_login(secretariat)
+    page = client.get(reverse("meetings:official-list", args=[meeting.pk])).content.decode()
+    assert "Publish again with the changes" not in page
