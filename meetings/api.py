@@ -122,15 +122,20 @@ class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
         pagination_class=None,
     )
     def official_list(self, request, pk=None):
-        """The official list of participants: for the Secretariat always; for the member
-        states' people (and a taking-part observer state's) once it is published; 404 before."""
+        """The official list of participants as last published (frozen at publication): for
+        the member states' people (and a taking-part observer state's) once published, 404
+        before; the Secretariat reads the list as it stands until a first publication."""
         meeting = selectors.get_meeting_for(request.user, pk)
         if not selectors.may_read_official_list(request.user, meeting):
             raise Http404
+        # As the page: the latest publication, frozen as published; before any, the list as it
+        # stands (which only the Secretariat may read).
+        version = selectors.published_official_list(meeting)
         body = {
             "meeting": meeting.pk,
-            "published_at": meeting.participants_published_at,
-            "delegations": selectors.official_list_of(meeting),
+            "version": version.number if version else None,
+            "published_at": version.published_at if version else None,
+            "delegations": version.lines if version else selectors.official_list_lines(meeting),
         }
         return Response(OfficialListSerializer(body).data)
 

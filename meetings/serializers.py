@@ -1,3 +1,4 @@
+from django.utils import translation
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -206,29 +207,32 @@ class DelegationSerializer(serializers.ModelSerializer):
         return bool(registration.credentials)
 
 
-class OfficialListDelegateSerializer(serializers.ModelSerializer):
+class OfficialListDelegateSerializer(serializers.Serializer):
     """What the official list prints of a delegate: no needs, no attendance."""
 
-    class Meta:
-        model = Delegate
-        fields = ["name", "position", "role"]
-        read_only_fields = fields
+    name = serializers.CharField(read_only=True)
+    position = serializers.CharField(read_only=True)
+    role = serializers.ChoiceField(choices=Delegate.Role.choices, read_only=True)
 
 
-class OfficialListLineSerializer(serializers.ModelSerializer):
-    participant = serializers.CharField(source="participant_code", read_only=True)
-    name = serializers.CharField(source="participant_name", read_only=True)
+class OfficialListLineSerializer(serializers.Serializer):
+    """One line of the list as published (frozen at publication), or as it stands now."""
+
+    participant = serializers.CharField(source="code", read_only=True)
+    name = serializers.SerializerMethodField()
     group = serializers.ChoiceField(choices=["member", "observer", "body"], read_only=True)
     delegates = OfficialListDelegateSerializer(many=True, read_only=True)
 
-    class Meta:
-        model = Registration
-        fields = ["participant", "name", "group", "delegates"]
-        read_only_fields = fields
+    def get_name(self, line) -> str:
+        russian = (translation.get_language() or "en")[:2] == "ru"
+        return line["name_ru"] if russian and line.get("name_ru") else line["name_en"]
 
 
 class OfficialListSerializer(serializers.Serializer):
     meeting = serializers.IntegerField(read_only=True)
+    version = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="The publication's number; null before any."
+    )
     published_at = serializers.DateTimeField(read_only=True, allow_null=True)
     delegations = OfficialListLineSerializer(many=True, read_only=True)
 
