@@ -153,9 +153,11 @@ def test_the_official_list_is_a_404_to_states_until_it_is_published(
     assert before["published_at"] is None
     assert [line["participant"] for line in before["delegations"]] == ["KZ"]
     services.publish_participants(meeting, by=secretariat)
+    kz.delegates.update(name="Changed after publication")
     api_client.force_authenticate(approver_ru)
     body = api_client.get(url).json()
     assert body["published_at"] is not None
+    assert body["version"] == 1
     assert body["delegations"] == [
         {
             "participant": "KZ",
