@@ -95,7 +95,8 @@ nodes: install
 faults: install
 	$(PY) scripts/faults.py
 
-## make bench: pages at 1,000 and 100,000 shares on PostgreSQL and gunicorn; see docs/PERFORMANCE.md.
+## make bench: pages at 1,000 and 100,000 shares, the document check at 10,000 to 1,000,000 notices,
+## on PostgreSQL and gunicorn; see docs/PERFORMANCE.md.
 bench: install
 	bench/run.sh
 

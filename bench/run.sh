@@ -17,7 +17,8 @@
 # BENCH_WORKERS, BENCH_REPEAT, BENCH_SHARES_SMALL, BENCH_SHARES_LARGE, BENCH_FOCAL_POINTS,
 # BENCH_MEETINGS, BENCH_AUDIT, BENCH_INDICO_URL (an Indico to time beside the feed),
 # BENCH_REUSE=1 (keep both databases when they exist: migrate them
-# and measure again, without the 5 to 10 minutes of generating).
+# and measure again, without the 5 to 10 minutes of generating), BENCH_DOCUMENTS=0 (leave out
+# the document check at 10,000 to 1,000,000 notices, bench/documents.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -144,4 +145,16 @@ for worker in $(pgrep -P "${PIDS[-1]}"); do grep VmRSS "/proc/$worker/status" | 
   | sort -n | tail -1 >"$RUN_DIR/rss_kb"
 DATABASE_URL="$LARGE_URL" "$BIN/python" manage.py verify_audit_log | tail -n 1
 
-"$BIN/python" bench/report.py "$RUN_DIR" --small "$SMALL" --large "$LARGE" --workers "$WORKERS"
+status=0
+"$BIN/python" bench/report.py "$RUN_DIR" --small "$SMALL" --large "$LARGE" --workers "$WORKERS" \
+  || status=$?
+
+# The document check at 10,000 to 1,000,000 notices, on a database and servers of its own
+# (BENCH_DOCUMENTS=0 leaves it out): the servers above are stopped first.
+if [[ ${BENCH_DOCUMENTS:-1} == 1 ]]; then
+  cleanup
+  PIDS=()
+  echo "== the document check (bench/documents.sh)"
+  BENCH_DIR="$RUN_DIR" bench/documents.sh || status=$?
+fi
+exit "$status"

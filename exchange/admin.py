@@ -21,8 +21,18 @@ from cica_portal import admin_services
 from cica_portal.admin_services import ServiceAdminMixin, register_audit_scope
 from cica_portal.models import ApprovalRequest
 
-from . import template_versions
-from .models import Share, ShareRead, ShareTemplate, ShareTransition, WithdrawalReceipt
+from . import document_selectors as docs
+from . import document_services, template_versions
+from .models import (
+    DocumentHit,
+    DocumentNotice,
+    FoundDocument,
+    Share,
+    ShareRead,
+    ShareTemplate,
+    ShareTransition,
+    WithdrawalReceipt,
+)
 from .selectors import PURPOSE, shares_with_history_for, visible_shares
 from .validation import validate_template_fields
 
@@ -221,6 +231,116 @@ class WithdrawalReceiptAdmin(ShareHistoryAdmin):
         "acknowledged_by",
         "last_reminded_at",
     ]
+
+
+# --- lost and stolen documents ---------------------------------------------------------------
+# What the portal's pages show, to whom they show it: a notice to those who may see its share,
+# a hit or a found document report to the two states it concerns (never the Secretariat). No
+# number, not even its keyed hash. A notice changes only through `change_notice`, so only a
+# focal point of the issuing state changes it; the rest is read-only.
+
+
+class DocumentNoticeForm(forms.ModelForm):
+    class Meta:
+        model = DocumentNotice
+        fields = ["status", "recovered_on", "reported_to_sltd", "checkable_by_all"]
+
+    def _post_clean(self):
+        # No model validation here: `change_notice` checks the change (a recovered document
+        # needs its date) and says so in words, not by the constraint's name.
+        pass
+
+
+@admin.register(DocumentNotice)
+class DocumentNoticeAdmin(ServiceAdminMixin, ReadOnlyAdmin):
+    form = DocumentNoticeForm
+    list_display = [
+        "share_id", "issuing_state", "document_type", "status", "reported_to_sltd",
+        "checkable_by_all", "created_at",
+    ]  # fmt: skip
+    list_filter = ["status", "reported_to_sltd", "document_type"]
+    list_select_related = ["issuing_state"]
+    search_fields = ["=share__id"]
+    readonly_fields = ["share", "issuing_state", "document_type", "created_at", "updated_at"]
+
+    def get_queryset(self, request):
+        return DocumentNotice.objects.filter(
+            share__in=visible_shares(request.user).values("pk")
+        ).select_related("issuing_state", "share")
+
+    def get_fields(self, request, obj=None):
+        editable = ["status", "recovered_on", "reported_to_sltd", "checkable_by_all"]
+        return [*self.readonly_fields[:3], *editable, *self.readonly_fields[3:]]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and self.has_change_permission(request, obj):
+            return self.readonly_fields
+        return [
+            *self.readonly_fields,
+            "status",
+            "recovered_on",
+            "reported_to_sltd",
+            "checkable_by_all",
+        ]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is not None and docs.may_change_notice(request.user, obj) and not obj.is_closed
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        document_services.change_notice(
+            obj,
+            by=request.user,
+            status=data["status"],
+            recovered_on=data.get("recovered_on"),
+            reported_to_sltd=data["reported_to_sltd"],
+            checkable_by_all=data["checkable_by_all"],
+        )
+
+
+@admin.register(DocumentHit)
+class DocumentHitAdmin(ReadOnlyAdmin):
+    """Read-only: the checking state closes a hit on the hits page."""
+
+    list_display = [
+        "id", "share_id", "issuing_state", "checked_by_state", "channel", "blind", "checked_at",
+        "outcome", "closed_at",
+    ]  # fmt: skip
+    list_filter = ["channel", "blind", "outcome", ("closed_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["issuing_state", "checked_by_state"]
+    search_fields = ["=share__id"]
+    fields = [
+        "share", "issuing_state", "checked_by_state", "checked_by", "channel", "blind",
+        "checked_at", "outcome", "outcome_note", "closed_at", "closed_by", "last_reminded_at",
+    ]  # fmt: skip
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        user = request.user
+        return (docs.hits_on_my_documents(user) | docs.hits_of_my_checks(user)).select_related(
+            "issuing_state", "checked_by_state", "checked_by", "closed_by"
+        )
+
+
+@admin.register(FoundDocument)
+class FoundDocumentAdmin(ReadOnlyAdmin):
+    """Read-only and without the sealed details (the number, the place): the issuing state
+    decides on the found documents page."""
+
+    list_display = [
+        "id", "issuing_state", "finding_state", "document_type", "found_on", "status", "created_at",
+    ]  # fmt: skip
+    list_filter = ["status", "document_type"]
+    list_select_related = ["issuing_state", "finding_state"]
+    search_fields = ["=id"]
+    fields = [
+        "issuing_state", "finding_state", "reported_by", "document_type", "found_on", "status",
+        "created_at", "decided_by", "decided_at", "decision_note",
+    ]  # fmt: skip
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return docs.found_documents_for(request.user).select_related("reported_by", "decided_by")
 
 
 def audit_records_kept_from(user) -> Q:

@@ -31,7 +31,7 @@ from . import document_selectors as docs
 from . import document_services, services
 from .forms import DOCUMENT_TYPES
 from .models import LOST_STOLEN_SLUG, DocumentNotice, ShareTemplate
-from .validation import normalise_document_number
+from .validation import ContentErrors, normalise_document_number, validate_content
 
 REQUIRED_COLUMNS = (
     "document_number",
@@ -239,18 +239,31 @@ def _date(value: str, name: str) -> datetime.date | None:
         raise DocumentImportError(_("Write the date as YYYY-MM-DD."), field=name) from None
 
 
-def _content(row: dict[str, str], state: State) -> dict[str, Any]:
+def _content(row: dict[str, str], state: State, template: ShareTemplate) -> dict[str, Any]:
+    """The share's content of a line; every wrong value of the line named at once."""
+    errors = ContentErrors()
+    try:
+        reported: bool | None = _boolean(row["reported_to_interpol"], "reported_to_interpol")
+    except DocumentImportError as error:
+        errors.add("reported_to_interpol", str(error.message))
+        reported = None
     content: dict[str, Any] = {
         "document_number": row["document_number"],
         "document_type": row["document_type"],
         "issuing_state": state.code,  # from the user, never from the file
         "lost_or_stolen": row["lost_or_stolen"].capitalize(),
         "date_lost_or_stolen": row["date_lost_or_stolen"],
-        "reported_to_interpol": _boolean(row["reported_to_interpol"], "reported_to_interpol"),
+        "reported_to_interpol": bool(reported),
     }
     for name in ("place_lost_or_stolen", "reported_to_interpol_on", "remarks"):
         if row.get(name):
             content[name] = row[name]
+    _clean, more = validate_content(template, content)
+    for name, messages in more.items():
+        for message in messages:
+            errors.add(name, message)
+    if errors:
+        raise services.ShareContentError(errors)
     return content
 
 
@@ -303,7 +316,7 @@ def _import_line(batch: _Batch, line: int, row: dict[str, str]) -> None:
             _("This document has no notice yet: a new document is lost, stolen or stolen_blank."),
             field="status",
         )
-    content = _content(row, by.national_state)
+    content = _content(row, by.national_state, batch.template)
     share = services.create_share(
         author=by,
         template=batch.template,

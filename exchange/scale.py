@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
 
 from cica_portal import approvals, envelope
@@ -334,3 +334,116 @@ def add(run: ScaleRun, count: int) -> int:
     run.made["exchange.share"] = [sh.pk for sh in shares]
     run.made["cica_portal.approvalrequest"] = [r.pk for r in requests]
     return len(shares)
+
+
+# --- lost and stolen document notices, for the check's benchmark -------------------------------
+
+NOTICE_BATCH = 20_000
+
+
+def _copy(model, columns: list[str], rows: list[tuple]) -> None:
+    """COPY on PostgreSQL (a million notices take minutes, not an hour), bulk_create elsewhere."""
+    if connection.vendor != "postgresql":
+        bulk(model, [model(**dict(zip(columns, r, strict=True))) for r in rows])
+        return
+    with connection.cursor() as cursor:
+        sql = f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN"
+        with cursor.cursor.copy(sql) as out:
+            for row in rows:
+                out.write_row(row)
+
+
+def _notice_share(run: ScaleRun, template: ShareTemplate, origin: State, number: int) -> Share:
+    released = run.when()
+    content = {
+        "document_number": f"L{number:09d}",
+        "document_type": "Passport" if number % 5 else "Identity card",
+        "issuing_state": origin.code,
+        "lost_or_stolen": "Stolen" if number % 3 else "Lost",
+        "date_lost_or_stolen": (released - timedelta(days=2)).date().isoformat(),
+        "reported_to_interpol": number % 4 != 0,
+    }
+    share = Share(
+        template=template,
+        title=f"{content['lost_or_stolen']} {content['document_type']} {number}",
+        content=content,
+        status=Status.RELEASED,
+        author=run.fp(origin),
+        originating_state=origin,
+        document_number_normalised=document_key(content["document_number"]),
+        created_at=released - timedelta(days=1),
+        updated_at=released,
+        submitted_at=released - timedelta(hours=20),
+        released_at=released,
+        closed_at=released,
+    )
+    return share
+
+
+def add_notices(run: ScaleRun, count: int) -> int:
+    """Add `count` released lost/stolen shares, each with its notice (real keyed hashes of its
+    number and skeleton) and the rights of two member states' groups: what a document check
+    searches. Without a consent history (a check never reads it), so that 1,000,000 take
+    minutes: `add` makes the shares of every kind with their consents."""
+    if count <= 0:
+        return 0
+    template = ShareTemplate.objects.get(slug="lost-stolen-document", is_current=True)
+    permission = Permission.objects.get(
+        content_type__app_label="exchange", codename=VIEW_PERMISSION
+    )
+    groups = {
+        s.pk: Group.objects.get_or_create(name=STATE_GROUP % s.code)[0].pk for s in run.members
+    }
+    base = Share.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    recipients_through = Share.recipient_states.through
+    made = 0
+    while made < count:
+        size = min(NOTICE_BATCH, count - made)
+        origins = [run.rnd.choice(run.members) for _ in range(size)]
+        rows = [
+            _notice_share(run, template, origin, base + made + i + 1)
+            for i, origin in enumerate(origins)
+        ]
+        with transaction.atomic(), dates_as_given(Share):
+            shares = bulk(Share, rows)
+            notices, rights, recipients = [], [], []
+            for share, origin in zip(shares, origins, strict=True):
+                number = share.content["document_number"]
+                notices.append(
+                    (
+                        share.pk,
+                        origin.pk,
+                        share.content["document_type"],
+                        share.document_number_normalised,
+                        envelope.keyed_hash(skeleton_value(number)),
+                        initial_status(share.content),
+                        bool(share.content["reported_to_interpol"]),
+                        False,
+                        share.released_at,
+                        share.released_at,
+                    )
+                )
+                for state in run.rnd.sample([s for s in run.members if s.pk != origin.pk], 2):
+                    rights.append((groups[state.pk], permission.pk, share.pk))
+                    recipients.append((share.pk, state.pk))
+            _copy(
+                DocumentNotice,
+                [
+                    "share_id", "issuing_state_id", "document_type", "number_key",
+                    "skeleton_key", "status", "reported_to_sltd", "checkable_by_all",
+                    "created_at", "updated_at",
+                ],
+                notices,
+            )  # fmt: skip
+            _copy(
+                ShareGroupObjectPermission,
+                ["group_id", "permission_id", "content_object_id"],
+                rights,
+            )
+            _copy(recipients_through, ["share_id", "state_id"], recipients)
+        made += size
+        run.say(f"  notices: {made:,} of {count:,}")
+    return made
+
+
+MORE_KNOBS = {"notices": add_notices}  # the scale-data command's --notices

@@ -323,3 +323,12 @@ def test_the_page_is_for_focal_points_only(approver_kz, client):
     client.force_login(approver_kz)
     assert client.get(reverse("exchange:import-documents")).status_code == 403
     assert client.delete(reverse("exchange:import-documents")).status_code in (403, 405)
+
+
+def test_every_wrong_value_of_a_line_is_named_at_once(fp_kz):
+    report = run(csv_file("N1,Spaceship,Stolen,01.10.2026,maybe"), fp_kz, dry_run=True)
+    assert {(e.line, e.field) for e in report.errors} == {
+        (2, "document_type"),
+        (2, "date_lost_or_stolen"),
+        (2, "reported_to_interpol"),
+    }

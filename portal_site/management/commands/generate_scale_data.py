@@ -37,17 +37,29 @@ def generate(
     focal_points: int = 0,
     meetings: int = 0,
     audit: int = 0,
+    notices: int = 0,
     seed: int = 2008,
     stdout=None,
     states: list[str] | None = None,
 ) -> dict[str, float]:
     """Add the rows; return the seconds each part took."""
-    counts = {"shares": shares, "focal_points": focal_points, "meetings": meetings}
+    counts = {
+        "shares": shares,
+        "focal_points": focal_points,
+        "meetings": meetings,
+        "notices": notices,
+    }
     modules = scale_modules()
     run = scale.ScaleRun(seed=seed, stdout=stdout, states=states)
     run.on_users_added = [m.users_added for m in modules if hasattr(m, "users_added")]
     mix = [pair for m in modules for pair in m.AUDIT_MIX] + scale.AUDIT_MIX
     parts = [(m.KNOB.replace("_", " "), counts.get(m.KNOB, 0), m.add) for m in modules]
+    # A module may offer more knobs than its main one (exchange: --notices for the check).
+    parts += [
+        (knob.replace("_", " "), counts.get(knob, 0), add)
+        for m in modules
+        for knob, add in getattr(m, "MORE_KNOBS", {}).items()
+    ]
     parts.append(("audit records", audit, lambda r, n: scale.add_audit_records(r, n, mix)))
     timings = {}
     for name, count, add in parts:
@@ -83,15 +95,23 @@ class Command(BaseCommand):
         parser.add_argument("--focal-points", type=int, default=2_000)
         parser.add_argument("--meetings", type=int, default=5_000)
         parser.add_argument("--audit", type=int, default=1_000_000)
+        parser.add_argument(
+            "--notices",
+            type=int,
+            default=0,
+            help="Released lost/stolen document notices, for the document check's benchmark.",
+        )
         parser.add_argument("--seed", type=int, default=2008, help="Random seed (default 2008).")
         parser.add_argument(
             "--dry-run", action="store_true", help="Say what would be added; add nothing."
         )
 
-    def handle(self, *args, shares, focal_points, meetings, audit, seed, dry_run, **options):
+    def handle(
+        self, *args, shares, focal_points, meetings, audit, notices, seed, dry_run, **options
+    ):
         wanted = (
             f"{focal_points:,} focal points, {meetings:,} meetings, {shares:,} shares, "
-            f"{audit:,} audit records"
+            f"{notices:,} document notices, {audit:,} audit records"
         )
         if dry_run:
             self.stdout.write(f"Would add {wanted}.")
@@ -103,6 +123,7 @@ class Command(BaseCommand):
             focal_points=focal_points,
             meetings=meetings,
             audit=audit,
+            notices=notices,
             seed=seed,
             stdout=self.stdout,
         )

@@ -6,7 +6,7 @@ from cica_portal.demo import DEFAULT_PASSWORD, create_demo_people
 from portal_site.app_modules import app_modules
 
 # Each app may offer `<app>.seed.seed_demo(*, password, stdout)`; they run in this order.
-SEEDED_APPS = ["actionplan", "focalpoints", "meetings", "exchange"]
+SEEDED_APPS = ["actionplan", "focalpoints", "meetings", "exchange", "inquiries"]
 
 
 class Command(BaseCommand):
