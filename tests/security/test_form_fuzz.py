@@ -105,6 +105,9 @@ NOT_A_FORM = {
     "world); the same form as exchange:edit, and its bad input is tested in "
     "tests/exchange/test_clear_at_every_step.py",
     "exchange:delete": "a confirmation button with no field but the CSRF token",
+    "focalpoints:campaign-open": "a button with no field but the CSRF token, shown only while no "
+    "campaign is open (the world's is open, so that its correction form is fuzzed); tested in "
+    "tests/focalpoints/test_confirmation_campaign.py",
     "focalpoints:check-note-verbale": "a button, shown only on a nomination whose note verbale "
     "is complete and not yet checked (the world's has none); tested in "
     "tests/focalpoints/test_nomination_note_verbale.py",
