@@ -175,11 +175,13 @@ def tell_stale_entries(*, now: datetime.datetime | None = None, batch_size: int 
         for approver in approvers_of({entry.state_id for entry in batch}):
             approvers.setdefault(approver.national_state_id, []).append(approver)
         users = {user.pk: user for user in User.objects.filter(pk__in=[e.user_id for e in batch])}
+        # known_at is the selector's annotation: when the entry was last known to be right.
+        known = {entry.pk: entry.known_at for entry in batch}  # type: ignore[attr-defined]
         occasions = [
             (
                 ([users[entry.user_id]] if entry.user_id in users else [])
                 + approvers.get(entry.state_id, []),
-                f"fp:{entry.pk}:stale:{entry.known_at:%Y%m%d%H%M%S}",
+                f"fp:{entry.pk}:stale:{known[entry.pk]:%Y%m%d%H%M%S}",
                 _stale_notice(entry),
                 _entry_url(entry),
             )
