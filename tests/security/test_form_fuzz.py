@@ -55,6 +55,7 @@ EXTRA_QUERY = (
     "page", "next", "when", "month", "year", "box", "cursor", "purpose", "version", "gaps", "area",
     "side",
     "lang",  # the official list's PDF: its language
+    "draft",  # the official list as it stands now (the Secretariat's), not as published
 )  # fmt: skip
 # Pages that read the query string without a filter form (see EXTRA_QUERY).
 READS_THE_QUERY_STRING = {
@@ -71,6 +72,8 @@ READS_THE_QUERY_STRING = {
     "focalpoints:coverage-csv",
     "focalpoints:nominate",
     "meetings:official-list-pdf",
+    "meetings:official-list",
+    "meetings:official-list-csv",
 }
 FEW = 3
 
