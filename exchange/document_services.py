@@ -228,10 +228,11 @@ def check_documents(
             (n, True) for n in result.blind_hits
         ]:
             hit = DocumentHit(
-                share_id=notice.share_id,
+                share=notice.share,
                 issuing_state_id=notice.issuing_state_id,
                 checked_by=user,
-                checked_by_state_id=user.state_id,
+                # every hit of one check is the checker's state: read once, not once per hit
+                checked_by_state=user.state,
                 channel=channel,
                 blind=blind,
             )
@@ -245,9 +246,6 @@ def check_documents(
                 seen.add(notice.share_id)
                 record_read(notice.share, user=user, via="check")
     for hit in new_hits:
-        hit.checked_by_state = (
-            State.objects.get(pk=hit.checked_by_state_id) if hit.checked_by_state_id else None
-        )
         audit.log(
             hit.share,
             "exchange.document.hit",
